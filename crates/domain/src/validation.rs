@@ -1,0 +1,118 @@
+//! Field validation shared by every entry point (web forms, JSON API, admin CLI).
+
+/// A field that failed validation, with a message that tells the user what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    /// The name of the offending field as it appears in requests (`email`, `password`, …).
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Validated<T> = Result<T, Invalid>;
+
+pub const MAX_EMAIL_LEN: usize = 254;
+pub const MAX_DISPLAY_NAME_LEN: usize = 80;
+pub const MAX_WORKSPACE_NAME_LEN: usize = 80;
+
+/// Trims and lowercases an email address and checks its shape. Deliverability is proven by
+/// the verification email, not by a regex, so the check is deliberately loose.
+pub fn email(raw: &str) -> Validated<String> {
+    let email = raw.trim().to_lowercase();
+    let invalid = || Invalid::new("email", "Enter an email address like name@example.com.");
+    if email.is_empty() || email.len() > MAX_EMAIL_LEN {
+        return Err(invalid());
+    }
+    let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
+    let domain_ok = !domain.is_empty()
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !domain.contains('@');
+    if local.is_empty() || !domain_ok || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid());
+    }
+    Ok(email)
+}
+
+/// A person's display name: trimmed, 1–80 characters, no control characters.
+pub fn display_name(raw: &str) -> Validated<String> {
+    bounded_text("display_name", "Display name", raw, 1, MAX_DISPLAY_NAME_LEN)
+}
+
+/// A workspace name: trimmed, 1–80 characters, no control characters.
+pub fn workspace_name(raw: &str) -> Validated<String> {
+    bounded_text("name", "Workspace name", raw, 1, MAX_WORKSPACE_NAME_LEN)
+}
+
+/// Trimmed single-line text between `min` and `max` characters (not bytes).
+pub fn bounded_text(
+    field: &'static str,
+    label: &str,
+    raw: &str,
+    min: usize,
+    max: usize,
+) -> Validated<String> {
+    let text = raw.trim();
+    let len = text.chars().count();
+    if len < min {
+        return Err(Invalid::new(field, format!("{label} cannot be empty.")));
+    }
+    if len > max {
+        return Err(Invalid::new(
+            field,
+            format!("{label} can be at most {max} characters."),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            field,
+            format!("{label} cannot contain line breaks or control characters."),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_or_refused() {
+        let cases = [
+            ("  Ada@Example.COM ", Some("ada@example.com")),
+            ("a@b", Some("a@b")),
+            ("", None),
+            ("no-at-sign", None),
+            ("@example.com", None),
+            ("a@", None),
+            ("a@.com", None),
+            ("a@b..c", None),
+            ("a b@c.d", None),
+            ("a@b@c", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(email(input).ok().as_deref(), expected, "input {input:?}");
+        }
+        assert_eq!(email("x").unwrap_err().field, "email");
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(display_name("  Zoë ").unwrap(), "Zoë");
+        assert!(display_name("   ").is_err());
+        assert!(display_name(&"é".repeat(80)).is_ok());
+        assert!(display_name(&"é".repeat(81)).is_err());
+        assert!(display_name("a\u{0007}b").is_err());
+    }
+}

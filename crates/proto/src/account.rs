@@ -1,0 +1,145 @@
+//! Accounts, sessions and profiles.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{SessionId, Timestamp, UserId};
+
+/// The signed-in user, as they see themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub email: String,
+    pub email_verified: bool,
+    pub is_instance_admin: bool,
+    pub profile: Profile,
+}
+
+/// What other members of a shared workspace see of a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub title: String,
+    pub bio: String,
+    /// IANA time zone name, e.g. `Europe/Berlin`; empty when not set.
+    pub time_zone: String,
+    /// URL of the avatar image (a generated one until the user uploads their own).
+    pub avatar_url: String,
+}
+
+/// `POST /api/v1/accounts`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignUpRequest {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// Token from an invitation link; required unless the server has open sign-up.
+    #[serde(default)]
+    pub invitation_token: Option<String>,
+}
+
+/// `POST /api/v1/sessions`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+    /// A label for the session list, e.g. "OpenChat on laptop".
+    #[serde(default)]
+    pub client_name: Option<String>,
+}
+
+/// A new bearer token. It is shown once; the server keeps only its hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionToken {
+    pub token: String,
+    pub session_id: SessionId,
+    pub user: CurrentUser,
+}
+
+/// One signed-in device or API token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: SessionId,
+    pub kind: SessionKind,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    /// True for the session making this request.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A browser, authenticated by cookie.
+    Browser,
+    /// An API client, authenticated by bearer token.
+    Api,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Browser => "browser",
+            Self::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "browser" => Some(Self::Browser),
+            "api" => Some(Self::Api),
+            _ => None,
+        }
+    }
+}
+
+/// `PUT /api/v1/me/password`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/v1/password-resets`: always answers 202, whether or not the email exists.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `PUT /api/v1/password-resets/{token}`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetConfirm {
+    pub new_password: String,
+}
+
+/// `POST /api/v1/email-verifications`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailVerification {
+    pub token: String,
+}
+
+/// `PATCH /api/v1/me/profile`: absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileUpdate {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub bio: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}

@@ -1,0 +1,61 @@
+//! Persistence for OComms: one [`Store`] whose every operation runs on SQLite (the embedded
+//! default) or PostgreSQL (for several nodes), chosen by the database URL at start-up.
+//!
+//! What belongs here: SQL, migrations, row mapping, and the atomicity of each operation
+//! (a conditional `UPDATE` or a transaction, so no caller ever sees a half-written change).
+//! What does not: authorization and business rules (`ocomms-domain` and the server's `app/`
+//! decide; the store only refuses what would break an invariant, such as the last owner).
+//! See docs/adr/0001-storage-over-two-backends.md.
+
+mod backend;
+mod migration;
+mod record;
+mod row;
+
+mod account;
+mod instance;
+mod invitation;
+mod session;
+mod workspace;
+
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use backend::{Backend, Store};
+pub use instance::InstanceSettings;
+pub use invitation::Redeemed;
+pub use migration::{MIGRATION_NAMES, migrations_for};
+pub use record::*;
+
+/// Errors of the persistence layer. Callers match on the variants; `Database` is for
+/// failures they cannot act on (connection lost, disk full) and becomes a 5xx.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write (duplicate email, slug, …).
+    #[error("already exists")]
+    Conflict,
+    /// The row to change does not exist (or no longer matches the condition).
+    #[error("not found")]
+    NotFound,
+    /// The change would leave a workspace without an owner.
+    #[error("a workspace must keep at least one owner")]
+    LastOwner,
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("invalid database URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict,
+            _ => Self::Database(e),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,378 @@
+//! The store conformance suite: every scenario runs on SQLite and on PostgreSQL.
+
+use ocomms_proto::account::SessionKind;
+use ocomms_proto::workspace::Role;
+use ocomms_proto::{InvitationId, SessionId, UserId};
+use ocomms_store::testing::TestDb;
+use ocomms_store::{
+    NewInvitation, NewSession, NewUser, ProfileFields, Redeemed, Store, StoreError, TokenPurpose,
+};
+
+ocomms_store::backend_tests!(
+    first_user_becomes_instance_admin,
+    duplicate_email_is_a_conflict_and_writes_nothing,
+    profiles_and_avatars_round_trip,
+    sessions_are_found_by_token_hash_and_revocable,
+    auth_tokens_are_single_use_and_expire,
+    workspace_slugs_get_suffixes_and_creator_is_owner,
+    last_owner_cannot_be_demoted_or_removed,
+    invitations_count_uses_and_stop_when_closed,
+    instance_settings_toggle_open_signup,
+    users_see_each_other_only_through_shared_workspaces,
+);
+
+async fn user(store: &Store, email: &str) -> UserId {
+    store
+        .create_user(&NewUser {
+            email: email.to_owned(),
+            password_hash: "hash".to_owned(),
+            display_name: email.split('@').next().unwrap_or(email).to_owned(),
+            email_verified: false,
+            created_at: 1_000,
+        })
+        .await
+        .expect("create user")
+        .id
+}
+
+async fn first_user_becomes_instance_admin(db: TestDb) {
+    let s = &db.store;
+    assert!(!s.instance_settings().await.unwrap().setup_claimed);
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    assert!(s.user_by_id(a).await.unwrap().unwrap().is_instance_admin);
+    assert!(!s.user_by_id(b).await.unwrap().unwrap().is_instance_admin);
+    assert!(s.instance_settings().await.unwrap().setup_claimed);
+    assert_eq!(s.count_users().await.unwrap(), 2);
+    s.set_instance_admin(b, true).await.unwrap();
+    assert!(s.user_by_id(b).await.unwrap().unwrap().is_instance_admin);
+    assert!(matches!(
+        s.set_instance_admin(UserId(999_999), true).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn duplicate_email_is_a_conflict_and_writes_nothing(db: TestDb) {
+    let s = &db.store;
+    user(s, "a@example.com").await;
+    let again = s
+        .create_user(&NewUser {
+            email: "a@example.com".into(),
+            password_hash: "other".into(),
+            display_name: "Other".into(),
+            email_verified: true,
+            created_at: 2,
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+    assert_eq!(s.count_users().await.unwrap(), 1);
+    let kept = s.user_by_email("a@example.com").await.unwrap().unwrap();
+    assert_eq!(kept.password_hash, "hash");
+    assert!(
+        s.user_by_email("nobody@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn profiles_and_avatars_round_trip(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let fields = ProfileFields {
+        display_name: "Ada Lovelace".into(),
+        title: "Analyst".into(),
+        bio: "Notes on the engine\nand more".into(),
+        time_zone: "Europe/London".into(),
+    };
+    s.update_profile(a, &fields).await.unwrap();
+    let u = s.user_by_id(a).await.unwrap().unwrap();
+    assert_eq!(
+        (u.display_name, u.title, u.bio, u.time_zone),
+        (
+            fields.display_name,
+            fields.title,
+            fields.bio,
+            fields.time_zone
+        )
+    );
+    assert_eq!(u.avatar_version, 0);
+    assert_eq!(s.set_avatar(a, b"png-1", 5).await.unwrap(), 1);
+    assert_eq!(s.set_avatar(a, b"png-2", 6).await.unwrap(), 2);
+    assert_eq!(s.avatar(a).await.unwrap().as_deref(), Some(&b"png-2"[..]));
+    s.clear_avatar(a).await.unwrap();
+    assert_eq!(s.avatar(a).await.unwrap(), None);
+    assert_eq!(s.user_by_id(a).await.unwrap().unwrap().avatar_version, 0);
+    s.set_password_hash(a, "new-hash").await.unwrap();
+    s.mark_email_verified(a).await.unwrap();
+    let u = s.user_by_id(a).await.unwrap().unwrap();
+    assert!(u.email_verified && u.password_hash == "new-hash");
+}
+
+fn session(user: UserId, token: &[u8], now: i64) -> NewSession {
+    NewSession {
+        user_id: user,
+        token_hash: token.to_vec(),
+        kind: SessionKind::Browser,
+        label: "Firefox".into(),
+        csrf_token: "csrf".into(),
+        now,
+    }
+}
+
+async fn sessions_are_found_by_token_hash_and_revocable(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    let s1 = s.create_session(&session(a, b"t1", 10)).await.unwrap();
+    let s2 = s.create_session(&session(a, b"t2", 20)).await.unwrap();
+    let s3 = s.create_session(&session(b, b"t3", 30)).await.unwrap();
+    let (found, owner) = s.session_by_token(b"t1", 100_000).await.unwrap().unwrap();
+    assert_eq!(
+        (found.id, owner.id, found.label.as_str()),
+        (s1.id, a, "Firefox")
+    );
+    assert!(s.session_by_token(b"nope", 0).await.unwrap().is_none());
+    // The lookup refreshed last_seen_at, so s1 is now the most recent.
+    let listed: Vec<SessionId> = s
+        .sessions_of(a)
+        .await
+        .unwrap()
+        .iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(listed, vec![s1.id, s2.id]);
+    // Another user's session cannot be revoked through `a`.
+    assert!(matches!(
+        s.delete_session(a, s3.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(s.delete_sessions_except(a, Some(s2.id)).await.unwrap(), 1);
+    assert!(s.session_by_token(b"t1", 0).await.unwrap().is_none());
+    s.delete_session(a, s2.id).await.unwrap();
+    assert!(s.sessions_of(a).await.unwrap().is_empty());
+    assert_eq!(s.sessions_of(b).await.unwrap().len(), 1);
+}
+
+async fn auth_tokens_are_single_use_and_expire(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let verify = TokenPurpose::VerifyEmail;
+    s.create_auth_token(a, verify, b"v1", 0, 100).await.unwrap();
+    assert_eq!(
+        s.consume_auth_token(TokenPurpose::ResetPassword, b"v1", 1)
+            .await
+            .unwrap(),
+        None,
+        "wrong purpose"
+    );
+    assert_eq!(
+        s.consume_auth_token(verify, b"v1", 1).await.unwrap(),
+        Some(a)
+    );
+    assert_eq!(
+        s.consume_auth_token(verify, b"v1", 2).await.unwrap(),
+        None,
+        "used"
+    );
+    s.create_auth_token(a, verify, b"v2", 10, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.consume_auth_token(verify, b"v2", 100).await.unwrap(),
+        None,
+        "expired"
+    );
+    s.create_auth_token(a, verify, b"v3", 10, 100)
+        .await
+        .unwrap();
+    s.create_auth_token(a, verify, b"v4", 11, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.consume_auth_token(verify, b"v3", 12).await.unwrap(),
+        None,
+        "superseded"
+    );
+    assert_eq!(
+        s.consume_auth_token(verify, b"v4", 12).await.unwrap(),
+        Some(a)
+    );
+}
+
+async fn workspace_slugs_get_suffixes_and_creator_is_owner(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let w1 = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    let w2 = s.create_workspace("Acme", "acme", a, 2).await.unwrap();
+    let w3 = s.create_workspace("ACME", "acme", a, 3).await.unwrap();
+    assert_eq!(
+        (w1.slug.as_str(), w2.slug.as_str(), w3.slug.as_str()),
+        ("acme", "acme-2", "acme-3")
+    );
+    let mine = s.memberships_of(a).await.unwrap();
+    assert_eq!(mine.len(), 3);
+    assert!(mine.iter().all(|m| m.role == Role::Owner));
+    let m = s.membership("acme-2", a).await.unwrap().unwrap();
+    assert_eq!(m.workspace, w2);
+    assert!(s.workspace_by_slug("missing").await.unwrap().is_none());
+    let b = user(s, "b@example.com").await;
+    assert!(s.membership("acme", b).await.unwrap().is_none());
+    assert!(s.add_member(w1.id, b, Role::Member, 5).await.unwrap());
+    assert!(
+        !s.add_member(w1.id, b, Role::Admin, 6).await.unwrap(),
+        "already a member"
+    );
+    assert_eq!(s.member_role(w1.id, b).await.unwrap(), Some(Role::Member));
+    let names: Vec<String> = s
+        .members(w1.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.user.email)
+        .collect();
+    assert_eq!(names, vec!["a@example.com", "b@example.com"]);
+}
+
+async fn last_owner_cannot_be_demoted_or_removed(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    s.add_member(w.id, b, Role::Member, 2).await.unwrap();
+    assert!(matches!(
+        s.set_member_role(w.id, a, Role::Admin).await,
+        Err(StoreError::LastOwner)
+    ));
+    assert!(matches!(
+        s.remove_member(w.id, a).await,
+        Err(StoreError::LastOwner)
+    ));
+    assert_eq!(s.count_owners(w.id).await.unwrap(), 1);
+    s.set_member_role(w.id, b, Role::Owner).await.unwrap();
+    assert_eq!(s.count_owners(w.id).await.unwrap(), 2);
+    s.set_member_role(w.id, a, Role::Member).await.unwrap();
+    assert!(matches!(
+        s.remove_member(w.id, b).await,
+        Err(StoreError::LastOwner)
+    ));
+    s.remove_member(w.id, a).await.unwrap();
+    assert!(matches!(
+        s.remove_member(w.id, a).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.set_member_role(w.id, UserId(424_242), Role::Guest).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+fn invitation(
+    w: &ocomms_store::WorkspaceRecord,
+    by: UserId,
+    token: &[u8],
+    max: Option<u32>,
+) -> NewInvitation {
+    NewInvitation {
+        workspace_id: w.id,
+        token_hash: token.to_vec(),
+        email: None,
+        role: Role::Member,
+        max_uses: max,
+        expires_at: 1_000,
+        created_by: by,
+        now: 10,
+    }
+}
+
+async fn invitations_count_uses_and_stop_when_closed(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    let c = user(s, "c@example.com").await;
+    let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    let inv = s
+        .create_invitation(&invitation(&w, a, b"link", Some(1)))
+        .await
+        .unwrap();
+    let found = s.invitation_by_token(b"link").await.unwrap().unwrap();
+    assert_eq!((found.invitation.id, found.workspace.id), (inv.id, w.id));
+    assert_eq!(found.inviter_name, "a");
+    assert!(found.invitation.is_open(20));
+    // The owner redeeming their own link is already a member: no use consumed.
+    assert_eq!(
+        s.redeem_invitation(&inv, a, 20).await.unwrap(),
+        Redeemed::AlreadyMember(Role::Owner)
+    );
+    assert_eq!(
+        s.redeem_invitation(&inv, b, 21).await.unwrap(),
+        Redeemed::Joined(Role::Member)
+    );
+    assert!(
+        matches!(
+            s.redeem_invitation(&inv, c, 22).await,
+            Err(StoreError::NotFound)
+        ),
+        "used up"
+    );
+    assert_eq!(
+        s.member_role(w.id, c).await.unwrap(),
+        None,
+        "nothing half-written"
+    );
+    let expiring = s
+        .create_invitation(&invitation(&w, a, b"exp", None))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.redeem_invitation(&expiring, c, 1_000).await,
+        Err(StoreError::NotFound)
+    ));
+    let revoked = s
+        .create_invitation(&invitation(&w, a, b"rev", None))
+        .await
+        .unwrap();
+    s.revoke_invitation(w.id, revoked.id, 30).await.unwrap();
+    assert!(matches!(
+        s.redeem_invitation(&revoked, c, 31).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.revoke_invitation(w.id, InvitationId(9_999), 30).await,
+        Err(StoreError::NotFound)
+    ));
+    let listed = s.invitations(w.id).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed.iter().find(|i| i.id == inv.id).unwrap().uses, 1);
+    assert!(
+        listed
+            .iter()
+            .find(|i| i.id == revoked.id)
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+    assert!(matches!(
+        s.create_invitation(&invitation(&w, a, b"link", None)).await,
+        Err(StoreError::Conflict)
+    ));
+}
+
+async fn instance_settings_toggle_open_signup(db: TestDb) {
+    let s = &db.store;
+    assert!(!s.instance_settings().await.unwrap().open_signup);
+    s.set_open_signup(true).await.unwrap();
+    assert!(s.instance_settings().await.unwrap().open_signup);
+    assert!(s.ping().await);
+}
+
+async fn users_see_each_other_only_through_shared_workspaces(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    assert!(s.users_share_workspace(a, a).await.unwrap());
+    assert!(!s.users_share_workspace(a, b).await.unwrap());
+    let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    s.add_member(w.id, b, Role::Guest, 2).await.unwrap();
+    assert!(s.users_share_workspace(a, b).await.unwrap());
+}
