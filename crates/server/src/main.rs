@@ -1,1 +1,69 @@
-fn main() {}
+//! `ocomms`: serve, migrate, admin.
+
+use clap::Parser as _;
+use ocomms_server::config::{self, AdminCommand, Cli, Command, ServeConfig};
+use ocomms_server::mail::Mailer;
+use ocomms_server::{App, server};
+use ocomms_store::Store;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config_file = cli.config.as_deref();
+    match cli.command {
+        Command::Serve(args) => {
+            let config = ServeConfig::resolve(&args, config_file)?;
+            let running = server::start(config).await?;
+            tracing::info!("OComms is ready at {}", running.app.public_url());
+            println!("OComms is running at {}", running.url());
+            running.run_until_signal().await
+        }
+        Command::Migrate(args) => {
+            let url = config::database_url(&args, config_file)?;
+            Store::open(&url).await?;
+            println!("migrated {}", server::redact(&url));
+            Ok(())
+        }
+        Command::Admin { database, action } => {
+            let url = config::database_url(&database, config_file)?;
+            let app = App::new(Store::open(&url).await?, Mailer::Log, "", false);
+            admin(&app, action).await
+        }
+    }
+}
+
+async fn admin(app: &App, action: AdminCommand) -> anyhow::Result<()> {
+    match action {
+        AdminCommand::CreateUser {
+            email,
+            password,
+            name,
+            admin,
+        } => {
+            let user = app
+                .admin_create_user(&email, &password, &name, admin)
+                .await?;
+            let role = if user.is_instance_admin {
+                " (server administrator)"
+            } else {
+                ""
+            };
+            println!("created account {} <{}>{role}", user.id, user.email);
+        }
+        AdminCommand::ResetPassword { email, password } => {
+            app.admin_reset_password(&email, &password).await?;
+            println!("password changed for {email}; all of its sessions were signed out");
+        }
+        AdminCommand::MakeAdmin { email } => {
+            app.admin_make_admin(&email).await?;
+            println!("{email} is now a server administrator");
+        }
+    }
+    Ok(())
+}

@@ -81,7 +81,14 @@ impl Store {
     /// Connects without migrating.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let pool = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
+            let options = SqliteConnectOptions::from_str(url)?;
+            // SQLite creates the file but not its folder (`./data` on a fresh machine).
+            if let Some(dir) = options.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+                }
+            }
+            let options = options
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 // FULL: a commit is on disk before it is acknowledged (see docs/operations.md).

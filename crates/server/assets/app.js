@@ -1,0 +1,58 @@
+// OComms page behaviour. Every page works without this file; it only adds comfort:
+// local times, copy buttons, confirmations and the time-zone suggestion.
+// Plain ES module, served from the binary: no bundler, no dependencies.
+
+/** Shows `<time datetime>` values in the reader's own time zone and language. */
+function localiseTimes(root) {
+  const format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  for (const el of root.querySelectorAll("time[datetime]")) {
+    const date = new Date(el.getAttribute("datetime"));
+    if (!Number.isNaN(date.getTime())) {
+      el.title = el.textContent;
+      el.textContent = format.format(date);
+    }
+  }
+}
+
+/** `<button data-copy="#selector">` copies that input's value and says so. */
+function wireCopyButtons(root) {
+  for (const button of root.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const input = root.querySelector(button.dataset.copy);
+      if (!input) return;
+      try {
+        await navigator.clipboard.writeText(input.value);
+      } catch {
+        input.select();
+        document.execCommand("copy");
+      }
+      const label = button.textContent;
+      button.textContent = "Copied";
+      button.setAttribute("aria-live", "polite");
+      setTimeout(() => { button.textContent = label; }, 2000);
+    });
+  }
+}
+
+/** `<form data-confirm="Question?">` asks before submitting a destructive action. */
+function wireConfirmations(root) {
+  for (const form of root.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+}
+
+/** An empty time-zone field is pre-filled with the browser's zone (the user still saves). */
+function suggestTimeZone(root) {
+  const input = root.querySelector("input[data-detect-time-zone]");
+  if (input && !input.value) {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) input.placeholder = zone;
+  }
+}
+
+localiseTimes(document);
+wireCopyButtons(document);
+wireConfirmations(document);
+suggestTimeZone(document);

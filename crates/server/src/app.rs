@@ -1,0 +1,99 @@
+//! Use cases, shared by the JSON API and the web UI. Each public function is one thing a
+//! user can do: it checks who is asking, validates with `ocomms-domain`, writes through the
+//! store and returns plain data. Authorization lives here and nowhere else.
+
+mod account;
+mod actor;
+mod admin;
+mod error;
+mod instance;
+mod invitation;
+mod limiter;
+mod member;
+mod profile;
+mod session;
+mod token;
+mod workspace;
+
+use std::sync::Arc;
+
+use ocomms_store::Store;
+
+pub use account::SignUp;
+pub use actor::Actor;
+pub use error::AppError;
+pub use invitation::InvitationAccess;
+pub use profile::{AVATAR_MAX_BYTES, AvatarImage};
+pub use session::{ClientContext, NewSession};
+
+use crate::mail::Mailer;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    mailer: Mailer,
+    limits: limiter::Limits,
+    public_url: String,
+    trust_forwarded_for: bool,
+}
+
+impl App {
+    pub fn new(store: Store, mailer: Mailer, public_url: &str, trust_forwarded_for: bool) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                mailer,
+                limits: limiter::Limits::new(),
+                public_url: public_url.trim_end_matches('/').to_owned(),
+                trust_forwarded_for,
+            }),
+        }
+    }
+
+    /// Whether the client address may be taken from `X-Forwarded-For`.
+    pub fn trust_forwarded_for(&self) -> bool {
+        self.inner.trust_forwarded_for
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    fn mailer(&self) -> &Mailer {
+        &self.inner.mailer
+    }
+
+    fn limits(&self) -> &limiter::Limits {
+        &self.inner.limits
+    }
+
+    /// The URL people reach this server at, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
+    }
+
+    /// Cookies get `Secure` when the server is reached over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.inner.public_url.starts_with("https://")
+    }
+
+    /// With SMTP, new accounts must confirm their address before using workspaces.
+    pub fn email_verification_required(&self) -> bool {
+        self.inner.mailer.is_smtp()
+    }
+}
+
+/// Now, in the wire unit (unix milliseconds).
+pub(crate) fn now() -> ocomms_proto::Timestamp {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,269 @@
+//! Accounts: sign-up, email verification, password change and reset.
+
+use ocomms_domain::{password, validation};
+use ocomms_proto::UserId;
+use ocomms_proto::account::{CurrentUser, SessionKind};
+use ocomms_store::{NewUser, StoreError, TokenPurpose, UserRecord};
+
+use crate::app::{Actor, App, AppError, AppResult, ClientContext, NewSession, token};
+
+const VERIFY_TTL_MS: i64 = 24 * 3_600_000;
+const RESET_TTL_MS: i64 = 3_600_000;
+
+/// A sign-up form, from the web or the API.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub invitation_token: Option<String>,
+}
+
+impl App {
+    /// Creates an account and signs it in. The first account becomes the instance
+    /// administrator; later ones need open sign-up or a valid invitation, which they join.
+    pub async fn sign_up(
+        &self,
+        form: SignUp,
+        kind: SessionKind,
+        client: &ClientContext,
+    ) -> AppResult<NewSession> {
+        self.limits().sign_up_by_ip.check(&client.ip)?;
+        let email = validation::email(&form.email)?;
+        let display_name = validation::display_name(&form.display_name)?;
+        let local_part = email.split('@').next().unwrap_or_default();
+        password::check_policy(&form.password, &[local_part, &display_name, &email])?;
+
+        let invitation = self
+            .admission(&email, form.invitation_token.as_deref())
+            .await?;
+        let password_hash = hash_password(form.password).await?;
+        // Following an email invitation to this address proves the address is theirs.
+        let proven = invitation
+            .as_ref()
+            .is_some_and(|i| i.invitation.email.as_deref() == Some(email.as_str()));
+        let user = self
+            .store()
+            .create_user(&NewUser {
+                email,
+                password_hash,
+                display_name,
+                email_verified: proven,
+                created_at: super::now(),
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict => AppError::EmailTaken,
+                other => other.into(),
+            })?;
+        if let Some(found) = invitation {
+            if let Err(e) = self
+                .store()
+                .redeem_invitation(&found.invitation, user.id, super::now())
+                .await
+            {
+                // The account stands on its own; the person can ask for a new invitation.
+                tracing::info!(user = %user.id, error = %e, "invitation closed during sign-up");
+            }
+        }
+        if !user.email_verified {
+            self.send_verification(&user).await?;
+        }
+        if user.is_instance_admin {
+            tracing::info!(user = %user.id, "first account created; it administers this server");
+        }
+        let label = client_label(client, kind);
+        self.open_session(user, kind, label).await
+    }
+
+    /// May `email` sign up now? Returns the invitation to join, if one is used.
+    async fn admission(
+        &self,
+        email: &str,
+        invitation_token: Option<&str>,
+    ) -> AppResult<Option<ocomms_store::InvitationWithWorkspace>> {
+        let invitation = match invitation_token.filter(|t| !t.is_empty()) {
+            Some(token) => Some(self.open_invitation(token).await?),
+            None => None,
+        };
+        if let Some(found) = &invitation {
+            if let Some(invited) = &found.invitation.email {
+                if invited != email {
+                    return Err(AppError::InvitationEmailMismatch(invited.clone()));
+                }
+            }
+            return Ok(invitation);
+        }
+        let settings = self.store().instance_settings().await?;
+        if settings.setup_claimed && !settings.open_signup {
+            return Err(AppError::SignupClosed);
+        }
+        Ok(None)
+    }
+
+    pub fn current_user(&self, user: &UserRecord) -> CurrentUser {
+        CurrentUser {
+            id: user.id,
+            email: user.email.clone(),
+            email_verified: user.email_verified,
+            is_instance_admin: user.is_instance_admin,
+            profile: super::profile::profile_of(user),
+        }
+    }
+
+    /// Sends (again) the link that confirms the actor's email address.
+    pub async fn resend_verification(&self, actor: &Actor) -> AppResult<()> {
+        if actor.user.email_verified {
+            return Ok(());
+        }
+        self.limits()
+            .reset_by_account
+            .check(&format!("verify:{}", actor.user.id))?;
+        self.send_verification(&actor.user).await
+    }
+
+    async fn send_verification(&self, user: &UserRecord) -> AppResult<()> {
+        let link = self
+            .issue_token(user.id, TokenPurpose::VerifyEmail, VERIFY_TTL_MS, "/verify")
+            .await?;
+        self.mailer().send(
+            &user.email,
+            "Confirm your email address",
+            format!(
+                "Hello {},\n\nconfirm your email address for OComms by opening this link:\n\n{link}\n\n\
+                 The link works once and expires in 24 hours. If you did not sign up, ignore this message.\n",
+                user.display_name
+            ),
+        );
+        Ok(())
+    }
+
+    /// Confirms an address with an emailed token.
+    pub async fn verify_email(&self, token: &str) -> AppResult<UserId> {
+        let user = self
+            .store()
+            .consume_auth_token(TokenPurpose::VerifyEmail, &token::hash(token), super::now())
+            .await?
+            .ok_or(AppError::TokenInvalid)?;
+        self.store().mark_email_verified(user).await?;
+        Ok(user)
+    }
+
+    /// Changes the actor's password and signs out their other sessions.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> AppResult<u64> {
+        self.limits().sign_in_by_account.check(&actor.user.email)?;
+        let phc = actor.user.password_hash.clone();
+        let attempt = current.to_owned();
+        let ok = tokio::task::spawn_blocking(move || password::verify(&attempt, &phc))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if !ok {
+            return Err(ocomms_domain::Invalid::new(
+                "current_password",
+                "Your current password is not correct.",
+            )
+            .into());
+        }
+        let local_part = actor.user.email.split('@').next().unwrap_or_default();
+        password::check_policy(new, &[local_part, &actor.user.display_name])
+            .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;
+        let hash = hash_password(new.to_owned()).await?;
+        self.store().set_password_hash(actor.user.id, &hash).await?;
+        self.revoke_other_sessions(actor).await
+    }
+
+    /// Starts a password reset. Answers the same, at once, whether or not the address has
+    /// an account: the lookup and the email happen in the background.
+    pub fn request_password_reset(&self, email: &str, client: &ClientContext) -> AppResult<()> {
+        self.limits().reset_by_ip.check(&client.ip)?;
+        let Ok(email) = validation::email(email) else {
+            return Ok(());
+        };
+        self.limits()
+            .reset_by_account
+            .check(&format!("reset:{email}"))?;
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.send_reset(&email).await {
+                tracing::warn!(error = %e, "password reset email not sent");
+            }
+        });
+        Ok(())
+    }
+
+    async fn send_reset(&self, email: &str) -> AppResult<()> {
+        let Some(user) = self.store().user_by_email(email).await? else {
+            return Ok(());
+        };
+        let link = self
+            .issue_token(
+                user.id,
+                TokenPurpose::ResetPassword,
+                RESET_TTL_MS,
+                "/reset/confirm",
+            )
+            .await?;
+        self.mailer().send(
+            &user.email,
+            "Reset your password",
+            format!(
+                "Hello {},\n\nsomeone asked to reset your OComms password. To choose a new one, open:\n\n{link}\n\n\
+                 The link works once and expires in 1 hour. If it was not you, ignore this message.\n",
+                user.display_name
+            ),
+        );
+        Ok(())
+    }
+
+    /// Sets a new password with an emailed reset token; every session is signed out.
+    pub async fn reset_password(&self, token: &str, new: &str) -> AppResult<()> {
+        password::check_policy(new, &[])
+            .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;
+        let hash = hash_password(new.to_owned()).await?;
+        let user = self
+            .store()
+            .consume_auth_token(
+                TokenPurpose::ResetPassword,
+                &token::hash(token),
+                super::now(),
+            )
+            .await?
+            .ok_or(AppError::TokenInvalid)?;
+        self.store().set_password_hash(user, &hash).await?;
+        // Reading the reset email proved the address.
+        self.store().mark_email_verified(user).await?;
+        self.store().delete_sessions_except(user, None).await?;
+        Ok(())
+    }
+
+    /// Records a token for `user` and returns the link that carries it.
+    async fn issue_token(
+        &self,
+        user: UserId,
+        purpose: TokenPurpose,
+        ttl_ms: i64,
+        path: &str,
+    ) -> AppResult<String> {
+        let token = token::generate();
+        let now = super::now();
+        self.store()
+            .create_auth_token(user, purpose, &token::hash(&token), now, now + ttl_ms)
+            .await?;
+        Ok(format!("{}{path}?token={token}", self.public_url()))
+    }
+}
+
+fn client_label(client: &ClientContext, kind: SessionKind) -> String {
+    match kind {
+        SessionKind::Browser => client.label(),
+        SessionKind::Api => "API client".to_owned(),
+    }
+}
+
+/// argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}

@@ -1,0 +1,81 @@
+//! Rate limits on the endpoints that guess-and-check attacks use: sign-in, sign-up and
+//! password reset, each per client address and per account. In memory, per process
+//! (see docs/adr/0004-sessions-and-tokens.md).
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::app::{AppError, AppResult};
+
+pub(crate) struct Limits {
+    pub sign_in_by_ip: Limiter,
+    pub sign_in_by_account: Limiter,
+    pub sign_up_by_ip: Limiter,
+    pub reset_by_ip: Limiter,
+    pub reset_by_account: Limiter,
+}
+
+impl Limits {
+    pub fn new() -> Self {
+        Self {
+            // A burst for a shared office address, then one try a second.
+            sign_in_by_ip: Limiter::new(50, Duration::from_secs(1)),
+            // Ten wrong guesses, then one every 30 s: slows a password guesser to a crawl.
+            sign_in_by_account: Limiter::new(10, Duration::from_secs(30)),
+            sign_up_by_ip: Limiter::new(20, Duration::from_secs(60)),
+            reset_by_ip: Limiter::new(10, Duration::from_secs(60)),
+            reset_by_account: Limiter::new(3, Duration::from_secs(20 * 60)),
+        }
+    }
+}
+
+pub(crate) struct Limiter {
+    inner: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+impl Limiter {
+    /// `burst` attempts at once, then one more every `period`.
+    fn new(burst: u32, period: Duration) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        Self {
+            inner: RateLimiter::keyed(quota),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Counts one attempt for `key`; `RateLimited` with the wait when over the limit.
+    pub fn check(&self, key: &str) -> AppResult<()> {
+        if self.inner.len() > 100_000 {
+            // Bound memory under an address-spraying attack: forget keys that are full again.
+            self.inner.retain_recent();
+        }
+        self.inner.check_key(&key.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            AppError::RateLimited(wait.as_secs().max(1))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_limited_after_its_burst_and_others_are_not() {
+        let limiter = Limiter::new(2, Duration::from_secs(60));
+        assert!(limiter.check("a").is_ok());
+        assert!(limiter.check("a").is_ok());
+        match limiter.check("a") {
+            Err(AppError::RateLimited(secs)) => assert!((1..=60).contains(&secs)),
+            other => panic!("expected rate limit, got {other:?}"),
+        }
+        assert!(limiter.check("b").is_ok());
+    }
+}

@@ -1,0 +1,271 @@
+//! Command line and configuration. Every flag is also an `OCOMMS_*` environment variable
+//! and a key of the optional TOML file (`--config`); flags and variables win over the file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ocomms",
+    version,
+    about = "Self-hosted team chat: server, web UI and admin CLI"
+)]
+pub struct Cli {
+    /// TOML configuration file with the same keys as the flags (e.g. `listen = "0.0.0.0:3000"`).
+    #[arg(long, env = "OCOMMS_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Administer accounts from the command line.
+    Admin {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account (verified), optionally as server administrator.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "OCOMMS_ADMIN_PASSWORD")]
+        password: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set a new password and sign the account out everywhere.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "OCOMMS_ADMIN_PASSWORD")]
+        password: String,
+    },
+    /// Make an account a server administrator.
+    MakeAdmin {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct DatabaseArgs {
+    /// Folder for the SQLite database and other data [default: ./data]
+    #[arg(long, env = "OCOMMS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` to use PostgreSQL; default is SQLite at DATA_DIR/ocomms.db
+    #[arg(long, env = "OCOMMS_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on [default: 127.0.0.1:3000]
+    #[arg(long, env = "OCOMMS_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// URL people use to reach the server, for links in emails [default: http://LISTEN]
+    #[arg(long, env = "OCOMMS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// SMTP server for email, e.g. `smtp://user:pass@mail.example.com:587?tls=required`
+    #[arg(long, env = "OCOMMS_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of emails, e.g. `OComms <noreply@example.com>`
+    #[arg(long, env = "OCOMMS_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// Take the client address from X-Forwarded-For (only behind a reverse proxy you run)
+    #[arg(long, env = "OCOMMS_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+/// The TOML file: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    trust_forwarded_for: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("invalid config file {0}: {1}")]
+    Parse(PathBuf, toml::de::Error),
+    #[error("--smtp-from is required when --smtp-url is set")]
+    SmtpFromMissing,
+    #[error("--public-url must start with http:// or https://, got {0:?}")]
+    PublicUrl(String),
+}
+
+/// Settings `serve` runs with, after merging flags, environment and file.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// `None` until the listener is bound, then `http://{bound address}`.
+    pub public_url: Option<String>,
+    pub smtp: Option<SmtpConfig>,
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub url: String,
+    pub from: String,
+}
+
+fn load_file(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.into(), e))?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse(path.into(), e))
+}
+
+/// The database URL: explicit, else SQLite in the data folder (created if missing).
+pub fn database_url(args: &DatabaseArgs, config: Option<&Path>) -> Result<String, ConfigError> {
+    let file = load_file(config)?;
+    Ok(resolve_database(args, &file))
+}
+
+fn resolve_database(args: &DatabaseArgs, file: &FileConfig) -> String {
+    if let Some(url) = args
+        .database_url
+        .clone()
+        .or_else(|| file.database_url.clone())
+    {
+        return url;
+    }
+    let dir = args
+        .data_dir
+        .clone()
+        .or_else(|| file.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("data"));
+    format!("sqlite://{}", dir.join("ocomms.db").display())
+}
+
+impl ServeConfig {
+    pub fn resolve(args: &ServeArgs, config: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = load_file(config)?;
+        let smtp_url = args.smtp_url.clone().or(file.smtp_url);
+        let smtp_from = args.smtp_from.clone().or(file.smtp_from);
+        let smtp = match (smtp_url, smtp_from) {
+            (Some(url), Some(from)) => Some(SmtpConfig { url, from }),
+            (Some(_), None) => return Err(ConfigError::SmtpFromMissing),
+            (None, _) => None,
+        };
+        let public_url = args.public_url.clone().or(file.public_url);
+        if let Some(url) = &public_url {
+            if !url.starts_with("http://") && !url.starts_with("https://") {
+                return Err(ConfigError::PublicUrl(url.clone()));
+            }
+        }
+        Ok(Self {
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+            database_url: resolve_database(
+                &args.database,
+                &FileConfig {
+                    data_dir: file.data_dir,
+                    database_url: file.database_url,
+                    ..FileConfig::default()
+                },
+            ),
+            public_url,
+            smtp,
+            trust_forwarded_for: args.trust_forwarded_for
+                || file.trust_forwarded_for.unwrap_or(false),
+        })
+    }
+
+    /// A configuration for tests and embedding: the given database, any free port.
+    pub fn for_database(database_url: &str) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.to_owned(),
+            public_url: None,
+            smtp: None,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_defaults_fill_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ocomms.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:4000\"\ndata_dir = \"/srv/ocomms\"\npublic_url = \"https://chat.example.com\"\n",
+        )
+        .unwrap();
+        let from_file = ServeConfig::resolve(&ServeArgs::default(), Some(&path)).unwrap();
+        assert_eq!(from_file.listen.to_string(), "0.0.0.0:4000");
+        assert_eq!(from_file.database_url, "sqlite:///srv/ocomms/ocomms.db");
+        assert_eq!(
+            from_file.public_url.as_deref(),
+            Some("https://chat.example.com")
+        );
+        let args = ServeArgs {
+            listen: Some("127.0.0.1:5000".parse().unwrap()),
+            database: DatabaseArgs {
+                database_url: Some("postgres://db/x".into()),
+                ..DatabaseArgs::default()
+            },
+            ..ServeArgs::default()
+        };
+        let flagged = ServeConfig::resolve(&args, Some(&path)).unwrap();
+        assert_eq!(flagged.listen.to_string(), "127.0.0.1:5000");
+        assert_eq!(flagged.database_url, "postgres://db/x");
+        let defaults = ServeConfig::resolve(&ServeArgs::default(), None).unwrap();
+        assert_eq!(defaults.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(defaults.database_url, "sqlite://data/ocomms.db");
+    }
+
+    #[test]
+    fn bad_files_and_half_smtp_settings_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "lisen = 1\n").unwrap();
+        assert!(matches!(
+            ServeConfig::resolve(&ServeArgs::default(), Some(&path)),
+            Err(ConfigError::Parse(..))
+        ));
+        let args = ServeArgs {
+            smtp_url: Some("smtp://localhost".into()),
+            ..ServeArgs::default()
+        };
+        assert!(matches!(
+            ServeConfig::resolve(&args, None),
+            Err(ConfigError::SmtpFromMissing)
+        ));
+    }
+}

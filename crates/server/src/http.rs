@@ -1,0 +1,35 @@
+//! HTTP transport: the router, the JSON API under `/api/v1`, and the one place where
+//! errors become responses. Handlers extract, call one `app` function, and serialize.
+
+pub mod api;
+pub mod auth;
+mod avatar;
+pub mod error;
+pub mod extract;
+mod health;
+pub mod openapi;
+mod security;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+use crate::App;
+
+/// JSON bodies are small; the avatar upload route raises its own limit.
+const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route of the server: API, avatars, health, web UI and its assets.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .nest("/api/v1", api::routes())
+        .route("/avatars/{user_id}", get(avatar::get))
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .merge(crate::web::routes())
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(security::same_origin_posts))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(app)
+}

@@ -1,0 +1,119 @@
+//! Starting and stopping the HTTP server.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use ocomms_store::Store;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::App;
+use crate::config::ServeConfig;
+use crate::mail::Mailer;
+
+/// A server running in the background (used by `serve` and by integration tests).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub app: App,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, closes the database.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await??;
+        self.app.store().close().await;
+        Ok(())
+    }
+
+    /// Runs until SIGINT/SIGTERM, then stops gracefully.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await
+    }
+}
+
+/// Opens (and migrates) the database, binds the listener and starts serving.
+pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
+    let store = Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening database {}", redact(&config.database_url)))?;
+    let mailer = match &config.smtp {
+        Some(smtp) => Mailer::smtp(&smtp.url, &smtp.from)?,
+        None => {
+            tracing::warn!(
+                "SMTP is not configured: email verification is off and emailed links are logged"
+            );
+            Mailer::Log
+        }
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let app = App::new(store, mailer, &public_url, config.trust_forwarded_for);
+    let router = crate::http::router(app.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    Ok(RunningServer {
+        addr,
+        app,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// The URL without its password, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,82 @@
+//! The web UI: server-rendered pages (askama templates, checked at compile time) that post
+//! plain HTML forms, plus a thin layer of hand-written JavaScript served from the binary.
+//! Every page calls the same `app` functions as the JSON API (docs/adr/0003).
+
+mod account;
+mod admin;
+mod assets;
+mod auth;
+mod extract;
+mod invitation;
+mod member;
+mod page;
+mod profile;
+mod shell;
+mod workspace;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::App;
+use crate::app::AVATAR_MAX_BYTES;
+
+pub use page::escape;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(workspace::root))
+        .route("/assets/app.css", get(assets::css))
+        .route("/assets/app.js", get(assets::js))
+        .route("/setup", get(auth::setup_page).post(auth::setup))
+        .route("/signup", get(auth::signup_page).post(auth::signup))
+        .route("/signin", get(auth::signin_page).post(auth::signin))
+        .route("/signout", post(auth::signout))
+        .route("/verify", get(auth::verify_page).post(auth::verify))
+        .route("/verify/pending", get(auth::verify_pending))
+        .route("/verify/resend", post(auth::resend_verification))
+        .route("/reset", get(auth::reset_page).post(auth::reset_request))
+        .route(
+            "/reset/confirm",
+            get(auth::reset_confirm_page).post(auth::reset_confirm),
+        )
+        .route("/workspaces/new", get(workspace::new_page))
+        .route("/workspaces", post(workspace::create))
+        .route("/w/{slug}", get(workspace::home))
+        .route("/w/{slug}/members", get(member::page))
+        .route(
+            "/w/{slug}/members/{user_id}/role",
+            post(member::change_role),
+        )
+        .route("/w/{slug}/members/{user_id}/remove", post(member::remove))
+        .route(
+            "/w/{slug}/invitations",
+            get(invitation::page).post(invitation::create),
+        )
+        .route(
+            "/w/{slug}/invitations/{id}/revoke",
+            post(invitation::revoke),
+        )
+        .route(
+            "/invite/{token}",
+            get(invitation::landing).post(invitation::accept),
+        )
+        .route("/profile", get(profile::page).post(profile::save))
+        .route(
+            "/profile/avatar",
+            post(profile::upload_avatar)
+                .layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES + 1024 * 1024)),
+        )
+        .route("/profile/avatar/remove", post(profile::remove_avatar))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/account/sessions/{id}/revoke",
+            post(account::revoke_session),
+        )
+        .route(
+            "/account/sessions/revoke-others",
+            post(account::revoke_others),
+        )
+        .route("/admin", get(admin::page).post(admin::save))
+}

@@ -1,0 +1,418 @@
+//! First-run setup, sign-up, sign-in/out, email verification and password reset pages.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use ocomms_proto::account::SessionKind;
+use ocomms_proto::workspace::InvitationPreview;
+use serde::Deserialize;
+
+use crate::App;
+use crate::app::{AppError, SignUp};
+use crate::http::auth::Client;
+use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
+use crate::web::page::{
+    FormError, PageError, PageResult, form_status, notice_text, render, render_with, see_other,
+    signed_in, signed_out,
+};
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignUpPage {
+    first_run: bool,
+    invitation: Option<InvitationPreview>,
+    invitation_token: String,
+    email: String,
+    display_name: String,
+    error: FormError,
+}
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    invitation: String,
+}
+
+#[derive(Deserialize)]
+pub struct InviteQuery {
+    invite: Option<String>,
+}
+
+pub async fn setup_page(State(app): State<App>) -> PageResult {
+    if !app.instance_info().await?.needs_setup {
+        return Ok(see_other("/signin"));
+    }
+    Ok(render(&SignUpPage {
+        first_run: true,
+        invitation: None,
+        invitation_token: String::new(),
+        email: String::new(),
+        display_name: String::new(),
+        error: FormError::default(),
+    }))
+}
+
+pub async fn setup(state: State<App>, client: Client, form: Form<SignUpForm>) -> PageResult {
+    create_account(state, client, form, true).await
+}
+
+pub async fn signup_page(State(app): State<App>, Query(q): Query<InviteQuery>) -> PageResult {
+    let token = q.invite.unwrap_or_default();
+    let info = app.instance_info().await?;
+    if info.needs_setup {
+        return Ok(see_other("/setup"));
+    }
+    let invitation = if token.is_empty() {
+        if !info.open_signup {
+            return Err(AppError::SignupClosed.into());
+        }
+        None
+    } else {
+        Some(app.preview_invitation(&token, None).await?.preview)
+    };
+    Ok(render(&SignUpPage {
+        first_run: false,
+        email: invitation
+            .as_ref()
+            .and_then(|i| i.email.clone())
+            .unwrap_or_default(),
+        invitation,
+        invitation_token: token,
+        display_name: String::new(),
+        error: FormError::default(),
+    }))
+}
+
+pub async fn signup(state: State<App>, client: Client, form: Form<SignUpForm>) -> PageResult {
+    create_account(state, client, form, false).await
+}
+
+async fn create_account(
+    State(app): State<App>,
+    Client(client): Client,
+    Form(form): Form<SignUpForm>,
+    first_run: bool,
+) -> PageResult {
+    let token = form.invitation.clone();
+    let request = SignUp {
+        email: form.email.clone(),
+        password: form.password,
+        display_name: form.display_name.clone(),
+        invitation_token: Some(token.clone()).filter(|t| !t.is_empty()),
+    };
+    match app.sign_up(request, SessionKind::Browser, &client).await {
+        Ok(created) => {
+            let next = if app.email_verification_required() && !created.user.email_verified {
+                "/verify/pending".to_owned()
+            } else {
+                match app
+                    .store()
+                    .memberships_of(created.user.id)
+                    .await
+                    .map_err(AppError::from)?
+                    .first()
+                {
+                    Some(m) => format!("/w/{}?notice=joined", m.workspace.slug),
+                    None => "/workspaces/new".to_owned(),
+                }
+            };
+            Ok(signed_in(&created.token, app.secure_cookies(), &next))
+        }
+        Err(error) => {
+            let invitation = match token.as_str() {
+                "" => None,
+                t => app
+                    .preview_invitation(t, None)
+                    .await
+                    .ok()
+                    .map(|a| a.preview),
+            };
+            Ok(render_with(
+                form_status(&error),
+                &SignUpPage {
+                    first_run,
+                    invitation,
+                    invitation_token: token,
+                    email: form.email,
+                    display_name: form.display_name,
+                    error: FormError::from_app(&error),
+                },
+            ))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    email: String,
+    next: String,
+    open_signup: bool,
+    notice: Option<&'static str>,
+    error: FormError,
+}
+
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only local paths: `next` must never send someone to another site after signing in.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+pub async fn signin_page(
+    State(app): State<App>,
+    MaybeViewer(viewer): MaybeViewer,
+    Query(q): Query<SignInQuery>,
+) -> PageResult {
+    let next = safe_next(q.next.as_deref().unwrap_or("/"));
+    if viewer.is_some() {
+        return Ok(see_other(&next));
+    }
+    let info = app.instance_info().await?;
+    if info.needs_setup {
+        return Ok(see_other("/setup"));
+    }
+    Ok(render(&SignInPage {
+        email: String::new(),
+        next,
+        open_signup: info.open_signup,
+        notice: notice_text(q.notice.as_deref()),
+        error: FormError::default(),
+    }))
+}
+
+pub async fn signin(
+    State(app): State<App>,
+    Client(client): Client,
+    Form(form): Form<SignInForm>,
+) -> PageResult {
+    let next = safe_next(&form.next);
+    match app
+        .sign_in(
+            &form.email,
+            &form.password,
+            SessionKind::Browser,
+            &client,
+            None,
+        )
+        .await
+    {
+        Ok(created) => Ok(signed_in(&created.token, app.secure_cookies(), &next)),
+        Err(error) => Ok(render_with(
+            form_status(&error),
+            &SignInPage {
+                email: form.email,
+                next,
+                open_signup: app
+                    .instance_info()
+                    .await
+                    .map(|i| i.open_signup)
+                    .unwrap_or(false),
+                notice: None,
+                error: FormError::from_app(&error),
+            },
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn signout(
+    State(app): State<App>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    app.sign_out(&actor).await?;
+    Ok(signed_out("/signin"))
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    token: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The emailed link opens a page with a button: mail scanners that fetch links must not
+/// be able to confirm an address by themselves.
+pub async fn verify_page(Query(q): Query<TokenQuery>) -> PageResult {
+    Ok(render(&VerifyPage { token: q.token }))
+}
+
+pub async fn verify(
+    State(app): State<App>,
+    MaybeViewer(viewer): MaybeViewer,
+    Form(form): Form<TokenQuery>,
+) -> PageResult {
+    app.verify_email(&form.token).await?;
+    Ok(see_other(match viewer {
+        Some(_) => "/?notice=verified",
+        None => "/signin?notice=verified",
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "verify_pending.html")]
+struct VerifyPendingPage {
+    email: String,
+    csrf: String,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub async fn verify_pending(
+    State(app): State<App>,
+    Viewer(actor): Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    if actor.user.email_verified || !app.email_verification_required() {
+        return Ok(see_other("/"));
+    }
+    Ok(render(&VerifyPendingPage {
+        email: actor.user.email,
+        csrf: actor.session.csrf_token,
+        notice: notice_text(q.notice.as_deref()),
+    }))
+}
+
+pub async fn resend_verification(
+    State(app): State<App>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    app.resend_verification(&actor).await?;
+    Ok(see_other("/verify/pending?notice=verification_sent"))
+}
+
+#[derive(Template)]
+#[template(path = "reset_request.html")]
+struct ResetRequestPage {
+    error: FormError,
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    heading: &'static str,
+    message: String,
+    link_href: &'static str,
+    link_text: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn reset_page() -> PageResult {
+    Ok(render(&ResetRequestPage {
+        error: FormError::default(),
+    }))
+}
+
+pub async fn reset_request(
+    State(app): State<App>,
+    Client(client): Client,
+    Form(form): Form<EmailForm>,
+) -> PageResult {
+    if let Err(error) = app.request_password_reset(&form.email, &client) {
+        return Ok(render_with(
+            form_status(&error),
+            &ResetRequestPage {
+                error: FormError::from_app(&error),
+            },
+        ));
+    }
+    Ok(render(&NoticePage {
+        heading: "Check your email",
+        message: format!(
+            "If {} has an account here, a link to reset its password is on its way. It expires in one hour.",
+            form.email.trim()
+        ),
+        link_href: "/signin",
+        link_text: "Back to sign in",
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "reset_confirm.html")]
+struct ResetConfirmPage {
+    token: String,
+    error: FormError,
+}
+
+#[derive(Deserialize)]
+pub struct ResetConfirmForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn reset_confirm_page(Query(q): Query<TokenQuery>) -> PageResult {
+    Ok(render(&ResetConfirmPage {
+        token: q.token,
+        error: FormError::default(),
+    }))
+}
+
+pub async fn reset_confirm(
+    State(app): State<App>,
+    Form(form): Form<ResetConfirmForm>,
+) -> PageResult {
+    match app.reset_password(&form.token, &form.new_password).await {
+        Ok(()) => Ok(signed_out("/signin?notice=password_reset")),
+        Err(error @ AppError::Invalid(_)) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetConfirmPage {
+                token: form.token,
+                error: FormError::from_app(&error),
+            },
+        )),
+        Err(other) => Err(PageError(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(super::safe_next("/w/acme"), "/w/acme");
+        assert_eq!(super::safe_next("//evil.example"), "/");
+        assert_eq!(super::safe_next("https://evil.example"), "/");
+        assert_eq!(super::safe_next("/\\evil.example"), "/");
+    }
+}

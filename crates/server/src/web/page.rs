@@ -1,0 +1,189 @@
+//! Rendering pages and errors, redirects, cookies and flash notices.
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::app::AppError;
+use crate::http::auth::SESSION_COOKIE;
+use crate::http::error as http_error;
+
+/// HTML-escapes text placed into markup the templates do not build (generated SVG).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Renders a template as a 200 page.
+pub fn render(template: &impl Template) -> Response {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => PageError(AppError::Internal(format!("template: {e}"))).into_response(),
+    }
+}
+
+/// A failed page request: sign-in and verification problems redirect, everything else
+/// renders the error page with the status and message the API would give.
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self.0 {
+            AppError::Unauthenticated => Redirect::to("/signin").into_response(),
+            AppError::EmailNotVerified => Redirect::to("/verify/pending").into_response(),
+            error => {
+                let status = http_error::status(&error);
+                let page = ErrorPage {
+                    status: status.as_u16(),
+                    title: status.canonical_reason().unwrap_or("Error"),
+                    message: http_error::public_message(&error),
+                };
+                match page.render() {
+                    Ok(html) => (status, Html(html)).into_response(),
+                    Err(_) => (status, page.message).into_response(),
+                }
+            }
+        }
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// A 303 to `to` (after a POST, so reloading does not resubmit).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Sets the session cookie and redirects. The token is URL-safe base64, so it needs no
+/// quoting; the cookie lives 400 days (the browsers' cap) and ends when the session is revoked.
+pub fn signed_in(token: &str, secure: bool, to: &str) -> Response {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=34560000{secure}"
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
+}
+
+/// Clears the session cookie and redirects.
+pub fn signed_out(to: &str) -> Response {
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
+}
+
+/// Flash messages travel as a fixed code in the query string, never as free text, so a
+/// crafted link cannot make the page say anything we did not write.
+pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "profile_saved" => "Your profile was saved.",
+        "avatar_saved" => "Your new picture is up.",
+        "avatar_removed" => "Your picture was removed; the generated one is back.",
+        "password_changed" => "Password changed. Your other sessions were signed out.",
+        "session_revoked" => "That session was signed out.",
+        "others_revoked" => "All your other sessions were signed out.",
+        "role_changed" => "Role changed.",
+        "member_removed" => "Member removed.",
+        "invitation_revoked" => "Invitation revoked.",
+        "verified" => "Thanks, your email address is confirmed.",
+        "verification_sent" => "We sent you a new confirmation link.",
+        "settings_saved" => "Server settings saved.",
+        "password_reset" => "Your password was changed. Sign in with the new one.",
+        "joined" => "Welcome! You joined the workspace.",
+        _ => return None,
+    })
+}
+
+/// Formats unix milliseconds as an ISO 8601 UTC timestamp for `<time datetime>`; the page
+/// script rewrites it in the reader's own time zone.
+pub fn iso(ms: &i64) -> String {
+    let ms = *ms;
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// The same, readable without the script: "2026-11-23 17:04 UTC".
+pub fn readable(ms: &i64) -> String {
+    let ms = *ms;
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// A form error: tied to a field when the app names one, else shown above the form.
+#[derive(Debug, Clone, Default)]
+pub struct FormError {
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn from_app(error: &AppError) -> Self {
+        Self {
+            field: error.field(),
+            message: http_error::public_message(error),
+        }
+    }
+
+    /// The message if it belongs to `field`.
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        (self.field == Some(field)).then_some(self.message.as_str())
+    }
+
+    /// The message if it belongs to none of `fields`.
+    pub fn general(&self, fields: &[&str]) -> Option<&str> {
+        match self.field {
+            Some(f) if fields.contains(&f) => None,
+            _ if self.message.is_empty() => None,
+            _ => Some(self.message.as_str()),
+        }
+    }
+}
+
+/// The status a re-rendered form gets.
+pub fn form_status(error: &AppError) -> StatusCode {
+    http_error::status(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_notices() {
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(notice_text(Some("<script>")), None);
+        assert!(notice_text(Some("profile_saved")).is_some());
+        assert_eq!(iso(&0), "1970-01-01T00:00:00Z");
+    }
+}

@@ -1,0 +1,71 @@
+//! The frame around every signed-in page: workspace rail, sidebar, header.
+
+use ocomms_proto::workspace::{Role, Workspace};
+
+use crate::App;
+use crate::app::{Actor, AppResult};
+use crate::web::page::notice_text;
+
+/// What the layout needs to know; every signed-in page template has one as `shell`.
+pub struct Shell {
+    pub user_name: String,
+    pub user_email: String,
+    pub avatar_url: String,
+    pub is_instance_admin: bool,
+    pub csrf: String,
+    pub workspaces: Vec<Workspace>,
+    /// The workspace being viewed, if any.
+    pub current: Option<Workspace>,
+    /// The sidebar entry to highlight: "home", "members", "invitations", "profile", …
+    pub active: &'static str,
+    pub notice: Option<&'static str>,
+}
+
+impl Shell {
+    /// The layout for `actor`, inside workspace `slug` when given (404 for non-members).
+    pub async fn build(
+        app: &App,
+        actor: &Actor,
+        slug: Option<&str>,
+        active: &'static str,
+        notice: Option<&str>,
+    ) -> AppResult<Self> {
+        let current = match slug {
+            Some(slug) => Some(app.workspace(actor, slug).await?),
+            None => None,
+        };
+        let profile = app.current_user(&actor.user).profile;
+        Ok(Self {
+            user_name: actor.user.display_name.clone(),
+            user_email: actor.user.email.clone(),
+            avatar_url: profile.avatar_url,
+            is_instance_admin: actor.user.is_instance_admin,
+            csrf: actor.session.csrf_token.clone(),
+            workspaces: app.workspaces(actor).await?,
+            current,
+            active,
+            notice: notice_text(notice),
+        })
+    }
+
+    /// The viewer administers the current workspace.
+    pub fn is_workspace_admin(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|w| matches!(w.role, Role::Owner | Role::Admin))
+    }
+
+    pub fn is_current(&self, slug: &str) -> bool {
+        self.current.as_ref().is_some_and(|w| w.slug == slug)
+    }
+
+    /// Up to two letters for a workspace tile.
+    pub fn initials(name: &str) -> String {
+        ocomms_domain::profile::initials(name)
+    }
+
+    /// `aria-current` for the active sidebar entry.
+    pub fn current_attr(&self, item: &str) -> &'static str {
+        if self.active == item { "page" } else { "false" }
+    }
+}
