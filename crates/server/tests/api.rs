@@ -1,0 +1,14 @@
+//! Integration tests of the JSON API and the pages, against a real server on a free port,
+//! each scenario on SQLite and on PostgreSQL.
+
+mod support;
+
+mod api {
+    mod accounts;
+    mod cli;
+    mod invitations;
+    mod members;
+    mod pages;
+    mod profiles;
+    mod workspaces;
+}

@@ -1,0 +1,257 @@
+//! The web UI over plain HTTP: redirects, forms, CSRF, escaping, probes and the API document.
+
+use ocomms_store::testing::TestDb;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+
+use crate::support::{PASSWORD, TestServer};
+
+ocomms_store::backend_tests!(
+    first_run_in_the_browser_creates_an_account_and_a_workspace,
+    forms_refuse_cross_site_posts_and_missing_csrf_tokens,
+    probes_and_the_api_document_answer,
+);
+
+fn browser() -> Client {
+    Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+fn location(r: &Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+fn session_cookie(r: &Response) -> String {
+    let set = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn csrf_in(html: &str) -> String {
+    let start = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn page(http: &Client, url: &str, cookie: &str) -> (StatusCode, String) {
+    let r = http.get(url).header("cookie", cookie).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn first_run_in_the_browser_creates_an_account_and_a_workspace(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let http = browser();
+    let url = s.url();
+    let root = http.get(&url).send().await.unwrap();
+    assert_eq!(
+        (root.status(), location(&root)),
+        (StatusCode::SEE_OTHER, "/setup".to_owned())
+    );
+    let (status, html) = page(&http, &format!("{url}/setup"), "").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<label for=\"email\">"), "labelled fields");
+
+    let weak = [
+        ("email", "ada@example.com"),
+        ("display_name", "Ada"),
+        ("password", "short"),
+    ];
+    let r = http
+        .post(format!("{url}/setup"))
+        .form(&weak)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("aria-invalid=\"true\"") && html.contains("id=\"password-error\""),
+        "error tied to the field"
+    );
+    assert!(
+        html.contains("value=\"ada@example.com\""),
+        "typed values are kept"
+    );
+
+    let evil_name = "<script>alert(1)</script>";
+    let form = [
+        ("email", "ada@example.com"),
+        ("display_name", evil_name),
+        ("password", PASSWORD),
+    ];
+    let r = http
+        .post(format!("{url}/setup"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status(), location(&r)),
+        (StatusCode::SEE_OTHER, "/workspaces/new".to_owned())
+    );
+    let cookie = session_cookie(&r);
+
+    let (status, html) = page(&http, &format!("{url}/workspaces/new"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains(evil_name) && html.contains("&#60;script&#62;")
+            || html.contains("&lt;script&gt;"),
+        "names are escaped"
+    );
+    let csrf = csrf_in(&html);
+    let create = [("csrf", csrf.as_str()), ("name", "Acme Corp")];
+    let r = http
+        .post(format!("{url}/workspaces"))
+        .header("cookie", &cookie)
+        .form(&create)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status(), location(&r)),
+        (StatusCode::SEE_OTHER, "/w/acme-corp".to_owned())
+    );
+    let (status, html) = page(&http, &format!("{url}/w/acme-corp"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Acme Corp") && html.contains("Invite people"));
+    let (status, html) = page(&http, &format!("{url}/w/acme-corp/members"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("member-name") && !html.contains(evil_name));
+    for path in ["/profile", "/account", "/admin", "/w/acme-corp/invitations"] {
+        assert_eq!(
+            page(&http, &format!("{url}{path}"), &cookie).await.0,
+            200,
+            "{path}"
+        );
+    }
+    let (status, html) = page(&http, &format!("{url}/w/not-mine"), &cookie).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Workspace was not found"));
+
+    // Signed out, pages send people to sign in.
+    let r = http.get(format!("{url}/w/acme-corp")).send().await.unwrap();
+    assert_eq!(location(&r), "/signin");
+    let r = http.get(format!("{url}/setup")).send().await.unwrap();
+    assert_eq!(location(&r), "/signin", "setup happens once");
+}
+
+async fn forms_refuse_cross_site_posts_and_missing_csrf_tokens(db: TestDb) {
+    let s = TestServer::start(db).await;
+    s.sign_up("ada@example.com", "Ada").await;
+    let http = browser();
+    let url = s.url();
+    let sign_in = [
+        ("email", "ada@example.com"),
+        ("password", PASSWORD),
+        ("next", "/"),
+    ];
+    let r = http
+        .post(format!("{url}/signin"))
+        .header("origin", "https://evil.example")
+        .form(&sign_in)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "login CSRF refused");
+    let r = http
+        .post(format!("{url}/signin"))
+        .form(&sign_in)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = session_cookie(&r);
+    let r = http
+        .post(format!("{url}/workspaces"))
+        .header("cookie", &cookie)
+        .form(&[("name", "No Token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = http
+        .post(format!("{url}/workspaces"))
+        .header("cookie", &cookie)
+        .form(&[("name", "Wrong Token"), ("csrf", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The API with a cookie (not a bearer token) needs the CSRF header for changes.
+    let r = http
+        .post(format!("{url}/api/v1/workspaces"))
+        .header("cookie", &cookie)
+        .json(&serde_json::json!({"name": "Via Cookie"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        s.db.store
+            .memberships_of(ocomms_proto::UserId(1))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was created"
+    );
+    let r = http
+        .get(format!("{url}/signin?next=https://evil.example"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/", "no open redirect");
+}
+
+async fn probes_and_the_api_document_answer(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let http = browser();
+    let url = s.url();
+    assert_eq!(
+        http.get(format!("{url}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    let ready = http.get(format!("{url}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let doc: serde_json::Value = http
+        .get(format!("{url}/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/accounts",
+        "/api/v1/sessions",
+        "/api/v1/workspaces/{slug}/members/{user_id}",
+        "/api/v1/invitations/{token}/acceptance",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "OpenAPI documents {path}");
+    }
+    assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+    let css = http
+        .get(format!("{url}/assets/app.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let headers = http.get(format!("{url}/signin")).send().await.unwrap();
+    assert!(
+        headers.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+}

@@ -1,0 +1,261 @@
+//! The first-day journey in a real headless Chromium, with two browsers (two people):
+//! sign up → confirm email → create a workspace → invite by link → the second person joins →
+//! both see each other in the member list. Screenshots land in target/e2e-screenshots/.
+//!
+//! Needs /usr/bin/chromium and /usr/bin/chromedriver (`.ci/run` installs them). Without them
+//! the journey is skipped, unless OCOMMS_TEST_REQUIRE_BROWSER=1 (CI), which fails instead.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use ocomms_store::testing::TestDb;
+
+use support::{PASSWORD, TestServer, link_in};
+
+ocomms_store::backend_tests!(browser_journey);
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn browser_available() -> bool {
+    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !present {
+        assert!(
+            std::env::var("OCOMMS_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "OCOMMS_TEST_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing"
+        );
+        eprintln!("skipping browser journey: install chromium and chromium-driver");
+    }
+    present
+}
+
+/// A chromedriver process on a free port, killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_driver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Driver { child, url };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+/// A headless browser with its own fresh profile (one person).
+async fn open_browser(driver: &Driver, profile: &Path) -> Client {
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1280,860",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("open a browser session")
+}
+
+async fn fill(browser: &Client, css: &str, text: &str) {
+    let field = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.ok();
+    field.send_keys(text).await.expect("type");
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Waits until the browser's path starts with `prefix`; returns the full URL.
+async fn wait_for_path(browser: &Client, prefix: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(url) = browser.current_url().await {
+            if url.path().starts_with(prefix) {
+                return url.to_string();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let now = browser
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    panic!("expected a page under {prefix}, still at {now}");
+}
+
+async fn screenshot(browser: &Client, dir: &Path, name: &str) {
+    let png = browser.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("save screenshot");
+}
+
+async fn member_names(browser: &Client) -> Vec<String> {
+    let mut names = Vec::new();
+    for el in browser
+        .find_all(Locator::Css(".member-name"))
+        .await
+        .expect("member names")
+    {
+        names.push(el.text().await.expect("name text"));
+    }
+    names.sort();
+    names
+}
+
+fn screenshot_dir(db: &TestDb) -> PathBuf {
+    let backend = if db.url.starts_with("sqlite") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/e2e-screenshots")
+        .join(backend);
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// Signs up through the form on the current page and confirms the emailed link.
+async fn sign_up_and_verify(s: &TestServer, browser: &Client, email: &str, name: &str) {
+    fill(browser, "#email", email).await;
+    fill(browser, "#display_name", name).await;
+    fill(browser, "#password", PASSWORD).await;
+    click(browser, "form button.primary").await;
+    wait_for_path(browser, "/verify/pending").await;
+    let mail = s.sink().wait_for(email, "/verify?token=").await;
+    browser
+        .goto(&link_in(&mail, "/verify?token="))
+        .await
+        .expect("open link");
+    click(browser, "form[action='/verify'] button").await;
+}
+
+async fn browser_journey(db: TestDb) {
+    if !browser_available() {
+        return;
+    }
+    let shots = screenshot_dir(&db);
+    let s = TestServer::with_smtp(db).await;
+    let driver = start_driver().await;
+    let profiles = tempfile::tempdir().expect("profiles");
+    let ada = open_browser(&driver, &profiles.path().join("ada")).await;
+    let bob = open_browser(&driver, &profiles.path().join("bob")).await;
+    let url = s.url();
+
+    // Ada opens a fresh server: first-run setup, then the emailed confirmation.
+    ada.goto(&url).await.expect("open server");
+    wait_for_path(&ada, "/setup").await;
+    screenshot(&ada, &shots, "01-setup").await;
+    sign_up_and_verify(&s, &ada, "ada@example.com", "Ada Lovelace").await;
+    wait_for_path(&ada, "/workspaces/new").await;
+
+    fill(&ada, "#name", "Acme Corp").await;
+    click(&ada, "form[action='/workspaces'] button.primary").await;
+    wait_for_path(&ada, "/w/acme-corp").await;
+    screenshot(&ada, &shots, "02-workspace").await;
+
+    // Ada makes a shareable invitation link.
+    click(&ada, "a[href='/w/acme-corp/invitations']").await;
+    wait_for_path(&ada, "/w/acme-corp/invitations").await;
+    click(
+        &ada,
+        "form[action='/w/acme-corp/invitations'] button.primary",
+    )
+    .await;
+    let link_field = ada
+        .wait()
+        .for_element(Locator::Css("#invite-link"))
+        .await
+        .expect("link shown");
+    let invite = link_field
+        .prop("value")
+        .await
+        .expect("value")
+        .expect("a link");
+    assert!(invite.starts_with(&format!("{url}/invite/")), "{invite}");
+    screenshot(&ada, &shots, "03-invitation").await;
+
+    // Bob follows the link in his own browser, signs up and confirms his address.
+    bob.goto(&invite).await.expect("open invitation");
+    let heading = bob
+        .find(Locator::Css("h1"))
+        .await
+        .expect("heading")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(heading, "Join Acme Corp");
+    screenshot(&bob, &shots, "04-invitation-landing").await;
+    click(&bob, "a.button.primary").await;
+    wait_for_path(&bob, "/signup").await;
+    sign_up_and_verify(&s, &bob, "bob@example.com", "Bob Builder").await;
+    wait_for_path(&bob, "/w/acme-corp").await;
+
+    // Both see both in the member list.
+    bob.goto(&format!("{url}/w/acme-corp/members"))
+        .await
+        .expect("members");
+    assert_eq!(
+        member_names(&bob).await,
+        vec!["Ada Lovelace", "Bob Builder"]
+    );
+    screenshot(&bob, &shots, "05-members-bob").await;
+    ada.goto(&format!("{url}/w/acme-corp/members"))
+        .await
+        .expect("members");
+    assert_eq!(
+        member_names(&ada).await,
+        vec!["Ada Lovelace", "Bob Builder"]
+    );
+    screenshot(&ada, &shots, "06-members-ada").await;
+
+    ada.close().await.ok();
+    bob.close().await.ok();
+}

@@ -1,0 +1,208 @@
+//! Shared by the integration tests: a real server on a free port over a fresh database,
+//! SDK clients, and a real SMTP listener on loopback that keeps what it receives.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ocomms_client::Client;
+use ocomms_proto::account::SignUpRequest;
+use ocomms_proto::instance::InstanceSettingsUpdate;
+use ocomms_server::config::{ServeConfig, SmtpConfig};
+use ocomms_server::server::{self, RunningServer};
+use ocomms_store::testing::TestDb;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub smtp: Option<SmtpSink>,
+    pub db: TestDb,
+}
+
+impl TestServer {
+    /// Without SMTP: emails are logged and verification is not required.
+    pub async fn start(db: TestDb) -> Self {
+        Self::boot(db, None).await
+    }
+
+    /// With SMTP pointing at a loopback sink: verification is required.
+    pub async fn with_smtp(db: TestDb) -> Self {
+        let sink = SmtpSink::start().await;
+        Self::boot(db, Some(sink)).await
+    }
+
+    async fn boot(db: TestDb, smtp: Option<SmtpSink>) -> Self {
+        let mut config = ServeConfig::for_database(&db.url);
+        config.smtp = smtp.as_ref().map(|s| SmtpConfig {
+            url: format!("smtp://{}", s.addr),
+            from: "OComms <noreply@example.com>".into(),
+        });
+        let server = server::start(config).await.expect("server starts");
+        Self { server, smtp, db }
+    }
+
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.url())
+    }
+
+    /// Signs up `email`; the first account on the server becomes administrator.
+    pub async fn sign_up(&self, email: &str, name: &str) -> Client {
+        let mut client = self.client();
+        client
+            .sign_up(&SignUpRequest {
+                email: email.into(),
+                password: PASSWORD.into(),
+                display_name: name.into(),
+                invitation_token: None,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("sign up {email}: {e}"));
+        client
+    }
+
+    /// The administrator plus open sign-up, so tests can create more accounts freely.
+    pub async fn open_server(&self) -> Client {
+        let admin = self.sign_up("admin@example.com", "Ada Admin").await;
+        admin
+            .update_instance(&InstanceSettingsUpdate {
+                open_signup: Some(true),
+            })
+            .await
+            .expect("open sign-up");
+        admin
+    }
+
+    pub fn sink(&self) -> &SmtpSink {
+        self.smtp.as_ref().expect("server started with_smtp")
+    }
+}
+
+/// A minimal SMTP server: accepts every message and keeps its decoded text.
+pub struct SmtpSink {
+    pub addr: SocketAddr,
+    messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind SMTP sink");
+        let addr = listener.local_addr().expect("sink address");
+        let messages = Arc::new(Mutex::new(Vec::new()));
+        let store = messages.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let _ = serve_smtp(socket, store).await;
+                });
+            }
+        });
+        Self { addr, messages }
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        self.messages.lock().expect("sink lock").clone()
+    }
+
+    /// Waits up to 10 s for a message to `to` whose text contains `needle`.
+    pub async fn wait_for(&self, to: &str, needle: &str) -> String {
+        for _ in 0..200 {
+            if let Some(m) = self
+                .messages()
+                .into_iter()
+                .find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
+            {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "no email to {to} containing {needle:?}; got {:#?}",
+            self.messages()
+        );
+    }
+}
+
+/// The first `http…` link in a message whose path starts with `path`.
+pub fn link_in(message: &str, path: &str) -> String {
+    message
+        .split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains(path))
+        .unwrap_or_else(|| panic!("no {path} link in {message}"))
+        .to_owned()
+}
+
+/// The `token` query parameter of a link.
+pub fn token_of(link: &str) -> String {
+    link.split("token=")
+        .nth(1)
+        .expect("token in link")
+        .to_owned()
+}
+
+async fn serve_smtp(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<String>>>,
+) -> std::io::Result<()> {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read).lines();
+    write.write_all(b"220 sink ESMTP\r\n").await?;
+    while let Some(line) = lines.next_line().await? {
+        let upper = line.to_ascii_uppercase();
+        if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+            write.write_all(b"250-sink\r\n250 8BITMIME\r\n").await?;
+        } else if upper.starts_with("DATA") {
+            write.write_all(b"354 go ahead\r\n").await?;
+            let mut data = String::new();
+            while let Some(l) = lines.next_line().await? {
+                if l == "." {
+                    break;
+                }
+                data.push_str(&l);
+                data.push('\n');
+            }
+            store
+                .lock()
+                .expect("sink lock")
+                .push(decode_quoted_printable(&data));
+            write.write_all(b"250 queued\r\n").await?;
+        } else if upper.starts_with("QUIT") {
+            write.write_all(b"221 bye\r\n").await?;
+            break;
+        } else {
+            write.write_all(b"250 ok\r\n").await?;
+        }
+    }
+    Ok(())
+}
+
+/// Undoes quoted-printable soft breaks and escapes so links can be read back.
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
