@@ -1,6 +1,8 @@
 //! Integration tests of the JSON API and the pages, against a real server on a free port,
 //! each scenario on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod api {

@@ -5,6 +5,8 @@
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver (`.ci/run` installs them). Without them
 //! the journey is skipped, unless OCOMMS_TEST_REQUIRE_BROWSER=1 (CI), which fails instead.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

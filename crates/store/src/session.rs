@@ -49,17 +49,17 @@ impl Store {
             })
             .transpose()?
         });
-        if let Some((session, _)) = &found {
-            if now - session.last_seen_at > TOUCH_INTERVAL_MS {
-                on_pool!(self, |pool| {
-                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
-                        .bind(session.id.0)
-                        .bind(now)
-                        .execute(pool)
-                        .await
-                        .map(|_| ())?
-                });
-            }
+        if let Some((session, _)) = &found
+            && now - session.last_seen_at > TOUCH_INTERVAL_MS
+        {
+            on_pool!(self, |pool| {
+                sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+                    .bind(session.id.0)
+                    .bind(now)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())?
+            });
         }
         Ok(found)
     }

@@ -1,5 +1,7 @@
 //! The store conformance suite: every scenario runs on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)]
+
 use ocomms_proto::account::SessionKind;
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{InvitationId, SessionId, UserId};
