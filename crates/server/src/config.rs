@@ -177,10 +177,11 @@ impl ServeConfig {
             (None, _) => None,
         };
         let public_url = args.public_url.clone().or(file.public_url);
-        if let Some(url) = &public_url {
-            if !url.starts_with("http://") && !url.starts_with("https://") {
-                return Err(ConfigError::PublicUrl(url.clone()));
-            }
+        if let Some(url) = &public_url
+            && !url.starts_with("http://")
+            && !url.starts_with("https://")
+        {
+            return Err(ConfigError::PublicUrl(url.clone()));
         }
         Ok(Self {
             listen: args

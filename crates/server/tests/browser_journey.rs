@@ -53,7 +53,9 @@ async fn start_driver() -> Driver {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let child = Command::new(CHROMEDRIVER)
+    // Waited for in `Driver::drop`, or right below if it never starts.
+    #[allow(clippy::zombie_processes)]
+    let mut child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -69,6 +71,8 @@ async fn start_driver() -> Driver {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("chromedriver did not start");
 }
 
@@ -118,10 +122,10 @@ async fn click(browser: &Client, css: &str) {
 /// Waits until the browser's path starts with `prefix`; returns the full URL.
 async fn wait_for_path(browser: &Client, prefix: &str) -> String {
     for _ in 0..100 {
-        if let Ok(url) = browser.current_url().await {
-            if url.path().starts_with(prefix) {
-                return url.to_string();
-            }
+        if let Ok(url) = browser.current_url().await
+            && url.path().starts_with(prefix)
+        {
+            return url.to_string();
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -56,15 +56,14 @@ impl App {
                 StoreError::Conflict => AppError::EmailTaken,
                 other => other.into(),
             })?;
-        if let Some(found) = invitation {
-            if let Err(e) = self
+        if let Some(found) = invitation
+            && let Err(e) = self
                 .store()
                 .redeem_invitation(&found.invitation, user.id, super::now())
                 .await
-            {
-                // The account stands on its own; the person can ask for a new invitation.
-                tracing::info!(user = %user.id, error = %e, "invitation closed during sign-up");
-            }
+        {
+            // The account stands on its own; the person can ask for a new invitation.
+            tracing::info!(user = %user.id, error = %e, "invitation closed during sign-up");
         }
         if !user.email_verified {
             self.send_verification(&user).await?;
@@ -87,10 +86,10 @@ impl App {
             None => None,
         };
         if let Some(found) = &invitation {
-            if let Some(invited) = &found.invitation.email {
-                if invited != email {
-                    return Err(AppError::InvitationEmailMismatch(invited.clone()));
-                }
+            if let Some(invited) = &found.invitation.email
+                && invited != email
+            {
+                return Err(AppError::InvitationEmailMismatch(invited.clone()));
             }
             return Ok(invitation);
         }

@@ -132,10 +132,10 @@ impl App {
     pub async fn accept_invitation(&self, actor: &Actor, token: &str) -> AppResult<Workspace> {
         actor.require_verified(self.email_verification_required())?;
         let found = self.open_invitation(token).await?;
-        if let Some(invited) = &found.invitation.email {
-            if *invited != actor.user.email {
-                return Err(AppError::InvitationEmailMismatch(invited.clone()));
-            }
+        if let Some(invited) = &found.invitation.email
+            && *invited != actor.user.email
+        {
+            return Err(AppError::InvitationEmailMismatch(invited.clone()));
         }
         let role = match self
             .store()

@@ -133,10 +133,10 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("User"))?;
         let etag = format!("\"{}-{}\"", record.id, avatar_tag(&record));
-        if record.avatar_version > 0 {
-            if let Some(bytes) = self.store().avatar(user).await? {
-                return Ok(AvatarImage::Png { bytes, etag });
-            }
+        if record.avatar_version > 0
+            && let Some(bytes) = self.store().avatar(user).await?
+        {
+            return Ok(AvatarImage::Png { bytes, etag });
         }
         Ok(AvatarImage::Generated {
             svg: generated_svg(&record),

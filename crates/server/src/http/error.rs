@@ -57,10 +57,10 @@ pub fn body(error: &AppError) -> ErrorBody {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut response = (status(&self), Json(body(&self))).into_response();
-        if let AppError::RateLimited(secs) = self {
-            if let Ok(value) = secs.to_string().parse() {
-                response.headers_mut().insert("retry-after", value);
-            }
+        if let AppError::RateLimited(secs) = self
+            && let Ok(value) = secs.to_string().parse()
+        {
+            response.headers_mut().insert("retry-after", value);
         }
         response
     }

@@ -135,11 +135,11 @@ async fn wrong_passwords_look_alike_and_are_rate_limited(db: TestDb) {
     );
     let mut limited = None;
     for _ in 0..12 {
-        if let Err(e) = c.sign_in("ada@example.com", "guess").await {
-            if e.code() == Some(ErrorCode::RateLimited) {
-                limited = Some(e);
-                break;
-            }
+        if let Err(e) = c.sign_in("ada@example.com", "guess").await
+            && e.code() == Some(ErrorCode::RateLimited)
+        {
+            limited = Some(e);
+            break;
         }
     }
     let limited = limited.expect("the account is rate limited after repeated failures");
