@@ -10,6 +10,7 @@ ocomms_store::backend_tests!(
     first_run_in_the_browser_creates_an_account_and_a_workspace,
     forms_refuse_cross_site_posts_and_missing_csrf_tokens,
     probes_and_the_api_document_answer,
+    members_and_guests_cannot_use_admin_pages,
 );
 
 fn browser() -> Client {
@@ -254,4 +255,53 @@ async fn probes_and_the_api_document_answer(db: TestDb) {
             .unwrap()
             .contains("default-src 'self'")
     );
+}
+
+/// Signs in through the form and returns the session cookie.
+async fn web_sign_in(http: &Client, url: &str, email: &str) -> String {
+    let form = [("email", email), ("password", PASSWORD), ("next", "/")];
+    let r = http.post(format!("{url}/signin")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign in {email}");
+    session_cookie(&r)
+}
+
+async fn members_and_guests_cannot_use_admin_pages(db: TestDb) {
+    use ocomms_proto::workspace::{CreateInvitation, Role};
+    let s = TestServer::start(db).await;
+    let owner = s.open_server().await;
+    let slug = owner.create_workspace("Acme").await.unwrap().slug;
+    for (email, role) in [("member@acme.test", Role::Member), ("guest@acme.test", Role::Guest)] {
+        let c = s.sign_up(email, "Someone").await;
+        let invite = CreateInvitation { email: None, role: Some(role), max_uses: None, expires_in_hours: None };
+        c.accept_invitation(&owner.create_invitation(&slug, &invite).await.unwrap().token).await.unwrap();
+    }
+    let owner_id = owner.me().await.unwrap().id;
+    let http = browser();
+    let url = s.url();
+    for email in ["member@acme.test", "guest@acme.test"] {
+        let cookie = web_sign_in(&http, &url, email).await;
+        let (status, html) = page(&http, &format!("{url}/w/{slug}/members"), &cookie).await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("/role\""), "no role controls for {email}");
+        assert!(!html.contains("Invite people"), "no invite entry for {email}");
+        let csrf = csrf_in(&html);
+        assert_eq!(page(&http, &format!("{url}/w/{slug}/invitations"), &cookie).await.0, 403);
+        assert_eq!(page(&http, &format!("{url}/admin"), &cookie).await.0, 404);
+        let posts = [
+            (format!("{url}/w/{slug}/members/{owner_id}/role"), vec![("csrf", csrf.clone()), ("role", "guest".to_owned())]),
+            (format!("{url}/w/{slug}/members/{owner_id}/remove"), vec![("csrf", csrf.clone())]),
+            (format!("{url}/w/{slug}/invitations"), vec![("csrf", csrf.clone()), ("role", "admin".to_owned())]),
+            (format!("{url}/admin"), vec![("csrf", csrf.clone()), ("open_signup", "false".to_owned())]),
+        ];
+        for (target, form) in posts {
+            let r = http.post(&target).header("cookie", &cookie).form(&form).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{email} posting to {target}");
+        }
+    }
+    // Nothing changed.
+    let roles: Vec<Role> = owner.members(&slug).await.unwrap().into_iter().map(|m| m.role).collect();
+    assert_eq!(roles.len(), 3);
+    assert!(roles.contains(&Role::Owner) && roles.contains(&Role::Member) && roles.contains(&Role::Guest));
+    assert!(owner.invitations(&slug).await.unwrap().len() == 2);
+    assert!(s.client().instance().await.unwrap().open_signup);
 }
