@@ -5,6 +5,7 @@
 //! crate must not depend on tokio, sqlx or axum, so every rule can be unit-tested in isolation
 //! and reused by the server, the CLI and (later) the desktop client.
 
+pub mod channel;
 pub mod invitation;
 pub mod password;
 pub mod permission;

@@ -31,6 +31,10 @@ pub enum ErrorCode {
     InvitationEmailMismatch,
     /// The change would leave a workspace without an owner.
     LastOwner,
+    /// Leaving would leave a private channel with members but no manager.
+    LastManager,
+    /// The channel is archived (read-only) until someone unarchives it.
+    ConversationArchived,
     /// The link (verification, reset) is unknown, used or expired.
     TokenInvalid,
     /// The uploaded file is too big.

@@ -42,6 +42,10 @@ id_type!(
     /// An invitation to join a workspace.
     InvitationId
 );
+id_type!(
+    /// A channel or direct-message conversation.
+    ConversationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -6,13 +6,15 @@
 //! OpenAPI document the server publishes.
 
 pub mod account;
+pub mod conversation;
 pub mod error;
+pub mod event;
 pub mod id;
 pub mod instance;
 pub mod workspace;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use id::{InvitationId, SessionId, UserId, WorkspaceId};
+pub use id::{ConversationId, InvitationId, SessionId, UserId, WorkspaceId};
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses this unit.
 pub type Timestamp = i64;

@@ -5,6 +5,8 @@
 mod account;
 mod actor;
 mod admin;
+mod conversation;
+mod direct;
 mod error;
 mod instance;
 mod invitation;

@@ -3,9 +3,13 @@
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{InvitationId, Timestamp, UserId, WorkspaceId};
 
+use ocomms_proto::event::EventPayload;
+
 use crate::backend::{in_transaction, on_pool};
+use crate::conversation::record_event;
 use crate::record::{INVITATION_COLUMNS, WORKSPACE_COLUMNS};
 use crate::row::Columns as _;
+use crate::workspace::join_general;
 use crate::{
     InvitationRecord, InvitationWithWorkspace, NewInvitation, Store, StoreError, StoreResult,
     WorkspaceRecord,
@@ -146,6 +150,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            join_general!(tx, invitation.workspace_id.0, user, now);
             Ok(Redeemed::Joined(invitation.role))
         })
     }

@@ -13,6 +13,7 @@ mod record;
 mod row;
 
 mod account;
+mod conversation;
 mod instance;
 mod invitation;
 mod session;
@@ -22,6 +23,10 @@ mod workspace;
 pub mod testing;
 
 pub use backend::{Backend, Store};
+pub use conversation::{
+    ConversationChange, ConversationMemberRecord, ConversationRecord, NewConversation,
+    VisibleConversation,
+};
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;
 pub use migration::{MIGRATION_NAMES, migrations_for};

@@ -3,7 +3,11 @@
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{Timestamp, UserId, WorkspaceId};
 
+use ocomms_proto::conversation::ConversationKind;
+use ocomms_proto::event::EventPayload;
+
 use crate::backend::{in_transaction, on_pool};
+use crate::conversation::record_event;
 use crate::record::{USER_COLUMNS, WORKSPACE_COLUMNS, role_from_row};
 use crate::row::Columns;
 use crate::{
@@ -15,6 +19,41 @@ use crate::{
 /// on PostgreSQL the app's prior check plus this guard cover every ordinary race.
 const KEEPS_AN_OWNER: &str = "(role <> 'owner' OR (SELECT COUNT(*) FROM members o \
     WHERE o.workspace_id = $1 AND o.role = 'owner') > 1)";
+
+/// Puts a new workspace member into #general, inside an open transaction.
+macro_rules! join_general {
+    ($tx:ident, $workspace:expr, $user:expr, $now:expr) => {{
+        let general: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE workspace_id = $1 AND is_general",
+        )
+        .bind($workspace)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if let Some(general) = general {
+            let joined = sqlx::query(
+                "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
+                 VALUES ($1, $2, 'member', $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(general)
+            .bind($user.0)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+            if joined == 1 {
+                record_event!(
+                    $tx,
+                    general,
+                    $user.0,
+                    $now,
+                    EventPayload::MemberJoined { user_id: $user }
+                );
+            }
+        }
+    }};
+}
+
+pub(crate) use join_general;
 
 impl Store {
     /// Creates a workspace with `owner` as its first member. The slug is `base_slug` or,
@@ -57,6 +96,37 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            // Every workspace has a #general that everyone is in.
+            let general: i64 = sqlx::query_scalar(
+                "INSERT INTO conversations (workspace_id, kind, name, is_general, created_by, \
+                 created_at) VALUES ($1, 'public', 'general', TRUE, $2, $3) RETURNING id",
+            )
+            .bind(workspace.id.0)
+            .bind(owner.0)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let created = EventPayload::ConversationCreated {
+                kind: ConversationKind::Public,
+                name: "general".to_owned(),
+            };
+            record_event!(tx, general, owner.0, now, created);
+            sqlx::query(
+                "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
+                 VALUES ($1, $2, 'manager', $3)",
+            )
+            .bind(general)
+            .bind(owner.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_event!(
+                tx,
+                general,
+                owner.0,
+                now,
+                EventPayload::MemberJoined { user_id: owner }
+            );
             Ok::<_, StoreError>(workspace)
         })
     }
@@ -175,23 +245,59 @@ impl Store {
         self.explain_unchanged(changed, workspace, user).await
     }
 
-    /// Removes a member (or lets them leave). `LastOwner` if they are the only owner.
-    pub async fn remove_member(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<()> {
+    /// Removes a member (or lets them leave), and takes them out of the workspace's
+    /// channels. `LastOwner` if they are the only owner.
+    pub async fn remove_member(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        actor: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
         let sql = format!(
             "DELETE FROM members WHERE workspace_id = $1 AND user_id = $2 AND {KEEPS_AN_OWNER}"
         );
-        let changed = on_pool!(self, |pool| {
-            sqlx::query(&sql)
+        let changed = in_transaction!(self, |tx| {
+            let removed = sqlx::query(&sql)
                 .bind(workspace.0)
                 .bind(user.0)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
-        });
+                .rows_affected();
+            if removed == 0 {
+                return Ok(0);
+            }
+            let channels: Vec<i64> = sqlx::query_scalar(
+                "SELECT cm.conversation_id FROM conversation_members cm \
+                 JOIN conversations c ON c.id = cm.conversation_id \
+                 WHERE c.workspace_id = $1 AND cm.user_id = $2 AND c.kind IN ('public', 'private')",
+            )
+            .bind(workspace.0)
+            .bind(user.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            for channel in channels {
+                sqlx::query(
+                    "DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+                )
+                .bind(channel)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+                let event = if actor == user {
+                    EventPayload::MemberLeft { user_id: user }
+                } else {
+                    EventPayload::MemberRemoved { user_id: user }
+                };
+                record_event!(tx, channel, actor.0, now, event);
+            }
+            Ok(removed)
+        })?;
         self.explain_unchanged(changed, workspace, user).await
     }
 
-    /// Adds a member unless they already are one; returns whether they were added.
+    /// Adds a member (and puts them in #general) unless they already are one; returns
+    /// whether they were added.
     pub async fn add_member(
         &self,
         workspace: WorkspaceId,
@@ -199,8 +305,8 @@ impl Store {
         role: Role,
         now: Timestamp,
     ) -> StoreResult<bool> {
-        on_pool!(self, |pool| {
-            let done = sqlx::query(
+        in_transaction!(self, |tx| {
+            let added = sqlx::query(
                 "INSERT INTO members (workspace_id, user_id, role, joined_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id) DO NOTHING",
             )
@@ -208,9 +314,14 @@ impl Store {
             .bind(user.0)
             .bind(role.as_str())
             .bind(now)
-            .execute(pool)
-            .await?;
-            Ok(done.rows_affected() == 1)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if added {
+                join_general!(tx, workspace.0, user, now);
+            }
+            Ok(added)
         })
     }
 

@@ -247,7 +247,7 @@ async fn last_owner_cannot_be_demoted_or_removed(db: TestDb) {
         Err(StoreError::LastOwner)
     ));
     assert!(matches!(
-        s.remove_member(w.id, a).await,
+        s.remove_member(w.id, a, a, 3).await,
         Err(StoreError::LastOwner)
     ));
     assert_eq!(s.count_owners(w.id).await.unwrap(), 1);
@@ -255,12 +255,12 @@ async fn last_owner_cannot_be_demoted_or_removed(db: TestDb) {
     assert_eq!(s.count_owners(w.id).await.unwrap(), 2);
     s.set_member_role(w.id, a, Role::Member).await.unwrap();
     assert!(matches!(
-        s.remove_member(w.id, b).await,
+        s.remove_member(w.id, b, b, 3).await,
         Err(StoreError::LastOwner)
     ));
-    s.remove_member(w.id, a).await.unwrap();
+    s.remove_member(w.id, a, a, 3).await.unwrap();
     assert!(matches!(
-        s.remove_member(w.id, a).await,
+        s.remove_member(w.id, a, a, 3).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(

@@ -2,6 +2,7 @@
 //! variant into a status code and `{code, message, details}`; the web UI shows the message.
 
 use ocomms_domain::Invalid;
+use ocomms_domain::channel::Refusal as ChannelRefusal;
 use ocomms_domain::permission::Refusal;
 use ocomms_proto::ErrorCode;
 use ocomms_store::StoreError;
@@ -34,6 +35,8 @@ pub enum AppError {
     EmailNotVerified,
     #[error("{0}")]
     Refused(#[from] Refusal),
+    #[error("{0}")]
+    ChannelRefused(#[from] ocomms_domain::channel::Refusal),
     #[error("This link is invalid or has expired. Ask for a new one.")]
     TokenInvalid,
     #[error("The file is too large: the limit is {0} MiB.")]
@@ -68,6 +71,9 @@ impl AppError {
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
             Self::Refused(Refusal::LastOwner) => ErrorCode::LastOwner,
             Self::Refused(_) => ErrorCode::Forbidden,
+            Self::ChannelRefused(ChannelRefusal::LastManager) => ErrorCode::LastManager,
+            Self::ChannelRefused(ChannelRefusal::Archived) => ErrorCode::ConversationArchived,
+            Self::ChannelRefused(_) => ErrorCode::Forbidden,
             Self::TokenInvalid => ErrorCode::TokenInvalid,
             Self::TooLarge(_) => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,

@@ -67,7 +67,7 @@ impl App {
             permission::may_remove(membership.role, role, owners)?;
         }
         self.store()
-            .remove_member(workspace, target)
+            .remove_member(workspace, target, actor.user.id, super::now())
             .await
             .map_err(Into::into)
     }

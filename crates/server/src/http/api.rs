@@ -2,6 +2,7 @@
 //! document served at `/api/v1/openapi.json` (see `openapi`).
 
 pub mod account;
+pub mod conversation;
 pub mod instance;
 pub mod invitation;
 pub mod member;
@@ -54,6 +55,24 @@ pub fn routes() -> Router<App> {
             "/workspaces/{slug}/invitations/{id}",
             delete(invitation::revoke),
         )
+        .route(
+            "/workspaces/{slug}/channels",
+            get(conversation::channels).post(conversation::create_channel),
+        )
+        .route(
+            "/workspaces/{slug}/dms",
+            get(conversation::directs).post(conversation::open_direct),
+        )
+        .route(
+            "/conversations/{id}",
+            get(conversation::get).patch(conversation::update),
+        )
+        .route("/conversations/{id}/members", get(conversation::members))
+        .route(
+            "/conversations/{id}/members/{user_id}",
+            put(conversation::add_member).delete(conversation::remove_member),
+        )
+        .route("/conversations/{id}/events", get(conversation::events))
         .route("/invitations/{token}", get(invitation::preview))
         .route("/invitations/{token}/acceptance", post(invitation::accept))
         .fallback(|| async { AppError::NotFound("This API route") })

@@ -14,8 +14,10 @@ pub fn status(error: &AppError) -> StatusCode {
         Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Malformed(_) => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
+        ChannelRefused(ocomms_domain::channel::Refusal::Archived) => StatusCode::CONFLICT,
         Forbidden(_)
         | Refused(_)
+        | ChannelRefused(_)
         | EmailNotVerified
         | SignupClosed
         | CsrfFailed

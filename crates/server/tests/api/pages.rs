@@ -260,7 +260,12 @@ async fn probes_and_the_api_document_answer(db: TestDb) {
 /// Signs in through the form and returns the session cookie.
 async fn web_sign_in(http: &Client, url: &str, email: &str) -> String {
     let form = [("email", email), ("password", PASSWORD), ("next", "/")];
-    let r = http.post(format!("{url}/signin")).form(&form).send().await.unwrap();
+    let r = http
+        .post(format!("{url}/signin"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign in {email}");
     session_cookie(&r)
 }
@@ -270,10 +275,20 @@ async fn members_and_guests_cannot_use_admin_pages(db: TestDb) {
     let s = TestServer::start(db).await;
     let owner = s.open_server().await;
     let slug = owner.create_workspace("Acme").await.unwrap().slug;
-    for (email, role) in [("member@acme.test", Role::Member), ("guest@acme.test", Role::Guest)] {
+    for (email, role) in [
+        ("member@acme.test", Role::Member),
+        ("guest@acme.test", Role::Guest),
+    ] {
         let c = s.sign_up(email, "Someone").await;
-        let invite = CreateInvitation { email: None, role: Some(role), max_uses: None, expires_in_hours: None };
-        c.accept_invitation(&owner.create_invitation(&slug, &invite).await.unwrap().token).await.unwrap();
+        let invite = CreateInvitation {
+            email: None,
+            role: Some(role),
+            max_uses: None,
+            expires_in_hours: None,
+        };
+        c.accept_invitation(&owner.create_invitation(&slug, &invite).await.unwrap().token)
+            .await
+            .unwrap();
     }
     let owner_id = owner.me().await.unwrap().id;
     let http = browser();
@@ -283,25 +298,65 @@ async fn members_and_guests_cannot_use_admin_pages(db: TestDb) {
         let (status, html) = page(&http, &format!("{url}/w/{slug}/members"), &cookie).await;
         assert_eq!(status, 200);
         assert!(!html.contains("/role\""), "no role controls for {email}");
-        assert!(!html.contains("Invite people"), "no invite entry for {email}");
+        assert!(
+            !html.contains("Invite people"),
+            "no invite entry for {email}"
+        );
         let csrf = csrf_in(&html);
-        assert_eq!(page(&http, &format!("{url}/w/{slug}/invitations"), &cookie).await.0, 403);
+        assert_eq!(
+            page(&http, &format!("{url}/w/{slug}/invitations"), &cookie)
+                .await
+                .0,
+            403
+        );
         assert_eq!(page(&http, &format!("{url}/admin"), &cookie).await.0, 404);
         let posts = [
-            (format!("{url}/w/{slug}/members/{owner_id}/role"), vec![("csrf", csrf.clone()), ("role", "guest".to_owned())]),
-            (format!("{url}/w/{slug}/members/{owner_id}/remove"), vec![("csrf", csrf.clone())]),
-            (format!("{url}/w/{slug}/invitations"), vec![("csrf", csrf.clone()), ("role", "admin".to_owned())]),
-            (format!("{url}/admin"), vec![("csrf", csrf.clone()), ("open_signup", "false".to_owned())]),
+            (
+                format!("{url}/w/{slug}/members/{owner_id}/role"),
+                vec![("csrf", csrf.clone()), ("role", "guest".to_owned())],
+            ),
+            (
+                format!("{url}/w/{slug}/members/{owner_id}/remove"),
+                vec![("csrf", csrf.clone())],
+            ),
+            (
+                format!("{url}/w/{slug}/invitations"),
+                vec![("csrf", csrf.clone()), ("role", "admin".to_owned())],
+            ),
+            (
+                format!("{url}/admin"),
+                vec![("csrf", csrf.clone()), ("open_signup", "false".to_owned())],
+            ),
         ];
         for (target, form) in posts {
-            let r = http.post(&target).header("cookie", &cookie).form(&form).send().await.unwrap();
-            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{email} posting to {target}");
+            let r = http
+                .post(&target)
+                .header("cookie", &cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::FORBIDDEN,
+                "{email} posting to {target}"
+            );
         }
     }
     // Nothing changed.
-    let roles: Vec<Role> = owner.members(&slug).await.unwrap().into_iter().map(|m| m.role).collect();
+    let roles: Vec<Role> = owner
+        .members(&slug)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.role)
+        .collect();
     assert_eq!(roles.len(), 3);
-    assert!(roles.contains(&Role::Owner) && roles.contains(&Role::Member) && roles.contains(&Role::Guest));
+    assert!(
+        roles.contains(&Role::Owner)
+            && roles.contains(&Role::Member)
+            && roles.contains(&Role::Guest)
+    );
     assert!(owner.invitations(&slug).await.unwrap().len() == 2);
     assert!(s.client().instance().await.unwrap().open_signup);
 }

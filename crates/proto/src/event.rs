@@ -1,0 +1,76 @@
+//! Events: every change a conversation's members may see, with its position in the
+//! conversation's ordered sequence. Recorded in the same transaction as the change; the
+//! realtime gateway delivers them, and a reconnecting client resumes after the last `seq`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::conversation::{ConversationKind, ConversationRole};
+use crate::{ConversationId, Timestamp, UserId, WorkspaceId};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
+    /// 1, 2, 3, … within the conversation, without gaps.
+    pub seq: i64,
+    /// Who made the change.
+    pub actor: UserId,
+    pub at: Timestamp,
+    pub payload: EventPayload,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventPayload {
+    ConversationCreated {
+        kind: ConversationKind,
+        name: String,
+    },
+    ConversationRenamed {
+        name: String,
+    },
+    TopicChanged {
+        topic: String,
+    },
+    DescriptionChanged {
+        description: String,
+    },
+    ConversationArchived,
+    ConversationUnarchived,
+    MemberJoined {
+        user_id: UserId,
+    },
+    MemberLeft {
+        user_id: UserId,
+    },
+    MemberRemoved {
+        user_id: UserId,
+    },
+    MemberRoleChanged {
+        user_id: UserId,
+        role: ConversationRole,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_tagged_by_type_and_round_trip() {
+        let e = EventPayload::MemberJoined { user_id: UserId(3) };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "member_joined", "user_id": 3})
+        );
+        assert_eq!(serde_json::from_value::<EventPayload>(json).unwrap(), e);
+        let archived = serde_json::to_value(EventPayload::ConversationArchived).unwrap();
+        assert_eq!(
+            archived,
+            serde_json::json!({"type": "conversation_archived"})
+        );
+    }
+}

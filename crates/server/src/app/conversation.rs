@@ -1,0 +1,402 @@
+//! Channels: creating, browsing, joining, membership, topic, rename and archive. Every read
+//! goes through `visible`, so a private channel answers `NotFound` to anyone outside it,
+//! exactly like a channel that does not exist.
+
+use ocomms_domain::channel::{self, Refusal, Viewer};
+use ocomms_proto::conversation::{
+    ChannelQuery, Conversation, ConversationKind, ConversationMember, ConversationRole,
+    ConversationUpdate, CreateChannel,
+};
+use ocomms_proto::event::Event;
+use ocomms_proto::workspace::Role;
+use ocomms_proto::{ConversationId, UserId};
+use ocomms_store::{ConversationChange, ConversationRecord, NewConversation, StoreError};
+
+use crate::app::{Actor, App, AppError, AppResult};
+
+/// A conversation the actor may see, with what they are in it.
+pub(crate) struct Visible {
+    pub record: ConversationRecord,
+    pub viewer: Viewer,
+}
+
+impl App {
+    /// Loads a conversation if the actor may know it exists; `NotFound` otherwise.
+    pub(crate) async fn visible(&self, actor: &Actor, id: ConversationId) -> AppResult<Visible> {
+        actor.require_verified(self.email_verification_required())?;
+        let not_found = AppError::NotFound("Conversation");
+        let record = self
+            .store()
+            .conversation(id)
+            .await?
+            .ok_or(AppError::NotFound("Conversation"))?;
+        let workspace_role = self
+            .store()
+            .member_role(record.workspace_id, actor.user.id)
+            .await?
+            .ok_or(AppError::NotFound("Conversation"))?;
+        let membership = self.store().conversation_role(id, actor.user.id).await?;
+        let viewer = Viewer {
+            workspace_role,
+            membership,
+        };
+        if !channel::can_see(record.kind, viewer) {
+            return Err(not_found);
+        }
+        Ok(Visible { record, viewer })
+    }
+
+    /// Channels of a workspace the actor may see: theirs and (except for guests) every public
+    /// one, filtered by name and archived state.
+    pub async fn channels(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        query: &ChannelQuery,
+    ) -> AppResult<Vec<Conversation>> {
+        let membership = self.membership(actor, slug).await?;
+        let with_public = membership.role != Role::Guest;
+        let needle = query
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches('#')
+            .to_lowercase();
+        let archived = query.archived.unwrap_or(false);
+        let all = self
+            .store()
+            .conversations_for(membership.workspace.id, actor.user.id, with_public)
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter(|c| c.conversation.kind.is_channel())
+            .filter(|c| c.conversation.archived_at.is_some() == archived)
+            .filter(|c| {
+                c.conversation
+                    .name
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains(&needle)
+            })
+            .map(|c| {
+                let viewer = Viewer {
+                    workspace_role: membership.role,
+                    membership: c.my_role,
+                };
+                wire(&c.conversation, viewer, None)
+            })
+            .collect())
+    }
+
+    /// Creates a channel with the actor as its manager and, optionally, first members.
+    pub async fn create_channel(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        request: CreateChannel,
+    ) -> AppResult<Conversation> {
+        let membership = self.membership(actor, slug).await?;
+        if membership.role == Role::Guest {
+            return Err(Refusal::Guest.into());
+        }
+        let name = channel::name(&request.name)?;
+        let topic = channel::topic(request.topic.as_deref().unwrap_or(""))?;
+        let description = channel::description(request.description.as_deref().unwrap_or(""))?;
+        let workspace = membership.workspace.id;
+        let mut members = vec![(actor.user.id, ConversationRole::Manager)];
+        for user in request.members {
+            if user == actor.user.id {
+                continue;
+            }
+            if self.store().member_role(workspace, user).await?.is_none() {
+                return Err(ocomms_domain::Invalid::new(
+                    "members",
+                    format!("User {user} is not a member of this workspace."),
+                )
+                .into());
+            }
+            members.push((user, ConversationRole::Member));
+        }
+        let kind = if request.private {
+            ConversationKind::Private
+        } else {
+            ConversationKind::Public
+        };
+        let record = self
+            .store()
+            .create_conversation(&NewConversation {
+                workspace_id: workspace,
+                kind,
+                name: Some(name),
+                topic,
+                description,
+                direct_key: None,
+                created_by: actor.user.id,
+                members,
+                now: super::now(),
+            })
+            .await
+            .map_err(name_taken)?;
+        let viewer = Viewer {
+            workspace_role: membership.role,
+            membership: Some(ConversationRole::Manager),
+        };
+        Ok(wire(&record, viewer, None))
+    }
+
+    pub async fn conversation(&self, actor: &Actor, id: ConversationId) -> AppResult<Conversation> {
+        let visible = self.visible(actor, id).await?;
+        self.present(actor, &visible).await
+    }
+
+    /// Topic and description: any member while the channel is active. Rename and archive:
+    /// managers only; #general is never archived.
+    pub async fn update_conversation(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+        update: ConversationUpdate,
+    ) -> AppResult<Conversation> {
+        let visible = self.visible(actor, id).await?;
+        let (record, viewer) = (&visible.record, visible.viewer);
+        if !record.kind.is_channel() {
+            return Err(Refusal::NotAChannel.into());
+        }
+        let mut changes = Vec::new();
+        if let Some(archived) = update.archived {
+            channel::may_manage(record.kind, viewer)?;
+            if record.is_general {
+                return Err(Refusal::General.into());
+            }
+            if archived != record.archived_at.is_some() {
+                changes.push(ConversationChange::Archive(archived));
+            }
+        }
+        let active = !update.archived.unwrap_or(record.archived_at.is_some());
+        let editing =
+            update.name.is_some() || update.topic.is_some() || update.description.is_some();
+        if editing && !active {
+            return Err(Refusal::Archived.into());
+        }
+        if let Some(name) = update.name {
+            channel::may_manage(record.kind, viewer)?;
+            let name = channel::name(&name)?;
+            if record.name.as_deref() != Some(name.as_str()) {
+                changes.push(ConversationChange::Rename(name));
+            }
+        }
+        if update.topic.is_some() || update.description.is_some() {
+            if !viewer.is_member() {
+                return Err(Refusal::NotMember.into());
+            }
+            if let Some(topic) = update.topic {
+                changes.push(ConversationChange::Topic(channel::topic(&topic)?));
+            }
+            if let Some(description) = update.description {
+                changes.push(ConversationChange::Description(channel::description(
+                    &description,
+                )?));
+            }
+        }
+        for change in &changes {
+            self.store()
+                .update_conversation(id, change, actor.user.id, super::now())
+                .await
+                .map_err(name_taken)?;
+        }
+        self.conversation(actor, id).await
+    }
+
+    pub async fn conversation_members(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+    ) -> AppResult<Vec<ConversationMember>> {
+        let visible = self.visible(actor, id).await?;
+        let members = self.store().conversation_members(id).await?;
+        Ok(members
+            .into_iter()
+            .map(|m| {
+                let viewer = Viewer {
+                    workspace_role: m.workspace_role,
+                    membership: Some(m.role),
+                };
+                ConversationMember {
+                    user_id: m.user.id,
+                    role: m.role,
+                    is_manager: channel::can_manage(visible.record.kind, viewer),
+                    joined_at: m.joined_at,
+                    profile: super::profile::profile_of(&m.user),
+                }
+            })
+            .collect())
+    }
+
+    /// Joins (when `user` is the actor), adds someone, or changes their role. Returns the
+    /// conversation the person is now in: adding to a 1:1 direct message opens a group.
+    pub async fn add_to_conversation(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+        user: UserId,
+        role: Option<ConversationRole>,
+    ) -> AppResult<Conversation> {
+        let visible = self.visible(actor, id).await?;
+        let record = &visible.record;
+        let archived = record.archived_at.is_some();
+        if let Some(role) = role {
+            channel::may_manage(record.kind, visible.viewer)?;
+            return match self
+                .store()
+                .set_conversation_role(id, user, role, actor.user.id, super::now())
+                .await
+            {
+                Ok(()) => self.conversation(actor, id).await,
+                Err(StoreError::NotFound) => Err(AppError::NotFound("Member")),
+                Err(other) => Err(other.into()),
+            };
+        }
+        if user == actor.user.id {
+            if !visible.viewer.is_member() {
+                channel::may_join(visible.viewer, archived)?;
+                self.store()
+                    .add_conversation_member(id, user, ConversationRole::Member, user, super::now())
+                    .await?;
+            }
+            return self.conversation(actor, id).await;
+        }
+        channel::may_add(record.kind, visible.viewer, archived)?;
+        if self
+            .store()
+            .member_role(record.workspace_id, user)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("Workspace member"));
+        }
+        match record.kind {
+            ConversationKind::Direct => return self.widen_direct(actor, record, user).await,
+            ConversationKind::Group => {
+                return self.add_to_group(actor, record, user).await;
+            }
+            _ => {}
+        }
+        self.store()
+            .add_conversation_member(
+                id,
+                user,
+                ConversationRole::Member,
+                actor.user.id,
+                super::now(),
+            )
+            .await?;
+        self.conversation(actor, id).await
+    }
+
+    /// Leaves (when `user` is the actor) or removes someone (managers).
+    pub async fn remove_from_conversation(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+        user: UserId,
+    ) -> AppResult<()> {
+        let visible = self.visible(actor, id).await?;
+        let record = &visible.record;
+        if record.kind == ConversationKind::Direct {
+            return Err(Refusal::NotAChannel.into());
+        }
+        if user == actor.user.id {
+            if !visible.viewer.is_member() {
+                return Err(Refusal::NotMember.into());
+            }
+            let members = self.conversation_members(actor, id).await?;
+            let leaver_manages = members.iter().any(|m| m.user_id == user && m.is_manager);
+            let others = members.iter().filter(|m| m.user_id != user);
+            let managers_left = others.clone().filter(|m| m.is_manager).count();
+            channel::may_leave(
+                record.kind,
+                record.is_general,
+                leaver_manages,
+                managers_left,
+                others.count(),
+            )?;
+        } else {
+            if record.is_general {
+                return Err(Refusal::General.into());
+            }
+            channel::may_manage(record.kind, visible.viewer)?;
+        }
+        match self
+            .store()
+            .remove_conversation_member(id, user, actor.user.id, super::now())
+            .await
+        {
+            Err(StoreError::NotFound) => Err(AppError::NotFound("Member")),
+            other => other.map_err(Into::into),
+        }
+    }
+
+    /// Recorded events after `after`, for members (the realtime gateway's resume source).
+    pub async fn conversation_events(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+        after: i64,
+    ) -> AppResult<Vec<Event>> {
+        let visible = self.visible(actor, id).await?;
+        if !visible.viewer.is_member() {
+            return Err(Refusal::NotMember.into());
+        }
+        Ok(self.store().conversation_events(id, after, 500).await?)
+    }
+
+    /// The wire form, with direct messages named after their people.
+    pub(crate) async fn present(
+        &self,
+        actor: &Actor,
+        visible: &Visible,
+    ) -> AppResult<Conversation> {
+        let name = if visible.record.kind.is_channel() {
+            None
+        } else {
+            Some(self.direct_name(actor, visible.record.id).await?)
+        };
+        Ok(wire(&visible.record, visible.viewer, name))
+    }
+}
+
+pub(crate) fn wire(
+    record: &ConversationRecord,
+    viewer: Viewer,
+    name: Option<String>,
+) -> Conversation {
+    Conversation {
+        id: record.id,
+        workspace_id: record.workspace_id,
+        kind: record.kind,
+        name: name.or_else(|| record.name.clone()).unwrap_or_default(),
+        topic: record.topic.clone(),
+        description: record.description.clone(),
+        is_general: record.is_general,
+        archived: record.archived_at.is_some(),
+        created_by: record.created_by,
+        created_at: record.created_at,
+        member_count: u32::try_from(record.member_count).unwrap_or(u32::MAX),
+        is_member: viewer.is_member(),
+        can_manage: channel::can_manage(record.kind, viewer),
+        last_seq: record.last_seq,
+    }
+}
+
+/// Channel names are unique per workspace. The message does not say whether the other
+/// channel is private: that would tell a non-member it exists.
+fn name_taken(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict => AppError::Invalid(ocomms_domain::Invalid::new(
+            "name",
+            "That name is already taken. Choose another one.",
+        )),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,525 @@
+//! Conversations (channels and direct messages), their members and their events. Every
+//! change records its event in the same transaction, at the next position of the
+//! conversation's sequence.
+
+use ocomms_proto::conversation::{ConversationKind, ConversationRole};
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::{ConversationId, Timestamp, UserId, WorkspaceId};
+
+use crate::backend::{in_transaction, on_pool};
+use crate::record::{USER_COLUMNS, role_from_row};
+use crate::row::Columns;
+use crate::{Store, StoreError, StoreResult, UserRecord};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationRecord {
+    pub id: ConversationId,
+    pub workspace_id: WorkspaceId,
+    pub kind: ConversationKind,
+    /// `None` for direct messages.
+    pub name: Option<String>,
+    pub topic: String,
+    pub description: String,
+    pub is_general: bool,
+    pub archived_at: Option<Timestamp>,
+    pub created_by: UserId,
+    pub created_at: Timestamp,
+    pub last_seq: i64,
+    pub member_count: i64,
+}
+
+const COLUMNS: &str = "c.id, c.workspace_id, c.kind, c.name, c.topic, c.description, c.is_general, \
+    c.archived_at, c.created_by, c.created_at, c.last_seq, \
+    (SELECT COUNT(*) FROM conversation_members n WHERE n.conversation_id = c.id) AS member_count";
+
+impl ConversationRecord {
+    fn from_row(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        let kind = row.text("kind")?;
+        Ok(Self {
+            id: ConversationId(row.int("id")?),
+            workspace_id: WorkspaceId(row.int("workspace_id")?),
+            kind: ConversationKind::parse(&kind)
+                .ok_or_else(|| sqlx::Error::Decode(format!("conversation kind {kind:?}").into()))?,
+            name: row.opt_text("name")?,
+            topic: row.text("topic")?,
+            description: row.text("description")?,
+            is_general: row.flag("is_general")?,
+            archived_at: row.opt_int("archived_at")?,
+            created_by: UserId(row.int("created_by")?),
+            created_at: row.int("created_at")?,
+            last_seq: row.int("last_seq")?,
+            member_count: row.int("member_count")?,
+        })
+    }
+}
+
+/// A conversation with the viewer's own membership, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisibleConversation {
+    pub conversation: ConversationRecord,
+    pub my_role: Option<ConversationRole>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationMemberRecord {
+    pub user: UserRecord,
+    pub role: ConversationRole,
+    pub joined_at: Timestamp,
+    /// The member's role in the workspace (admins manage every channel they see).
+    pub workspace_role: ocomms_proto::workspace::Role,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub workspace_id: WorkspaceId,
+    pub kind: ConversationKind,
+    pub name: Option<String>,
+    pub topic: String,
+    pub description: String,
+    pub direct_key: Option<String>,
+    pub created_by: UserId,
+    /// Everyone in it from the start, the creator included.
+    pub members: Vec<(UserId, ConversationRole)>,
+    pub now: Timestamp,
+}
+
+/// One change to a conversation's own fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConversationChange {
+    Rename(String),
+    Topic(String),
+    Description(String),
+    Archive(bool),
+}
+
+/// Appends an event to a conversation inside an open transaction; yields its position.
+macro_rules! record_event {
+    ($tx:ident, $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+        )
+        .bind($conversation)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let payload = serde_json::to_string(&$payload)
+            .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
+        sqlx::query(
+            "INSERT INTO conversation_events (conversation_id, seq, actor, at, payload) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($conversation)
+        .bind(seq)
+        .bind($actor)
+        .bind($now)
+        .bind(payload)
+        .execute(&mut *$tx)
+        .await?;
+        seq
+    }};
+}
+
+pub(crate) use record_event;
+
+impl Store {
+    /// Creates a conversation with its first members; a taken channel name or an existing
+    /// direct message for the same people is `Conflict`.
+    pub async fn create_conversation(
+        &self,
+        new: &NewConversation,
+    ) -> StoreResult<ConversationRecord> {
+        let id = in_transaction!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO conversations (workspace_id, kind, name, topic, description, \
+                 direct_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 RETURNING id",
+            )
+            .bind(new.workspace_id.0)
+            .bind(new.kind.as_str())
+            .bind(&new.name)
+            .bind(&new.topic)
+            .bind(&new.description)
+            .bind(&new.direct_key)
+            .bind(new.created_by.0)
+            .bind(new.now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let created = EventPayload::ConversationCreated {
+                kind: new.kind,
+                name: new.name.clone().unwrap_or_default(),
+            };
+            record_event!(tx, id, new.created_by.0, new.now, created);
+            for (user, role) in &new.members {
+                sqlx::query(
+                    "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(user.0)
+                .bind(role.as_str())
+                .bind(new.now)
+                .execute(&mut *tx)
+                .await?;
+                let joined = EventPayload::MemberJoined { user_id: *user };
+                record_event!(tx, id, new.created_by.0, new.now, joined);
+            }
+            Ok(id)
+        })?;
+        self.conversation(ConversationId(id))
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn conversation(
+        &self,
+        id: ConversationId,
+    ) -> StoreResult<Option<ConversationRecord>> {
+        let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = $1");
+        on_pool!(self, |pool| {
+            let row = sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?;
+            Ok(row.map(|r| ConversationRecord::from_row(&r)).transpose()?)
+        })
+    }
+
+    /// The direct message among exactly these people, if it exists.
+    pub async fn direct_conversation(
+        &self,
+        workspace: WorkspaceId,
+        key: &str,
+    ) -> StoreResult<Option<ConversationRecord>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM conversations c WHERE c.workspace_id = $1 AND c.direct_key = $2"
+        );
+        on_pool!(self, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(workspace.0)
+                .bind(key)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.map(|r| ConversationRecord::from_row(&r)).transpose()?)
+        })
+    }
+
+    pub async fn conversation_role(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> StoreResult<Option<ConversationRole>> {
+        on_pool!(self, |pool| {
+            let role: Option<String> = sqlx::query_scalar(
+                "SELECT role FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await?;
+            Ok(role.and_then(|r| ConversationRole::parse(&r)))
+        })
+    }
+
+    /// The workspace's conversations the user is in, plus (with `with_public`) every public
+    /// channel; private ones the user is not in never leave the database.
+    pub async fn conversations_for(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        with_public: bool,
+    ) -> StoreResult<Vec<VisibleConversation>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, my.role AS my_role FROM conversations c \
+             LEFT JOIN conversation_members my ON my.conversation_id = c.id AND my.user_id = $2 \
+             WHERE c.workspace_id = $1 AND (my.user_id IS NOT NULL OR (c.kind = 'public' AND $3)) \
+             ORDER BY c.name, c.id"
+        );
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(workspace.0)
+                .bind(user.0)
+                .bind(with_public)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    Ok::<_, sqlx::Error>(VisibleConversation {
+                        conversation: ConversationRecord::from_row(r)?,
+                        my_role: r
+                            .opt_text("my_role")?
+                            .and_then(|s| ConversationRole::parse(&s)),
+                    })
+                })
+                .collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Members with their profiles and workspace roles, by display name.
+    pub async fn conversation_members(
+        &self,
+        conversation: ConversationId,
+    ) -> StoreResult<Vec<ConversationMemberRecord>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, cm.role AS conversation_role, cm.joined_at, m.role \
+             FROM conversation_members cm JOIN users u ON u.id = cm.user_id \
+             JOIN conversations c ON c.id = cm.conversation_id \
+             JOIN members m ON m.workspace_id = c.workspace_id AND m.user_id = cm.user_id \
+             WHERE cm.conversation_id = $1 ORDER BY LOWER(u.display_name), u.id"
+        );
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(conversation.0)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let role = r.text("conversation_role")?;
+                    Ok::<_, sqlx::Error>(ConversationMemberRecord {
+                        user: UserRecord::from_row(r)?,
+                        role: ConversationRole::parse(&role).unwrap_or(ConversationRole::Member),
+                        joined_at: r.int("joined_at")?,
+                        workspace_role: role_from_row(r)?,
+                    })
+                })
+                .collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Adds a member (joining or being added); returns false if they already were one.
+    pub async fn add_conversation_member(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        role: ConversationRole,
+        actor: UserId,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        in_transaction!(self, |tx| {
+            let added = sqlx::query(
+                "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(role.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if added {
+                let joined = EventPayload::MemberJoined { user_id: user };
+                record_event!(tx, conversation.0, actor.0, now, joined);
+            }
+            Ok(added)
+        })
+    }
+
+    /// Removes a member: `MemberLeft` when they leave, `MemberRemoved` when someone else
+    /// removes them. `NotFound` if they were not a member.
+    pub async fn remove_conversation_member(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        actor: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        in_transaction!(self, |tx| {
+            let removed = sqlx::query(
+                "DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if removed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let event = if actor == user {
+                EventPayload::MemberLeft { user_id: user }
+            } else {
+                EventPayload::MemberRemoved { user_id: user }
+            };
+            record_event!(tx, conversation.0, actor.0, now, event);
+            Ok(())
+        })
+    }
+
+    pub async fn set_conversation_role(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        role: ConversationRole,
+        actor: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        in_transaction!(self, |tx| {
+            let changed = sqlx::query(
+                "UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let event = EventPayload::MemberRoleChanged {
+                user_id: user,
+                role,
+            };
+            record_event!(tx, conversation.0, actor.0, now, event);
+            Ok(())
+        })
+    }
+
+    /// Applies one change and records its event; a taken name is `Conflict`.
+    pub async fn update_conversation(
+        &self,
+        conversation: ConversationId,
+        change: &ConversationChange,
+        actor: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let (sql, text, event) = match change {
+            ConversationChange::Rename(name) => (
+                "UPDATE conversations SET name = $2 WHERE id = $1",
+                Some(name.clone()),
+                EventPayload::ConversationRenamed { name: name.clone() },
+            ),
+            ConversationChange::Topic(topic) => (
+                "UPDATE conversations SET topic = $2 WHERE id = $1",
+                Some(topic.clone()),
+                EventPayload::TopicChanged {
+                    topic: topic.clone(),
+                },
+            ),
+            ConversationChange::Description(description) => (
+                "UPDATE conversations SET description = $2 WHERE id = $1",
+                Some(description.clone()),
+                EventPayload::DescriptionChanged {
+                    description: description.clone(),
+                },
+            ),
+            ConversationChange::Archive(true) => (
+                "UPDATE conversations SET archived_at = $2 WHERE id = $1",
+                None,
+                EventPayload::ConversationArchived,
+            ),
+            ConversationChange::Archive(false) => (
+                "UPDATE conversations SET archived_at = NULL WHERE id = $1",
+                None,
+                EventPayload::ConversationUnarchived,
+            ),
+        };
+        let archive_now = matches!(change, ConversationChange::Archive(true));
+        in_transaction!(self, |tx| {
+            let query = sqlx::query(sql).bind(conversation.0);
+            let query = match (&text, archive_now) {
+                (Some(text), _) => query.bind(text.clone()),
+                (None, true) => query.bind(now),
+                (None, false) => query,
+            };
+            if query.execute(&mut *tx).await?.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            record_event!(tx, conversation.0, actor.0, now, event);
+            Ok(())
+        })
+    }
+
+    /// Adds someone to a group direct message and re-keys it for its new set of people;
+    /// `Conflict` when a group of exactly those people already exists.
+    pub async fn add_group_participant(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        new_key: &str,
+        actor: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        in_transaction!(self, |tx| {
+            sqlx::query("UPDATE conversations SET direct_key = $2 WHERE id = $1")
+                .bind(conversation.0)
+                .bind(new_key)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
+                 VALUES ($1, $2, 'member', $3)",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_event!(
+                tx,
+                conversation.0,
+                actor.0,
+                now,
+                EventPayload::MemberJoined { user_id: user }
+            );
+            Ok(())
+        })
+    }
+
+    /// Whether two people are together in at least one channel of the workspace (a guest
+    /// may only message people they share a channel with).
+    pub async fn users_share_channel(
+        &self,
+        workspace: WorkspaceId,
+        a: UserId,
+        b: UserId,
+    ) -> StoreResult<bool> {
+        on_pool!(self, |pool| {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT c.id FROM conversations c \
+                 JOIN conversation_members x ON x.conversation_id = c.id AND x.user_id = $2 \
+                 JOIN conversation_members y ON y.conversation_id = c.id AND y.user_id = $3 \
+                 WHERE c.workspace_id = $1 AND c.kind IN ('public', 'private') LIMIT 1",
+            )
+            .bind(workspace.0)
+            .bind(a.0)
+            .bind(b.0)
+            .fetch_optional(pool)
+            .await?;
+            Ok(found.is_some())
+        })
+    }
+
+    /// A conversation's events after position `after`, oldest first, at most `limit`.
+    pub async fn conversation_events(
+        &self,
+        conversation: ConversationId,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Event>> {
+        let sql = "SELECT e.seq, e.actor, e.at, e.payload, c.workspace_id FROM conversation_events e \
+             JOIN conversations c ON c.id = e.conversation_id \
+             WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3";
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(sql)
+                .bind(conversation.0)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let payload: EventPayload = serde_json::from_str(&r.text("payload")?)
+                        .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
+                    Ok(Event {
+                        workspace_id: WorkspaceId(r.int("workspace_id")?),
+                        conversation_id: conversation,
+                        seq: r.int("seq")?,
+                        actor: UserId(r.int("actor")?),
+                        at: r.int("at")?,
+                        payload,
+                    })
+                })
+                .collect()
+        })
+    }
+}
