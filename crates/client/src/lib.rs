@@ -9,12 +9,17 @@ use ocomms_proto::account::{
     PasswordResetRequest, Profile, ProfileUpdate, SessionInfo, SessionToken, SignInRequest,
     SignUpRequest,
 };
+use ocomms_proto::conversation::{
+    ChannelQuery, Conversation, ConversationMember, ConversationRole, ConversationUpdate,
+    CreateChannel, MembershipChange, OpenDirect,
+};
+use ocomms_proto::event::Event;
 use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};
 use ocomms_proto::workspace::{
     CreateInvitation, CreateWorkspace, CreatedInvitation, Invitation, InvitationPreview, Member,
     MemberUpdate, Role, Workspace,
 };
-use ocomms_proto::{InvitationId, SessionId, UserId};
+use ocomms_proto::{ConversationId, InvitationId, SessionId, UserId};
 use reqwest::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -290,5 +295,86 @@ impl Client {
     pub async fn accept_invitation(&self, token: &str) -> Result<Workspace> {
         self.call(self.request(Method::POST, &format!("/invitations/{token}/acceptance")))
             .await
+    }
+
+    // --- channels and direct messages ---
+
+    pub async fn channels(&self, slug: &str, query: &ChannelQuery) -> Result<Vec<Conversation>> {
+        let builder = self
+            .request(Method::GET, &format!("/workspaces/{slug}/channels"))
+            .query(query);
+        self.call(builder).await
+    }
+
+    pub async fn create_channel(
+        &self,
+        slug: &str,
+        request: &CreateChannel,
+    ) -> Result<Conversation> {
+        self.send(
+            Method::POST,
+            &format!("/workspaces/{slug}/channels"),
+            request,
+        )
+        .await
+    }
+
+    pub async fn directs(&self, slug: &str) -> Result<Vec<Conversation>> {
+        self.get(&format!("/workspaces/{slug}/dms")).await
+    }
+
+    /// Opens the direct message with these people (empty: a note to yourself).
+    pub async fn open_direct(&self, slug: &str, user_ids: &[UserId]) -> Result<Conversation> {
+        let body = OpenDirect {
+            user_ids: user_ids.to_vec(),
+        };
+        self.send(Method::POST, &format!("/workspaces/{slug}/dms"), &body)
+            .await
+    }
+
+    pub async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        self.get(&format!("/conversations/{id}")).await
+    }
+
+    pub async fn update_conversation(
+        &self,
+        id: ConversationId,
+        update: &ConversationUpdate,
+    ) -> Result<Conversation> {
+        self.send(Method::PATCH, &format!("/conversations/{id}"), update)
+            .await
+    }
+
+    pub async fn conversation_members(
+        &self,
+        id: ConversationId,
+    ) -> Result<Vec<ConversationMember>> {
+        self.get(&format!("/conversations/{id}/members")).await
+    }
+
+    /// Joins (your own id) or adds someone; with a role, changes theirs. Returns the
+    /// conversation they are now in (adding to a 1:1 message opens a group).
+    pub async fn add_to_conversation(
+        &self,
+        id: ConversationId,
+        user: UserId,
+        role: Option<ConversationRole>,
+    ) -> Result<Conversation> {
+        let path = format!("/conversations/{id}/members/{user}");
+        self.send(Method::PUT, &path, &MembershipChange { role })
+            .await
+    }
+
+    /// Leaves (your own id) or removes someone.
+    pub async fn remove_from_conversation(&self, id: ConversationId, user: UserId) -> Result<()> {
+        let path = format!("/conversations/{id}/members/{user}");
+        self.call_empty(self.request(Method::DELETE, &path)).await
+    }
+
+    pub async fn conversation_events(&self, id: ConversationId, after: i64) -> Result<Vec<Event>> {
+        let builder = self
+            .request(Method::GET, &format!("/conversations/{id}/events"))
+            .query(&[("after", after)]);
+        self.call(builder).await
     }
 }

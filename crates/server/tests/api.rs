@@ -7,7 +7,9 @@ mod support;
 
 mod api {
     mod accounts;
+    mod channels;
     mod cli;
+    mod directs;
     mod invitations;
     mod members;
     mod pages;

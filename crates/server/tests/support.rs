@@ -207,3 +207,101 @@ fn decode_quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A workspace with one person of each role, plus an outsider from another workspace.
+pub struct Team {
+    pub slug: String,
+    pub owner: Client,
+    pub admin: Client,
+    pub member: Client,
+    pub guest: Client,
+    pub outsider: Client,
+    pub ids: TeamIds,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TeamIds {
+    pub owner: ocomms_proto::UserId,
+    pub admin: ocomms_proto::UserId,
+    pub member: ocomms_proto::UserId,
+    pub guest: ocomms_proto::UserId,
+    pub outsider: ocomms_proto::UserId,
+}
+
+impl TestServer {
+    /// Signs `email` up and into `slug` with `role` through a one-use invitation.
+    pub async fn join(
+        &self,
+        inviter: &Client,
+        slug: &str,
+        email: &str,
+        name: &str,
+        role: ocomms_proto::workspace::Role,
+    ) -> (Client, ocomms_proto::UserId) {
+        let client = self.sign_up(email, name).await;
+        let invite = ocomms_proto::workspace::CreateInvitation {
+            email: None,
+            role: Some(role),
+            max_uses: Some(1),
+            expires_in_hours: None,
+        };
+        let created = inviter
+            .create_invitation(slug, &invite)
+            .await
+            .expect("invite");
+        client
+            .accept_invitation(&created.token)
+            .await
+            .expect("accept");
+        let id = client.me().await.expect("me").id;
+        (client, id)
+    }
+
+    /// Owner, admin, member and guest of workspace "Acme", and an outsider with a workspace
+    /// of their own.
+    pub async fn team(&self) -> Team {
+        use ocomms_proto::workspace::Role;
+        let owner = self.open_server().await;
+        let slug = owner
+            .create_workspace("Acme")
+            .await
+            .expect("workspace")
+            .slug;
+        let (admin, admin_id) = self
+            .join(&owner, &slug, "admin@acme.test", "Ann Admin", Role::Admin)
+            .await;
+        let (member, member_id) = self
+            .join(
+                &owner,
+                &slug,
+                "member@acme.test",
+                "Max Member",
+                Role::Member,
+            )
+            .await;
+        let (guest, guest_id) = self
+            .join(&owner, &slug, "guest@acme.test", "Gus Guest", Role::Guest)
+            .await;
+        let outsider = self.sign_up("out@else.test", "Otto Outsider").await;
+        outsider
+            .create_workspace("Elsewhere")
+            .await
+            .expect("other workspace");
+        let ids = TeamIds {
+            owner: owner.me().await.expect("me").id,
+            admin: admin_id,
+            member: member_id,
+            guest: guest_id,
+            outsider: outsider.me().await.expect("me").id,
+        };
+        Team {
+            slug,
+            owner,
+            admin,
+            member,
+            guest,
+            outsider,
+            ids,
+        }
+    }
+}

@@ -150,7 +150,9 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            join_general!(tx, invitation.workspace_id.0, user, now);
+            if invitation.role != Role::Guest {
+                join_general!(tx, invitation.workspace_id.0, user, now);
+            }
             Ok(Redeemed::Joined(invitation.role))
         })
     }

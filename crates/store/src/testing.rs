@@ -34,7 +34,10 @@ impl TestDb {
 
     /// `None` (after saying so on stderr) when no PostgreSQL is configured.
     pub async fn postgres() -> Option<Self> {
-        let Ok(admin_url) = std::env::var("OCOMMS_TEST_DATABASE_URL") else {
+        let Some(admin_url) = std::env::var("OCOMMS_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
             assert!(
                 std::env::var("OCOMMS_TEST_REQUIRE_POSTGRES").as_deref() != Ok("1"),
                 "OCOMMS_TEST_REQUIRE_POSTGRES=1 but OCOMMS_TEST_DATABASE_URL is not set"

@@ -20,7 +20,8 @@ use crate::{
 const KEEPS_AN_OWNER: &str = "(role <> 'owner' OR (SELECT COUNT(*) FROM members o \
     WHERE o.workspace_id = $1 AND o.role = 'owner') > 1)";
 
-/// Puts a new workspace member into #general, inside an open transaction.
+/// Puts a workspace member into #general, inside an open transaction. Guests are never
+/// put there: they see only the channels they are added to.
 macro_rules! join_general {
     ($tx:ident, $workspace:expr, $user:expr, $now:expr) => {{
         let general: Option<i64> = sqlx::query_scalar(
@@ -222,26 +223,62 @@ impl Store {
         })
     }
 
-    /// Changes a member's role. `LastOwner` if it would demote the only owner.
+    /// Changes a member's role (`LastOwner` if it would demote the only owner). Becoming a
+    /// guest takes someone out of #general; leaving guesthood puts them in.
     pub async fn set_member_role(
         &self,
         workspace: WorkspaceId,
         user: UserId,
         role: Role,
+        actor: UserId,
+        now: Timestamp,
     ) -> StoreResult<()> {
         let sql = format!(
             "UPDATE members SET role = $3 WHERE workspace_id = $1 AND user_id = $2 \
              AND ($3 = 'owner' OR {KEEPS_AN_OWNER})"
         );
-        let changed = on_pool!(self, |pool| {
-            sqlx::query(&sql)
+        let changed = in_transaction!(self, |tx| {
+            let changed = sqlx::query(&sql)
                 .bind(workspace.0)
                 .bind(user.0)
                 .bind(role.as_str())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
-        });
+                .rows_affected();
+            if changed == 0 {
+                return Ok(0);
+            }
+            if role != Role::Guest {
+                join_general!(tx, workspace.0, user, now);
+            } else {
+                let general: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM conversations WHERE workspace_id = $1 AND is_general",
+                )
+                .bind(workspace.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(general) = general {
+                    let left = sqlx::query(
+                        "DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+                    )
+                    .bind(general)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if left == 1 {
+                        record_event!(
+                            tx,
+                            general,
+                            actor.0,
+                            now,
+                            EventPayload::MemberRemoved { user_id: user }
+                        );
+                    }
+                }
+            }
+            Ok(changed)
+        })?;
         self.explain_unchanged(changed, workspace, user).await
     }
 
@@ -296,7 +333,7 @@ impl Store {
         self.explain_unchanged(changed, workspace, user).await
     }
 
-    /// Adds a member (and puts them in #general) unless they already are one; returns
+    /// Adds a member (and, unless a guest, puts them in #general) unless they already are one; returns
     /// whether they were added.
     pub async fn add_member(
         &self,
@@ -318,7 +355,7 @@ impl Store {
             .await?
             .rows_affected()
                 == 1;
-            if added {
+            if added && role != Role::Guest {
                 join_general!(tx, workspace.0, user, now);
             }
             Ok(added)

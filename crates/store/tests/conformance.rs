@@ -3,11 +3,14 @@
 #![allow(clippy::unwrap_used)]
 
 use ocomms_proto::account::SessionKind;
+use ocomms_proto::conversation::{ConversationKind, ConversationRole};
+use ocomms_proto::event::EventPayload;
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{InvitationId, SessionId, UserId};
 use ocomms_store::testing::TestDb;
 use ocomms_store::{
-    NewInvitation, NewSession, NewUser, ProfileFields, Redeemed, Store, StoreError, TokenPurpose,
+    ConversationChange, NewConversation, NewInvitation, NewSession, NewUser, ProfileFields,
+    Redeemed, Store, StoreError, TokenPurpose,
 };
 
 ocomms_store::backend_tests!(
@@ -21,6 +24,9 @@ ocomms_store::backend_tests!(
     invitations_count_uses_and_stop_when_closed,
     instance_settings_toggle_open_signup,
     users_see_each_other_only_through_shared_workspaces,
+    workspaces_start_with_general_and_members_join_it,
+    conversations_record_gapless_events_with_every_change,
+    channel_names_and_direct_keys_are_unique_per_workspace,
 );
 
 async fn user(store: &Store, email: &str) -> UserId {
@@ -243,7 +249,7 @@ async fn last_owner_cannot_be_demoted_or_removed(db: TestDb) {
     let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
     s.add_member(w.id, b, Role::Member, 2).await.unwrap();
     assert!(matches!(
-        s.set_member_role(w.id, a, Role::Admin).await,
+        s.set_member_role(w.id, a, Role::Admin, a, 3).await,
         Err(StoreError::LastOwner)
     ));
     assert!(matches!(
@@ -251,9 +257,11 @@ async fn last_owner_cannot_be_demoted_or_removed(db: TestDb) {
         Err(StoreError::LastOwner)
     ));
     assert_eq!(s.count_owners(w.id).await.unwrap(), 1);
-    s.set_member_role(w.id, b, Role::Owner).await.unwrap();
+    s.set_member_role(w.id, b, Role::Owner, a, 3).await.unwrap();
     assert_eq!(s.count_owners(w.id).await.unwrap(), 2);
-    s.set_member_role(w.id, a, Role::Member).await.unwrap();
+    s.set_member_role(w.id, a, Role::Member, a, 3)
+        .await
+        .unwrap();
     assert!(matches!(
         s.remove_member(w.id, b, b, 3).await,
         Err(StoreError::LastOwner)
@@ -264,7 +272,8 @@ async fn last_owner_cannot_be_demoted_or_removed(db: TestDb) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        s.set_member_role(w.id, UserId(424_242), Role::Guest).await,
+        s.set_member_role(w.id, UserId(424_242), Role::Guest, a, 3)
+            .await,
         Err(StoreError::NotFound)
     ));
 }
@@ -377,4 +386,210 @@ async fn users_see_each_other_only_through_shared_workspaces(db: TestDb) {
     let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
     s.add_member(w.id, b, Role::Guest, 2).await.unwrap();
     assert!(s.users_share_workspace(a, b).await.unwrap());
+}
+
+async fn workspaces_start_with_general_and_members_join_it(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    let c = user(s, "c@example.com").await;
+    let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    let visible = s.conversations_for(w.id, a, true).await.unwrap();
+    assert_eq!(visible.len(), 1);
+    let general = &visible[0].conversation;
+    assert!(general.is_general && general.name.as_deref() == Some("general"));
+    assert_eq!(visible[0].my_role, Some(ConversationRole::Manager));
+    s.add_member(w.id, b, ocomms_proto::workspace::Role::Member, 2)
+        .await
+        .unwrap();
+    let inv = s
+        .create_invitation(&invitation(&w, a, b"tok", None))
+        .await
+        .unwrap();
+    s.redeem_invitation(&inv, c, 3).await.unwrap();
+    let members: Vec<UserId> = s
+        .conversation_members(general.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.user.id)
+        .collect();
+    assert_eq!(members, vec![a, b, c]);
+    // Leaving the workspace takes people out of its channels, with an event.
+    s.remove_member(w.id, c, c, 4).await.unwrap();
+    assert_eq!(s.conversation_role(general.id, c).await.unwrap(), None);
+    let events = s.conversation_events(general.id, 0, 100).await.unwrap();
+    assert_eq!(
+        events.last().unwrap().payload,
+        EventPayload::MemberLeft { user_id: c }
+    );
+}
+
+fn channel(
+    w: &ocomms_store::WorkspaceRecord,
+    name: &str,
+    by: UserId,
+    members: Vec<(UserId, ConversationRole)>,
+) -> NewConversation {
+    NewConversation {
+        workspace_id: w.id,
+        kind: ConversationKind::Private,
+        name: Some(name.to_owned()),
+        topic: String::new(),
+        description: String::new(),
+        direct_key: None,
+        created_by: by,
+        members,
+        now: 10,
+    }
+}
+
+async fn conversations_record_gapless_events_with_every_change(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    let c = s
+        .create_conversation(&channel(
+            &w,
+            "secret",
+            a,
+            vec![(a, ConversationRole::Manager)],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.kind, c.member_count, c.last_seq),
+        (ConversationKind::Private, 1, 2)
+    );
+    assert!(
+        s.add_conversation_member(c.id, b, ConversationRole::Member, a, 11)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.add_conversation_member(c.id, b, ConversationRole::Member, a, 12)
+            .await
+            .unwrap(),
+        "no duplicate"
+    );
+    s.update_conversation(c.id, &ConversationChange::Topic("Plans".into()), b, 13)
+        .await
+        .unwrap();
+    s.update_conversation(c.id, &ConversationChange::Rename("plans".into()), a, 14)
+        .await
+        .unwrap();
+    s.update_conversation(c.id, &ConversationChange::Archive(true), a, 15)
+        .await
+        .unwrap();
+    s.set_conversation_role(c.id, b, ConversationRole::Manager, a, 16)
+        .await
+        .unwrap();
+    s.remove_conversation_member(c.id, b, b, 17).await.unwrap();
+    assert!(matches!(
+        s.remove_conversation_member(c.id, b, a, 18).await,
+        Err(StoreError::NotFound)
+    ));
+    let events = s.conversation_events(c.id, 0, 100).await.unwrap();
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=8).collect::<Vec<_>>(),
+        "positions start at 1 and have no gaps"
+    );
+    let payloads: Vec<EventPayload> = events.into_iter().map(|e| e.payload).collect();
+    assert_eq!(
+        payloads,
+        vec![
+            EventPayload::ConversationCreated {
+                kind: ConversationKind::Private,
+                name: "secret".into()
+            },
+            EventPayload::MemberJoined { user_id: a },
+            EventPayload::MemberJoined { user_id: b },
+            EventPayload::TopicChanged {
+                topic: "Plans".into()
+            },
+            EventPayload::ConversationRenamed {
+                name: "plans".into()
+            },
+            EventPayload::ConversationArchived,
+            EventPayload::MemberRoleChanged {
+                user_id: b,
+                role: ConversationRole::Manager
+            },
+            EventPayload::MemberLeft { user_id: b },
+        ]
+    );
+    let after = s.conversation_events(c.id, 6, 100).await.unwrap();
+    assert_eq!(after.len(), 2);
+    let now = s.conversation(c.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            now.name.as_deref(),
+            now.topic.as_str(),
+            now.archived_at,
+            now.last_seq
+        ),
+        (Some("plans"), "Plans", Some(15), 8)
+    );
+    // The private channel is listed for its member only.
+    assert_eq!(s.conversations_for(w.id, a, true).await.unwrap().len(), 2);
+    assert!(
+        s.conversations_for(w.id, b, false)
+            .await
+            .unwrap()
+            .is_empty(),
+        "b left its only conversation"
+    );
+}
+
+async fn channel_names_and_direct_keys_are_unique_per_workspace(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let b = user(s, "b@example.com").await;
+    let w1 = s.create_workspace("One", "one", a, 1).await.unwrap();
+    let w2 = s.create_workspace("Two", "two", a, 1).await.unwrap();
+    s.create_conversation(&channel(&w1, "plans", a, vec![]))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.create_conversation(&channel(&w1, "plans", a, vec![]))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(matches!(
+        s.create_conversation(&channel(&w1, "general", a, vec![]))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    s.create_conversation(&channel(&w2, "plans", a, vec![]))
+        .await
+        .unwrap();
+    let dm = NewConversation {
+        kind: ConversationKind::Direct,
+        name: None,
+        direct_key: Some(format!("{},{}", a.0, b.0)),
+        members: vec![(a, ConversationRole::Member), (b, ConversationRole::Member)],
+        ..channel(&w1, "", a, vec![])
+    };
+    let first = s.create_conversation(&dm).await.unwrap();
+    assert!(matches!(
+        s.create_conversation(&dm).await,
+        Err(StoreError::Conflict)
+    ));
+    let key = format!("{},{}", a.0, b.0);
+    assert_eq!(
+        s.direct_conversation(w1.id, &key)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        first.id
+    );
+    assert!(s.direct_conversation(w2.id, &key).await.unwrap().is_none());
+    assert!(
+        !s.users_share_channel(w1.id, a, b).await.unwrap(),
+        "a direct message is not a channel"
+    );
 }

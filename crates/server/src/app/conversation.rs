@@ -337,17 +337,15 @@ impl App {
         }
     }
 
-    /// Recorded events after `after`, for members (the realtime gateway's resume source).
+    /// Recorded events after `after`, oldest first, for whoever may see the conversation
+    /// (public channels can be previewed before joining, as in Slack).
     pub async fn conversation_events(
         &self,
         actor: &Actor,
         id: ConversationId,
         after: i64,
     ) -> AppResult<Vec<Event>> {
-        let visible = self.visible(actor, id).await?;
-        if !visible.viewer.is_member() {
-            return Err(Refusal::NotMember.into());
-        }
+        self.visible(actor, id).await?;
         Ok(self.store().conversation_events(id, after, 500).await?)
     }
 

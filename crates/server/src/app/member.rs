@@ -43,7 +43,7 @@ impl App {
         let owners = self.store().count_owners(workspace).await?;
         permission::may_change_role(membership.role, current, role, owners)?;
         self.store()
-            .set_member_role(workspace, target, role)
+            .set_member_role(workspace, target, role, actor.user.id, super::now())
             .await
             .map_err(Into::into)
     }

@@ -41,10 +41,11 @@ CREATE TABLE conversation_events (
     PRIMARY KEY (conversation_id, seq)
 );
 
--- Workspaces created before conversations existed get their #general, with everyone in it.
+-- Workspaces created before conversations existed get their #general, with every member in
+-- it (guests see only the channels they are added to).
 INSERT INTO conversations (workspace_id, kind, name, is_general, created_by, created_at)
 SELECT id, 'public', 'general', TRUE, created_by, created_at FROM workspaces;
 INSERT INTO conversation_members (conversation_id, user_id, role, joined_at)
 SELECT c.id, m.user_id, CASE WHEN m.user_id = c.created_by THEN 'manager' ELSE 'member' END, m.joined_at
 FROM conversations c JOIN members m ON m.workspace_id = c.workspace_id
-WHERE c.is_general;
+WHERE c.is_general AND m.role <> 'guest';
