@@ -52,7 +52,25 @@ function suggestTimeZone(root) {
   }
 }
 
+/**
+ * `<input data-filter-list="#list">` hides the list's `[data-filter-text]` items that do not
+ * contain what is typed: instant filtering on top of the server-side search.
+ */
+function wireListFilters(root) {
+  for (const input of root.querySelectorAll("input[data-filter-list]")) {
+    const list = root.querySelector(input.dataset.filterList);
+    if (!list) continue;
+    input.addEventListener("input", () => {
+      const needle = input.value.trim().replace(/^#/, "").toLowerCase();
+      for (const item of list.querySelectorAll("[data-filter-text]")) {
+        item.hidden = !item.dataset.filterText.toLowerCase().includes(needle);
+      }
+    });
+  }
+}
+
 localiseTimes(document);
+wireListFilters(document);
 wireCopyButtons(document);
 wireConfirmations(document);
 suggestTimeZone(document);

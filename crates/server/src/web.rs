@@ -6,6 +6,9 @@ mod account;
 mod admin;
 mod assets;
 mod auth;
+mod channel;
+mod conversation;
+mod direct;
 mod extract;
 mod invitation;
 mod member;
@@ -57,6 +60,30 @@ pub fn routes() -> Router<App> {
             "/w/{slug}/invitations/{id}/revoke",
             post(invitation::revoke),
         )
+        .route(
+            "/w/{slug}/channels",
+            get(channel::browse).post(channel::create),
+        )
+        .route("/w/{slug}/channels/new", get(channel::new_page))
+        .route("/w/{slug}/dms", post(direct::open))
+        .route("/w/{slug}/dms/new", get(direct::new_page))
+        .route("/w/{slug}/c/{id}", get(conversation::view))
+        .route("/w/{slug}/c/{id}/join", post(conversation::join))
+        .route("/w/{slug}/c/{id}/leave", post(conversation::leave))
+        .route("/w/{slug}/c/{id}/members", post(conversation::add_member))
+        .route(
+            "/w/{slug}/c/{id}/members/{user_id}/remove",
+            post(conversation::remove_member),
+        )
+        .route(
+            "/w/{slug}/c/{id}/members/{user_id}/role",
+            post(conversation::change_role),
+        )
+        .route(
+            "/w/{slug}/c/{id}/settings",
+            get(channel::settings).post(channel::save_settings),
+        )
+        .route("/w/{slug}/c/{id}/archive", post(channel::archive))
         .route(
             "/invite/{token}",
             get(invitation::landing).post(invitation::accept),

@@ -1,6 +1,8 @@
-//! The first-day journey in a real headless Chromium, with two browsers (two people):
-//! sign up → confirm email → create a workspace → invite by link → the second person joins →
-//! both see each other in the member list. Screenshots land in target/e2e-screenshots/.
+//! Journeys in a real headless Chromium, one browser per person. The first day: sign up →
+//! confirm email → create a workspace → invite by link → the second person joins → both see
+//! each other in the member list. Channels: a private channel is created and someone added;
+//! they see it, an admin outside it does not; then a direct message. Screenshots land in
+//! target/e2e-screenshots/.
 //!
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver (`.ci/run` installs them). Without them
 //! the journey is skipped, unless OCOMMS_TEST_REQUIRE_BROWSER=1 (CI), which fails instead.
@@ -18,7 +20,7 @@ use ocomms_store::testing::TestDb;
 
 use support::{PASSWORD, TestServer, link_in};
 
-ocomms_store::backend_tests!(browser_journey);
+ocomms_store::backend_tests!(browser_journey, channels_browser_journey);
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -264,4 +266,127 @@ async fn browser_journey(db: TestDb) {
 
     ada.close().await.ok();
     bob.close().await.ok();
+}
+
+async fn sign_in(browser: &Client, url: &str, email: &str) {
+    browser
+        .goto(&format!("{url}/signin"))
+        .await
+        .expect("sign-in page");
+    fill(browser, "#email", email).await;
+    fill(browser, "#password", PASSWORD).await;
+    click(browser, "form[action='/signin'] button.primary").await;
+    wait_for_path(browser, "/w/").await;
+}
+
+async fn texts(browser: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in browser.find_all(Locator::Css(css)).await.expect("elements") {
+        out.push(el.text().await.expect("text").trim().to_owned());
+    }
+    out
+}
+
+async fn channels_browser_journey(db: TestDb) {
+    if !browser_available() {
+        return;
+    }
+    let shots = screenshot_dir(&db);
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let url = s.url();
+    let slug = t.slug.clone();
+    let driver = start_driver().await;
+    let profiles = tempfile::tempdir().expect("profiles");
+    let max = open_browser(&driver, &profiles.path().join("max")).await;
+    let gus = open_browser(&driver, &profiles.path().join("gus")).await;
+    let ann = open_browser(&driver, &profiles.path().join("ann")).await;
+
+    // Max creates a private channel and adds Gus.
+    sign_in(&max, &url, "member@acme.test").await;
+    click(&max, &format!("a[href='/w/{slug}/channels/new']")).await;
+    wait_for_path(&max, &format!("/w/{slug}/channels/new")).await;
+    fill(&max, "#name", "Secret Plans").await;
+    fill(&max, "#topic", "What we are not telling anyone yet").await;
+    click(&max, "input[name='private']").await;
+    click(
+        &max,
+        &format!("form[action='/w/{slug}/channels'] button.primary"),
+    )
+    .await;
+    let channel_url = wait_for_path(&max, &format!("/w/{slug}/c/")).await;
+    assert!(texts(&max, "h1.conv-title").await[0].ends_with("secret-plans"));
+    max.find(Locator::Css("#add-user"))
+        .await
+        .expect("member picker")
+        .select_by_value(&t.ids.guest.to_string())
+        .await
+        .expect("choose Gus");
+    click(&max, "form.add-member button").await;
+    for _ in 0..50 {
+        if texts(&max, ".member-list .member-name").await.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        texts(&max, ".member-list .member-name").await,
+        vec!["Gus Guest", "Max Member"]
+    );
+    screenshot(&max, &shots, "11-private-channel").await;
+
+    // Gus sees it in his sidebar and opens it.
+    sign_in(&gus, &url, "guest@acme.test").await;
+    gus.goto(&format!("{url}/w/{slug}"))
+        .await
+        .expect("workspace");
+    let sidebar = texts(&gus, ".conversation-link").await;
+    assert!(
+        sidebar.iter().any(|l| l.ends_with("secret-plans")),
+        "{sidebar:?}"
+    );
+    click(&gus, ".conversation-link").await;
+    wait_for_path(&gus, &format!("/w/{slug}/c/")).await;
+    assert_eq!(
+        texts(&gus, ".conv-topic").await,
+        vec!["What we are not telling anyone yet"]
+    );
+    screenshot(&gus, &shots, "12-guest-sees-channel").await;
+
+    // Ann, a workspace admin outside the channel, cannot find it anywhere.
+    sign_in(&ann, &url, "admin@acme.test").await;
+    ann.goto(&format!("{url}/w/{slug}"))
+        .await
+        .expect("workspace");
+    let sidebar = texts(&ann, ".conversation-link").await;
+    assert!(!sidebar.iter().any(|l| l.contains("secret")), "{sidebar:?}");
+    ann.goto(&format!("{url}/w/{slug}/channels?q=secret"))
+        .await
+        .expect("browser");
+    assert!(texts(&ann, ".channel-list li").await.is_empty());
+    screenshot(&ann, &shots, "13-admin-searches").await;
+    ann.goto(&channel_url).await.expect("direct link");
+    assert_eq!(texts(&ann, "h1").await, vec!["Not Found"]);
+
+    // Sharing a channel now, Gus can message Max directly.
+    gus.goto(&format!("{url}/w/{slug}/dms/new"))
+        .await
+        .expect("picker");
+    click(
+        &gus,
+        &format!("input[name='user_ids'][value='{}']", t.ids.member),
+    )
+    .await;
+    click(
+        &gus,
+        &format!("form[action='/w/{slug}/dms'] button.primary"),
+    )
+    .await;
+    wait_for_path(&gus, &format!("/w/{slug}/c/")).await;
+    assert!(texts(&gus, "h1.conv-title").await[0].contains("Max Member"));
+    screenshot(&gus, &shots, "14-direct-message").await;
+
+    for browser in [max, gus, ann] {
+        browser.close().await.ok();
+    }
 }

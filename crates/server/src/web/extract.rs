@@ -57,10 +57,10 @@ impl<T: DeserializeOwned> FromRequest<App> for SignedForm<T> {
             .await
             .map_err(|e| AppError::Malformed(e.body_text()))?;
         let CsrfField { csrf } =
-            serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
+            serde_html_form::from_bytes(&bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
         actor.check_csrf(&csrf)?;
         let form =
-            serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
+            serde_html_form::from_bytes(&bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
         Ok(Self(actor, form))
     }
 }

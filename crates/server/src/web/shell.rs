@@ -1,5 +1,7 @@
 //! The frame around every signed-in page: workspace rail, sidebar, header.
 
+use ocomms_proto::ConversationId;
+use ocomms_proto::conversation::{ChannelQuery, Conversation};
 use ocomms_proto::workspace::{Role, Workspace};
 
 use crate::App;
@@ -19,6 +21,12 @@ pub struct Shell {
     /// The sidebar entry to highlight: "home", "members", "invitations", "profile", …
     pub active: &'static str,
     pub notice: Option<&'static str>,
+    /// The viewer's channels in the current workspace (not archived), for the sidebar.
+    pub channels: Vec<Conversation>,
+    /// The viewer's direct messages in the current workspace.
+    pub directs: Vec<Conversation>,
+    /// The conversation on screen, highlighted in the sidebar.
+    pub open: Option<ConversationId>,
 }
 
 impl Shell {
@@ -34,6 +42,14 @@ impl Shell {
             Some(slug) => Some(app.workspace(actor, slug).await?),
             None => None,
         };
+        let (channels, directs) = match slug {
+            Some(slug) => {
+                let mut channels = app.channels(actor, slug, &ChannelQuery::default()).await?;
+                channels.retain(|c| c.is_member);
+                (channels, app.directs(actor, slug).await?)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
         let profile = app.current_user(&actor.user).profile;
         Ok(Self {
             user_name: actor.user.display_name.clone(),
@@ -45,6 +61,9 @@ impl Shell {
             current,
             active,
             notice: notice_text(notice),
+            channels,
+            directs,
+            open: None,
         })
     }
 
@@ -62,6 +81,15 @@ impl Shell {
     /// Up to two letters for a workspace tile.
     pub fn initials(name: &str) -> String {
         ocomms_domain::profile::initials(name)
+    }
+
+    /// `aria-current` for a conversation link in the sidebar.
+    pub fn conversation_attr(&self, id: &ConversationId) -> &'static str {
+        if self.open == Some(*id) {
+            "page"
+        } else {
+            "false"
+        }
     }
 
     /// `aria-current` for the active sidebar entry.
