@@ -11,6 +11,7 @@ mod api {
     mod cli;
     mod directs;
     mod invitations;
+    mod matrix;
     mod members;
     mod pages;
     mod profiles;
