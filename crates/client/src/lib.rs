@@ -3,6 +3,7 @@
 //! the desktop client. No GUI, no server internals: only `ocomms-proto` types cross here.
 
 mod error;
+pub mod realtime;
 
 use ocomms_proto::account::{
     ChangePasswordRequest, CurrentUser, EmailVerification, PasswordResetConfirm,
@@ -15,16 +16,18 @@ use ocomms_proto::conversation::{
 };
 use ocomms_proto::event::Event;
 use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};
+use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
 use ocomms_proto::workspace::{
     CreateInvitation, CreateWorkspace, CreatedInvitation, Invitation, InvitationPreview, Member,
     MemberUpdate, Role, Workspace,
 };
-use ocomms_proto::{ConversationId, InvitationId, SessionId, UserId};
+use ocomms_proto::{ConversationId, InvitationId, MessageId, SessionId, UserId};
 use reqwest::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use error::ClientError;
+pub use realtime::{Realtime, Update};
 
 pub type Result<T> = std::result::Result<T, ClientError>;
 
@@ -369,6 +372,67 @@ impl Client {
     pub async fn remove_from_conversation(&self, id: ConversationId, user: UserId) -> Result<()> {
         let path = format!("/conversations/{id}/members/{user}");
         self.call_empty(self.request(Method::DELETE, &path)).await
+    }
+
+    // --- messages ---
+
+    /// Posts a message; the second element says whether it is new (false for a retry with
+    /// a client id already used).
+    pub async fn post_message(
+        &self,
+        conversation: ConversationId,
+        body: &str,
+        client_id: Option<&str>,
+    ) -> Result<Message> {
+        let request = PostMessage {
+            body: body.to_owned(),
+            client_id: client_id.map(str::to_owned),
+        };
+        self.send(
+            Method::POST,
+            &format!("/conversations/{conversation}/messages"),
+            &request,
+        )
+        .await
+    }
+
+    pub async fn edit_message(&self, id: MessageId, body: &str) -> Result<Message> {
+        let request = EditMessage {
+            body: body.to_owned(),
+        };
+        self.send(Method::PATCH, &format!("/messages/{id}"), &request)
+            .await
+    }
+
+    pub async fn delete_message(&self, id: MessageId) -> Result<()> {
+        self.call_empty(self.request(Method::DELETE, &format!("/messages/{id}")))
+            .await
+    }
+
+    pub async fn history(
+        &self,
+        conversation: ConversationId,
+        query: &HistoryQuery,
+    ) -> Result<MessagePage> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/conversations/{conversation}/messages"),
+            )
+            .query(query);
+        self.call(builder).await
+    }
+
+    /// Opens a realtime session with this client's token (sign in first).
+    pub fn realtime(
+        &self,
+        positions: std::collections::BTreeMap<ocomms_proto::WorkspaceId, i64>,
+    ) -> Realtime {
+        Realtime::connect(
+            &self.base,
+            self.token.as_deref().unwrap_or_default(),
+            positions,
+        )
     }
 
     pub async fn conversation_events(&self, id: ConversationId, after: i64) -> Result<Vec<Event>> {

@@ -7,6 +7,8 @@
 
 pub mod channel;
 pub mod invitation;
+pub mod markdown;
+pub mod message;
 pub mod password;
 pub mod permission;
 pub mod profile;

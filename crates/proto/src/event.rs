@@ -5,12 +5,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::conversation::{ConversationKind, ConversationRole};
-use crate::{ConversationId, Timestamp, UserId, WorkspaceId};
+use crate::message::Message;
+use crate::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub workspace_id: WorkspaceId,
+    /// 1, 2, 3, … within the workspace, without gaps and in commit order: the position a
+    /// reconnecting client resumes after.
+    pub position: i64,
     pub conversation_id: ConversationId,
     /// 1, 2, 3, … within the conversation, without gaps.
     pub seq: i64,
@@ -51,6 +55,18 @@ pub enum EventPayload {
     MemberRoleChanged {
         user_id: UserId,
         role: ConversationRole,
+    },
+    MessagePosted {
+        message: Message,
+    },
+    MessageEdited {
+        message_id: MessageId,
+        body: String,
+        html: String,
+        edited_at: Timestamp,
+    },
+    MessageDeleted {
+        message_id: MessageId,
     },
 }
 

@@ -6,10 +6,16 @@ use serde::{Deserialize, Serialize};
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(pub i64);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(IdVisitor).map(Self)
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -24,6 +30,30 @@ macro_rules! id_type {
             }
         }
     };
+}
+
+/// Ids arrive as JSON numbers, but as strings when they are object keys (`{"3": 41}`) or
+/// come from JavaScript that keeps them as text; both are accepted.
+struct IdVisitor;
+
+impl serde::de::Visitor<'_> for IdVisitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an integer id, as a number or a string")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(E::custom)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+        v.parse().map_err(E::custom)
+    }
 }
 
 id_type!(
@@ -46,6 +76,10 @@ id_type!(
     /// A channel or direct-message conversation.
     ConversationId
 );
+id_type!(
+    /// A message in a conversation.
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {
@@ -57,6 +91,12 @@ mod tests {
         assert_eq!(json, "42");
         let back: UserId = serde_json::from_str(&json).unwrap();
         assert_eq!(back, UserId(42));
+        assert_eq!(
+            serde_json::from_str::<UserId>("\"42\"").unwrap(),
+            UserId(42)
+        );
+        assert!(serde_json::from_str::<UserId>("\"x\"").is_err());
+        assert!(serde_json::from_str::<UserId>("1.5").is_err());
         assert_eq!("7".parse::<WorkspaceId>().unwrap(), WorkspaceId(7));
     }
 }

@@ -11,10 +11,12 @@ pub mod error;
 pub mod event;
 pub mod id;
 pub mod instance;
+pub mod message;
+pub mod realtime;
 pub mod workspace;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use id::{ConversationId, InvitationId, SessionId, UserId, WorkspaceId};
+pub use id::{ConversationId, InvitationId, MessageId, SessionId, UserId, WorkspaceId};
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses this unit.
 pub type Timestamp = i64;

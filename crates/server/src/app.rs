@@ -12,6 +12,7 @@ mod instance;
 mod invitation;
 mod limiter;
 mod member;
+mod message;
 mod profile;
 mod session;
 mod token;
@@ -40,6 +41,7 @@ pub struct App {
 
 struct Inner {
     store: Store,
+    hub: Arc<crate::realtime::Hub>,
     mailer: Mailer,
     limits: limiter::Limits,
     public_url: String,
@@ -50,6 +52,7 @@ impl App {
     pub fn new(store: Store, mailer: Mailer, public_url: &str, trust_forwarded_for: bool) -> Self {
         Self {
             inner: Arc::new(Inner {
+                hub: crate::realtime::Hub::new(store.clone()),
                 store,
                 mailer,
                 limits: limiter::Limits::new(),
@@ -66,6 +69,16 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The realtime fan-out of this process.
+    pub fn hub(&self) -> &Arc<crate::realtime::Hub> {
+        &self.inner.hub
+    }
+
+    /// Events were committed in `workspace`: let the realtime feed deliver them.
+    pub(crate) fn announce(&self, workspace: ocomms_proto::WorkspaceId) {
+        self.inner.hub.notify(workspace);
     }
 
     fn mailer(&self) -> &Mailer {

@@ -9,6 +9,7 @@ pub mod app;
 pub mod config;
 pub mod http;
 pub mod mail;
+pub mod realtime;
 pub mod server;
 pub mod web;
 

@@ -15,5 +15,6 @@ mod api {
     mod members;
     mod pages;
     mod profiles;
+    mod realtime;
     mod workspaces;
 }

@@ -16,6 +16,7 @@ mod account;
 mod conversation;
 mod instance;
 mod invitation;
+mod message;
 mod session;
 mod workspace;
 
@@ -29,6 +30,7 @@ pub use conversation::{
 };
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;
+pub use message::{HistoryWindow, NewMessage};
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use record::*;
 

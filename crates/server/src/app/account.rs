@@ -56,14 +56,18 @@ impl App {
                 StoreError::Conflict => AppError::EmailTaken,
                 other => other.into(),
             })?;
-        if let Some(found) = invitation
-            && let Err(e) = self
+        if let Some(found) = invitation {
+            match self
                 .store()
                 .redeem_invitation(&found.invitation, user.id, super::now())
                 .await
-        {
-            // The account stands on its own; the person can ask for a new invitation.
-            tracing::info!(user = %user.id, error = %e, "invitation closed during sign-up");
+            {
+                Ok(_) => self.announce(found.workspace.id),
+                // The account stands on its own; the person can ask for a new invitation.
+                Err(e) => {
+                    tracing::info!(user = %user.id, error = %e, "invitation closed during sign-up")
+                }
+            }
         }
         if !user.email_verified {
             self.send_verification(&user).await?;

@@ -138,6 +138,7 @@ impl App {
             })
             .await
             .map_err(name_taken)?;
+        self.announce(workspace);
         let viewer = Viewer {
             workspace_role: membership.role,
             membership: Some(ConversationRole::Manager),
@@ -205,6 +206,9 @@ impl App {
                 .await
                 .map_err(name_taken)?;
         }
+        if !changes.is_empty() {
+            self.announce(record.workspace_id);
+        }
         self.conversation(actor, id).await
     }
 
@@ -252,7 +256,10 @@ impl App {
                 .set_conversation_role(id, user, role, actor.user.id, super::now())
                 .await
             {
-                Ok(()) => self.conversation(actor, id).await,
+                Ok(()) => {
+                    self.announce(record.workspace_id);
+                    self.conversation(actor, id).await
+                }
                 Err(StoreError::NotFound) => Err(AppError::NotFound("Member")),
                 Err(other) => Err(other.into()),
             };
@@ -263,6 +270,7 @@ impl App {
                 self.store()
                     .add_conversation_member(id, user, ConversationRole::Member, user, super::now())
                     .await?;
+                self.announce(record.workspace_id);
             }
             return self.conversation(actor, id).await;
         }
@@ -291,6 +299,7 @@ impl App {
                 super::now(),
             )
             .await?;
+        self.announce(record.workspace_id);
         self.conversation(actor, id).await
     }
 
@@ -332,8 +341,12 @@ impl App {
             .remove_conversation_member(id, user, actor.user.id, super::now())
             .await
         {
+            Ok(()) => {
+                self.announce(record.workspace_id);
+                Ok(())
+            }
             Err(StoreError::NotFound) => Err(AppError::NotFound("Member")),
-            other => other.map_err(Into::into),
+            Err(other) => Err(other.into()),
         }
     }
 

@@ -123,7 +123,10 @@ impl App {
             })
             .await;
         match created {
-            Ok(record) => Ok(record),
+            Ok(record) => {
+                self.announce(workspace);
+                Ok(record)
+            }
             // Someone opened the same conversation a moment ago: use theirs.
             Err(StoreError::Conflict) => self
                 .store()
@@ -203,6 +206,7 @@ impl App {
                 ),
                 other => other.into(),
             })?;
+        self.announce(record.workspace_id);
         self.conversation(actor, record.id).await
     }
 

@@ -142,7 +142,11 @@ impl App {
             .redeem_invitation(&found.invitation, actor.user.id, super::now())
             .await
         {
-            Ok(Redeemed::Joined(role) | Redeemed::AlreadyMember(role)) => role,
+            Ok(Redeemed::Joined(role)) => {
+                self.announce(found.workspace.id);
+                role
+            }
+            Ok(Redeemed::AlreadyMember(role)) => role,
             Err(ocomms_store::StoreError::NotFound) => return Err(AppError::InvitationInvalid),
             Err(other) => return Err(other.into()),
         };

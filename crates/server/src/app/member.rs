@@ -44,8 +44,9 @@ impl App {
         permission::may_change_role(membership.role, current, role, owners)?;
         self.store()
             .set_member_role(workspace, target, role, actor.user.id, super::now())
-            .await
-            .map_err(Into::into)
+            .await?;
+        self.announce(workspace);
+        Ok(())
     }
 
     /// Removes `target` from the workspace; when `target` is the actor, they leave.
@@ -68,7 +69,8 @@ impl App {
         }
         self.store()
             .remove_member(workspace, target, actor.user.id, super::now())
-            .await
-            .map_err(Into::into)
+            .await?;
+        self.announce(workspace);
+        Ok(())
     }
 }

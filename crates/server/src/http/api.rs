@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod instance;
 pub mod invitation;
 pub mod member;
+pub mod message;
 pub mod profile;
 pub mod session;
 pub mod workspace;
@@ -73,6 +74,15 @@ pub fn routes() -> Router<App> {
             put(conversation::add_member).delete(conversation::remove_member),
         )
         .route("/conversations/{id}/events", get(conversation::events))
+        .route(
+            "/conversations/{id}/messages",
+            get(message::history).post(message::post),
+        )
+        .route(
+            "/messages/{id}",
+            patch(message::edit).delete(message::delete),
+        )
+        .route("/ws", get(crate::realtime::gateway::connect))
         .route("/invitations/{token}", get(invitation::preview))
         .route("/invitations/{token}/acceptance", post(invitation::accept))
         .fallback(|| async { AppError::NotFound("This API route") })

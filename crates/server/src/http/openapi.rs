@@ -42,7 +42,11 @@ use super::api;
         api::invitation::preview,
         api::invitation::accept,
     ),
-    components(schemas(ocomms_proto::ErrorCode))
+    components(schemas(
+        ocomms_proto::ErrorCode,
+        ocomms_proto::realtime::ServerFrame,
+        ocomms_proto::realtime::ClientFrame,
+    ))
 )]
 pub struct ApiDoc;
 

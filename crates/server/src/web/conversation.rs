@@ -81,9 +81,11 @@ async fn page_for(
         .conversation_events(actor, id, 0)
         .await?
         .iter()
-        .map(|e| Line {
-            at: e.at,
-            text: describe(e, &names),
+        .filter_map(|e| {
+            Some(Line {
+                at: e.at,
+                text: describe(e, &names)?,
+            })
         })
         .collect();
     let addable: Vec<Member> = everyone
@@ -108,8 +110,9 @@ async fn page_for(
     })
 }
 
-/// "Ada added Bob", "Bob set the topic: Plans" — from the recorded event.
-fn describe(event: &Event, names: &HashMap<UserId, String>) -> String {
+/// "Ada added Bob", "Bob set the topic: Plans" — from the recorded event; `None` for
+/// message events, which show as the messages themselves.
+fn describe(event: &Event, names: &HashMap<UserId, String>) -> Option<String> {
     let name = |id: &UserId| {
         names
             .get(id)
@@ -117,7 +120,7 @@ fn describe(event: &Event, names: &HashMap<UserId, String>) -> String {
             .unwrap_or_else(|| "Someone".to_owned())
     };
     let actor = name(&event.actor);
-    match &event.payload {
+    Some(match &event.payload {
         EventPayload::ConversationCreated { name: n, .. } if !n.is_empty() => {
             format!("{actor} created #{n}")
         }
@@ -152,7 +155,10 @@ fn describe(event: &Event, names: &HashMap<UserId, String>) -> String {
         EventPayload::MemberRoleChanged { user_id, .. } => {
             format!("{actor} made {} a regular member", name(user_id))
         }
-    }
+        EventPayload::MessagePosted { .. }
+        | EventPayload::MessageEdited { .. }
+        | EventPayload::MessageDeleted { .. } => return None,
+    })
 }
 
 pub async fn view(

@@ -31,7 +31,13 @@ CREATE TABLE conversation_members (
 );
 CREATE INDEX conversation_members_by_user ON conversation_members (user_id);
 
+-- Newest event position of each workspace: events are numbered 1, 2, 3, … per workspace,
+-- in commit order (the row lock taken by the bump is held until commit).
+ALTER TABLE workspaces ADD COLUMN last_position BIGINT NOT NULL DEFAULT 0;
+
 CREATE TABLE conversation_events (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     seq BIGINT NOT NULL,
     actor INTEGER NOT NULL REFERENCES users (id),
@@ -40,6 +46,7 @@ CREATE TABLE conversation_events (
     payload TEXT NOT NULL,
     PRIMARY KEY (conversation_id, seq)
 );
+CREATE UNIQUE INDEX conversation_events_by_position ON conversation_events (workspace_id, position);
 
 -- Workspaces created before conversations existed get their #general, with every member in
 -- it (guests see only the channels they are added to).

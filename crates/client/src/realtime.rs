@@ -1,0 +1,278 @@
+//! A realtime session: one WebSocket to `/api/v1/ws`, kept open. It resumes from the last
+//! position it saw after every disconnect (exponential backoff with jitter), so the updates
+//! it yields are every event, once, in order per workspace.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use ocomms_proto::event::Event;
+use ocomms_proto::realtime::{ClientFrame, ServerFrame};
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use rand::Rng as _;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+/// What the session yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// Connected and caught up; live events follow.
+    Ready {
+        positions: BTreeMap<WorkspaceId, i64>,
+    },
+    Event(Event),
+    /// Too far behind to replay: reload over REST; the session continues from `position`.
+    ResyncRequired {
+        workspace_id: WorkspaceId,
+        position: i64,
+    },
+    Typing {
+        conversation_id: ConversationId,
+        user_id: UserId,
+    },
+    /// The connection dropped; the session reconnects after `delay`.
+    Reconnecting {
+        attempt: u32,
+        delay: Duration,
+    },
+}
+
+/// A running session; dropping it disconnects.
+pub struct Realtime {
+    updates: mpsc::Receiver<Update>,
+    positions: Arc<Mutex<BTreeMap<WorkspaceId, i64>>>,
+    commands: mpsc::UnboundedSender<ClientFrame>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Realtime {
+    /// Connects to `base_url` (http(s)://…) with a bearer token, replaying events after
+    /// `positions` (workspaces not named start live).
+    pub fn connect(base_url: &str, token: &str, positions: BTreeMap<WorkspaceId, i64>) -> Self {
+        let url = format!("{}/api/v1/ws", base_url.trim_end_matches('/'))
+            .replacen("http://", "ws://", 1)
+            .replacen("https://", "wss://", 1);
+        let positions = Arc::new(Mutex::new(positions));
+        let (updates_tx, updates) = mpsc::channel(4096);
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let (stop, stop_rx) = oneshot::channel();
+        let worker = Worker {
+            url,
+            token: token.to_owned(),
+            positions: positions.clone(),
+            updates: updates_tx,
+            commands: commands_rx,
+        };
+        let task = tokio::spawn(worker.run(stop_rx));
+        Self {
+            updates,
+            positions,
+            commands,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// The next update; `None` once the session is closed.
+    pub async fn next(&mut self) -> Option<Update> {
+        self.updates.recv().await
+    }
+
+    /// The last position seen per workspace: resume from here after `close`.
+    pub fn positions(&self) -> BTreeMap<WorkspaceId, i64> {
+        lock(&self.positions).clone()
+    }
+
+    /// Tells the conversation's other members that the user is typing.
+    pub fn typing(&self, conversation_id: ConversationId) {
+        let _ = self.commands.send(ClientFrame::Typing { conversation_id });
+    }
+
+    /// Disconnects and returns the positions to resume from later.
+    pub async fn close(mut self) -> BTreeMap<WorkspaceId, i64> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+        self.positions()
+    }
+}
+
+impl Drop for Realtime {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn lock(
+    m: &Mutex<BTreeMap<WorkspaceId, i64>>,
+) -> std::sync::MutexGuard<'_, BTreeMap<WorkspaceId, i64>> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+struct Worker {
+    url: String,
+    token: String,
+    positions: Arc<Mutex<BTreeMap<WorkspaceId, i64>>>,
+    updates: mpsc::Sender<Update>,
+    commands: mpsc::UnboundedReceiver<ClientFrame>,
+}
+
+enum Ended {
+    Stopped,
+    Dropped,
+}
+
+impl Worker {
+    async fn run(mut self, mut stop: oneshot::Receiver<()>) {
+        let mut attempt: u32 = 0;
+        loop {
+            let ended = tokio::select! {
+                ended = self.session(&mut attempt) => ended,
+                _ = &mut stop => Ended::Stopped,
+            };
+            if matches!(ended, Ended::Stopped) || self.updates.is_closed() {
+                return;
+            }
+            attempt = attempt.saturating_add(1);
+            let delay = backoff(attempt);
+            if self
+                .updates
+                .send(Update::Reconnecting { attempt, delay })
+                .await
+                .is_err()
+            {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                _ = &mut stop => return,
+            }
+        }
+    }
+
+    /// One connection, from handshake to its end.
+    async fn session(&mut self, attempt: &mut u32) -> Ended {
+        let Ok(mut request) = self.url.as_str().into_client_request() else {
+            return Ended::Stopped;
+        };
+        let Ok(auth) = format!("Bearer {}", self.token).parse() else {
+            return Ended::Stopped;
+        };
+        request.headers_mut().insert("authorization", auth);
+        let Ok((socket, _)) = tokio_tungstenite::connect_async(request).await else {
+            return Ended::Dropped;
+        };
+        let (mut sink, mut stream) = socket.split();
+        let mut heartbeat = Duration::from_secs(30);
+        let resume = ClientFrame::Resume {
+            positions: lock(&self.positions).clone(),
+        };
+        let mut ping = tokio::time::interval(heartbeat / 2);
+        let mut resumed = false;
+        loop {
+            tokio::select! {
+                incoming = stream.next() => {
+                    let Some(Ok(message)) = incoming else { return Ended::Dropped };
+                    let Message::Text(text) = message else { continue };
+                    let Ok(frame) = serde_json::from_str::<ServerFrame>(text.as_str()) else { continue };
+                    match frame {
+                        ServerFrame::Hello { heartbeat_interval_ms } => {
+                            heartbeat = Duration::from_millis(heartbeat_interval_ms.max(1000));
+                            ping = tokio::time::interval(heartbeat / 2);
+                            if !resumed {
+                                resumed = true;
+                                if send(&mut sink, &resume).await.is_err() {
+                                    return Ended::Dropped;
+                                }
+                            }
+                        }
+                        ServerFrame::Ready { positions } => {
+                            *attempt = 0;
+                            {
+                                let mut mine = lock(&self.positions);
+                                for (workspace, head) in &positions {
+                                    let at = mine.entry(*workspace).or_insert(*head);
+                                    *at = (*at).max(*head);
+                                }
+                            }
+                            if self.updates.send(Update::Ready { positions }).await.is_err() {
+                                return Ended::Stopped;
+                            }
+                        }
+                        ServerFrame::Event { event } => {
+                            // A replayed event we already had (the server resends after a
+                            // reconnect only what we have not acknowledged seeing).
+                            let fresh = {
+                                let mut mine = lock(&self.positions);
+                                let at = mine.entry(event.workspace_id).or_insert(0);
+                                let fresh = event.position > *at;
+                                *at = (*at).max(event.position);
+                                fresh
+                            };
+                            if !fresh {
+                                continue;
+                            }
+                            if self.updates.send(Update::Event(event)).await.is_err() {
+                                return Ended::Stopped;
+                            }
+                        }
+                        ServerFrame::ResyncRequired { workspace_id, position } => {
+                            lock(&self.positions).insert(workspace_id, position);
+                            if self.updates.send(Update::ResyncRequired { workspace_id, position }).await.is_err() {
+                                return Ended::Stopped;
+                            }
+                        }
+                        ServerFrame::Typing { conversation_id, user_id } => {
+                            let _ = self.updates.try_send(Update::Typing { conversation_id, user_id });
+                        }
+                        ServerFrame::Pong => {}
+                        ServerFrame::Error { message } => tracing::warn!(%message, "server refused a frame"),
+                    }
+                }
+                command = self.commands.recv() => {
+                    let Some(frame) = command else { continue };
+                    if send(&mut sink, &frame).await.is_err() {
+                        return Ended::Dropped;
+                    }
+                }
+                _ = ping.tick() => {
+                    if resumed && send(&mut sink, &ClientFrame::Ping).await.is_err() {
+                        return Ended::Dropped;
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn send<S>(sink: &mut S, frame: &ClientFrame) -> Result<(), ()>
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    let text = serde_json::to_string(frame).map_err(|_| ())?;
+    sink.send(Message::Text(text.into())).await.map_err(|_| ())
+}
+
+/// 250 ms doubling to 30 s, with ±50 % jitter so a crowd of clients does not reconnect in step.
+fn backoff(attempt: u32) -> Duration {
+    let base = 250u64.saturating_mul(1u64 << attempt.min(7)).min(30_000);
+    let jitter = rand::rng().random_range(0.5..1.5);
+    Duration::from_millis((base as f64 * jitter) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..20 {
+            let d = super::backoff(attempt).as_millis();
+            assert!((125..=45_000).contains(&d), "attempt {attempt}: {d} ms");
+        }
+        assert!(super::backoff(1).as_millis() < 1_000);
+    }
+}

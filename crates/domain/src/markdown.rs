@@ -1,0 +1,160 @@
+//! Message formatting: a safe subset of Markdown rendered to HTML once, when a message is
+//! written, and sent as is to every viewer.
+//!
+//! Kept: bold, italic, ~~strike~~, `inline code`, code blocks, links, quotes, lists, line
+//! breaks. Everything else is shown as the text that was typed: raw HTML is escaped, headings
+//! become plain paragraphs, images become links (no remote loading), and only http, https and
+//! mailto links become anchors, all with `rel="noopener nofollow ugc"`. Bare URLs are linked.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+const REL: &str = "noopener nofollow ugc";
+
+/// Renders a message body to safe HTML.
+pub fn render(source: &str) -> String {
+    let parser = Parser::new_ext(source, Options::ENABLE_STRIKETHROUGH);
+    // Whether each open link/image became an anchor, so its end tag matches.
+    let mut anchors: Vec<bool> = Vec::new();
+    let mut in_code_block = false;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for event in parser {
+        match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Start(Tag::Heading { .. }) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::Heading(_)) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let safe = is_safe_url(&dest_url);
+                if safe {
+                    events.push(Event::InlineHtml(anchor(&dest_url).into()));
+                }
+                anchors.push(safe);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if anchors.pop() == Some(true) {
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(text) if anchors.is_empty() && !in_code_block => {
+                linkify_text(text, &mut events)
+            }
+            Event::SoftBreak => events.push(Event::HardBreak),
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(source.len() + source.len() / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Splits plain text around bare URLs, turning those into anchors.
+fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
+    let finder = {
+        let mut f = linkify::LinkFinder::new();
+        f.kinds(&[linkify::LinkKind::Url]);
+        f
+    };
+    let spans: Vec<linkify::Span<'_>> = finder.spans(&text).collect();
+    if spans.len() == 1 && spans[0].kind().is_none() {
+        events.push(Event::Text(text));
+        return;
+    }
+    for span in spans {
+        let part = span.as_str().to_owned();
+        if span.kind().is_some() && is_safe_url(&part) {
+            events.push(Event::InlineHtml(anchor(&part).into()));
+            events.push(Event::Text(part.into()));
+            events.push(Event::InlineHtml("</a>".into()));
+        } else {
+            events.push(Event::Text(part.into()));
+        }
+    }
+}
+
+fn anchor(url: &str) -> String {
+    format!("<a href=\"{}\" rel=\"{REL}\">", escape_attribute(url))
+}
+
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+}
+
+fn escape_attribute(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn the_supported_subset_renders() {
+        let cases = [
+            (
+                "**bold** _it_ ~~gone~~ `code`",
+                "<p><strong>bold</strong> <em>it</em> <del>gone</del> <code>code</code></p>\n",
+            ),
+            ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>\n"),
+            ("- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"),
+            (
+                "```\nfn x() {}\n```",
+                "<pre><code>fn x() {}\n</code></pre>\n",
+            ),
+            ("line one\nline two", "<p>line one<br />\nline two</p>\n"),
+            ("# not a heading", "<p>not a heading</p>\n"),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(render(source), expected, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn links_are_safe_and_marked() {
+        assert_eq!(
+            render("[site](https://example.com/a?b=1&c=\"2\")"),
+            "<p><a href=\"https://example.com/a?b=1&amp;c=&quot;2&quot;\" rel=\"noopener nofollow ugc\">site</a></p>\n"
+        );
+        assert_eq!(
+            render("see https://example.com now"),
+            "<p>see <a href=\"https://example.com\" rel=\"noopener nofollow ugc\">https://example.com</a> now</p>\n"
+        );
+        assert_eq!(render("[x](javascript:alert(1))"), "<p>x</p>\n");
+        assert_eq!(
+            render("![cat](https://example.com/cat.png)"),
+            "<p><a href=\"https://example.com/cat.png\" rel=\"noopener nofollow ugc\">cat</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn html_in_the_source_is_escaped() {
+        assert_eq!(
+            render("<script>alert(1)</script>"),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        );
+        assert_eq!(
+            render("a <b>bold</b> claim"),
+            "<p>a &lt;b&gt;bold&lt;/b&gt; claim</p>\n"
+        );
+        assert!(!render("<img src=x onerror=alert(1)>").contains("<img"));
+        assert!(!render("`<b>` ```\n<i>\n```").contains("<b>"));
+    }
+}

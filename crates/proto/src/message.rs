@@ -1,0 +1,75 @@
+//! Messages in a conversation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ConversationId, MessageId, Timestamp, UserId};
+
+/// Longest message body accepted, in characters (Slack's limit).
+pub const MAX_BODY_CHARS: usize = 40_000;
+/// Longest client-chosen id.
+pub const MAX_CLIENT_ID_LEN: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    /// The message's position in its conversation (the `seq` of its `message_posted` event).
+    pub seq: i64,
+    pub author_id: UserId,
+    /// The id the sender chose, echoed back so a client can match its pending message.
+    pub client_id: Option<String>,
+    /// The Markdown source as typed; empty once deleted.
+    pub body: String,
+    /// The body rendered to safe HTML (all HTML in the source escaped); empty once deleted.
+    pub html: String,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    /// A tombstone: the message was deleted and its text is gone.
+    pub deleted: bool,
+}
+
+/// `POST /api/v1/conversations/{id}/messages`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostMessage {
+    pub body: String,
+    /// Chosen by the client (e.g. a UUID): sending again with the same id returns the first
+    /// message instead of posting twice.
+    #[serde(default)]
+    pub client_id: Option<String>,
+}
+
+/// `PATCH /api/v1/messages/{id}`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EditMessage {
+    pub body: String,
+}
+
+/// `GET /api/v1/conversations/{id}/messages`: at most one of `before`, `after`, `around`
+/// (positions); none means the newest page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct HistoryQuery {
+    #[serde(default)]
+    pub before: Option<i64>,
+    #[serde(default)]
+    pub after: Option<i64>,
+    #[serde(default)]
+    pub around: Option<i64>,
+    /// 1–200, default 50.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// A page of history, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Older messages exist before the first one.
+    pub more_before: bool,
+    /// Newer messages exist after the last one.
+    pub more_after: bool,
+}

@@ -1,0 +1,80 @@
+//! The WebSocket protocol at `/api/v1/ws` (docs/protocol.md): JSON text frames, one object
+//! each, tagged by `type`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Event;
+use crate::{ConversationId, UserId, WorkspaceId};
+
+/// What the server sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// First frame: send a `ping` at least this often, and then `resume` (or `subscribe`).
+    Hello { heartbeat_interval_ms: u64 },
+    /// Replay is done; live events follow. `positions` are the heads at that moment.
+    Ready {
+        positions: BTreeMap<WorkspaceId, i64>,
+    },
+    /// One recorded event, in position order per workspace, each exactly once.
+    Event { event: Event },
+    /// The client was away too long (or named a position we cannot replay from): reload
+    /// the state over REST, then resume from `position`.
+    ResyncRequired {
+        workspace_id: WorkspaceId,
+        position: i64,
+    },
+    /// Someone is typing (ephemeral; not recorded, not replayed).
+    Typing {
+        conversation_id: ConversationId,
+        user_id: UserId,
+    },
+    /// Answer to `ping`.
+    Pong,
+    /// The client sent something we could not use; the connection stays open.
+    Error { message: String },
+}
+
+/// What the client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Start receiving events of all the user's workspaces: for each workspace named, those
+    /// after the given position are replayed first; others start live.
+    Resume {
+        #[serde(default)]
+        positions: BTreeMap<WorkspaceId, i64>,
+    },
+    /// Keeps the connection alive.
+    Ping,
+    /// The user is typing in a conversation (send at most every few seconds).
+    Typing { conversation_id: ConversationId },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_tagged_json() {
+        let resume: ClientFrame =
+            serde_json::from_str(r#"{"type":"resume","positions":{"3":41}}"#).unwrap();
+        assert_eq!(
+            resume,
+            ClientFrame::Resume {
+                positions: BTreeMap::from([(WorkspaceId(3), 41)])
+            }
+        );
+        let ping: ClientFrame = serde_json::from_str(r#"{"type":"ping"}"#).unwrap();
+        assert_eq!(ping, ClientFrame::Ping);
+        let hello = serde_json::to_string(&ServerFrame::Hello {
+            heartbeat_interval_ms: 30_000,
+        })
+        .unwrap();
+        assert_eq!(hello, r#"{"type":"hello","heartbeat_interval_ms":30000}"#);
+    }
+}

@@ -1,0 +1,201 @@
+//! Messages: post (idempotent by client id), edit, delete, read history. Every write is
+//! acknowledged only after its transaction committed, then announced to the realtime hub.
+
+use ocomms_domain::channel::Refusal;
+use ocomms_domain::{markdown, message as rules, permission};
+use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
+use ocomms_proto::{ConversationId, MessageId};
+use ocomms_store::{HistoryWindow, NewMessage, StoreError};
+
+use crate::app::{Actor, App, AppError, AppResult};
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 200;
+
+impl App {
+    /// Posts a message; `(message, true)` when new, `(first message, false)` for a retry
+    /// with a client id already used.
+    pub async fn post_message(
+        &self,
+        actor: &Actor,
+        conversation: ConversationId,
+        request: PostMessage,
+    ) -> AppResult<(Message, bool)> {
+        let visible = self.visible(actor, conversation).await?;
+        if !visible.viewer.is_member() {
+            return Err(Refusal::NotMember.into());
+        }
+        if visible.record.archived_at.is_some() {
+            return Err(Refusal::Archived.into());
+        }
+        let body = rules::body(&request.body)?;
+        let client_id = rules::client_id(request.client_id.as_deref())?;
+        let html = markdown::render(&body);
+        let (message, created) = self
+            .store()
+            .post_message(&NewMessage {
+                conversation_id: conversation,
+                author_id: actor.user.id,
+                client_id,
+                body,
+                html,
+                now: super::now(),
+            })
+            .await?;
+        if message.conversation_id != conversation {
+            return Err(AppError::Conflict(
+                "This client_id was already used for a message in another conversation.".into(),
+            ));
+        }
+        if created {
+            self.announce(visible.record.workspace_id);
+        }
+        Ok((message, created))
+    }
+
+    /// Only the author edits; the text is re-rendered and the event says so.
+    pub async fn edit_message(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+        request: EditMessage,
+    ) -> AppResult<Message> {
+        let (message, visible) = self.visible_message(actor, id).await?;
+        if message.author_id != actor.user.id {
+            return Err(AppError::Forbidden(
+                "Only its author can edit a message.".into(),
+            ));
+        }
+        if visible.record.archived_at.is_some() {
+            return Err(Refusal::Archived.into());
+        }
+        let body = rules::body(&request.body)?;
+        let html = markdown::render(&body);
+        if body != message.body {
+            self.store()
+                .edit_message(&message, &body, &html, actor.user.id, super::now())
+                .await
+                .map_err(gone)?;
+            self.announce(visible.record.workspace_id);
+        }
+        self.store()
+            .message(id)
+            .await?
+            .ok_or(AppError::NotFound("Message"))
+    }
+
+    /// The author, the channel's managers and workspace admins may delete. What remains is a
+    /// tombstone: the message's place in history without its text.
+    pub async fn delete_message(&self, actor: &Actor, id: MessageId) -> AppResult<()> {
+        let (message, visible) = self.visible_message(actor, id).await?;
+        let moderator = ocomms_domain::channel::can_manage(visible.record.kind, visible.viewer)
+            || (visible.viewer.is_member() && permission::is_admin(visible.viewer.workspace_role));
+        if message.author_id != actor.user.id && !moderator {
+            return Err(AppError::Forbidden(
+                "Only its author or a channel manager can delete a message.".into(),
+            ));
+        }
+        self.store()
+            .delete_message(&message, actor.user.id, super::now())
+            .await
+            .map_err(gone)?;
+        self.announce(visible.record.workspace_id);
+        Ok(())
+    }
+
+    /// A page of history, oldest first: the newest page, or the page before/after a
+    /// position, or the one around it (for jumping to a message).
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        conversation: ConversationId,
+        query: &HistoryQuery,
+    ) -> AppResult<MessagePage> {
+        self.visible(actor, conversation).await?;
+        let limit = i64::from(query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
+        let store = self.store();
+        let page = match (query.before, query.after, query.around) {
+            (None, None, None) => {
+                let (messages, more_before) = store
+                    .history(conversation, HistoryWindow::Latest, limit)
+                    .await?;
+                MessagePage {
+                    messages,
+                    more_before,
+                    more_after: false,
+                }
+            }
+            (Some(seq), None, None) => {
+                let (messages, more_before) = store
+                    .history(conversation, HistoryWindow::Before(seq), limit)
+                    .await?;
+                MessagePage {
+                    messages,
+                    more_before,
+                    more_after: true,
+                }
+            }
+            (None, Some(seq), None) => {
+                let (messages, more_after) = store
+                    .history(conversation, HistoryWindow::After(seq), limit)
+                    .await?;
+                MessagePage {
+                    messages,
+                    more_before: true,
+                    more_after,
+                }
+            }
+            (None, None, Some(seq)) => {
+                let half = (limit / 2).max(1);
+                let (mut messages, more_before) = store
+                    .history(conversation, HistoryWindow::Before(seq + 1), half)
+                    .await?;
+                let (after, more_after) = store
+                    .history(conversation, HistoryWindow::After(seq), limit - half)
+                    .await?;
+                messages.extend(after);
+                MessagePage {
+                    messages,
+                    more_before,
+                    more_after,
+                }
+            }
+            _ => {
+                return Err(ocomms_domain::Invalid::new(
+                    "before",
+                    "Use at most one of before, after and around.",
+                )
+                .into());
+            }
+        };
+        Ok(page)
+    }
+
+    async fn visible_message(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+    ) -> AppResult<(Message, super::conversation::Visible)> {
+        let message = self
+            .store()
+            .message(id)
+            .await?
+            .ok_or(AppError::NotFound("Message"))?;
+        let visible = self
+            .visible(actor, message.conversation_id)
+            .await
+            .map_err(|_| AppError::NotFound("Message"))?;
+        if message.deleted {
+            return Err(AppError::NotFound("Message"));
+        }
+        Ok((message, visible))
+    }
+}
+
+/// Deleted between our read and our write.
+fn gone(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound => AppError::NotFound("Message"),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,72 @@
+//! Messages: `/conversations/{id}/messages` and `/messages/{id}`.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
+use ocomms_proto::{ConversationId, ErrorBody, MessageId};
+
+use crate::App;
+use crate::app::AppError;
+use crate::http::auth::ApiActor;
+use crate::http::extract::{ApiJson, ApiPath};
+
+/// Post a message. Answered once it is committed; 201 when new, 200 when `client_id` was
+/// already used by this author (the first message is returned, nothing is posted twice).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "messages",
+    params(("id" = i64, Path)), request_body = PostMessage,
+    responses((status = 201, body = Message), (status = 200, description = "a retry", body = Message),
+        (status = 422, description = "empty or too long", body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, description = "conversation_archived", body = ErrorBody)))]
+pub async fn post(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(body): ApiJson<PostMessage>,
+) -> Result<(StatusCode, Json<Message>), AppError> {
+    let (message, created) = app.post_message(&actor, id, body).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(message)))
+}
+
+/// A page of history, oldest first (`before`, `after` or `around` a position).
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "messages",
+    params(("id" = i64, Path), HistoryQuery),
+    responses((status = 200, body = MessagePage), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<ConversationId>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Json<MessagePage>, AppError> {
+    Ok(Json(app.history(&actor, id, &query).await?))
+}
+
+/// Edit your message.
+#[utoipa::path(patch, path = "/api/v1/messages/{id}", tag = "messages", params(("id" = i64, Path)),
+    request_body = EditMessage,
+    responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn edit(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<MessageId>,
+    ApiJson(body): ApiJson<EditMessage>,
+) -> Result<Json<Message>, AppError> {
+    Ok(Json(app.edit_message(&actor, id, body).await?))
+}
+
+/// Delete a message (its author, or a channel manager); a tombstone stays in history.
+#[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "messages", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<MessageId>,
+) -> Result<StatusCode, AppError> {
+    app.delete_message(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

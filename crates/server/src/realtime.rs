@@ -1,0 +1,115 @@
+//! Realtime delivery: the WebSocket gateway and the per-workspace feeds behind it.
+//!
+//! The database is the source of truth and the order: every change is an event with a
+//! gapless, commit-ordered position per workspace (ADR 0005). After a commit, the app calls
+//! [`Hub::notify`]; the workspace's feed task reads the new events from the database once, in
+//! position order, serialises each once, and hands the frame to the connections of the people
+//! in that conversation. A reconnecting client names its last position and gets everything
+//! after it, once, in order (docs/protocol.md).
+
+mod feed;
+pub mod gateway;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_store::Store;
+use tokio::sync::mpsc;
+
+use feed::Feed;
+pub use feed::Subscription;
+
+/// A serialised server frame, shared by every connection it goes to.
+pub type Frame = Arc<str>;
+
+/// The per-connection queue. A connection that falls this far behind is dropped; it
+/// reconnects and resumes from its position, so nothing is lost.
+pub const CONNECTION_QUEUE: usize = 1024;
+
+/// All workspace feeds of this process.
+pub struct Hub {
+    store: Store,
+    feeds: Mutex<HashMap<WorkspaceId, Arc<Feed>>>,
+}
+
+impl Hub {
+    pub fn new(store: Store) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            feeds: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// New events were committed in `workspace`: wake its feed, if anyone listens.
+    pub fn notify(&self, workspace: WorkspaceId) {
+        if let Some(feed) = self.lock().get(&workspace) {
+            feed.wake();
+        }
+    }
+
+    /// Registers a connection of `user` for `workspace`'s live events, starting the feed if
+    /// needed. The subscription says up to which position the feed had delivered, so the
+    /// connection replays exactly the events before it from the database.
+    pub async fn subscribe(
+        self: &Arc<Self>,
+        workspace: WorkspaceId,
+        user: UserId,
+        sender: mpsc::Sender<Frame>,
+    ) -> Result<Subscription, ocomms_store::StoreError> {
+        loop {
+            let feed = self.feed(workspace).await?;
+            if let Some(subscription) = feed.add(user, sender.clone()) {
+                return Ok(subscription);
+            }
+            // The feed was shutting down as we arrived; start a fresh one.
+            self.remove_if_same(workspace, &feed);
+        }
+    }
+
+    /// Tells the other members of a conversation that `user` is typing.
+    pub fn typing(&self, workspace: WorkspaceId, conversation: ConversationId, user: UserId) {
+        if let Some(feed) = self.lock().get(&workspace) {
+            feed.typing(conversation, user);
+        }
+    }
+
+    async fn feed(
+        self: &Arc<Self>,
+        workspace: WorkspaceId,
+    ) -> Result<Arc<Feed>, ocomms_store::StoreError> {
+        if let Some(feed) = self.lock().get(&workspace) {
+            return Ok(feed.clone());
+        }
+        let started = Feed::start(self.store.clone(), workspace).await?;
+        let feed = self
+            .lock()
+            .entry(workspace)
+            .or_insert(started.clone())
+            .clone();
+        if Arc::ptr_eq(&feed, &started) {
+            let hub = Arc::downgrade(self);
+            feed.clone().spawn(move |finished| {
+                if let Some(hub) = hub.upgrade() {
+                    hub.remove_if_same(workspace, &finished);
+                }
+            });
+        }
+        Ok(feed)
+    }
+
+    fn remove_if_same(&self, workspace: WorkspaceId, feed: &Arc<Feed>) {
+        let mut feeds = self.lock();
+        if feeds.get(&workspace).is_some_and(|f| Arc::ptr_eq(f, feed)) {
+            feeds.remove(&workspace);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<WorkspaceId, Arc<Feed>>> {
+        // Invariant: no code panics while holding this lock, so it is never poisoned; if it
+        // were, the map itself is still consistent.
+        self.feeds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

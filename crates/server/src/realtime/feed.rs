@@ -1,0 +1,245 @@
+//! One workspace's feed: reads new events in position order and fans each out, serialised
+//! once, to the connections of the people in its conversation.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::realtime::ServerFrame;
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_store::{Store, StoreError};
+use tokio::sync::{Notify, mpsc};
+
+use super::Frame;
+
+/// Events read from the database per round.
+const BATCH: i64 = 500;
+/// Even without a notification, look for new events this often: a safety net for writes
+/// whose notification was lost (another process, a dropped message).
+const POLL: Duration = Duration::from_secs(1);
+
+pub struct Feed {
+    workspace: WorkspaceId,
+    store: Store,
+    wake: Notify,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Everything up to here has been handed to the subscribers.
+    cursor: i64,
+    /// Who is in each conversation, as of `cursor`.
+    audiences: HashMap<ConversationId, HashSet<UserId>>,
+    subscribers: HashMap<UserId, Vec<(u64, mpsc::Sender<Frame>)>>,
+    next_id: u64,
+    /// Set when the feed stops (no subscribers left); no one may join it then.
+    closed: bool,
+}
+
+/// A connection's place in a feed.
+pub struct Subscription {
+    pub workspace: WorkspaceId,
+    /// Live frames start after this position; replay up to and including it.
+    pub cursor: i64,
+    /// The conversations the user was in at `cursor`, to filter the replay with.
+    pub conversations: HashSet<ConversationId>,
+    id: u64,
+    user: UserId,
+    feed: Arc<Feed>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut state = self.feed.lock();
+        if let Some(list) = state.subscribers.get_mut(&self.user) {
+            list.retain(|(id, _)| *id != self.id);
+            if list.is_empty() {
+                state.subscribers.remove(&self.user);
+            }
+        }
+        drop(state);
+        self.feed.wake();
+    }
+}
+
+impl Feed {
+    /// Reads the head first and the memberships second: an event committed in between is
+    /// then applied again by the feed, which is harmless (set insert and remove).
+    pub async fn start(store: Store, workspace: WorkspaceId) -> Result<Arc<Self>, StoreError> {
+        let cursor = store.workspace_head(workspace).await?;
+        let mut audiences: HashMap<ConversationId, HashSet<UserId>> = HashMap::new();
+        for (conversation, user) in store.workspace_audiences(workspace).await? {
+            audiences.entry(conversation).or_default().insert(user);
+        }
+        Ok(Arc::new(Self {
+            workspace,
+            store,
+            wake: Notify::new(),
+            state: Mutex::new(State {
+                cursor,
+                audiences,
+                subscribers: HashMap::new(),
+                next_id: 0,
+                closed: false,
+            }),
+        }))
+    }
+
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs the feed until nobody listens; then calls `finished`.
+    pub fn spawn(self: Arc<Self>, finished: impl FnOnce(Arc<Feed>) + Send + 'static) {
+        tokio::spawn(async move {
+            loop {
+                let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
+                if let Err(e) = self.pump().await {
+                    tracing::warn!(workspace = %self.workspace, error = %e, "realtime feed could not read events");
+                }
+                let mut state = self.lock();
+                if state.subscribers.is_empty() {
+                    state.closed = true;
+                    break;
+                }
+            }
+            finished(self);
+        });
+    }
+
+    /// Registers a connection; `None` if the feed has just closed.
+    pub fn add(
+        self: &Arc<Self>,
+        user: UserId,
+        sender: mpsc::Sender<Frame>,
+    ) -> Option<Subscription> {
+        let mut state = self.lock();
+        if state.closed {
+            return None;
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        state
+            .subscribers
+            .entry(user)
+            .or_default()
+            .push((id, sender));
+        let conversations = state
+            .audiences
+            .iter()
+            .filter(|(_, members)| members.contains(&user))
+            .map(|(c, _)| *c)
+            .collect();
+        Some(Subscription {
+            workspace: self.workspace,
+            cursor: state.cursor,
+            conversations,
+            id,
+            user,
+            feed: self.clone(),
+        })
+    }
+
+    pub fn typing(&self, conversation: ConversationId, user: UserId) {
+        let state = self.lock();
+        let Some(members) = state.audiences.get(&conversation) else {
+            return;
+        };
+        if !members.contains(&user) {
+            return;
+        }
+        let frame = ServerFrame::Typing {
+            conversation_id: conversation,
+            user_id: user,
+        };
+        let Ok(json) = serde_json::to_string(&frame) else {
+            return;
+        };
+        let frame: Frame = json.into();
+        for member in members.iter().filter(|m| **m != user) {
+            for (_, sender) in state.subscribers.get(member).into_iter().flatten() {
+                // Typing is best effort: a full queue just misses it.
+                let _ = sender.try_send(frame.clone());
+            }
+        }
+    }
+
+    /// Delivers every event after the cursor, in order.
+    async fn pump(&self) -> Result<(), StoreError> {
+        loop {
+            let cursor = self.lock().cursor;
+            let events = self
+                .store
+                .workspace_events(self.workspace, cursor, BATCH)
+                .await?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            let mut state = self.lock();
+            for event in &events {
+                // Another pump round may not have run concurrently (one task per feed),
+                // but stay exact: never deliver a position twice.
+                if event.position <= state.cursor {
+                    continue;
+                }
+                state.deliver(event);
+                state.cursor = event.position;
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // Invariant: nothing panics while holding the lock; a poisoned state is still
+        // structurally valid.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl State {
+    fn deliver(&mut self, event: &Event) {
+        let conversation = event.conversation_id;
+        let mut extra = None;
+        let members = self.audiences.entry(conversation).or_default();
+        match &event.payload {
+            EventPayload::MemberJoined { user_id } => {
+                members.insert(*user_id);
+            }
+            EventPayload::MemberLeft { user_id } | EventPayload::MemberRemoved { user_id } => {
+                members.remove(user_id);
+                // The person who went hears that they went, and nothing after.
+                extra = Some(*user_id);
+            }
+            _ => {}
+        }
+        let Ok(json) = serde_json::to_string(&ServerFrame::Event {
+            event: event.clone(),
+        }) else {
+            return;
+        };
+        let frame: Frame = json.into();
+        let audience: Vec<UserId> = members.iter().copied().chain(extra).collect();
+        for user in audience {
+            let Some(connections) = self.subscribers.get_mut(&user) else {
+                continue;
+            };
+            // A connection whose queue is full is dropped here; it reconnects and resumes.
+            connections.retain(|(_, sender)| sender.try_send(frame.clone()).is_ok());
+        }
+    }
+}
+
+/// Whether a replayed event belongs to a user who, as of the subscription, is in
+/// `conversations`: events of their conversations, and those about themselves.
+pub fn replay_for(event: &Event, user: UserId, conversations: &HashSet<ConversationId>) -> bool {
+    conversations.contains(&event.conversation_id)
+        || matches!(
+            &event.payload,
+            EventPayload::MemberJoined { user_id }
+                | EventPayload::MemberLeft { user_id }
+                | EventPayload::MemberRemoved { user_id }
+                if *user_id == user
+        )
+}

@@ -1,0 +1,221 @@
+//! `GET /api/v1/ws`: one WebSocket per client, authenticated like the API (cookie or bearer
+//! token). Protocol: docs/protocol.md.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use futures_util::{SinkExt as _, StreamExt as _};
+use ocomms_proto::realtime::{ClientFrame, ServerFrame};
+use ocomms_proto::{ConversationId, WorkspaceId};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::feed::replay_for;
+use super::{CONNECTION_QUEUE, Frame, Subscription};
+use crate::App;
+use crate::app::{Actor, AppError};
+use crate::http::auth::ApiActor;
+
+/// Clients ping at least this often; silence for twice as long closes the connection.
+pub const HEARTBEAT: Duration = Duration::from_secs(30);
+/// A client further behind than this many events per workspace is told to resync.
+const MAX_REPLAY: i64 = 10_000;
+/// Typing notices from one connection per conversation, at most this often.
+const TYPING_EVERY: Duration = Duration::from_secs(3);
+/// Read buffers start small: most connections are idle (axum's default is 128 KiB each).
+const READ_BUFFER: usize = 4 * 1024;
+
+pub async fn connect(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, AppError> {
+    // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may
+    // connect with them (cross-site WebSocket hijacking).
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if origin.split_once("://").map(|(_, rest)| rest) != Some(host) {
+            return Err(AppError::Forbidden(
+                "Cross-site WebSocket connections are refused.".into(),
+            ));
+        }
+    }
+    actor.require_verified(app.email_verification_required())?;
+    Ok(upgrade
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(READ_BUFFER)
+        .on_upgrade(move |socket| async move {
+            if let Err(e) = serve(app, actor, socket).await {
+                tracing::debug!(error = %e, "websocket closed");
+            }
+        }))
+}
+
+async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Error> {
+    let (mut sink, mut stream) = socket.split();
+    let hello = ServerFrame::Hello {
+        heartbeat_interval_ms: u64::try_from(HEARTBEAT.as_millis()).unwrap_or(30_000),
+    };
+    sink.send(text(&hello)).await?;
+
+    // The first frame says where to start.
+    let positions = match tokio::time::timeout(HEARTBEAT * 2, next_frame(&mut stream)).await {
+        Ok(Some(ClientFrame::Resume { positions })) => positions,
+        Ok(Some(_)) => {
+            sink.send(text(&ServerFrame::Error {
+                message: "Send resume first.".into(),
+            }))
+            .await?;
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    let (sender, mut receiver) = mpsc::channel::<Frame>(CONNECTION_QUEUE);
+    let mut subscriptions: Vec<Subscription> = Vec::new();
+    let workspaces = app.workspaces(&actor).await.unwrap_or_default();
+    let mut heads = BTreeMap::new();
+    for workspace in workspaces {
+        let subscription = match app
+            .hub()
+            .subscribe(workspace.id, actor.user.id, sender.clone())
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "realtime subscription failed");
+                return Ok(());
+            }
+        };
+        replay(
+            &app,
+            &actor,
+            &subscription,
+            positions.get(&workspace.id).copied(),
+            &mut sink,
+        )
+        .await?;
+        heads.insert(workspace.id, subscription.cursor);
+        subscriptions.push(subscription);
+    }
+    drop(sender);
+    sink.send(text(&ServerFrame::Ready { positions: heads }))
+        .await?;
+
+    let mut deadline = Instant::now() + HEARTBEAT * 2;
+    let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
+    loop {
+        tokio::select! {
+            frame = receiver.recv() => {
+                // `None`: the feed dropped us for falling behind; the client resumes.
+                let Some(frame) = frame else { break };
+                sink.feed(Message::Text(frame.as_ref().into())).await?;
+                // Send whatever else is waiting in one flush: fewer writes when busy.
+                while let Ok(more) = receiver.try_recv() {
+                    sink.feed(Message::Text(more.as_ref().into())).await?;
+                }
+                sink.flush().await?;
+            }
+            incoming = stream.next() => {
+                let Some(Ok(message)) = incoming else { break };
+                deadline = Instant::now() + HEARTBEAT * 2;
+                match message {
+                    Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
+                        Ok(ClientFrame::Ping) => sink.send(text(&ServerFrame::Pong)).await?,
+                        Ok(ClientFrame::Typing { conversation_id }) => {
+                            let now = Instant::now();
+                            let recent = last_typing.get(&conversation_id).is_some_and(|t| now - *t < TYPING_EVERY);
+                            if !recent {
+                                last_typing.insert(conversation_id, now);
+                                for s in &subscriptions {
+                                    app.hub().typing(s.workspace, conversation_id, actor.user.id);
+                                }
+                            }
+                        }
+                        Ok(ClientFrame::Resume { .. }) => {
+                            sink.send(text(&ServerFrame::Error { message: "Already resumed; reconnect to resume again.".into() })).await?;
+                        }
+                        Err(e) => sink.send(text(&ServerFrame::Error { message: format!("Unreadable frame: {e}") })).await?,
+                    },
+                    Message::Close(_) => break,
+                    _ => {}
+                }
+            }
+            () = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    drop(subscriptions);
+    Ok(())
+}
+
+/// Sends the events after `after` up to the subscription's cursor, or asks for a resync.
+async fn replay(
+    app: &App,
+    actor: &Actor,
+    subscription: &Subscription,
+    after: Option<i64>,
+    sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+) -> Result<(), axum::Error> {
+    let Some(mut after) = after else {
+        return Ok(());
+    };
+    let workspace: WorkspaceId = subscription.workspace;
+    if after < 0 || after > subscription.cursor || subscription.cursor - after > MAX_REPLAY {
+        let frame = ServerFrame::ResyncRequired {
+            workspace_id: workspace,
+            position: subscription.cursor,
+        };
+        return sink.send(text(&frame)).await;
+    }
+    while after < subscription.cursor {
+        let events = match app.store().workspace_events(workspace, after, 500).await {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::warn!(error = %e, "replay failed");
+                let frame = ServerFrame::ResyncRequired {
+                    workspace_id: workspace,
+                    position: subscription.cursor,
+                };
+                return sink.send(text(&frame)).await;
+            }
+        };
+        if events.is_empty() {
+            break;
+        }
+        for event in events {
+            if event.position > subscription.cursor {
+                break;
+            }
+            after = event.position;
+            if replay_for(&event, actor.user.id, &subscription.conversations) {
+                sink.feed(text(&ServerFrame::Event { event })).await?;
+            }
+        }
+        sink.flush().await?;
+    }
+    Ok(())
+}
+
+async fn next_frame(
+    stream: &mut futures_util::stream::SplitStream<WebSocket>,
+) -> Option<ClientFrame> {
+    while let Some(Ok(message)) = stream.next().await {
+        match message {
+            Message::Text(body) => return serde_json::from_str(body.as_str()).ok(),
+            Message::Close(_) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn text(frame: &ServerFrame) -> Message {
+    Message::Text(serde_json::to_string(frame).unwrap_or_default().into())
+}

@@ -1,0 +1,444 @@
+//! Messages and their live delivery over the WebSocket, with resume.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ocomms_client::{Realtime, Update};
+use ocomms_proto::conversation::CreateChannel;
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::message::HistoryQuery;
+use ocomms_proto::{ConversationId, ErrorCode};
+use ocomms_store::testing::TestDb;
+
+use crate::support::TestServer;
+
+ocomms_store::backend_tests!(
+    messages_reach_other_members_once_and_in_order,
+    a_reconnecting_client_gets_exactly_what_it_missed,
+    private_channel_events_reach_its_members_only,
+    bad_messages_are_refused_and_history_pages,
+);
+
+fn channel(name: &str, private: bool, members: Vec<ocomms_proto::UserId>) -> CreateChannel {
+    CreateChannel {
+        name: name.into(),
+        private,
+        topic: None,
+        description: None,
+        members,
+    }
+}
+
+/// Waits for the session to be caught up.
+async fn ready(session: &mut Realtime) {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(Update::Ready { .. })) => return,
+            Ok(Some(other)) => eprintln!("waiting for ready: {other:?}"),
+            other => panic!("no ready: {other:?}"),
+        }
+    }
+}
+
+/// The next `n` events of `conversation` (others are skipped), failing after 10 s.
+async fn events_in(session: &mut Realtime, conversation: ConversationId, n: usize) -> Vec<Event> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => out.push(e),
+            Ok(Some(_)) => {}
+            other => panic!("after {} of {n} events: {other:?}", out.len()),
+        }
+    }
+    out
+}
+
+/// Nothing more arrives for `conversation` within a short while.
+async fn quiet(session: &mut Realtime, conversation: ConversationId) {
+    while let Ok(update) = tokio::time::timeout(Duration::from_millis(400), session.next()).await {
+        if let Some(Update::Event(e)) = &update {
+            assert_ne!(e.conversation_id, conversation, "unexpected {e:?}");
+        }
+        if update.is_none() {
+            return;
+        }
+    }
+}
+
+async fn messages_reach_other_members_once_and_in_order(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t
+        .member
+        .create_channel(&t.slug, &channel("town", false, vec![t.ids.admin]))
+        .await
+        .unwrap()
+        .id;
+    let mut b = t.admin.realtime(BTreeMap::new());
+    ready(&mut b).await;
+
+    let posted = t
+        .member
+        .post_message(town, "hello", Some("c-1"))
+        .await
+        .unwrap();
+    let retry = t
+        .member
+        .post_message(town, "hello", Some("c-1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        retry.id, posted.id,
+        "a retry with the same client id posts nothing new"
+    );
+    t.member
+        .edit_message(posted.id, "hello **world**")
+        .await
+        .unwrap();
+    t.member.delete_message(posted.id).await.unwrap();
+
+    let got = events_in(&mut b, town, 3).await;
+    match &got[0].payload {
+        EventPayload::MessagePosted { message } => {
+            assert_eq!(
+                (
+                    message.id,
+                    message.body.as_str(),
+                    message.client_id.as_deref()
+                ),
+                (posted.id, "hello", Some("c-1"))
+            );
+            assert_eq!(message.html, "<p>hello</p>\n");
+        }
+        other => panic!("{other:?}"),
+    }
+    match &got[1].payload {
+        EventPayload::MessageEdited {
+            message_id, html, ..
+        } => {
+            assert_eq!(
+                (*message_id, html.as_str()),
+                (posted.id, "<p>hello <strong>world</strong></p>\n")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        got[2].payload,
+        EventPayload::MessageDeleted {
+            message_id: posted.id
+        }
+    );
+    assert!(
+        got.windows(2)
+            .all(|w| w[0].position < w[1].position && w[0].seq < w[1].seq),
+        "in order"
+    );
+    quiet(&mut b, town).await;
+    let page = t
+        .admin
+        .history(town, &HistoryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(page.messages.len(), 1);
+    assert!(
+        page.messages[0].deleted && page.messages[0].body.is_empty(),
+        "a tombstone stays"
+    );
+}
+
+async fn a_reconnecting_client_gets_exactly_what_it_missed(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t
+        .member
+        .create_channel(&t.slug, &channel("town", false, vec![t.ids.admin]))
+        .await
+        .unwrap()
+        .id;
+    let mut b = t.admin.realtime(BTreeMap::new());
+    ready(&mut b).await;
+    let first = t
+        .member
+        .post_message(town, "before the break", None)
+        .await
+        .unwrap();
+    assert_eq!(events_in(&mut b, town, 1).await.len(), 1);
+    let positions = b.close().await;
+    assert!(!positions.is_empty());
+
+    let mut sent = Vec::new();
+    for i in 0..100 {
+        sent.push(
+            t.member
+                .post_message(town, &format!("missed {i}"), None)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let mut b = t.admin.realtime(positions);
+    let replayed = events_in(&mut b, town, 100).await;
+    let ids: Vec<_> = replayed
+        .iter()
+        .map(|e| match &e.payload {
+            EventPayload::MessagePosted { message } => message.id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(ids, sent, "exactly the missed messages, once, in order");
+    assert!(!ids.contains(&first.id));
+    ready(&mut b).await;
+    let live = t
+        .member
+        .post_message(town, "and live again", None)
+        .await
+        .unwrap();
+    match &events_in(&mut b, town, 1).await[0].payload {
+        EventPayload::MessagePosted { message } => assert_eq!(message.id, live.id),
+        other => panic!("{other:?}"),
+    }
+    quiet(&mut b, town).await;
+}
+
+async fn private_channel_events_reach_its_members_only(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let vault = t
+        .member
+        .create_channel(&t.slug, &channel("vault", true, vec![t.ids.guest]))
+        .await
+        .unwrap()
+        .id;
+    let lobby = t
+        .member
+        .create_channel(
+            &t.slug,
+            &channel("lobby", true, vec![t.ids.guest, t.ids.admin]),
+        )
+        .await
+        .unwrap()
+        .id;
+    let mut guest = t.guest.realtime(BTreeMap::new());
+    let mut admin = t.admin.realtime(BTreeMap::new());
+    ready(&mut guest).await;
+    ready(&mut admin).await;
+
+    t.member
+        .post_message(vault, "secret one", None)
+        .await
+        .unwrap();
+    t.member
+        .post_message(lobby, "hello lobby", None)
+        .await
+        .unwrap();
+    assert_eq!(events_in(&mut guest, vault, 1).await.len(), 1);
+    // The admin is not in #vault: the first thing they hear is the lobby message.
+    match tokio::time::timeout(Duration::from_secs(10), admin.next()).await {
+        Ok(Some(Update::Event(e))) => assert_eq!(e.conversation_id, lobby, "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+
+    // Removed from #vault: the guest hears the removal, then nothing more from it.
+    t.member
+        .remove_from_conversation(vault, t.ids.guest)
+        .await
+        .unwrap();
+    let removal = events_in(&mut guest, vault, 1).await;
+    assert_eq!(
+        removal[0].payload,
+        EventPayload::MemberRemoved {
+            user_id: t.ids.guest
+        }
+    );
+    t.member
+        .post_message(vault, "secret two", None)
+        .await
+        .unwrap();
+    t.member
+        .post_message(lobby, "still here", None)
+        .await
+        .unwrap();
+    match tokio::time::timeout(Duration::from_secs(10), guest.next()).await {
+        Ok(Some(Update::Event(e))) => {
+            assert_eq!(e.conversation_id, lobby, "nothing from #vault: {e:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Nor on resume.
+    let positions = guest.close().await;
+    t.member
+        .post_message(vault, "secret three", None)
+        .await
+        .unwrap();
+    let mut guest = t.guest.realtime(positions);
+    ready(&mut guest).await;
+    quiet(&mut guest, vault).await;
+    assert_eq!(
+        t.guest
+            .history(vault, &HistoryQuery::default())
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+}
+
+async fn bad_messages_are_refused_and_history_pages(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t
+        .member
+        .create_channel(&t.slug, &channel("town", false, vec![t.ids.admin]))
+        .await
+        .unwrap()
+        .id;
+    let code = |e: ocomms_client::ClientError| (e.code(), e.status());
+    assert_eq!(
+        code(t.member.post_message(town, "   ", None).await.unwrap_err()),
+        (Some(ErrorCode::ValidationFailed), Some(422))
+    );
+    let long = "x".repeat(40_001);
+    assert_eq!(
+        code(t.member.post_message(town, &long, None).await.unwrap_err()).1,
+        Some(422)
+    );
+    assert_eq!(
+        code(
+            t.member
+                .post_message(town, "x", Some("has space"))
+                .await
+                .unwrap_err()
+        )
+        .1,
+        Some(422)
+    );
+    assert_eq!(
+        code(
+            t.owner
+                .post_message(town, "not a member", None)
+                .await
+                .unwrap_err()
+        )
+        .0,
+        Some(ErrorCode::Forbidden)
+    );
+    assert_eq!(
+        code(
+            t.guest
+                .post_message(town, "cannot see it", None)
+                .await
+                .unwrap_err()
+        )
+        .1,
+        Some(404)
+    );
+    let mine = t.member.post_message(town, "mine", None).await.unwrap();
+    assert_eq!(
+        code(t.admin.edit_message(mine.id, "theirs").await.unwrap_err()).0,
+        Some(ErrorCode::Forbidden)
+    );
+    assert_eq!(
+        code(t.outsider.delete_message(mine.id).await.unwrap_err()).1,
+        Some(404)
+    );
+    // Workspace admins moderate the channels they are in.
+    t.admin.delete_message(mine.id).await.unwrap();
+    assert_eq!(
+        code(t.member.edit_message(mine.id, "gone").await.unwrap_err()).1,
+        Some(404)
+    );
+
+    let mut seqs = Vec::new();
+    for i in 0..30 {
+        seqs.push(
+            t.member
+                .post_message(town, &format!("m{i}"), None)
+                .await
+                .unwrap()
+                .seq,
+        );
+    }
+    let latest = t
+        .member
+        .history(
+            town,
+            &HistoryQuery {
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        latest.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        seqs[20..].to_vec()
+    );
+    assert!(latest.more_before && !latest.more_after);
+    let before = t
+        .member
+        .history(
+            town,
+            &HistoryQuery {
+                before: Some(seqs[20]),
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        before.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        seqs[10..20].to_vec()
+    );
+    let around = t
+        .member
+        .history(
+            town,
+            &HistoryQuery {
+                around: Some(seqs[15]),
+                limit: Some(4),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        around.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        seqs[14..18].to_vec()
+    );
+    let after = t
+        .member
+        .history(
+            town,
+            &HistoryQuery {
+                after: Some(seqs[27]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((after.messages.len(), after.more_after), (2, false));
+    let both = t
+        .member
+        .history(
+            town,
+            &HistoryQuery {
+                before: Some(1),
+                after: Some(1),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(both.unwrap_err().status(), Some(422));
+    // Archived channels are read-only.
+    let archive = ocomms_proto::conversation::ConversationUpdate {
+        archived: Some(true),
+        ..Default::default()
+    };
+    t.member.update_conversation(town, &archive).await.unwrap();
+    assert_eq!(
+        code(t.member.post_message(town, "late", None).await.unwrap_err()),
+        (Some(ErrorCode::ConversationArchived), Some(409))
+    );
+}
