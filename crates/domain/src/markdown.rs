@@ -20,7 +20,9 @@ pub fn render(source: &str) -> String {
     for event in parser {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
-            Event::Start(Tag::Heading { .. } | Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::Start(Tag::Heading { .. } | Tag::HtmlBlock) => {
+                events.push(Event::Start(Tag::Paragraph))
+            }
             Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
             Event::End(TagEnd::Heading(_)) => events.push(Event::End(TagEnd::Paragraph)),
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {

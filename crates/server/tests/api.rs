@@ -10,6 +10,7 @@ mod api {
     mod channels;
     mod cli;
     mod directs;
+    mod durability;
     mod invitations;
     mod matrix;
     mod members;
