@@ -1,6 +1,7 @@
 //! Events: every change a conversation's members may see, with its position in the
 //! conversation's ordered sequence. Recorded in the same transaction as the change; the
-//! realtime gateway delivers them, and a reconnecting client resumes after the last `seq`.
+//! realtime gateway delivers them, and a reconnecting client resumes after the last workspace
+//! `position` it saw.
 
 use serde::{Deserialize, Serialize};
 

@@ -13,7 +13,7 @@ use crate::{ConversationId, UserId, WorkspaceId};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
-    /// First frame: send a `ping` at least this often, and then `resume` (or `subscribe`).
+    /// First frame: answer with `resume`, then send a `ping` at least this often.
     Hello { heartbeat_interval_ms: u64 },
     /// Replay is done; live events follow. `positions` are the heads at that moment.
     Ready {

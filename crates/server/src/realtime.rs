@@ -15,10 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::Store;
-use tokio::sync::mpsc;
 
 use feed::Feed;
-pub use feed::Subscription;
+pub use feed::{Connection, Subscription};
 
 /// A serialised server frame, shared by every connection it goes to.
 pub type Frame = Arc<str>;
@@ -55,11 +54,11 @@ impl Hub {
         self: &Arc<Self>,
         workspace: WorkspaceId,
         user: UserId,
-        sender: mpsc::Sender<Frame>,
+        connection: Connection,
     ) -> Result<Subscription, ocomms_store::StoreError> {
         loop {
             let feed = self.feed(workspace).await?;
-            if let Some(subscription) = feed.add(user, sender.clone()) {
+            if let Some(subscription) = feed.add(user, connection.clone()) {
                 return Ok(subscription);
             }
             // The feed was shutting down as we arrived; start a fresh one.

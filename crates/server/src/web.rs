@@ -85,6 +85,15 @@ pub fn routes() -> Router<App> {
         )
         .route("/w/{slug}/c/{id}/archive", post(channel::archive))
         .route(
+            "/w/{slug}/c/{id}/messages",
+            post(conversation::post_message),
+        )
+        .route(
+            "/w/{slug}/c/{id}/messages/{message_id}/delete",
+            post(conversation::delete_message),
+        )
+        .route("/assets/timeline.js", get(assets::timeline_js))
+        .route(
             "/invite/{token}",
             get(invitation::landing).post(invitation::accept),
         )

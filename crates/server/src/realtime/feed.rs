@@ -26,15 +26,28 @@ pub struct Feed {
     state: Mutex<State>,
 }
 
+struct Registered {
+    id: u64,
+    connection: Connection,
+}
+
 struct State {
     /// Everything up to here has been handed to the subscribers.
     cursor: i64,
     /// Who is in each conversation, as of `cursor`.
     audiences: HashMap<ConversationId, HashSet<UserId>>,
-    subscribers: HashMap<UserId, Vec<(u64, mpsc::Sender<Frame>)>>,
+    subscribers: HashMap<UserId, Vec<Registered>>,
     next_id: u64,
     /// Set when the feed stops (no subscribers left); no one may join it then.
     closed: bool,
+}
+
+/// A connection as a feed sees it: where to put frames, and how to end it when it falls
+/// behind (the same connection may listen to several feeds).
+#[derive(Clone)]
+pub struct Connection {
+    pub sender: mpsc::Sender<Frame>,
+    pub kick: Arc<Notify>,
 }
 
 /// A connection's place in a feed.
@@ -53,7 +66,7 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         let mut state = self.feed.lock();
         if let Some(list) = state.subscribers.get_mut(&self.user) {
-            list.retain(|(id, _)| *id != self.id);
+            list.retain(|c| c.id != self.id);
             if list.is_empty() {
                 state.subscribers.remove(&self.user);
             }
@@ -109,11 +122,7 @@ impl Feed {
     }
 
     /// Registers a connection; `None` if the feed has just closed.
-    pub fn add(
-        self: &Arc<Self>,
-        user: UserId,
-        sender: mpsc::Sender<Frame>,
-    ) -> Option<Subscription> {
+    pub fn add(self: &Arc<Self>, user: UserId, connection: Connection) -> Option<Subscription> {
         let mut state = self.lock();
         if state.closed {
             return None;
@@ -124,7 +133,7 @@ impl Feed {
             .subscribers
             .entry(user)
             .or_default()
-            .push((id, sender));
+            .push(Registered { id, connection });
         let conversations = state
             .audiences
             .iter()
@@ -158,9 +167,9 @@ impl Feed {
         };
         let frame: Frame = json.into();
         for member in members.iter().filter(|m| **m != user) {
-            for (_, sender) in state.subscribers.get(member).into_iter().flatten() {
+            for registered in state.subscribers.get(member).into_iter().flatten() {
                 // Typing is best effort: a full queue just misses it.
-                let _ = sender.try_send(frame.clone());
+                let _ = registered.connection.sender.try_send(frame.clone());
             }
         }
     }
@@ -207,6 +216,8 @@ impl State {
             EventPayload::MemberJoined { user_id } => {
                 members.insert(*user_id);
             }
+            // The creator hears of the new conversation (its members join right after).
+            EventPayload::ConversationCreated { .. } => extra = Some(event.actor),
             EventPayload::MemberLeft { user_id } | EventPayload::MemberRemoved { user_id } => {
                 members.remove(user_id);
                 // The person who went hears that they went, and nothing after.
@@ -225,8 +236,14 @@ impl State {
             let Some(connections) = self.subscribers.get_mut(&user) else {
                 continue;
             };
-            // A connection whose queue is full is dropped here; it reconnects and resumes.
-            connections.retain(|(_, sender)| sender.try_send(frame.clone()).is_ok());
+            // A connection whose queue is full is ended here; it reconnects and resumes.
+            connections.retain(|registered| {
+                let delivered = registered.connection.sender.try_send(frame.clone()).is_ok();
+                if !delivered {
+                    registered.connection.kick.notify_one();
+                }
+                delivered
+            });
         }
     }
 }

@@ -11,11 +11,13 @@ use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{ClientFrame, ServerFrame};
 use ocomms_proto::{ConversationId, WorkspaceId};
-use tokio::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 use super::feed::replay_for;
-use super::{CONNECTION_QUEUE, Frame, Subscription};
+use super::{CONNECTION_QUEUE, Connection, Frame, Subscription};
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::http::auth::ApiActor;
@@ -79,13 +81,18 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
         _ => return Ok(()),
     };
     let (sender, mut receiver) = mpsc::channel::<Frame>(CONNECTION_QUEUE);
+    let kick = Arc::new(Notify::new());
+    let connection = Connection {
+        sender,
+        kick: kick.clone(),
+    };
     let mut subscriptions: Vec<Subscription> = Vec::new();
     let workspaces = app.workspaces(&actor).await.unwrap_or_default();
     let mut heads = BTreeMap::new();
     for workspace in workspaces {
         let subscription = match app
             .hub()
-            .subscribe(workspace.id, actor.user.id, sender.clone())
+            .subscribe(workspace.id, actor.user.id, connection.clone())
             .await
         {
             Ok(s) => s,
@@ -105,7 +112,7 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
         heads.insert(workspace.id, subscription.cursor);
         subscriptions.push(subscription);
     }
-    drop(sender);
+    drop(connection);
     sink.send(text(&ServerFrame::Ready { positions: heads }))
         .await?;
 
@@ -149,6 +156,8 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
                 }
             }
             () = tokio::time::sleep_until(deadline) => break,
+            // A feed found our queue full: end the connection; the client resumes.
+            () = kick.notified() => break,
         }
     }
     drop(subscriptions);

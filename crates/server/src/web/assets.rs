@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
+const TIMELINE_JS: &str = include_str!("../../assets/timeline.js");
 /// Assets change only with the binary; browsers revalidate hourly.
 const CACHE: &str = "public, max-age=3600";
 
@@ -25,5 +26,16 @@ pub async fn js() -> impl IntoResponse {
             (header::CACHE_CONTROL, CACHE),
         ],
         JS,
+    )
+}
+
+/// The live timeline, loaded only by conversation pages.
+pub async fn timeline_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        TIMELINE_JS,
     )
 }

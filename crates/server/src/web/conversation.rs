@@ -7,8 +7,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use ocomms_proto::conversation::{Conversation, ConversationMember, ConversationRole};
 use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::message::{HistoryQuery, Message, PostMessage};
 use ocomms_proto::workspace::{Member, Role};
-use ocomms_proto::{ConversationId, UserId};
+use ocomms_proto::{ConversationId, MessageId, UserId};
 use serde::Deserialize;
 
 use crate::App;
@@ -28,20 +29,42 @@ struct ConversationPage {
     addable: Vec<Member>,
     /// Whether to offer the add-member picker (members who are not guests, while active).
     can_add: bool,
-    activity: Vec<Line>,
+    items: Vec<Item>,
+    /// Older history exists before the first item.
+    more_before: bool,
+    first_seq: i64,
+    /// The workspace position the page was rendered at: the live timeline resumes after it.
+    position: i64,
+    /// `{user id: {name, avatar}}` for the timeline script.
+    people_json: String,
     viewer: UserId,
     error: Option<String>,
 }
 
-/// One line of the activity timeline.
-struct Line {
+/// One entry of the timeline: a message or a line saying what happened.
+struct Item {
+    seq: i64,
     at: i64,
-    text: String,
+    /// The first item of a new (UTC) day gets a separator.
+    new_day: bool,
+    day: String,
+    message: Option<MessageView>,
+    notice: String,
+}
+
+struct MessageView {
+    message: Message,
+    author: String,
+    avatar: String,
+    mine: bool,
+    /// Same author within five minutes of the previous message: shown without the header.
+    continued: bool,
 }
 
 #[derive(Deserialize)]
-pub struct NoticeQuery {
+pub struct ViewQuery {
     notice: Option<String>,
+    before: Option<i64>,
 }
 
 /// Loads the conversation for the page; it must belong to the workspace in the URL.
@@ -67,27 +90,64 @@ async fn page_for(
     actor: &Actor,
     slug: &str,
     id: ConversationId,
-    notice: Option<&str>,
+    query: &ViewQuery,
     error: Option<String>,
 ) -> Result<ConversationPage, AppError> {
-    let (shell, conversation) = load(app, actor, slug, id, "conversation", notice).await?;
+    let (shell, conversation) = load(
+        app,
+        actor,
+        slug,
+        id,
+        "conversation",
+        query.notice.as_deref(),
+    )
+    .await?;
+    // Read the position before the history: anything newer is replayed to the page's
+    // script, and duplicates are recognised by message id.
+    let position = app
+        .store()
+        .workspace_head(conversation.workspace_id)
+        .await?;
     let members = app.conversation_members(actor, id).await?;
     let everyone = app.members(actor, slug).await?;
-    let names: HashMap<UserId, String> = everyone
+    let people: HashMap<UserId, (String, String)> = everyone
         .iter()
-        .map(|m| (m.user_id, m.profile.display_name.clone()))
-        .collect();
-    let activity = app
-        .conversation_events(actor, id, 0)
-        .await?
-        .iter()
-        .filter_map(|e| {
-            Some(Line {
-                at: e.at,
-                text: describe(e, &names)?,
-            })
+        .map(|m| {
+            (
+                m.user_id,
+                (m.profile.display_name.clone(), m.profile.avatar_url.clone()),
+            )
         })
         .collect();
+    let history = HistoryQuery {
+        before: query.before,
+        limit: Some(50),
+        ..HistoryQuery::default()
+    };
+    let page = app.history(actor, id, &history).await?;
+    let first_seq = page.messages.first().map_or(i64::MAX, |m| m.seq);
+    let from = if page.more_before { first_seq - 1 } else { 0 };
+    let until = query.before.unwrap_or(i64::MAX);
+    let notices: Vec<(i64, i64, String)> = app
+        .conversation_events(actor, id, from)
+        .await?
+        .iter()
+        .filter(|e| e.seq < until)
+        .filter_map(|e| Some((e.seq, e.at, describe(e, &people)?)))
+        .collect();
+    let items = timeline(page.messages, notices, &people, actor.user.id);
+    let people_json = serde_json::to_string(
+        &people
+            .iter()
+            .map(|(id, (name, avatar))| {
+                (
+                    id.0.to_string(),
+                    serde_json::json!({"name": name, "avatar": avatar}),
+                )
+            })
+            .collect::<serde_json::Map<_, _>>(),
+    )
+    .unwrap_or_else(|_| "{}".to_owned());
     let addable: Vec<Member> = everyone
         .into_iter()
         .filter(|m| !members.iter().any(|c| c.user_id == m.user_id))
@@ -98,26 +158,90 @@ async fn page_for(
         .is_some_and(|w| w.role == Role::Guest);
     let can_add = conversation.is_member && !conversation.archived && !guest && !addable.is_empty();
     Ok(ConversationPage {
-        can_add,
         shell,
         slug: slug.to_owned(),
         conversation,
         members,
         addable,
-        activity,
+        can_add,
+        more_before: page.more_before,
+        first_seq: if first_seq == i64::MAX { 0 } else { first_seq },
+        items,
+        position,
+        people_json,
         viewer: actor.user.id,
         error,
     })
 }
 
+/// Messages and notices in position order, with day separators and grouping.
+fn timeline(
+    messages: Vec<Message>,
+    notices: Vec<(i64, i64, String)>,
+    people: &HashMap<UserId, (String, String)>,
+    viewer: UserId,
+) -> Vec<Item> {
+    let mut items: Vec<Item> = notices
+        .into_iter()
+        .map(|(seq, at, notice)| Item {
+            seq,
+            at,
+            new_day: false,
+            day: String::new(),
+            message: None,
+            notice,
+        })
+        .collect();
+    for message in messages {
+        let (author, avatar) = people
+            .get(&message.author_id)
+            .cloned()
+            .unwrap_or_else(|| ("Former member".to_owned(), String::new()));
+        items.push(Item {
+            seq: message.seq,
+            at: message.created_at,
+            new_day: false,
+            day: String::new(),
+            notice: String::new(),
+            message: Some(MessageView {
+                mine: message.author_id == viewer,
+                message,
+                author,
+                avatar,
+                continued: false,
+            }),
+        });
+    }
+    items.sort_by_key(|i| i.seq);
+    let mut previous: Option<(String, Option<(UserId, i64)>)> = None;
+    for item in &mut items {
+        item.day = crate::web::page::day(item.at);
+        let author = item
+            .message
+            .as_ref()
+            .map(|m| (m.message.author_id, m.message.created_at));
+        if let Some((day, last_author)) = &previous {
+            item.new_day = *day != item.day;
+            if let (Some(view), Some((who, when)), Some((prev_who, prev_when))) =
+                (item.message.as_mut(), author, last_author)
+            {
+                view.continued = !item.new_day && who == *prev_who && when - prev_when < 5 * 60_000;
+            }
+        } else {
+            item.new_day = true;
+        }
+        previous = Some((item.day.clone(), author));
+    }
+    items
+}
+
 /// "Ada added Bob", "Bob set the topic: Plans" — from the recorded event; `None` for
 /// message events, which show as the messages themselves.
-fn describe(event: &Event, names: &HashMap<UserId, String>) -> Option<String> {
+fn describe(event: &Event, people: &HashMap<UserId, (String, String)>) -> Option<String> {
     let name = |id: &UserId| {
-        names
+        people
             .get(id)
-            .cloned()
-            .unwrap_or_else(|| "Someone".to_owned())
+            .map_or_else(|| "Someone".to_owned(), |p| p.0.clone())
     };
     let actor = name(&event.actor);
     Some(match &event.payload {
@@ -165,11 +289,9 @@ pub async fn view(
     State(app): State<App>,
     Viewer(actor): Viewer,
     Path((slug, id)): Path<(String, ConversationId)>,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ViewQuery>,
 ) -> PageResult {
-    Ok(render(
-        &page_for(&app, &actor, &slug, id, q.notice.as_deref(), None).await?,
-    ))
+    Ok(render(&page_for(&app, &actor, &slug, id, &q, None).await?))
 }
 
 /// After an action: back to the conversation, or the page again with the refusal shown.
@@ -189,7 +311,11 @@ async fn after(
             | AppError::Conflict(_)),
         ) => {
             let message = crate::http::error::public_message(&error);
-            let page = page_for(app, actor, slug, id, None, Some(message)).await?;
+            let query = ViewQuery {
+                notice: None,
+                before: None,
+            };
+            let page = page_for(app, actor, slug, id, &query, Some(message)).await?;
             Ok(render_with(form_status(&error), &page))
         }
         Err(other) => Err(other.into()),
@@ -276,5 +402,43 @@ pub async fn change_role(
             .map(|_| to.as_str()),
         None => Err(ocomms_domain::Invalid::new("role", "Choose manager or member.").into()),
     };
+    after(&app, &actor, &slug, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+/// Without the page script, the composer posts here.
+pub async fn post_message(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, ConversationId)>,
+    SignedForm(actor, form): SignedForm<MessageForm>,
+) -> PageResult {
+    let request = PostMessage {
+        body: form.body,
+        client_id: form.client_id.filter(|c| !c.is_empty()),
+    };
+    match app.post_message(&actor, id, request).await {
+        Ok((message, _)) => Ok(see_other(&format!("/w/{slug}/c/{id}#m{}", message.id))),
+        Err(e) => after(&app, &actor, &slug, id, Err(e)).await,
+    }
+}
+
+/// Without the page script, a message's delete button posts here.
+pub async fn delete_message(
+    State(app): State<App>,
+    Path((slug, id, message)): Path<(String, ConversationId, MessageId)>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    let to = format!("/w/{slug}/c/{id}");
+    let outcome = app
+        .delete_message(&actor, message)
+        .await
+        .map(|()| to.as_str());
     after(&app, &actor, &slug, id, outcome).await
 }

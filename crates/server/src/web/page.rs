@@ -137,6 +137,14 @@ pub fn readable(ms: &i64) -> String {
         .unwrap_or_default()
 }
 
+/// The UTC day of a timestamp, "2026-11-23", for day separators (the page script
+/// rewrites them in the reader's time zone).
+pub fn day(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
 /// A form error: tied to a field when the app names one, else shown above the form.
 #[derive(Debug, Clone, Default)]
 pub struct FormError {
