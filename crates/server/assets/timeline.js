@@ -235,7 +235,8 @@ function start(root) {
   }
 
   function day(at) {
-    return new Date(at).toISOString().slice(0, 10);
+    const date = new Date(at);
+    return Number.isNaN(date.getTime()) ? "" : date.toISOString().slice(0, 10);
   }
 
   function localiseDays(scope) {

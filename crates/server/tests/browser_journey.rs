@@ -20,7 +20,11 @@ use ocomms_store::testing::TestDb;
 
 use support::{PASSWORD, TestServer, link_in};
 
-ocomms_store::backend_tests!(browser_journey, channels_browser_journey);
+ocomms_store::backend_tests!(
+    browser_journey,
+    channels_browser_journey,
+    live_chat_browser_journey
+);
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -387,6 +391,131 @@ async fn channels_browser_journey(db: TestDb) {
     screenshot(&gus, &shots, "14-direct-message").await;
 
     for browser in [max, gus, ann] {
+        browser.close().await.ok();
+    }
+}
+
+/// Waits until `css` matches an element whose text contains `needle`.
+async fn wait_for_text(browser: &Client, css: &str, needle: &str) -> String {
+    for _ in 0..100 {
+        for text in texts(browser, css).await {
+            if text.contains(needle) {
+                return text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let png = browser.screenshot().await.unwrap_or_default();
+    let _ = std::fs::write(std::env::temp_dir().join("ocomms-failed-wait.png"), png);
+    let source = browser.source().await.unwrap_or_default();
+    panic!(
+        "no {css} containing {needle:?}; have {:?}\n{}",
+        texts(browser, css).await,
+        &source[source.len().saturating_sub(3000)..]
+    );
+}
+
+async fn type_and_send(browser: &Client, text: &str) {
+    let composer = browser
+        .find(Locator::Css("#composer-body"))
+        .await
+        .expect("composer");
+    composer.send_keys(text).await.expect("type");
+    composer.send_keys("\u{E007}").await.expect("press Enter");
+}
+
+async fn live_chat_browser_journey(db: TestDb) {
+    if !browser_available() {
+        return;
+    }
+    let shots = screenshot_dir(&db);
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let url = s.url();
+    let slug = t.slug.clone();
+    let town = t
+        .member
+        .create_channel(
+            &slug,
+            &ocomms_proto::conversation::CreateChannel {
+                name: "town".into(),
+                private: false,
+                topic: Some("Live chat".into()),
+                description: None,
+                members: vec![t.ids.admin],
+            },
+        )
+        .await
+        .expect("channel")
+        .id;
+    let driver = start_driver().await;
+    let profiles = tempfile::tempdir().expect("profiles");
+    let max = open_browser(&driver, &profiles.path().join("max")).await;
+    let ann = open_browser(&driver, &profiles.path().join("ann")).await;
+    let channel = format!("{url}/w/{slug}/c/{town}");
+    sign_in(&max, &url, "member@acme.test").await;
+    sign_in(&ann, &url, "admin@acme.test").await;
+    max.goto(&channel).await.expect("open channel");
+    ann.goto(&channel).await.expect("open channel");
+    // Both pages are live once their sockets are ready; give them a moment to connect.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    // Max sends with Enter; Ann sees it without reloading.
+    type_and_send(&max, "Hello **Ann**, the _plan_ is ready").await;
+    let seen = wait_for_text(&ann, ".message .message-body", "the plan is ready").await;
+    assert!(seen.contains("Hello Ann"), "{seen}");
+    let bold = ann
+        .find(Locator::Css(".message .message-body strong"))
+        .await
+        .expect("rendered Markdown");
+    assert_eq!(bold.text().await.expect("text"), "Ann");
+
+    // Ann types: Max sees who is typing.
+    let composer = ann
+        .find(Locator::Css("#composer-body"))
+        .await
+        .expect("composer");
+    composer.send_keys("Great").await.expect("type");
+    wait_for_text(&max, "#typing", "Ann Admin is typing").await;
+    screenshot(&max, &shots, "21-typing").await;
+    composer.send_keys("\u{E007}").await.expect("send");
+    wait_for_text(&max, ".message .message-body", "Great").await;
+
+    // Max edits his last message with the Up arrow.
+    let max_composer = max
+        .find(Locator::Css("#composer-body"))
+        .await
+        .expect("composer");
+    max_composer.send_keys("\u{E013}").await.expect("press Up");
+    let editing = max_composer
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(editing, "Hello **Ann**, the _plan_ is ready");
+    max_composer.clear().await.expect("clear");
+    max_composer
+        .send_keys("Hello **Ann**, the plan is final")
+        .await
+        .expect("type");
+    max_composer.send_keys("\u{E007}").await.expect("save");
+    wait_for_text(&ann, ".message .message-body", "the plan is final").await;
+    wait_for_text(&ann, ".message .edited", "(edited)").await;
+    screenshot(&ann, &shots, "22-live-messages").await;
+
+    // Max deletes it (through the API, as the hover button would); Ann sees the tombstone.
+    let mine = t
+        .member
+        .history(town, &Default::default())
+        .await
+        .expect("history")
+        .messages[0]
+        .id;
+    t.member.delete_message(mine).await.expect("delete");
+    wait_for_text(&ann, ".message .tombstone", "This message was deleted.").await;
+    screenshot(&ann, &shots, "23-deleted").await;
+
+    for browser in [max, ann] {
         browser.close().await.ok();
     }
 }
