@@ -48,16 +48,37 @@ struct Inner {
     trust_forwarded_for: bool,
 }
 
+/// How an `App` is set up, beyond its store and mailer.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The URL people reach this server at (links in emails, `Secure` cookies).
+    pub public_url: String,
+    /// Take client addresses from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// How often realtime feeds look for new events without being notified.
+    pub realtime_poll: std::time::Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: String::new(),
+            trust_forwarded_for: false,
+            realtime_poll: std::time::Duration::from_secs(1),
+        }
+    }
+}
+
 impl App {
-    pub fn new(store: Store, mailer: Mailer, public_url: &str, trust_forwarded_for: bool) -> Self {
+    pub fn new(store: Store, mailer: Mailer, settings: Settings) -> Self {
         Self {
             inner: Arc::new(Inner {
-                hub: crate::realtime::Hub::new(store.clone()),
+                hub: crate::realtime::Hub::new(store.clone(), settings.realtime_poll),
                 store,
                 mailer,
                 limits: limiter::Limits::new(),
-                public_url: public_url.trim_end_matches('/').to_owned(),
-                trust_forwarded_for,
+                public_url: settings.public_url.trim_end_matches('/').to_owned(),
+                trust_forwarded_for: settings.trust_forwarded_for,
             }),
         }
     }
@@ -78,7 +99,7 @@ impl App {
 
     /// Events were committed in `workspace`: let the realtime feed deliver them.
     pub(crate) fn announce(&self, workspace: ocomms_proto::WorkspaceId) {
-        self.inner.hub.notify(workspace);
+        self.inner.hub.announce(workspace);
     }
 
     fn mailer(&self) -> &Mailer {

@@ -92,6 +92,9 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a reverse proxy you run)
     #[arg(long, env = "OCOMMS_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Redis for several nodes on one PostgreSQL database, e.g. `redis://127.0.0.1:6379`
+    #[arg(long, env = "OCOMMS_REDIS_URL")]
+    pub redis_url: Option<String>,
 }
 
 /// The TOML file: every key optional.
@@ -105,6 +108,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     trust_forwarded_for: Option<bool>,
+    redis_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +132,9 @@ pub struct ServeConfig {
     pub public_url: Option<String>,
     pub smtp: Option<SmtpConfig>,
     pub trust_forwarded_for: bool,
+    pub redis_url: Option<String>,
+    /// How often realtime feeds poll the database without a notification.
+    pub realtime_poll: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +207,8 @@ impl ServeConfig {
             smtp,
             trust_forwarded_for: args.trust_forwarded_for
                 || file.trust_forwarded_for.unwrap_or(false),
+            redis_url: args.redis_url.clone().or(file.redis_url),
+            realtime_poll: std::time::Duration::from_secs(1),
         })
     }
 
@@ -211,6 +220,8 @@ impl ServeConfig {
             public_url: None,
             smtp: None,
             trust_forwarded_for: false,
+            redis_url: None,
+            realtime_poll: std::time::Duration::from_secs(1),
         }
     }
 }

@@ -32,7 +32,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin { database, action } => {
             let url = config::database_url(&database, config_file)?;
-            let app = App::new(Store::open(&url).await?, Mailer::Log, "", false);
+            let app = App::new(Store::open(&url).await?, Mailer::Log, Default::default());
             admin(&app, action).await
         }
     }

@@ -7,6 +7,7 @@
 //! in that conversation. A reconnecting client names its last position and gets everything
 //! after it, once, in order (docs/protocol.md).
 
+pub mod bus;
 mod feed;
 pub mod gateway;
 
@@ -30,19 +31,48 @@ pub const CONNECTION_QUEUE: usize = 1024;
 pub struct Hub {
     store: Store,
     feeds: Mutex<HashMap<WorkspaceId, Arc<Feed>>>,
+    /// Other nodes, when several share the database (`--redis-url`).
+    bus: std::sync::OnceLock<bus::RedisBus>,
+    /// How often feeds look for new events without being told (a safety net).
+    poll: std::time::Duration,
 }
 
 impl Hub {
-    pub fn new(store: Store) -> Arc<Self> {
+    pub fn new(store: Store, poll: std::time::Duration) -> Arc<Self> {
         Arc::new(Self {
             store,
             feeds: Mutex::new(HashMap::new()),
+            bus: std::sync::OnceLock::new(),
+            poll,
         })
     }
 
-    /// New events were committed in `workspace`: wake its feed, if anyone listens.
+    /// Connects this hub to the other nodes through Redis.
+    pub fn connect_redis(self: &Arc<Self>, url: &str) -> Result<(), redis::RedisError> {
+        let bus = bus::RedisBus::start(url, Arc::downgrade(self))?;
+        let _ = self.bus.set(bus);
+        Ok(())
+    }
+
+    /// Events were committed in `workspace` on this node: wake the local feed and tell the
+    /// other nodes.
+    pub fn announce(&self, workspace: WorkspaceId) {
+        self.notify(workspace);
+        if let Some(bus) = self.bus.get() {
+            bus.publish(workspace);
+        }
+    }
+
+    /// New events exist in `workspace`: wake its feed, if anyone listens here.
     pub fn notify(&self, workspace: WorkspaceId) {
         if let Some(feed) = self.lock().get(&workspace) {
+            feed.wake();
+        }
+    }
+
+    /// Wakes every feed (after a gap in notifications, such as Redis coming back).
+    pub fn notify_all(&self) {
+        for feed in self.lock().values() {
             feed.wake();
         }
     }
@@ -80,7 +110,7 @@ impl Hub {
         if let Some(feed) = self.lock().get(&workspace) {
             return Ok(feed.clone());
         }
-        let started = Feed::start(self.store.clone(), workspace).await?;
+        let started = Feed::start(self.store.clone(), workspace, self.poll).await?;
         let feed = self
             .lock()
             .entry(workspace)

@@ -65,7 +65,18 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    let app = App::new(store, mailer, &public_url, config.trust_forwarded_for);
+    let settings = crate::app::Settings {
+        public_url,
+        trust_forwarded_for: config.trust_forwarded_for,
+        realtime_poll: config.realtime_poll,
+    };
+    let app = App::new(store, mailer, settings);
+    if let Some(redis) = &config.redis_url {
+        app.hub()
+            .connect_redis(redis)
+            .with_context(|| format!("invalid Redis URL {}", redact(redis)))?;
+        tracing::info!("sharing realtime events with other nodes through Redis");
+    }
     let router = crate::http::router(app.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

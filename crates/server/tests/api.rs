@@ -14,6 +14,7 @@ mod api {
     mod invitations;
     mod matrix;
     mod members;
+    mod nodes;
     mod pages;
     mod profiles;
     mod realtime;

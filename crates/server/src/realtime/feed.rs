@@ -15,12 +15,12 @@ use super::Frame;
 
 /// Events read from the database per round.
 const BATCH: i64 = 500;
-/// Even without a notification, look for new events this often: a safety net for writes
-/// whose notification was lost (another process, a dropped message).
-const POLL: Duration = Duration::from_secs(1);
 
 pub struct Feed {
     workspace: WorkspaceId,
+    /// Even without a notification, look for new events this often: a safety net for
+    /// writes whose notification was lost (another node, Redis away).
+    poll: Duration,
     store: Store,
     wake: Notify,
     state: Mutex<State>,
@@ -79,7 +79,11 @@ impl Drop for Subscription {
 impl Feed {
     /// Reads the head first and the memberships second: an event committed in between is
     /// then applied again by the feed, which is harmless (set insert and remove).
-    pub async fn start(store: Store, workspace: WorkspaceId) -> Result<Arc<Self>, StoreError> {
+    pub async fn start(
+        store: Store,
+        workspace: WorkspaceId,
+        poll: Duration,
+    ) -> Result<Arc<Self>, StoreError> {
         let cursor = store.workspace_head(workspace).await?;
         let mut audiences: HashMap<ConversationId, HashSet<UserId>> = HashMap::new();
         for (conversation, user) in store.workspace_audiences(workspace).await? {
@@ -87,6 +91,7 @@ impl Feed {
         }
         Ok(Arc::new(Self {
             workspace,
+            poll,
             store,
             wake: Notify::new(),
             state: Mutex::new(State {
@@ -107,7 +112,7 @@ impl Feed {
     pub fn spawn(self: Arc<Self>, finished: impl FnOnce(Arc<Feed>) + Send + 'static) {
         tokio::spawn(async move {
             loop {
-                let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
+                let _ = tokio::time::timeout(self.poll, self.wake.notified()).await;
                 if let Err(e) = self.pump().await {
                     tracing::warn!(workspace = %self.workspace, error = %e, "realtime feed could not read events");
                 }

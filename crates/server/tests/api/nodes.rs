@@ -1,0 +1,153 @@
+//! Two server nodes on one database, told of each other's events through Redis. The feeds'
+//! polling safety net is slowed to a minute here, so only Redis can deliver in time.
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use ocomms_client::{Client, Update};
+use ocomms_proto::event::EventPayload;
+use ocomms_server::config::ServeConfig;
+use ocomms_server::server;
+use ocomms_store::testing::TestDb;
+
+use crate::support::PASSWORD;
+
+ocomms_store::backend_tests!(nodes_share_events_through_redis_and_heal_after_it_returns);
+
+/// A Redis of the test's own on a free port, so stopping it disturbs nobody else.
+struct Redis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Redis {
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut redis = Self { port, child: None };
+        redis.resume();
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn resume(&mut self) {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server (apt-get install redis-server)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("redis-server did not start");
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn node(db: &TestDb, redis: &Redis) -> server::RunningServer {
+    let mut config = ServeConfig::for_database(&db.url);
+    config.redis_url = Some(redis.url());
+    config.realtime_poll = Duration::from_secs(60);
+    server::start(config).await.expect("node starts")
+}
+
+async fn next_message(session: &mut ocomms_client::Realtime) -> String {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(15), session.next()).await {
+            Ok(Some(Update::Event(e))) => {
+                if let EventPayload::MessagePosted { message } = e.payload {
+                    return message.body;
+                }
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no message: {other:?}"),
+        }
+    }
+}
+
+async fn nodes_share_events_through_redis_and_heal_after_it_returns(db: TestDb) {
+    let mut redis = Redis::start();
+    let one = node(&db, &redis).await;
+    let two = node(&db, &redis).await;
+    let mut ada = Client::new(&one.url());
+    ada.sign_up(&ocomms_proto::account::SignUpRequest {
+        email: "ada@example.com".into(),
+        password: PASSWORD.into(),
+        display_name: "Ada".into(),
+        invitation_token: None,
+    })
+    .await
+    .unwrap();
+    let slug = ada.create_workspace("Acme").await.unwrap().slug;
+    let general = ada.channels(&slug, &Default::default()).await.unwrap()[0].id;
+    // Ada listens on node one and writes through node two.
+    let mut listening = ada.realtime(BTreeMap::new());
+    loop {
+        if let Some(Update::Ready { .. }) = listening.next().await {
+            break;
+        }
+    }
+    let mut writer = Client::new(&two.url());
+    writer.sign_in("ada@example.com", PASSWORD).await.unwrap();
+    // Give node one's subscriber a moment to be connected to Redis.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    writer
+        .post_message(general, "via node two", None)
+        .await
+        .unwrap();
+    assert_eq!(next_message(&mut listening).await, "via node two");
+
+    // Redis goes away: posting still works, delivery to the other node waits...
+    redis.stop();
+    for i in 0..3 {
+        writer
+            .post_message(general, &format!("while redis was down {i}"), None)
+            .await
+            .unwrap();
+    }
+    // ...and heals when Redis returns: everything, once, in order.
+    redis.resume();
+    for i in 0..3 {
+        assert_eq!(
+            next_message(&mut listening).await,
+            format!("while redis was down {i}")
+        );
+    }
+    writer
+        .post_message(general, "and live again", None)
+        .await
+        .unwrap();
+    assert_eq!(next_message(&mut listening).await, "and live again");
+}
