@@ -250,6 +250,11 @@ impl Client {
         self.get(&format!("/workspaces/{slug}")).await
     }
 
+    /// Members who are online or away right now.
+    pub async fn presence(&self, slug: &str) -> Result<Vec<ocomms_proto::realtime::PresenceEntry>> {
+        self.get(&format!("/workspaces/{slug}/presence")).await
+    }
+
     pub async fn members(&self, slug: &str) -> Result<Vec<Member>> {
         self.get(&format!("/workspaces/{slug}/members")).await
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::event::Event;
-use ocomms_proto::realtime::{ClientFrame, ServerFrame};
+use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use rand::Rng as _;
 use tokio::sync::{mpsc, oneshot};
@@ -32,6 +32,11 @@ pub enum Update {
     Typing {
         conversation_id: ConversationId,
         user_id: UserId,
+    },
+    /// Someone's presence changed (or is reported right after `Ready`).
+    Presence {
+        user_id: UserId,
+        status: PresenceStatus,
     },
     /// The connection dropped; the session reconnects after `delay`.
     Reconnecting {
@@ -90,6 +95,11 @@ impl Realtime {
     /// Tells the conversation's other members that the user is typing.
     pub fn typing(&self, conversation_id: ConversationId) {
         let _ = self.commands.send(ClientFrame::Typing { conversation_id });
+    }
+
+    /// Says whether the user is active (`Online`) or idle (`Away`).
+    pub fn presence(&self, status: PresenceStatus) {
+        let _ = self.commands.send(ClientFrame::Presence { status });
     }
 
     /// Disconnects and returns the positions to resume from later.
@@ -229,6 +239,11 @@ impl Worker {
                         }
                         ServerFrame::Typing { conversation_id, user_id } => {
                             let _ = self.updates.try_send(Update::Typing { conversation_id, user_id });
+                        }
+                        ServerFrame::Presence { user_id, status } => {
+                            if self.updates.send(Update::Presence { user_id, status }).await.is_err() {
+                                return Ended::Stopped;
+                            }
                         }
                         ServerFrame::Pong => {}
                         ServerFrame::Error { message } => tracing::warn!(%message, "server refused a frame"),

@@ -32,6 +32,12 @@ pub enum ServerFrame {
         conversation_id: ConversationId,
         user_id: UserId,
     },
+    /// Someone in one of the user's workspaces came online, went away or went offline (also
+    /// sent for everyone online right after `ready`).
+    Presence {
+        user_id: UserId,
+        status: PresenceStatus,
+    },
     /// Answer to `ping`.
     Pong,
     /// The client sent something we could not use; the connection stays open.
@@ -53,6 +59,39 @@ pub enum ClientFrame {
     Ping,
     /// The user is typing in a conversation (send at most every few seconds).
     Typing { conversation_id: ConversationId },
+    /// The user is at the keyboard (`online`) or idle (`away`); `offline` is not accepted.
+    Presence { status: PresenceStatus },
+}
+
+/// Whether someone can be reached right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceStatus {
+    /// Connected, and at least one of their clients is active.
+    Online,
+    /// Connected, but every client says it is idle.
+    Away,
+    /// No live connection (none, or all silent for longer than the heartbeat allows).
+    Offline,
+}
+
+impl PresenceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Away => "away",
+            Self::Offline => "offline",
+        }
+    }
+}
+
+/// `GET /api/v1/workspaces/{slug}/presence`: the members who are not offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PresenceEntry {
+    pub user_id: UserId,
+    pub status: PresenceStatus,
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ function start(root) {
           location.reload();
         } else if (frame.type === "typing" && frame.conversation_id === state.conversation) {
           showTyping(frame.user_id);
+        } else if (frame.type === "presence") {
+          showPresence(frame.user_id, frame.status);
         }
       };
       ws.onclose = () => {
@@ -77,6 +79,10 @@ function start(root) {
       };
     };
     open();
+    // Away while the page is hidden; online again when it is looked at.
+    document.addEventListener("visibilitychange", () => {
+      api.send({ type: "presence", status: document.hidden ? "away" : "online" });
+    });
     window.addEventListener("online", () => showStatus("Reconnecting…"));
     window.addEventListener("offline", () => showStatus("You are offline. Messages will arrive when you are back."));
     return api;
@@ -375,7 +381,16 @@ function start(root) {
     }
   }
 
-  // ---- typing, scrolling, history ----
+  // ---- presence, typing, scrolling, history ----
+
+  function showPresence(userId, status) {
+    const label = { online: "Online", away: "Away", offline: "Offline" }[status] || "Offline";
+    for (const dot of document.querySelectorAll(`[data-presence="${userId}"]`)) {
+      dot.className = `presence presence-${status}`;
+      dot.title = label;
+      dot.querySelector(".visually-hidden").textContent = label;
+    }
+  }
 
   function showTyping(userId) {
     clearTimeout(state.typers.get(userId));

@@ -13,6 +13,7 @@ mod invitation;
 mod limiter;
 mod member;
 mod message;
+mod presence;
 mod profile;
 mod session;
 mod token;

@@ -10,15 +10,25 @@
 pub mod bus;
 mod feed;
 pub mod gateway;
+mod presence;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use ocomms_proto::realtime::{PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::Store;
 
 use feed::Feed;
 pub use feed::{Connection, Subscription};
+
+/// What happened to one connection's presence.
+#[derive(Debug, Clone, Copy)]
+pub enum PresenceChange {
+    Connected,
+    Away(bool),
+    Disconnected,
+}
 
 /// A serialised server frame, shared by every connection it goes to.
 pub type Frame = Arc<str>;
@@ -35,6 +45,8 @@ pub struct Hub {
     bus: std::sync::OnceLock<bus::RedisBus>,
     /// How often feeds look for new events without being told (a safety net).
     poll: std::time::Duration,
+    presence: presence::Presence,
+    next_connection: std::sync::atomic::AtomicU64,
 }
 
 impl Hub {
@@ -44,6 +56,8 @@ impl Hub {
             feeds: Mutex::new(HashMap::new()),
             bus: std::sync::OnceLock::new(),
             poll,
+            presence: presence::Presence::default(),
+            next_connection: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -101,6 +115,55 @@ impl Hub {
         if let Some(feed) = self.lock().get(&workspace) {
             feed.typing(conversation, user);
         }
+    }
+
+    /// A number for a new connection, unique in this process.
+    pub fn connection_id(&self) -> u64 {
+        self.next_connection
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records a connection coming, idling or going, and tells everyone in `workspaces`
+    /// (connected to this node) when the person's status changes.
+    pub fn presence_changed(
+        &self,
+        user: UserId,
+        connection: u64,
+        change: PresenceChange,
+        workspaces: &[WorkspaceId],
+    ) {
+        let changed = match change {
+            PresenceChange::Connected => self.presence.connect(user, connection),
+            PresenceChange::Away(away) => self.presence.set_away(user, connection, away),
+            PresenceChange::Disconnected => self.presence.disconnect(user, connection),
+        };
+        let Some(status) = changed else { return };
+        let frame = ServerFrame::Presence {
+            user_id: user,
+            status,
+        };
+        let Ok(json) = serde_json::to_string(&frame) else {
+            return;
+        };
+        let frame: Frame = json.into();
+        let feeds = self.lock();
+        for workspace in workspaces {
+            if let Some(feed) = feeds.get(workspace) {
+                feed.broadcast(&frame);
+            }
+        }
+    }
+
+    /// People connected to this node in `workspace` who are online or away.
+    pub fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
+        let Some(feed) = self.lock().get(&workspace).cloned() else {
+            return Vec::new();
+        };
+        feed.connected_users()
+            .into_iter()
+            .map(|u| (u, self.presence.status(u)))
+            .filter(|(_, s)| *s != PresenceStatus::Offline)
+            .collect()
     }
 
     async fn feed(

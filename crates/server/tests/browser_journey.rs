@@ -460,6 +460,25 @@ async fn live_chat_browser_journey(db: TestDb) {
     // Both pages are live once their sockets are ready; give them a moment to connect.
     tokio::time::sleep(Duration::from_millis(700)).await;
 
+    // Both are connected: each sees the other online in the members panel.
+    let dot = format!(".member-list [data-presence='{}']", t.ids.member);
+    let mut online = false;
+    for _ in 0..50 {
+        if let Ok(el) = ann.find(Locator::Css(&dot)).await
+            && el
+                .attr("class")
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|c| c.contains("presence-online"))
+        {
+            online = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(online, "Max shows as online to Ann");
+
     // Max sends with Enter; Ann sees it without reloading.
     type_and_send(&max, "Hello **Ann**, the _plan_ is ready").await;
     let seen = wait_for_text(&ann, ".message .message-body", "the plan is ready").await;

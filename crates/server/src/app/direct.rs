@@ -144,13 +144,7 @@ impl App {
         record: &ConversationRecord,
         user: UserId,
     ) -> AppResult<Conversation> {
-        let mut others: Vec<UserId> = self
-            .store()
-            .conversation_members(record.id)
-            .await?
-            .into_iter()
-            .map(|m| m.user.id)
-            .collect();
+        let mut others = self.participants(record.id).await?;
         others.push(user);
         let slug = self
             .store()
@@ -170,13 +164,7 @@ impl App {
         record: &ConversationRecord,
         user: UserId,
     ) -> AppResult<Conversation> {
-        let mut people: Vec<UserId> = self
-            .store()
-            .conversation_members(record.id)
-            .await?
-            .into_iter()
-            .map(|m| m.user.id)
-            .collect();
+        let mut people = self.participants(record.id).await?;
         if people.contains(&user) {
             return self.conversation(actor, record.id).await;
         }
@@ -208,6 +196,11 @@ impl App {
             })?;
         self.announce(record.workspace_id);
         self.conversation(actor, record.id).await
+    }
+
+    async fn participants(&self, id: ConversationId) -> AppResult<Vec<UserId>> {
+        let members = self.store().conversation_members(id).await?;
+        Ok(members.into_iter().map(|m| m.user.id).collect())
     }
 
     /// "Ada Lovelace, Bob Builder" (the others), or the actor's own name for notes to self.

@@ -44,6 +44,7 @@ pub fn routes() -> Router<App> {
         .route("/workspaces", get(workspace::list).post(workspace::create))
         .route("/workspaces/{slug}", get(workspace::get))
         .route("/workspaces/{slug}/members", get(member::list))
+        .route("/workspaces/{slug}/presence", get(workspace::presence))
         .route(
             "/workspaces/{slug}/members/{user_id}",
             patch(member::update).delete(member::remove),

@@ -179,6 +179,19 @@ impl Feed {
         }
     }
 
+    /// Sends a frame to every connection of this workspace (presence).
+    pub fn broadcast(&self, frame: &Frame) {
+        let state = self.lock();
+        for registered in state.subscribers.values().flatten() {
+            let _ = registered.connection.sender.try_send(frame.clone());
+        }
+    }
+
+    /// Everyone with a connection to this feed.
+    pub fn connected_users(&self) -> Vec<UserId> {
+        self.lock().subscribers.keys().copied().collect()
+    }
+
     /// Delivers every event after the cursor, in order.
     async fn pump(&self) -> Result<(), StoreError> {
         loop {

@@ -9,7 +9,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
-use ocomms_proto::realtime::{ClientFrame, ServerFrame};
+use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, WorkspaceId};
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 use super::feed::replay_for;
-use super::{CONNECTION_QUEUE, Connection, Frame, Subscription};
+use super::{CONNECTION_QUEUE, Connection, Frame, PresenceChange, Subscription};
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::http::auth::ApiActor;
@@ -113,55 +113,117 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
         subscriptions.push(subscription);
     }
     drop(connection);
+    let workspace_ids: Vec<WorkspaceId> = heads.keys().copied().collect();
+    let presence_id = app.hub().connection_id();
+    let hub = app.hub();
+    hub.presence_changed(
+        actor.user.id,
+        presence_id,
+        PresenceChange::Connected,
+        &workspace_ids,
+    );
     sink.send(text(&ServerFrame::Ready { positions: heads }))
         .await?;
-
-    let mut deadline = Instant::now() + HEARTBEAT * 2;
-    let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
-    loop {
-        tokio::select! {
-            frame = receiver.recv() => {
-                // `None`: the feed dropped us for falling behind; the client resumes.
-                let Some(frame) = frame else { break };
-                sink.feed(Message::Text(frame.as_ref().into())).await?;
-                // Send whatever else is waiting in one flush: fewer writes when busy.
-                while let Ok(more) = receiver.try_recv() {
-                    sink.feed(Message::Text(more.as_ref().into())).await?;
-                }
-                sink.flush().await?;
-            }
-            incoming = stream.next() => {
-                let Some(Ok(message)) = incoming else { break };
-                deadline = Instant::now() + HEARTBEAT * 2;
-                match message {
-                    Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
-                        Ok(ClientFrame::Ping) => sink.send(text(&ServerFrame::Pong)).await?,
-                        Ok(ClientFrame::Typing { conversation_id }) => {
-                            let now = Instant::now();
-                            let recent = last_typing.get(&conversation_id).is_some_and(|t| now - *t < TYPING_EVERY);
-                            if !recent {
-                                last_typing.insert(conversation_id, now);
-                                for s in &subscriptions {
-                                    app.hub().typing(s.workspace, conversation_id, actor.user.id);
-                                }
-                            }
-                        }
-                        Ok(ClientFrame::Resume { .. }) => {
-                            sink.send(text(&ServerFrame::Error { message: "Already resumed; reconnect to resume again.".into() })).await?;
-                        }
-                        Err(e) => sink.send(text(&ServerFrame::Error { message: format!("Unreadable frame: {e}") })).await?,
-                    },
-                    Message::Close(_) => break,
-                    _ => {}
-                }
-            }
-            () = tokio::time::sleep_until(deadline) => break,
-            // A feed found our queue full: end the connection; the client resumes.
-            () = kick.notified() => break,
+    for workspace in &workspace_ids {
+        for (user_id, status) in hub.online_in(*workspace) {
+            sink.feed(text(&ServerFrame::Presence { user_id, status }))
+                .await?;
         }
     }
+    sink.flush().await?;
+    let connection = Live {
+        app: &app,
+        actor: &actor,
+        subscriptions: &subscriptions,
+        kick: &kick,
+        presence_id,
+        workspace_ids: &workspace_ids,
+    };
+    let outcome = connection.run(&mut sink, &mut stream, &mut receiver).await;
+    hub.presence_changed(
+        actor.user.id,
+        presence_id,
+        PresenceChange::Disconnected,
+        &workspace_ids,
+    );
     drop(subscriptions);
-    Ok(())
+    outcome
+}
+
+/// A connection after its replay: frames out, client frames in, until either side stops.
+struct Live<'a> {
+    app: &'a App,
+    actor: &'a Actor,
+    subscriptions: &'a [Subscription],
+    kick: &'a Notify,
+    presence_id: u64,
+    workspace_ids: &'a [WorkspaceId],
+}
+
+impl Live<'_> {
+    async fn run(
+        &self,
+        sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+        stream: &mut futures_util::stream::SplitStream<WebSocket>,
+        receiver: &mut mpsc::Receiver<Frame>,
+    ) -> Result<(), axum::Error> {
+        let (app, actor, subscriptions, kick) =
+            (self.app, self.actor, self.subscriptions, self.kick);
+        let (presence_id, workspace_ids) = (self.presence_id, self.workspace_ids);
+        let mut deadline = Instant::now() + HEARTBEAT * 2;
+        let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
+        loop {
+            tokio::select! {
+                frame = receiver.recv() => {
+                    // `None`: the feed dropped us for falling behind; the client resumes.
+                    let Some(frame) = frame else { break };
+                    sink.feed(Message::Text(frame.as_ref().into())).await?;
+                    // Send whatever else is waiting in one flush: fewer writes when busy.
+                    while let Ok(more) = receiver.try_recv() {
+                        sink.feed(Message::Text(more.as_ref().into())).await?;
+                    }
+                    sink.flush().await?;
+                }
+                incoming = stream.next() => {
+                    let Some(Ok(message)) = incoming else { break };
+                    deadline = Instant::now() + HEARTBEAT * 2;
+                    match message {
+                        Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
+                            Ok(ClientFrame::Ping) => sink.send(text(&ServerFrame::Pong)).await?,
+                            Ok(ClientFrame::Typing { conversation_id }) => {
+                                let now = Instant::now();
+                                let recent = last_typing.get(&conversation_id).is_some_and(|t| now - *t < TYPING_EVERY);
+                                if !recent {
+                                    last_typing.insert(conversation_id, now);
+                                    for s in subscriptions {
+                                        app.hub().typing(s.workspace, conversation_id, actor.user.id);
+                                    }
+                                }
+                            }
+                            Ok(ClientFrame::Presence { status }) => {
+                                let away = match status {
+                                    PresenceStatus::Online => false,
+                                    PresenceStatus::Away => true,
+                                    PresenceStatus::Offline => continue,
+                                };
+                                app.hub().presence_changed(actor.user.id, presence_id, PresenceChange::Away(away), workspace_ids);
+                            }
+                            Ok(ClientFrame::Resume { .. }) => {
+                                sink.send(text(&ServerFrame::Error { message: "Already resumed; reconnect to resume again.".into() })).await?;
+                            }
+                            Err(e) => sink.send(text(&ServerFrame::Error { message: format!("Unreadable frame: {e}") })).await?,
+                        },
+                        Message::Close(_) => break,
+                        _ => {}
+                    }
+                }
+                () = tokio::time::sleep_until(deadline) => break,
+                // A feed found our queue full: end the connection; the client resumes.
+                () = kick.notified() => break,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Sends the events after `after` up to the subscription's cursor, or asks for a resync.

@@ -10,7 +10,8 @@ use crate::App;
 use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{
-    FormError, PageResult, form_status, render, render_with, see_other, signed_out,
+    Empty, FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
+    signed_out,
 };
 use crate::web::shell::Shell;
 
@@ -20,11 +21,6 @@ struct AccountPage {
     shell: Shell,
     sessions: Vec<SessionInfo>,
     error: FormError,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn account_page(
@@ -74,9 +70,6 @@ pub async fn change_password(
         Err(other) => Err(other.into()),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn revoke_session(
     State(app): State<App>,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::AppError;
 use crate::web::extract::{SignedForm, Viewer};
-use crate::web::page::{PageResult, render, see_other};
+use crate::web::page::{NoticeQuery, PageResult, render, see_other};
 use crate::web::shell::Shell;
 
 #[derive(Template)]
@@ -17,11 +17,6 @@ struct AdminPage {
     shell: Shell,
     info: InstanceInfo,
     smtp_configured: bool,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub async fn page(

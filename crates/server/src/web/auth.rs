@@ -12,8 +12,8 @@ use crate::app::{AppError, SignUp};
 use crate::http::auth::Client;
 use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
 use crate::web::page::{
-    FormError, PageError, PageResult, form_status, notice_text, render, render_with, see_other,
-    signed_in, signed_out,
+    Empty, FormError, NoticeQuery, PageError, PageResult, form_status, notice_text, render,
+    render_with, see_other, signed_in, signed_out,
 };
 
 #[derive(Template)]
@@ -239,9 +239,6 @@ pub async fn signin(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn signout(
     State(app): State<App>,
     SignedForm(actor, Empty {}): SignedForm<Empty>,
@@ -286,11 +283,6 @@ struct VerifyPendingPage {
     email: String,
     csrf: String,
     notice: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub async fn verify_pending(

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
-use crate::web::page::{PageResult, form_status, render, render_with, see_other};
-use crate::web::shell::Shell;
+use crate::web::page::{Empty, PageResult, form_status, render, render_with, see_other};
+use crate::web::shell::{PresenceMap, Shell};
 
 #[derive(Template)]
 #[template(path = "conversation.html")]
@@ -37,6 +37,7 @@ struct ConversationPage {
     position: i64,
     /// `{user id: {name, avatar}}` for the timeline script.
     people_json: String,
+    presence: PresenceMap,
     viewer: UserId,
     error: Option<String>,
 }
@@ -169,6 +170,7 @@ async fn page_for(
         items,
         position,
         people_json,
+        presence: PresenceMap::load(app, actor, slug).await?,
         viewer: actor.user.id,
         error,
     })
@@ -321,9 +323,6 @@ async fn after(
         Err(other) => Err(other.into()),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn join(
     State(app): State<App>,

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
-use crate::web::page::{FormError, PageResult, form_status, render, render_with, see_other};
+use crate::web::page::{
+    Empty, FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
+};
 use crate::web::shell::Shell;
 
 #[derive(Template)]
@@ -22,11 +24,6 @@ struct InvitationsPage {
     created: Option<String>,
     created_by_email: bool,
     error: FormError,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn invitations_page(
@@ -122,9 +119,6 @@ pub async fn create(
         Err(other) => Err(other.into()),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn revoke(
     State(app): State<App>,

@@ -9,8 +9,10 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
-use crate::web::page::{PageResult, form_status, render, render_with, see_other};
-use crate::web::shell::Shell;
+use crate::web::page::{
+    Empty, NoticeQuery, PageResult, form_status, render, render_with, see_other,
+};
+use crate::web::shell::{PresenceMap, Shell};
 
 #[derive(Template)]
 #[template(path = "members.html")]
@@ -20,12 +22,8 @@ struct MembersPage {
     members: Vec<Member>,
     viewer: UserId,
     roles: [Role; 4],
+    presence: PresenceMap,
     error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub async fn page(
@@ -51,6 +49,7 @@ async fn members_page(
         .clone()
         .ok_or(AppError::NotFound("Workspace"))?;
     Ok(MembersPage {
+        presence: PresenceMap::load(app, actor, slug).await?,
         members: app.members(actor, slug).await?,
         viewer: actor.user.id,
         roles: Role::ALL,
@@ -99,9 +98,6 @@ pub async fn change_role(
     };
     after(&app, &actor, &slug, outcome).await
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn remove(
     State(app): State<App>,

@@ -145,6 +145,16 @@ pub fn day(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `?notice=code` on pages that show a flash message after a redirect.
+#[derive(Debug, serde::Deserialize)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+/// The body of forms that carry only their CSRF token.
+#[derive(Debug, serde::Deserialize)]
+pub struct Empty {}
+
 /// A form error: tied to a field when the app names one, else shown above the form.
 #[derive(Debug, Clone, Default)]
 pub struct FormError {

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
-use crate::web::page::{FormError, PageResult, form_status, render, render_with, see_other};
+use crate::web::page::{
+    Empty, FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
+};
 use crate::web::shell::Shell;
 
 #[derive(Template)]
@@ -19,11 +21,6 @@ struct ProfilePage {
     time_zones: Vec<String>,
     error: FormError,
     avatar_error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn profile_page(
@@ -145,9 +142,6 @@ async fn avatar_failed(app: &App, actor: &Actor, error: AppError) -> PageResult 
     page.avatar_error = Some(error.to_string());
     Ok(render_with(form_status(&error), &page))
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn remove_avatar(
     State(app): State<App>,

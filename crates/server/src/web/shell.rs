@@ -97,3 +97,32 @@ impl Shell {
         if self.active == item { "page" } else { "false" }
     }
 }
+
+/// Who is online, for the presence dots of a page.
+#[derive(Default)]
+pub struct PresenceMap(
+    std::collections::HashMap<ocomms_proto::UserId, ocomms_proto::realtime::PresenceStatus>,
+);
+
+impl PresenceMap {
+    pub async fn load(app: &App, actor: &Actor, slug: &str) -> AppResult<Self> {
+        let entries = app.presence(actor, slug).await?;
+        Ok(Self(
+            entries.into_iter().map(|e| (e.user_id, e.status)).collect(),
+        ))
+    }
+
+    /// `online`, `away` or `offline`.
+    pub fn of(&self, user: &ocomms_proto::UserId) -> &'static str {
+        self.0.get(user).map_or("offline", |s| s.as_str())
+    }
+
+    /// "Online", "Away", "Offline", for people.
+    pub fn label(&self, user: &ocomms_proto::UserId) -> &'static str {
+        match self.of(user) {
+            "online" => "Online",
+            "away" => "Away",
+            _ => "Offline",
+        }
+    }
+}

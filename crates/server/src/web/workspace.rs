@@ -7,13 +7,10 @@ use serde::Deserialize;
 
 use crate::App;
 use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
-use crate::web::page::{FormError, PageResult, form_status, render, render_with, see_other};
+use crate::web::page::{
+    FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
+};
 use crate::web::shell::Shell;
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
 
 /// `/`: set up, sign in, confirm email, or go to the first workspace.
 pub async fn root(

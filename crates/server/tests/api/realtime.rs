@@ -7,6 +7,7 @@ use ocomms_client::{Realtime, Update};
 use ocomms_proto::conversation::CreateChannel;
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::message::HistoryQuery;
+use ocomms_proto::realtime::PresenceStatus;
 use ocomms_proto::{ConversationId, ErrorCode};
 use ocomms_store::testing::TestDb;
 
@@ -17,6 +18,7 @@ ocomms_store::backend_tests!(
     a_reconnecting_client_gets_exactly_what_it_missed,
     private_channel_events_reach_its_members_only,
     bad_messages_are_refused_and_history_pages,
+    presence_follows_connections_and_idleness,
 );
 
 fn channel(name: &str, private: bool, members: Vec<ocomms_proto::UserId>) -> CreateChannel {
@@ -51,6 +53,17 @@ async fn events_in(session: &mut Realtime, conversation: ConversationId, n: usiz
         }
     }
     out
+}
+
+/// The next event of any conversation (presence and typing are skipped).
+async fn next_event(session: &mut Realtime) -> Event {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(Update::Event(e))) => return e,
+            Ok(Some(_)) => {}
+            other => panic!("no event: {other:?}"),
+        }
+    }
 }
 
 /// Nothing more arrives for `conversation` within a short while.
@@ -233,11 +246,8 @@ async fn private_channel_events_reach_its_members_only(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(events_in(&mut guest, vault, 1).await.len(), 1);
-    // The admin is not in #vault: the first thing they hear is the lobby message.
-    match tokio::time::timeout(Duration::from_secs(10), admin.next()).await {
-        Ok(Some(Update::Event(e))) => assert_eq!(e.conversation_id, lobby, "{e:?}"),
-        other => panic!("{other:?}"),
-    }
+    // The admin is not in #vault: the first event they hear is the lobby message.
+    assert_eq!(next_event(&mut admin).await.conversation_id, lobby);
 
     // Removed from #vault: the guest hears the removal, then nothing more from it.
     t.member
@@ -440,5 +450,63 @@ async fn bad_messages_are_refused_and_history_pages(db: TestDb) {
     assert_eq!(
         code(t.member.post_message(town, "late", None).await.unwrap_err()),
         (Some(ErrorCode::ConversationArchived), Some(409))
+    );
+}
+
+/// The next presence update about `user`, skipping everything else.
+async fn presence_of(session: &mut Realtime, user: ocomms_proto::UserId) -> PresenceStatus {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(Update::Presence { user_id, status })) if user_id == user => return status,
+            Ok(Some(_)) => {}
+            other => panic!("no presence for {user}: {other:?}"),
+        }
+    }
+}
+
+async fn presence_follows_connections_and_idleness(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let mut admin = t.admin.realtime(BTreeMap::new());
+    ready(&mut admin).await;
+    let member = t.member.realtime(BTreeMap::new());
+    assert_eq!(
+        presence_of(&mut admin, t.ids.member).await,
+        PresenceStatus::Online
+    );
+    let online = t.owner.presence(&t.slug).await.unwrap();
+    assert!(
+        online
+            .iter()
+            .any(|e| e.user_id == t.ids.member && e.status == PresenceStatus::Online)
+    );
+    assert!(
+        !online.iter().any(|e| e.user_id == t.ids.owner),
+        "the owner has no connection"
+    );
+    // Someone connecting later is told who is online right after ready.
+    let mut owner = t.owner.realtime(BTreeMap::new());
+    assert_eq!(
+        presence_of(&mut owner, t.ids.admin).await,
+        PresenceStatus::Online
+    );
+    member.presence(PresenceStatus::Away);
+    assert_eq!(
+        presence_of(&mut admin, t.ids.member).await,
+        PresenceStatus::Away
+    );
+    member.presence(PresenceStatus::Online);
+    assert_eq!(
+        presence_of(&mut admin, t.ids.member).await,
+        PresenceStatus::Online
+    );
+    drop(member.close().await);
+    assert_eq!(
+        presence_of(&mut admin, t.ids.member).await,
+        PresenceStatus::Offline
+    );
+    assert_eq!(
+        t.outsider.presence(&t.slug).await.unwrap_err().status(),
+        Some(404)
     );
 }

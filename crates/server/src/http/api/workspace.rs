@@ -43,3 +43,14 @@ pub async fn get(
 ) -> Result<Json<Workspace>, AppError> {
     Ok(Json(app.workspace(&actor, &slug).await?))
 }
+
+/// Members who are online or away right now (everyone else is offline).
+#[utoipa::path(get, path = "/api/v1/workspaces/{slug}/presence", tag = "workspaces", params(("slug" = String, Path)),
+    responses((status = 200, body = [ocomms_proto::realtime::PresenceEntry]), (status = 404, body = ErrorBody)))]
+pub async fn presence(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<Vec<ocomms_proto::realtime::PresenceEntry>>, AppError> {
+    Ok(Json(app.presence(&actor, &slug).await?))
+}
