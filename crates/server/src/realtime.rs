@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use ocomms_proto::realtime::{PresenceStatus, ServerFrame};
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
 use ocomms_store::Store;
 
 use feed::Feed;
@@ -47,6 +47,8 @@ pub struct Hub {
     poll: std::time::Duration,
     presence: presence::Presence,
     next_connection: std::sync::atomic::AtomicU64,
+    /// Open sockets by session, so revoking a session closes them.
+    sessions: Mutex<HashMap<SessionId, Vec<std::sync::Weak<tokio::sync::Notify>>>>,
 }
 
 impl Hub {
@@ -58,6 +60,7 @@ impl Hub {
             poll,
             presence: presence::Presence::default(),
             next_connection: std::sync::atomic::AtomicU64::new(0),
+            sessions: Mutex::new(HashMap::new()),
         })
     }
 
@@ -72,9 +75,73 @@ impl Hub {
     /// other nodes.
     pub fn announce(&self, workspace: WorkspaceId) {
         self.notify(workspace);
+        self.publish(bus::Notice::Events { workspace });
+    }
+
+    fn publish(&self, notice: bus::Notice) {
         if let Some(bus) = self.bus.get() {
-            bus.publish(workspace);
+            bus.publish(notice);
         }
+    }
+
+    /// A notice from another node.
+    fn receive(&self, notice: bus::Notice) {
+        match notice {
+            bus::Notice::Events { workspace } => self.notify(workspace),
+            bus::Notice::Typing {
+                workspace,
+                conversation,
+                user,
+            } => {
+                self.typing_here(workspace, conversation, user);
+            }
+            bus::Notice::SessionsEnded { sessions } => self.end_sessions_here(&sessions),
+        }
+    }
+
+    /// Registers a connection's way to be closed when its session is revoked.
+    pub fn track_session(&self, session: SessionId, kick: &Arc<tokio::sync::Notify>) {
+        self.session_lock()
+            .entry(session)
+            .or_default()
+            .push(Arc::downgrade(kick));
+    }
+
+    /// Closes every socket of these sessions, on every node (they were revoked).
+    pub fn end_sessions(&self, sessions: &[SessionId]) {
+        if sessions.is_empty() {
+            return;
+        }
+        self.end_sessions_here(sessions);
+        self.publish(bus::Notice::SessionsEnded {
+            sessions: sessions.to_vec(),
+        });
+    }
+
+    fn end_sessions_here(&self, sessions: &[SessionId]) {
+        let mut tracked = self.session_lock();
+        for session in sessions {
+            for kick in tracked.remove(session).into_iter().flatten() {
+                if let Some(kick) = kick.upgrade() {
+                    kick.notify_one();
+                }
+            }
+        }
+        // Forget connections that ended on their own.
+        tracked.retain(|_, kicks| {
+            kicks.retain(|k| k.strong_count() > 0);
+            !kicks.is_empty()
+        });
+    }
+
+    fn session_lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<SessionId, Vec<std::sync::Weak<tokio::sync::Notify>>>>
+    {
+        // Invariant: nothing panics while holding the lock.
+        self.sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// New events exist in `workspace`: wake its feed, if anyone listens here.
@@ -110,8 +177,17 @@ impl Hub {
         }
     }
 
-    /// Tells the other members of a conversation that `user` is typing.
+    /// Tells the other members of a conversation, on every node, that `user` is typing.
     pub fn typing(&self, workspace: WorkspaceId, conversation: ConversationId, user: UserId) {
+        self.typing_here(workspace, conversation, user);
+        self.publish(bus::Notice::Typing {
+            workspace,
+            conversation,
+            user,
+        });
+    }
+
+    fn typing_here(&self, workspace: WorkspaceId, conversation: ConversationId, user: UserId) {
         if let Some(feed) = self.lock().get(&workspace) {
             feed.typing(conversation, user);
         }

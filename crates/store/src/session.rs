@@ -91,19 +91,21 @@ impl Store {
         })
     }
 
-    /// Revokes all of `user`'s sessions except `keep`; returns how many went.
+    /// Revokes all of `user`'s sessions except `keep`; returns the ones that went.
     pub async fn delete_sessions_except(
         &self,
         user: UserId,
         keep: Option<SessionId>,
-    ) -> StoreResult<u64> {
+    ) -> StoreResult<Vec<SessionId>> {
         on_pool!(self, |pool| {
-            let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-                .bind(user.0)
-                .bind(keep.map_or(-1, |s| s.0))
-                .execute(pool)
-                .await?;
-            Ok(done.rows_affected())
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "DELETE FROM sessions WHERE user_id = $1 AND id <> $2 RETURNING id",
+            )
+            .bind(user.0)
+            .bind(keep.map_or(-1, |s| s.0))
+            .fetch_all(pool)
+            .await?;
+            Ok(ids.into_iter().map(SessionId).collect())
         })
     }
 }

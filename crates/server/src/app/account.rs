@@ -235,7 +235,8 @@ impl App {
         self.store().set_password_hash(user, &hash).await?;
         // Reading the reset email proved the address.
         self.store().mark_email_verified(user).await?;
-        self.store().delete_sessions_except(user, None).await?;
+        let ended = self.store().delete_sessions_except(user, None).await?;
+        self.hub().end_sessions(&ended);
         Ok(())
     }
 

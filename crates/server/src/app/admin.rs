@@ -45,7 +45,8 @@ impl App {
         password::check_policy(new_password, &[&user.display_name])?;
         let hash = password::hash(new_password).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store().set_password_hash(user.id, &hash).await?;
-        self.store().delete_sessions_except(user.id, None).await?;
+        let ended = self.store().delete_sessions_except(user.id, None).await?;
+        self.hub().end_sessions(&ended);
         Ok(())
     }
 

@@ -120,10 +120,11 @@ impl App {
     }
 
     pub async fn sign_out(&self, actor: &Actor) -> AppResult<()> {
-        Ok(self
-            .store()
+        self.store()
             .delete_session(actor.user.id, actor.session.id)
-            .await?)
+            .await?;
+        self.hub().end_sessions(&[actor.session.id]);
+        Ok(())
     }
 
     pub async fn sessions(&self, actor: &Actor) -> AppResult<Vec<SessionInfo>> {
@@ -149,15 +150,19 @@ impl App {
             .map_err(|e| match e {
                 ocomms_store::StoreError::NotFound => AppError::NotFound("Session"),
                 other => other.into(),
-            })
+            })?;
+        self.hub().end_sessions(&[session]);
+        Ok(())
     }
 
     /// Signs out everywhere else.
     pub async fn revoke_other_sessions(&self, actor: &Actor) -> AppResult<u64> {
-        Ok(self
+        let ended = self
             .store()
             .delete_sessions_except(actor.user.id, Some(actor.session.id))
-            .await?)
+            .await?;
+        self.hub().end_sessions(&ended);
+        Ok(ended.len() as u64)
     }
 }
 

@@ -1,42 +1,66 @@
-//! Between server nodes: "workspace W has new events" notifications over Redis pub/sub.
-//! Redis carries only these wake-ups; the events themselves are read from the shared
-//! database by each node's feed, so a lost notification delays delivery (the feeds also
-//! poll) but never loses or reorders anything.
+//! Between server nodes, over Redis pub/sub: "workspace W has new events" wake-ups, typing
+//! notices and ended sessions. Redis carries no events: each node's feed reads them from the
+//! shared database, so a lost wake-up delays delivery (the feeds also poll) but never loses
+//! or reorders anything.
 
 use std::collections::BTreeSet;
 use std::sync::Weak;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use ocomms_proto::WorkspaceId;
+use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::Hub;
 
 const CHANNEL: &str = "ocomms:events";
 
-/// Publishes this node's notifications and feeds other nodes' into the hub.
+/// What travels between nodes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// New events were committed in this workspace.
+    Events { workspace: WorkspaceId },
+    Typing {
+        workspace: WorkspaceId,
+        conversation: ConversationId,
+        user: UserId,
+    },
+    /// These sessions were revoked: close their sockets.
+    SessionsEnded { sessions: Vec<SessionId> },
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    /// The sending node, so it ignores its own notices (it acted on them already).
+    node: u64,
+    notice: Notice,
+}
+
+/// Publishes this node's notices and hands other nodes' to the hub.
 pub struct RedisBus {
-    outgoing: mpsc::UnboundedSender<WorkspaceId>,
+    outgoing: mpsc::UnboundedSender<Notice>,
 }
 
 impl RedisBus {
     /// Starts the publisher and subscriber tasks; both reconnect on their own.
     pub fn start(url: &str, hub: Weak<Hub>) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
+        let node = rand::random::<u64>();
         let (outgoing, queue) = mpsc::unbounded_channel();
-        tokio::spawn(publish(client.clone(), queue));
-        tokio::spawn(subscribe(client, hub));
+        tokio::spawn(publish(client.clone(), node, queue));
+        tokio::spawn(subscribe(client, node, hub));
         Ok(Self { outgoing })
     }
 
-    pub fn publish(&self, workspace: WorkspaceId) {
-        let _ = self.outgoing.send(workspace);
+    pub fn publish(&self, notice: Notice) {
+        let _ = self.outgoing.send(notice);
     }
 }
 
-/// Sends queued notifications, one PUBLISH per distinct workspace per round.
-async fn publish(client: redis::Client, mut queue: mpsc::UnboundedReceiver<WorkspaceId>) {
+/// Sends queued notices, each distinct one once per round.
+async fn publish(client: redis::Client, node: u64, mut queue: mpsc::UnboundedReceiver<Notice>) {
     let mut connection = None;
     let mut down = false;
     while let Some(first) = queue.recv().await {
@@ -57,10 +81,13 @@ async fn publish(client: redis::Client, mut queue: mpsc::UnboundedReceiver<Works
             continue;
         };
         let mut failed = false;
-        for workspace in batch {
+        for notice in batch {
+            let Ok(payload) = serde_json::to_string(&Envelope { node, notice }) else {
+                continue;
+            };
             let sent: Result<i64, _> = redis::cmd("PUBLISH")
                 .arg(CHANNEL)
-                .arg(workspace.0)
+                .arg(payload)
                 .query_async(conn)
                 .await;
             if sent.is_err() {
@@ -83,7 +110,7 @@ async fn publish(client: redis::Client, mut queue: mpsc::UnboundedReceiver<Works
 
 /// Wakes local feeds for every notification; after each (re)connection, wakes them all,
 /// so whatever was missed while Redis was away is delivered at once.
-async fn subscribe(client: redis::Client, weak: Weak<Hub>) {
+async fn subscribe(client: redis::Client, node: u64, weak: Weak<Hub>) {
     let mut attempt: u32 = 0;
     loop {
         if let Ok(mut pubsub) = client.get_async_pubsub().await
@@ -98,11 +125,17 @@ async fn subscribe(client: redis::Client, weak: Weak<Hub>) {
             drop(hub);
             let mut messages = pubsub.on_message();
             while let Some(message) = messages.next().await {
-                let Ok(id) = message.get_payload::<i64>() else {
+                let Ok(payload) = message.get_payload::<String>() else {
                     continue;
                 };
+                let Ok(envelope) = serde_json::from_str::<Envelope>(&payload) else {
+                    continue;
+                };
+                if envelope.node == node {
+                    continue;
+                }
                 let Some(hub) = weak.upgrade() else { return };
-                hub.notify(WorkspaceId(id));
+                hub.receive(envelope.notice);
             }
         }
         if weak.strong_count() == 0 {

@@ -82,6 +82,8 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
     };
     let (sender, mut receiver) = mpsc::channel::<Frame>(CONNECTION_QUEUE);
     let kick = Arc::new(Notify::new());
+    // Revoking this session (sign out, password change) closes this socket.
+    app.hub().track_session(actor.session.id, &kick);
     let connection = Connection {
         sender,
         kick: kick.clone(),

@@ -19,6 +19,7 @@ ocomms_store::backend_tests!(
     private_channel_events_reach_its_members_only,
     bad_messages_are_refused_and_history_pages,
     presence_follows_connections_and_idleness,
+    signing_out_closes_the_session_sockets,
 );
 
 fn channel(name: &str, private: bool, members: Vec<ocomms_proto::UserId>) -> CreateChannel {
@@ -509,4 +510,22 @@ async fn presence_follows_connections_and_idleness(db: TestDb) {
         t.outsider.presence(&t.slug).await.unwrap_err().status(),
         Some(404)
     );
+}
+
+async fn signing_out_closes_the_session_sockets(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let mut session = t.admin.realtime(BTreeMap::new());
+    ready(&mut session).await;
+    let mut admin = t.admin.clone();
+    admin.sign_out().await.unwrap();
+    // The socket is closed at once; reconnecting with the revoked token is refused.
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(Update::Reconnecting { .. })) => break,
+            Ok(Some(Update::Event(e))) => panic!("an event after sign-out: {e:?}"),
+            Ok(Some(_)) => {}
+            other => panic!("the socket stayed open: {other:?}"),
+        }
+    }
 }
