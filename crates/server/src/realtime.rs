@@ -68,6 +68,15 @@ impl Hub {
     pub fn connect_redis(self: &Arc<Self>, url: &str) -> Result<(), redis::RedisError> {
         let bus = bus::RedisBus::start(url, Arc::downgrade(self))?;
         let _ = self.bus.set(bus);
+        let hub = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(presence::REFRESH);
+            loop {
+                every.tick().await;
+                let Some(hub) = hub.upgrade() else { return };
+                hub.refresh_presence();
+            }
+        });
         Ok(())
     }
 
@@ -85,8 +94,17 @@ impl Hub {
     }
 
     /// A notice from another node.
-    fn receive(&self, notice: bus::Notice) {
+    fn receive(&self, node: u64, notice: bus::Notice) {
         match notice {
+            bus::Notice::Presence {
+                user,
+                status,
+                workspaces,
+            } => {
+                if let Some(overall) = self.presence.remote(node, user, status, &workspaces) {
+                    self.broadcast_presence(user, overall, &workspaces);
+                }
+            }
             bus::Notice::Events { workspace } => self.notify(workspace),
             bus::Notice::Typing {
                 workspace,
@@ -199,8 +217,9 @@ impl Hub {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Records a connection coming, idling or going, and tells everyone in `workspaces`
-    /// (connected to this node) when the person's status changes.
+    /// Records a connection coming, idling or going; tells the other nodes when this node's
+    /// view of the person changes, and the local connections of `workspaces` when the
+    /// person's overall status does.
     pub fn presence_changed(
         &self,
         user: UserId,
@@ -209,11 +228,23 @@ impl Hub {
         workspaces: &[WorkspaceId],
     ) {
         let changed = match change {
-            PresenceChange::Connected => self.presence.connect(user, connection),
+            PresenceChange::Connected => self.presence.connect(user, connection, workspaces),
             PresenceChange::Away(away) => self.presence.set_away(user, connection, away),
             PresenceChange::Disconnected => self.presence.disconnect(user, connection),
         };
-        let Some(status) = changed else { return };
+        if let Some(status) = changed.local {
+            self.publish(bus::Notice::Presence {
+                user,
+                status,
+                workspaces: workspaces.to_vec(),
+            });
+        }
+        if let Some(status) = changed.overall {
+            self.broadcast_presence(user, status, workspaces);
+        }
+    }
+
+    fn broadcast_presence(&self, user: UserId, status: PresenceStatus, workspaces: &[WorkspaceId]) {
         let frame = ServerFrame::Presence {
             user_id: user,
             status,
@@ -230,16 +261,29 @@ impl Hub {
         }
     }
 
-    /// People connected to this node in `workspace` who are online or away.
+    /// Every `presence::REFRESH`: re-announce this node's people to the others and forget
+    /// nodes that went quiet.
+    fn refresh_presence(&self) {
+        for (user, status, workspaces) in self.presence.local_people() {
+            self.publish(bus::Notice::Presence {
+                user,
+                status,
+                workspaces,
+            });
+        }
+        for (user, status, workspaces) in self.presence.expire() {
+            self.broadcast_presence(user, status, &workspaces);
+        }
+    }
+
+    /// Everyone online or away in `workspace`, on any node.
     pub fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
-        let Some(feed) = self.lock().get(&workspace).cloned() else {
-            return Vec::new();
-        };
-        feed.connected_users()
-            .into_iter()
-            .map(|u| (u, self.presence.status(u)))
-            .filter(|(_, s)| *s != PresenceStatus::Offline)
-            .collect()
+        let here = self
+            .lock()
+            .get(&workspace)
+            .map(|feed| feed.connected_users())
+            .unwrap_or_default();
+        self.presence.online_in(workspace, &here)
     }
 
     async fn feed(

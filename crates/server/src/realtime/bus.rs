@@ -3,11 +3,11 @@
 //! shared database, so a lost wake-up delays delivery (the feeds also poll) but never loses
 //! or reorders anything.
 
-use std::collections::BTreeSet;
 use std::sync::Weak;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
+use ocomms_proto::realtime::PresenceStatus;
 use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
@@ -17,7 +17,7 @@ use super::Hub;
 const CHANNEL: &str = "ocomms:events";
 
 /// What travels between nodes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     /// New events were committed in this workspace.
@@ -29,6 +29,12 @@ pub enum Notice {
     },
     /// These sessions were revoked: close their sockets.
     SessionsEnded { sessions: Vec<SessionId> },
+    /// The sending node's view of one of its people.
+    Presence {
+        user: UserId,
+        status: PresenceStatus,
+        workspaces: Vec<WorkspaceId>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -59,14 +65,18 @@ impl RedisBus {
     }
 }
 
-/// Sends queued notices, each distinct one once per round.
+/// Sends queued notices, each distinct one once per round, in order.
 async fn publish(client: redis::Client, node: u64, mut queue: mpsc::UnboundedReceiver<Notice>) {
     let mut connection = None;
     let mut down = false;
     while let Some(first) = queue.recv().await {
-        let mut batch = BTreeSet::from([first]);
+        // Repeats collapse (a busy workspace wakes the others once); the order of what
+        // differs is kept, so the last presence of a person stays the last.
+        let mut batch = vec![first];
         while let Ok(more) = queue.try_recv() {
-            batch.insert(more);
+            if !batch.contains(&more) {
+                batch.push(more);
+            }
         }
         if connection.is_none() {
             connection = client.get_multiplexed_async_connection().await.ok();
@@ -135,7 +145,7 @@ async fn subscribe(client: redis::Client, node: u64, weak: Weak<Hub>) {
                     continue;
                 }
                 let Some(hub) = weak.upgrade() else { return };
-                hub.receive(envelope.notice);
+                hub.receive(envelope.node, envelope.notice);
             }
         }
         if weak.strong_count() == 0 {
