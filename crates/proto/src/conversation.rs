@@ -63,6 +63,9 @@ pub struct Conversation {
     pub can_manage: bool,
     /// Position of the newest event; clients resume after it.
     pub last_seq: i64,
+    /// The people of a direct message (empty for channels: see their member list).
+    #[serde(default)]
+    pub participants: Vec<UserId>,
 }
 
 /// A member's role in a conversation.

@@ -3,10 +3,11 @@
 //! conversation's sequence.
 
 use ocomms_proto::conversation::{ConversationKind, ConversationRole};
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::event::EventPayload;
 use ocomms_proto::{ConversationId, Timestamp, UserId, WorkspaceId};
 
 use crate::backend::{in_transaction, on_pool};
+use crate::event::record_event;
 use crate::record::{USER_COLUMNS, role_from_row};
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult, UserRecord};
@@ -91,69 +92,6 @@ pub enum ConversationChange {
     Description(String),
     Archive(bool),
 }
-
-/// Takes the next positions for an event in a conversation, inside an open transaction:
-/// `(workspace id, workspace position, conversation seq)`. Both counters are bumped with
-/// `UPDATE … RETURNING`, whose row locks are held until commit, so positions are gapless and
-/// commit in order. Lock order, everywhere: the conversation row, then the workspace row.
-macro_rules! next_position {
-    ($tx:ident, $conversation:expr) => {{
-        let (seq, workspace): (i64, i64) = sqlx::query_as(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 \
-             RETURNING last_seq, workspace_id",
-        )
-        .bind($conversation)
-        .fetch_one(&mut *$tx)
-        .await?;
-        let position: i64 = sqlx::query_scalar(
-            "UPDATE workspaces SET last_position = last_position + 1 WHERE id = $1 \
-             RETURNING last_position",
-        )
-        .bind(workspace)
-        .fetch_one(&mut *$tx)
-        .await?;
-        (workspace, position, seq)
-    }};
-}
-
-/// Writes an event at positions taken with `next_position!`.
-macro_rules! insert_event {
-    ($tx:ident, ($workspace:expr, $position:expr, $seq:expr), $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
-        let payload = serde_json::to_string(&$payload)
-            .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
-        sqlx::query(
-            "INSERT INTO conversation_events (workspace_id, position, conversation_id, seq, \
-             actor, at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind($workspace)
-        .bind($position)
-        .bind($conversation)
-        .bind($seq)
-        .bind($actor)
-        .bind($now)
-        .bind(payload)
-        .execute(&mut *$tx)
-        .await?;
-    }};
-}
-
-/// Appends an event to a conversation inside an open transaction; yields its `seq`.
-macro_rules! record_event {
-    ($tx:ident, $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
-        let (workspace, position, seq) = $crate::conversation::next_position!($tx, $conversation);
-        $crate::conversation::insert_event!(
-            $tx,
-            (workspace, position, seq),
-            $conversation,
-            $actor,
-            $now,
-            $payload
-        );
-        seq
-    }};
-}
-
-pub(crate) use {insert_event, next_position, record_event};
 
 impl Store {
     /// Creates a conversation with its first members; a taken channel name or an existing
@@ -523,98 +461,4 @@ impl Store {
             Ok(found.is_some())
         })
     }
-
-    /// A conversation's events after `seq`, oldest first, at most `limit`.
-    pub async fn conversation_events(
-        &self,
-        conversation: ConversationId,
-        after: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<Event>> {
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM conversation_events e \
-             WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
-        );
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(&sql)
-                .bind(conversation.0)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(event_from_row).collect()
-        })
-    }
-
-    /// A workspace's events after `position`, in position order, at most `limit`.
-    pub async fn workspace_events(
-        &self,
-        workspace: WorkspaceId,
-        after: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<Event>> {
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM conversation_events e \
-             WHERE e.workspace_id = $1 AND e.position > $2 ORDER BY e.position LIMIT $3"
-        );
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(&sql)
-                .bind(workspace.0)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(event_from_row).collect()
-        })
-    }
-
-    /// The newest event position of a workspace (0 before the first event).
-    pub async fn workspace_head(&self, workspace: WorkspaceId) -> StoreResult<i64> {
-        on_pool!(self, |pool| {
-            let head: Option<i64> =
-                sqlx::query_scalar("SELECT last_position FROM workspaces WHERE id = $1")
-                    .bind(workspace.0)
-                    .fetch_optional(pool)
-                    .await?;
-            head.ok_or(StoreError::NotFound)
-        })
-    }
-
-    /// Every conversation of a workspace with its member ids (the realtime fan-out's view of
-    /// who hears what, kept current from then on by the events themselves).
-    pub async fn workspace_audiences(
-        &self,
-        workspace: WorkspaceId,
-    ) -> StoreResult<Vec<(ConversationId, UserId)>> {
-        on_pool!(self, |pool| {
-            let rows: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT cm.conversation_id, cm.user_id FROM conversation_members cm \
-                 JOIN conversations c ON c.id = cm.conversation_id WHERE c.workspace_id = $1",
-            )
-            .bind(workspace.0)
-            .fetch_all(pool)
-            .await?;
-            Ok(rows
-                .into_iter()
-                .map(|(c, u)| (ConversationId(c), UserId(u)))
-                .collect())
-        })
-    }
-}
-
-const EVENT_COLUMNS: &str =
-    "e.workspace_id, e.position, e.conversation_id, e.seq, e.actor, e.at, e.payload";
-
-fn event_from_row(row: &impl Columns) -> StoreResult<Event> {
-    let payload: EventPayload = serde_json::from_str(&row.text("payload")?)
-        .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
-    Ok(Event {
-        workspace_id: WorkspaceId(row.int("workspace_id")?),
-        position: row.int("position")?,
-        conversation_id: ConversationId(row.int("conversation_id")?),
-        seq: row.int("seq")?,
-        actor: UserId(row.int("actor")?),
-        at: row.int("at")?,
-        payload,
-    })
 }

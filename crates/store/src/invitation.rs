@@ -6,7 +6,7 @@ use ocomms_proto::{InvitationId, Timestamp, UserId, WorkspaceId};
 use ocomms_proto::event::EventPayload;
 
 use crate::backend::{in_transaction, on_pool};
-use crate::conversation::record_event;
+use crate::event::record_event;
 use crate::record::{INVITATION_COLUMNS, WORKSPACE_COLUMNS};
 use crate::row::Columns as _;
 use crate::workspace::join_general;

@@ -14,6 +14,7 @@ mod row;
 
 mod account;
 mod conversation;
+mod event;
 mod instance;
 mod invitation;
 mod message;

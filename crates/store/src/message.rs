@@ -5,7 +5,7 @@ use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
-use crate::conversation::{insert_event, next_position, record_event};
+use crate::event::{insert_event, next_position, record_event};
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult};
 

@@ -7,7 +7,7 @@ use ocomms_proto::conversation::ConversationKind;
 use ocomms_proto::event::EventPayload;
 
 use crate::backend::{in_transaction, on_pool};
-use crate::conversation::record_event;
+use crate::event::record_event;
 use crate::record::{USER_COLUMNS, WORKSPACE_COLUMNS, role_from_row};
 use crate::row::Columns;
 use crate::{

@@ -368,20 +368,22 @@ impl App {
         actor: &Actor,
         visible: &Visible,
     ) -> AppResult<Conversation> {
-        let name = if visible.record.kind.is_channel() {
+        let direct = if visible.record.kind.is_channel() {
             None
         } else {
-            Some(self.direct_name(actor, visible.record.id).await?)
+            Some(self.direct_details(actor, visible.record.id).await?)
         };
-        Ok(wire(&visible.record, visible.viewer, name))
+        Ok(wire(&visible.record, visible.viewer, direct))
     }
 }
 
+/// The wire form; `direct` carries a direct message's display name and people.
 pub(crate) fn wire(
     record: &ConversationRecord,
     viewer: Viewer,
-    name: Option<String>,
+    direct: Option<(String, Vec<UserId>)>,
 ) -> Conversation {
+    let (name, participants) = direct.unzip();
     Conversation {
         id: record.id,
         workspace_id: record.workspace_id,
@@ -397,6 +399,7 @@ pub(crate) fn wire(
         is_member: viewer.is_member(),
         can_manage: channel::can_manage(record.kind, viewer),
         last_seq: record.last_seq,
+        participants: participants.unwrap_or_default(),
     }
 }
 

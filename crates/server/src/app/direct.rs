@@ -56,8 +56,8 @@ impl App {
                 workspace_role: membership.role,
                 membership: c.my_role,
             };
-            let name = self.direct_name(actor, c.conversation.id).await?;
-            out.push(wire(&c.conversation, viewer, Some(name)));
+            let details = self.direct_details(actor, c.conversation.id).await?;
+            out.push(wire(&c.conversation, viewer, Some(details)));
         }
         out.sort_by_key(|c| c.name.to_lowercase());
         Ok(out)
@@ -203,18 +203,25 @@ impl App {
         Ok(members.into_iter().map(|m| m.user.id).collect())
     }
 
-    /// "Ada Lovelace, Bob Builder" (the others), or the actor's own name for notes to self.
-    pub(crate) async fn direct_name(&self, actor: &Actor, id: ConversationId) -> AppResult<String> {
+    /// "Ada Lovelace, Bob Builder" (the others), or the actor's own name for notes to self,
+    /// and everyone in it.
+    pub(crate) async fn direct_details(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+    ) -> AppResult<(String, Vec<UserId>)> {
         let members = self.store().conversation_members(id).await?;
+        let people = members.iter().map(|m| m.user.id).collect();
         let others: Vec<String> = members
             .iter()
             .filter(|m| m.user.id != actor.user.id)
             .map(|m| m.user.display_name.clone())
             .collect();
-        Ok(if others.is_empty() {
+        let name = if others.is_empty() {
             format!("{} (you)", actor.user.display_name)
         } else {
             others.join(", ")
-        })
+        };
+        Ok((name, people))
     }
 }

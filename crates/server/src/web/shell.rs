@@ -27,6 +27,9 @@ pub struct Shell {
     pub directs: Vec<Conversation>,
     /// The conversation on screen, highlighted in the sidebar.
     pub open: Option<ConversationId>,
+    /// Who is online in the current workspace, for the sidebar's direct messages.
+    pub presence: PresenceMap,
+    pub viewer: ocomms_proto::UserId,
 }
 
 impl Shell {
@@ -42,13 +45,14 @@ impl Shell {
             Some(slug) => Some(app.workspace(actor, slug).await?),
             None => None,
         };
-        let (channels, directs) = match slug {
+        let (channels, directs, presence) = match slug {
             Some(slug) => {
                 let mut channels = app.channels(actor, slug, &ChannelQuery::default()).await?;
                 channels.retain(|c| c.is_member);
-                (channels, app.directs(actor, slug).await?)
+                let presence = PresenceMap::load(app, actor, slug).await?;
+                (channels, app.directs(actor, slug).await?, presence)
             }
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), PresenceMap::default()),
         };
         let profile = app.current_user(&actor.user).profile;
         Ok(Self {
@@ -64,6 +68,8 @@ impl Shell {
             channels,
             directs,
             open: None,
+            presence,
+            viewer: actor.user.id,
         })
     }
 
@@ -81,6 +87,15 @@ impl Shell {
     /// Up to two letters for a workspace tile.
     pub fn initials(name: &str) -> String {
         ocomms_domain::profile::initials(name)
+    }
+
+    /// The other person of a 1:1 direct message, whose presence the sidebar shows.
+    pub fn partner(&self, conversation: &Conversation) -> Option<ocomms_proto::UserId> {
+        match conversation.participants.as_slice() {
+            [a, b] if *a == self.viewer => Some(*b),
+            [a, b] if *b == self.viewer => Some(*a),
+            _ => None,
+        }
     }
 
     /// `aria-current` for a conversation link in the sidebar.
