@@ -386,7 +386,8 @@ function start(root) {
   function showPresence(userId, status) {
     const label = { online: "Online", away: "Away", offline: "Offline" }[status] || "Offline";
     for (const dot of document.querySelectorAll(`[data-presence="${userId}"]`)) {
-      dot.className = `presence presence-${status}`;
+      dot.classList.remove("presence-online", "presence-away", "presence-offline");
+      dot.classList.add(`presence-${status}`);
       dot.title = label;
       dot.querySelector(".visually-hidden").textContent = label;
     }

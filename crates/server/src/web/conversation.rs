@@ -134,6 +134,12 @@ async fn page_for(
         .await?
         .iter()
         .filter(|e| e.seq < until)
+        // A direct message's people are there from the start; saying so is noise.
+        .filter(|e| {
+            conversation.kind.is_channel()
+                || !(matches!(e.payload, EventPayload::MemberJoined { .. })
+                    && e.at == conversation.created_at)
+        })
         .filter_map(|e| Some((e.seq, e.at, describe(e, &people)?)))
         .collect();
     let items = timeline(page.messages, notices, &people, actor.user.id);
