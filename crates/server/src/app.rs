@@ -5,6 +5,7 @@
 mod account;
 mod actor;
 mod admin;
+mod committer;
 mod conversation;
 mod direct;
 mod error;
@@ -42,6 +43,7 @@ pub struct App {
 
 struct Inner {
     store: Store,
+    committer: committer::Committer,
     hub: Arc<crate::realtime::Hub>,
     mailer: Mailer,
     limits: limiter::Limits,
@@ -75,6 +77,7 @@ impl App {
         Self {
             inner: Arc::new(Inner {
                 hub: crate::realtime::Hub::new(store.clone(), settings.realtime_poll),
+                committer: committer::Committer::start(store.clone()),
                 store,
                 mailer,
                 limits: limiter::Limits::new(),

@@ -67,6 +67,11 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
+    /// The store is closing and takes no more writes.
+    pub fn closed() -> Self {
+        Self::Database(sqlx::Error::PoolClosed)
+    }
+
     /// The database could not be reached (as opposed to refusing the statement).
     pub fn is_unavailable(&self) -> bool {
         matches!(

@@ -49,54 +49,8 @@ impl Store {
     /// Posts a message and its `message_posted` event. With a `client_id` the author used
     /// before, returns that first message instead (`Ok((message, false))`).
     pub async fn post_message(&self, new: &NewMessage) -> StoreResult<(Message, bool)> {
-        if let Some(existing) = self
-            .message_by_client_id(new.author_id, new.client_id.as_deref())
-            .await?
-        {
-            return Ok((existing, false));
-        }
-        let posted = in_transaction!(self, |tx| {
-            let (workspace, position, seq) = next_position!(tx, new.conversation_id.0);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(new.conversation_id.0)
-            .bind(seq)
-            .bind(new.author_id.0)
-            .bind(&new.client_id)
-            .bind(&new.body)
-            .bind(&new.html)
-            .bind(new.now)
-            .fetch_one(&mut *tx)
-            .await?;
-            let message = Message {
-                id: MessageId(id),
-                conversation_id: new.conversation_id,
-                seq,
-                author_id: new.author_id,
-                client_id: new.client_id.clone(),
-                body: new.body.clone(),
-                html: new.html.clone(),
-                created_at: new.now,
-                edited_at: None,
-                deleted: false,
-            };
-            let event = EventPayload::MessagePosted {
-                message: message.clone(),
-            };
-            insert_event!(
-                tx,
-                (workspace, position, seq),
-                new.conversation_id.0,
-                new.author_id.0,
-                new.now,
-                event
-            );
-            Ok(message)
-        });
-        match posted {
-            Ok(message) => Ok((message, true)),
+        match self.post_messages(std::slice::from_ref(new)).await {
+            Ok(mut posted) => posted.pop().ok_or(StoreError::NotFound),
             // The same client id raced in from a retry: answer with the winner.
             Err(StoreError::Conflict) => self
                 .message_by_client_id(new.author_id, new.client_id.as_deref())
@@ -105,6 +59,79 @@ impl Store {
                 .ok_or(StoreError::Conflict),
             Err(other) => Err(other),
         }
+    }
+
+    /// Posts several messages in one transaction (one commit, one fsync on SQLite): the
+    /// group commit behind a busy server. Each item answers like `post_message`, retries of a
+    /// client id (earlier or within the batch) included. Any failure rolls the whole batch
+    /// back; the caller then posts the items one by one.
+    pub async fn post_messages(&self, batch: &[NewMessage]) -> StoreResult<Vec<(Message, bool)>> {
+        in_transaction!(self, |tx| {
+            let mut out: Vec<(Message, bool)> = Vec::with_capacity(batch.len());
+            for new in batch {
+                if let Some(client_id) = &new.client_id {
+                    let earlier = out.iter().find(|(m, _)| {
+                        m.author_id == new.author_id
+                            && m.client_id.as_deref() == Some(client_id.as_str())
+                    });
+                    if let Some((m, _)) = earlier {
+                        out.push((m.clone(), false));
+                        continue;
+                    }
+                    let sql = format!(
+                        "SELECT {COLUMNS} FROM messages m WHERE m.author_id = $1 AND m.client_id = $2"
+                    );
+                    let row = sqlx::query(&sql)
+                        .bind(new.author_id.0)
+                        .bind(client_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(row) = row {
+                        out.push((message_from_row(&row)?, false));
+                        continue;
+                    }
+                }
+                let (workspace, position, seq) = next_position!(tx, new.conversation_id.0);
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(new.conversation_id.0)
+                .bind(seq)
+                .bind(new.author_id.0)
+                .bind(&new.client_id)
+                .bind(&new.body)
+                .bind(&new.html)
+                .bind(new.now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let message = Message {
+                    id: MessageId(id),
+                    conversation_id: new.conversation_id,
+                    seq,
+                    author_id: new.author_id,
+                    client_id: new.client_id.clone(),
+                    body: new.body.clone(),
+                    html: new.html.clone(),
+                    created_at: new.now,
+                    edited_at: None,
+                    deleted: false,
+                };
+                let event = EventPayload::MessagePosted {
+                    message: message.clone(),
+                };
+                insert_event!(
+                    tx,
+                    (workspace, position, seq),
+                    new.conversation_id.0,
+                    new.author_id.0,
+                    new.now,
+                    event
+                );
+                out.push((message, true));
+            }
+            Ok(out)
+        })
     }
 
     async fn message_by_client_id(

@@ -9,8 +9,8 @@ use ocomms_proto::workspace::Role;
 use ocomms_proto::{InvitationId, SessionId, UserId};
 use ocomms_store::testing::TestDb;
 use ocomms_store::{
-    ConversationChange, NewConversation, NewInvitation, NewSession, NewUser, ProfileFields,
-    Redeemed, Store, StoreError, TokenPurpose,
+    ConversationChange, NewConversation, NewInvitation, NewMessage, NewSession, NewUser,
+    ProfileFields, Redeemed, Store, StoreError, TokenPurpose,
 };
 
 ocomms_store::backend_tests!(
@@ -27,6 +27,7 @@ ocomms_store::backend_tests!(
     workspaces_start_with_general_and_members_join_it,
     conversations_record_gapless_events_with_every_change,
     channel_names_and_direct_keys_are_unique_per_workspace,
+    messages_post_in_groups_with_idempotent_client_ids,
 );
 
 async fn user(store: &Store, email: &str) -> UserId {
@@ -595,4 +596,50 @@ async fn channel_names_and_direct_keys_are_unique_per_workspace(db: TestDb) {
         !s.users_share_channel(w1.id, a, b).await.unwrap(),
         "a direct message is not a channel"
     );
+}
+
+async fn messages_post_in_groups_with_idempotent_client_ids(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let w = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    let general = s.conversations_for(w.id, a, true).await.unwrap()[0]
+        .conversation
+        .id;
+    let new = |body: &str, client: Option<&str>| NewMessage {
+        conversation_id: general,
+        author_id: a,
+        client_id: client.map(str::to_owned),
+        body: body.to_owned(),
+        html: format!("<p>{body}</p>"),
+        now: 10,
+    };
+    let (first, created) = s.post_message(&new("one", Some("c1"))).await.unwrap();
+    assert!(created);
+    let group = s
+        .post_messages(&[
+            new("two", None),
+            new("one again", Some("c1")),
+            new("three", Some("c3")),
+            new("three again", Some("c3")),
+        ])
+        .await
+        .unwrap();
+    let flags: Vec<bool> = group.iter().map(|(_, c)| *c).collect();
+    assert_eq!(flags, vec![true, false, true, false]);
+    assert_eq!(
+        group[1].0.id, first.id,
+        "a retry answers with the first message"
+    );
+    assert_eq!(group[3].0.id, group[2].0.id, "a retry within the group too");
+    assert_eq!(
+        group[2].0.seq,
+        group[0].0.seq + 1,
+        "positions follow each other"
+    );
+    let (page, _) = s
+        .history(general, ocomms_store::HistoryWindow::Latest, 10)
+        .await
+        .unwrap();
+    let bodies: Vec<&str> = page.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, vec!["one", "two", "three"]);
 }

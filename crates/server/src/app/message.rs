@@ -32,8 +32,9 @@ impl App {
         let client_id = rules::client_id(request.client_id.as_deref())?;
         let html = markdown::render(&body);
         let (message, created) = self
-            .store()
-            .post_message(&NewMessage {
+            .inner
+            .committer
+            .post(NewMessage {
                 conversation_id: conversation,
                 author_id: actor.user.id,
                 client_id,

@@ -20,6 +20,7 @@ ocomms_store::backend_tests!(
     bad_messages_are_refused_and_history_pages,
     presence_follows_connections_and_idleness,
     signing_out_closes_the_session_sockets,
+    concurrent_posts_are_each_acknowledged_and_delivered_once,
 );
 
 fn channel(name: &str, private: bool, members: Vec<ocomms_proto::UserId>) -> CreateChannel {
@@ -528,4 +529,52 @@ async fn signing_out_closes_the_session_sockets(db: TestDb) {
             other => panic!("the socket stayed open: {other:?}"),
         }
     }
+}
+
+async fn concurrent_posts_are_each_acknowledged_and_delivered_once(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t
+        .member
+        .create_channel(&t.slug, &channel("town", false, vec![t.ids.admin]))
+        .await
+        .unwrap()
+        .id;
+    let mut b = t.admin.realtime(BTreeMap::new());
+    ready(&mut b).await;
+    // Many posts at once: the committer groups what arrives while a commit runs.
+    let mut sending = Vec::new();
+    for i in 0..60 {
+        let client = t.member.clone();
+        sending.push(tokio::spawn(async move {
+            client
+                .post_message(town, &format!("burst {i}"), Some(&format!("burst-{i}")))
+                .await
+        }));
+    }
+    let mut acknowledged = Vec::new();
+    for handle in sending {
+        acknowledged.push(handle.await.unwrap().unwrap());
+    }
+    let mut seqs: Vec<i64> = acknowledged.iter().map(|m| m.seq).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 60, "every post got its own position");
+    let delivered = events_in(&mut b, town, 60).await;
+    let mut ids: Vec<_> = delivered
+        .iter()
+        .map(|e| match &e.payload {
+            EventPayload::MessagePosted { message } => message.id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(
+        delivered.windows(2).all(|w| w[0].seq < w[1].seq),
+        "in order"
+    );
+    ids.sort();
+    let mut expected: Vec<_> = acknowledged.iter().map(|m| m.id).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "each acknowledged message delivered once");
+    quiet(&mut b, town).await;
 }
