@@ -11,6 +11,7 @@ pub mod bus;
 mod feed;
 pub mod gateway;
 mod presence;
+mod sockets;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -47,8 +48,8 @@ pub struct Hub {
     poll: std::time::Duration,
     presence: presence::Presence,
     next_connection: std::sync::atomic::AtomicU64,
-    /// Open sockets by session, so revoking a session closes them.
-    sessions: Mutex<HashMap<SessionId, Vec<std::sync::Weak<tokio::sync::Notify>>>>,
+    /// Open sockets by person and session, so access changes reach them.
+    sockets: sockets::Sockets,
 }
 
 impl Hub {
@@ -60,7 +61,7 @@ impl Hub {
             poll,
             presence: presence::Presence::default(),
             next_connection: std::sync::atomic::AtomicU64::new(0),
-            sessions: Mutex::new(HashMap::new()),
+            sockets: sockets::Sockets::default(),
         })
     }
 
@@ -113,16 +114,14 @@ impl Hub {
             } => {
                 self.typing_here(workspace, conversation, user);
             }
-            bus::Notice::SessionsEnded { sessions } => self.end_sessions_here(&sessions),
+            bus::Notice::SessionsEnded { sessions } => self.sockets.end_sessions(&sessions),
+            bus::Notice::Reconnect { user } => self.sockets.reconnect_user(user),
         }
     }
 
-    /// Registers a connection's way to be closed when its session is revoked.
-    pub fn track_session(&self, session: SessionId, kick: &Arc<tokio::sync::Notify>) {
-        self.session_lock()
-            .entry(session)
-            .or_default()
-            .push(Arc::downgrade(kick));
+    /// Registers a connection's way to be closed when its access changes.
+    pub fn track_socket(&self, user: UserId, session: SessionId, kick: &Arc<tokio::sync::Notify>) {
+        self.sockets.track(user, session, kick);
     }
 
     /// Closes every socket of these sessions, on every node (they were revoked).
@@ -130,36 +129,17 @@ impl Hub {
         if sessions.is_empty() {
             return;
         }
-        self.end_sessions_here(sessions);
+        self.sockets.end_sessions(sessions);
         self.publish(bus::Notice::SessionsEnded {
             sessions: sessions.to_vec(),
         });
     }
 
-    fn end_sessions_here(&self, sessions: &[SessionId]) {
-        let mut tracked = self.session_lock();
-        for session in sessions {
-            for kick in tracked.remove(session).into_iter().flatten() {
-                if let Some(kick) = kick.upgrade() {
-                    kick.notify_one();
-                }
-            }
-        }
-        // Forget connections that ended on their own.
-        tracked.retain(|_, kicks| {
-            kicks.retain(|k| k.strong_count() > 0);
-            !kicks.is_empty()
-        });
-    }
-
-    fn session_lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<SessionId, Vec<std::sync::Weak<tokio::sync::Notify>>>>
-    {
-        // Invariant: nothing panics while holding the lock.
-        self.sessions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The person joined or left a workspace: their sockets, on every node, reconnect and
+    /// subscribe to exactly the workspaces they now belong to.
+    pub fn reconnect_user(&self, user: UserId) {
+        self.sockets.reconnect_user(user);
+        self.publish(bus::Notice::Reconnect { user });
     }
 
     /// New events exist in `workspace`: wake its feed, if anyone listens here.

@@ -144,6 +144,7 @@ impl App {
         {
             Ok(Redeemed::Joined(role)) => {
                 self.announce(found.workspace.id);
+                self.hub().reconnect_user(actor.user.id);
                 role
             }
             Ok(Redeemed::AlreadyMember(role)) => role,

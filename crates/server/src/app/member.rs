@@ -71,6 +71,8 @@ impl App {
             .remove_member(workspace, target, actor.user.id, super::now())
             .await?;
         self.announce(workspace);
+        // Gone from the workspace: their open sockets stop hearing it at once.
+        self.hub().reconnect_user(target);
         Ok(())
     }
 }

@@ -20,6 +20,7 @@ impl App {
                 .await
             {
                 Ok(record) => {
+                    self.hub().reconnect_user(actor.user.id);
                     return Ok(wire(Membership {
                         workspace: record,
                         role: ocomms_proto::workspace::Role::Owner,

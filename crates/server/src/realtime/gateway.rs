@@ -82,8 +82,9 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
     };
     let (sender, mut receiver) = mpsc::channel::<Frame>(CONNECTION_QUEUE);
     let kick = Arc::new(Notify::new());
-    // Revoking this session (sign out, password change) closes this socket.
-    app.hub().track_session(actor.session.id, &kick);
+    // Revoking this session, or a change of the person's workspaces, closes this socket.
+    app.hub()
+        .track_socket(actor.user.id, actor.session.id, &kick);
     let connection = Connection {
         sender,
         kick: kick.clone(),

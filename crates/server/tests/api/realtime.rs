@@ -21,6 +21,7 @@ ocomms_store::backend_tests!(
     presence_follows_connections_and_idleness,
     signing_out_closes_the_session_sockets,
     concurrent_posts_are_each_acknowledged_and_delivered_once,
+    a_socket_follows_the_workspaces_its_person_belongs_to,
 );
 
 fn channel(name: &str, private: bool, members: Vec<ocomms_proto::UserId>) -> CreateChannel {
@@ -577,4 +578,66 @@ async fn concurrent_posts_are_each_acknowledged_and_delivered_once(db: TestDb) {
     expected.sort();
     assert_eq!(ids, expected, "each acknowledged message delivered once");
     quiet(&mut b, town).await;
+}
+
+async fn a_socket_follows_the_workspaces_its_person_belongs_to(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let mut otto = t.outsider.realtime(BTreeMap::new());
+    ready(&mut otto).await;
+    // Joining Acme while connected: the socket reconnects and hears Acme from then on.
+    let invite = ocomms_proto::workspace::CreateInvitation {
+        email: None,
+        role: None,
+        max_uses: None,
+        expires_in_hours: None,
+    };
+    let token = t
+        .owner
+        .create_invitation(&t.slug, &invite)
+        .await
+        .unwrap()
+        .token;
+    t.outsider.accept_invitation(&token).await.unwrap();
+    ready(&mut otto).await;
+    let general = t
+        .member
+        .channels(&t.slug, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.is_general)
+        .unwrap()
+        .id;
+    t.member
+        .post_message(general, "welcome, Otto", None)
+        .await
+        .unwrap();
+    assert_eq!(events_in(&mut otto, general, 1).await.len(), 1);
+    let dm = t
+        .member
+        .open_direct(&t.slug, &[t.ids.outsider])
+        .await
+        .unwrap()
+        .id;
+    t.member
+        .post_message(dm, "a word in private", None)
+        .await
+        .unwrap();
+    assert_eq!(events_in(&mut otto, dm, 1).await.len(), 1);
+    // Removed from Acme: nothing from it reaches the open socket any more, DMs included.
+    t.owner
+        .remove_member(&t.slug, t.ids.outsider)
+        .await
+        .unwrap();
+    ready(&mut otto).await;
+    t.member
+        .post_message(dm, "after you left", None)
+        .await
+        .unwrap();
+    t.member
+        .post_message(general, "after you left", None)
+        .await
+        .unwrap();
+    quiet(&mut otto, dm).await;
 }
