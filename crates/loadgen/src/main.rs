@@ -1,6 +1,7 @@
 //! `ocomms-loadgen`: drives a running OComms server through its public API and WebSocket
 //! protocol and reports what it measured. Scenarios so far: `idle` (memory per idle
-//! authenticated connection). See docs/benchmarks.md for how the numbers were made.
+//! authenticated connection) and `ingest` (acknowledged messages per second and
+//! acknowledgement latency). See docs/benchmarks.md for how the numbers were made.
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,27 @@ enum Scenario {
         #[arg(long, default_value_t = 2)]
         hold: u64,
     },
+    /// Post messages from many concurrent senders for a while; report acknowledged messages
+    /// per second and acknowledgement latency percentiles.
+    Ingest {
+        /// Concurrent senders (each waits for its acknowledgement before sending again)
+        #[arg(long, default_value_t = 64)]
+        senders: usize,
+        /// Seconds to run
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct IngestReport {
+    senders: usize,
+    acknowledged: u64,
+    failed: u64,
+    messages_per_second: f64,
+    ack_p50_ms: f64,
+    ack_p99_ms: f64,
+    ack_p999_ms: f64,
 }
 
 #[derive(serde::Serialize)]
@@ -77,8 +99,91 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
+        Scenario::Ingest { senders, seconds } => {
+            let report = ingest(&cli.url, senders, seconds).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "ingest: {} senders, {} acknowledged ({} failed): {:.0} messages/s; ack p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms",
+                    report.senders,
+                    report.acknowledged,
+                    report.failed,
+                    report.messages_per_second,
+                    report.ack_p50_ms,
+                    report.ack_p99_ms,
+                    report.ack_p999_ms
+                );
+            }
+        }
     }
     Ok(())
+}
+
+/// Closed-model ingest: each sender posts, waits for the acknowledgement, posts again.
+async fn ingest(url: &str, senders: usize, seconds: u64) -> anyhow::Result<IngestReport> {
+    let client = load_user(url).await?;
+    let slug = client
+        .workspaces()
+        .await?
+        .first()
+        .context("a workspace")?
+        .slug
+        .clone();
+    let general = client
+        .channels(&slug, &Default::default())
+        .await?
+        .into_iter()
+        .find(|c| c.is_general)
+        .context("#general")?
+        .id;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(senders);
+    for sender in 0..senders {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = hdrhistogram::Histogram::<u64>::new(3)?;
+            let (mut ok, mut failed) = (0u64, 0u64);
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let result = client
+                    .post_message(general, &format!("load {sender}-{n}"), None)
+                    .await;
+                n += 1;
+                match result {
+                    Ok(_) => {
+                        ok += 1;
+                        latencies.record(
+                            u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX),
+                        )?;
+                    }
+                    Err(_) => failed += 1,
+                }
+            }
+            anyhow::Ok((latencies, ok, failed))
+        }));
+    }
+    let mut all = hdrhistogram::Histogram::<u64>::new(3)?;
+    let (mut acknowledged, mut failed) = (0u64, 0u64);
+    for task in tasks {
+        let (latencies, ok, bad) = task.await??;
+        all.add(&latencies)?;
+        acknowledged += ok;
+        failed += bad;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let ms = |q: f64| all.value_at_quantile(q) as f64 / 1000.0;
+    Ok(IngestReport {
+        senders,
+        acknowledged,
+        failed,
+        messages_per_second: acknowledged as f64 / elapsed,
+        ack_p50_ms: ms(0.5),
+        ack_p99_ms: ms(0.99),
+        ack_p999_ms: ms(0.999),
+    })
 }
 
 /// Signs in a load user (creating it, and a workspace, on a fresh server).
