@@ -8,7 +8,7 @@ pub mod error;
 pub mod extract;
 mod health;
 pub mod openapi;
-mod security;
+pub mod security;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
@@ -39,16 +39,10 @@ pub async fn connect(
 ) -> Result<Response, AppError> {
     // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may
     // connect with them (cross-site WebSocket hijacking).
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if origin.split_once("://").map(|(_, rest)| rest) != Some(host) {
-            return Err(AppError::Forbidden(
-                "Cross-site WebSocket connections are refused.".into(),
-            ));
-        }
+    if crate::http::security::cross_site(&headers) {
+        return Err(AppError::Forbidden(
+            "Cross-site WebSocket connections are refused.".into(),
+        ));
     }
     actor.require_verified(app.email_verification_required())?;
     Ok(upgrade
@@ -90,7 +84,15 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
         kick: kick.clone(),
     };
     let mut subscriptions: Vec<Subscription> = Vec::new();
-    let workspaces = app.workspaces(&actor).await.unwrap_or_default();
+    // Without the workspace list the socket would sit silent; closing it makes the client
+    // retry with backoff instead.
+    let workspaces = match app.workspaces(&actor).await {
+        Ok(workspaces) => workspaces,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list workspaces for a realtime connection");
+            return Ok(());
+        }
+    };
     let mut heads = BTreeMap::new();
     for workspace in workspaces {
         let subscription = match app
