@@ -15,6 +15,7 @@ mod member;
 mod page;
 mod profile;
 mod shell;
+mod timeline;
 mod workspace;
 
 use axum::Router;

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use ocomms_proto::conversation::{Conversation, ConversationMember, ConversationRole};
-use ocomms_proto::event::{Event, EventPayload};
-use ocomms_proto::message::{HistoryQuery, Message, PostMessage};
+use ocomms_proto::event::EventPayload;
+use ocomms_proto::message::{HistoryQuery, PostMessage};
 use ocomms_proto::workspace::{Member, Role};
 use ocomms_proto::{ConversationId, MessageId, UserId};
 use serde::Deserialize;
@@ -17,6 +17,7 @@ use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{Empty, PageResult, form_status, render, render_with, see_other};
 use crate::web::shell::{PresenceMap, Shell};
+use crate::web::timeline::{Item, describe, timeline};
 
 #[derive(Template)]
 #[template(path = "conversation.html")]
@@ -40,26 +41,6 @@ struct ConversationPage {
     presence: PresenceMap,
     viewer: UserId,
     error: Option<String>,
-}
-
-/// One entry of the timeline: a message or a line saying what happened.
-struct Item {
-    seq: i64,
-    at: i64,
-    /// The first item of a new (UTC) day gets a separator.
-    new_day: bool,
-    day: String,
-    message: Option<MessageView>,
-    notice: String,
-}
-
-struct MessageView {
-    message: Message,
-    author: String,
-    avatar: String,
-    mine: bool,
-    /// Same author within five minutes of the previous message: shown without the header.
-    continued: bool,
 }
 
 #[derive(Deserialize)]
@@ -179,117 +160,6 @@ async fn page_for(
         presence: PresenceMap::load(app, actor, slug).await?,
         viewer: actor.user.id,
         error,
-    })
-}
-
-/// Messages and notices in position order, with day separators and grouping.
-fn timeline(
-    messages: Vec<Message>,
-    notices: Vec<(i64, i64, String)>,
-    people: &HashMap<UserId, (String, String)>,
-    viewer: UserId,
-) -> Vec<Item> {
-    let mut items: Vec<Item> = notices
-        .into_iter()
-        .map(|(seq, at, notice)| Item {
-            seq,
-            at,
-            new_day: false,
-            day: String::new(),
-            message: None,
-            notice,
-        })
-        .collect();
-    for message in messages {
-        let (author, avatar) = people
-            .get(&message.author_id)
-            .cloned()
-            .unwrap_or_else(|| ("Former member".to_owned(), String::new()));
-        items.push(Item {
-            seq: message.seq,
-            at: message.created_at,
-            new_day: false,
-            day: String::new(),
-            notice: String::new(),
-            message: Some(MessageView {
-                mine: message.author_id == viewer,
-                message,
-                author,
-                avatar,
-                continued: false,
-            }),
-        });
-    }
-    items.sort_by_key(|i| i.seq);
-    let mut previous: Option<(String, Option<(UserId, i64)>)> = None;
-    for item in &mut items {
-        item.day = crate::web::page::day(item.at);
-        let author = item
-            .message
-            .as_ref()
-            .map(|m| (m.message.author_id, m.message.created_at));
-        if let Some((day, last_author)) = &previous {
-            item.new_day = *day != item.day;
-            if let (Some(view), Some((who, when)), Some((prev_who, prev_when))) =
-                (item.message.as_mut(), author, last_author)
-            {
-                view.continued = !item.new_day && who == *prev_who && when - prev_when < 5 * 60_000;
-            }
-        } else {
-            item.new_day = true;
-        }
-        previous = Some((item.day.clone(), author));
-    }
-    items
-}
-
-/// "Ada added Bob", "Bob set the topic: Plans" — from the recorded event; `None` for
-/// message events, which show as the messages themselves.
-fn describe(event: &Event, people: &HashMap<UserId, (String, String)>) -> Option<String> {
-    let name = |id: &UserId| {
-        people
-            .get(id)
-            .map_or_else(|| "Someone".to_owned(), |p| p.0.clone())
-    };
-    let actor = name(&event.actor);
-    Some(match &event.payload {
-        EventPayload::ConversationCreated { name: n, .. } if !n.is_empty() => {
-            format!("{actor} created #{n}")
-        }
-        EventPayload::ConversationCreated { .. } => format!("{actor} started this conversation"),
-        EventPayload::ConversationRenamed { name } => {
-            format!("{actor} renamed the channel to #{name}")
-        }
-        EventPayload::TopicChanged { topic } if topic.is_empty() => {
-            format!("{actor} cleared the topic")
-        }
-        EventPayload::TopicChanged { topic } => format!("{actor} set the topic: {topic}"),
-        EventPayload::DescriptionChanged { description } if description.is_empty() => {
-            format!("{actor} cleared the description")
-        }
-        EventPayload::DescriptionChanged { description } => {
-            format!("{actor} set the description: {description}")
-        }
-        EventPayload::ConversationArchived => format!("{actor} archived the channel"),
-        EventPayload::ConversationUnarchived => format!("{actor} unarchived the channel"),
-        EventPayload::MemberJoined { user_id } if *user_id == event.actor => {
-            format!("{actor} joined")
-        }
-        EventPayload::MemberJoined { user_id } => format!("{actor} added {}", name(user_id)),
-        EventPayload::MemberLeft { user_id } => format!("{} left", name(user_id)),
-        EventPayload::MemberRemoved { user_id } => format!("{actor} removed {}", name(user_id)),
-        EventPayload::MemberRoleChanged {
-            user_id,
-            role: ConversationRole::Manager,
-        } => {
-            format!("{actor} made {} a channel manager", name(user_id))
-        }
-        EventPayload::MemberRoleChanged { user_id, .. } => {
-            format!("{actor} made {} a regular member", name(user_id))
-        }
-        EventPayload::MessagePosted { .. }
-        | EventPayload::MessageEdited { .. }
-        | EventPayload::MessageDeleted { .. } => return None,
     })
 }
 

@@ -1,0 +1,144 @@
+//! A conversation's timeline as the page first shows it: messages and notices of what
+//! happened, in position order, with day separators and grouped consecutive messages. The
+//! page script keeps it live from there (assets/timeline.js).
+
+use std::collections::HashMap;
+
+use ocomms_proto::UserId;
+use ocomms_proto::conversation::ConversationRole;
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::message::Message;
+
+/// One entry of the timeline: a message or a line saying what happened.
+pub(crate) struct Item {
+    pub seq: i64,
+    pub at: i64,
+    /// The first item of a new (UTC) day gets a separator.
+    pub new_day: bool,
+    pub day: String,
+    pub message: Option<MessageView>,
+    pub notice: String,
+}
+
+pub(crate) struct MessageView {
+    pub message: Message,
+    pub author: String,
+    pub avatar: String,
+    pub mine: bool,
+    /// Same author within five minutes of the previous message: shown without the header.
+    pub continued: bool,
+}
+
+/// Messages and notices in position order, with day separators and grouping.
+pub(crate) fn timeline(
+    messages: Vec<Message>,
+    notices: Vec<(i64, i64, String)>,
+    people: &HashMap<UserId, (String, String)>,
+    viewer: UserId,
+) -> Vec<Item> {
+    let mut items: Vec<Item> = notices
+        .into_iter()
+        .map(|(seq, at, notice)| Item {
+            seq,
+            at,
+            new_day: false,
+            day: String::new(),
+            message: None,
+            notice,
+        })
+        .collect();
+    for message in messages {
+        let (author, avatar) = people
+            .get(&message.author_id)
+            .cloned()
+            .unwrap_or_else(|| ("Former member".to_owned(), String::new()));
+        items.push(Item {
+            seq: message.seq,
+            at: message.created_at,
+            new_day: false,
+            day: String::new(),
+            notice: String::new(),
+            message: Some(MessageView {
+                mine: message.author_id == viewer,
+                message,
+                author,
+                avatar,
+                continued: false,
+            }),
+        });
+    }
+    items.sort_by_key(|i| i.seq);
+    let mut previous: Option<(String, Option<(UserId, i64)>)> = None;
+    for item in &mut items {
+        item.day = crate::web::page::day(item.at);
+        let author = item
+            .message
+            .as_ref()
+            .map(|m| (m.message.author_id, m.message.created_at));
+        if let Some((day, last_author)) = &previous {
+            item.new_day = *day != item.day;
+            if let (Some(view), Some((who, when)), Some((prev_who, prev_when))) =
+                (item.message.as_mut(), author, last_author)
+            {
+                view.continued = !item.new_day && who == *prev_who && when - prev_when < 5 * 60_000;
+            }
+        } else {
+            item.new_day = true;
+        }
+        previous = Some((item.day.clone(), author));
+    }
+    items
+}
+
+/// "Ada added Bob", "Bob set the topic: Plans" — from the recorded event; `None` for
+/// message events, which show as the messages themselves.
+pub(crate) fn describe(
+    event: &Event,
+    people: &HashMap<UserId, (String, String)>,
+) -> Option<String> {
+    let name = |id: &UserId| {
+        people
+            .get(id)
+            .map_or_else(|| "Someone".to_owned(), |p| p.0.clone())
+    };
+    let actor = name(&event.actor);
+    Some(match &event.payload {
+        EventPayload::ConversationCreated { name: n, .. } if !n.is_empty() => {
+            format!("{actor} created #{n}")
+        }
+        EventPayload::ConversationCreated { .. } => format!("{actor} started this conversation"),
+        EventPayload::ConversationRenamed { name } => {
+            format!("{actor} renamed the channel to #{name}")
+        }
+        EventPayload::TopicChanged { topic } if topic.is_empty() => {
+            format!("{actor} cleared the topic")
+        }
+        EventPayload::TopicChanged { topic } => format!("{actor} set the topic: {topic}"),
+        EventPayload::DescriptionChanged { description } if description.is_empty() => {
+            format!("{actor} cleared the description")
+        }
+        EventPayload::DescriptionChanged { description } => {
+            format!("{actor} set the description: {description}")
+        }
+        EventPayload::ConversationArchived => format!("{actor} archived the channel"),
+        EventPayload::ConversationUnarchived => format!("{actor} unarchived the channel"),
+        EventPayload::MemberJoined { user_id } if *user_id == event.actor => {
+            format!("{actor} joined")
+        }
+        EventPayload::MemberJoined { user_id } => format!("{actor} added {}", name(user_id)),
+        EventPayload::MemberLeft { user_id } => format!("{} left", name(user_id)),
+        EventPayload::MemberRemoved { user_id } => format!("{actor} removed {}", name(user_id)),
+        EventPayload::MemberRoleChanged {
+            user_id,
+            role: ConversationRole::Manager,
+        } => {
+            format!("{actor} made {} a channel manager", name(user_id))
+        }
+        EventPayload::MemberRoleChanged { user_id, .. } => {
+            format!("{actor} made {} a regular member", name(user_id))
+        }
+        EventPayload::MessagePosted { .. }
+        | EventPayload::MessageEdited { .. }
+        | EventPayload::MessageDeleted { .. } => return None,
+    })
+}
