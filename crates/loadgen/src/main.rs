@@ -1,28 +1,35 @@
-//! `ocomms-loadgen`: drives a running OComms server through its public API and WebSocket
-//! protocol and reports what it measured. Scenarios so far: `idle` (memory per idle
-//! authenticated connection) and `ingest` (acknowledged messages per second and
-//! acknowledgement latency). See docs/benchmarks.md for how the numbers were made.
+//! `ocomms-loadgen`: the command line over the scenarios in the library. Prints a readable
+//! summary, or JSON with `--json`; exits with status 2 when a scenario lost, doubled or
+//! misdelivered an event.
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use anyhow::Context as _;
-use clap::{Parser, Subcommand};
-use futures_util::{SinkExt as _, StreamExt as _};
-use ocomms_client::Client;
-use ocomms_proto::account::SignUpRequest;
-use ocomms_proto::instance::InstanceSettingsUpdate;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use anyhow::bail;
+use clap::{Args, Parser, Subcommand};
+use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect};
+use ocomms_loadgen::{Connector, ServerProcess};
 
 #[derive(Parser)]
 #[command(
     name = "ocomms-loadgen",
-    about = "Load scenarios against an OComms server"
+    about = "Load scenarios against OComms servers (start them with --no-auth-rate-limits)"
 )]
 struct Cli {
-    /// Server base URL
-    #[arg(long, default_value = "http://127.0.0.1:3000", global = true)]
-    url: String,
+    /// Server base URL; repeat (or separate with commas) for several nodes
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:3000",
+        global = true,
+        value_delimiter = ','
+    )]
+    url: Vec<String>,
+    /// Connect from this many loopback addresses (127.0.0.1, .2, …): each gives ~28,000
+    /// ports towards one server
+    #[arg(long, default_value_t = 1, global = true)]
+    source_addresses: usize,
+    /// PID of the server process on this machine, to report its memory and CPU
+    #[arg(long, global = true)]
+    server_pid: Option<u32>,
     /// Print the result as JSON
     #[arg(long, global = true)]
     json: bool,
@@ -32,236 +39,156 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Scenario {
-    /// Open N authenticated WebSocket connections, wait until all are ready, and report the
-    /// server's resident memory per connection (read from /proc/PID/status).
+    /// N authenticated connections held idle: server memory per connection and idle CPU
     Idle {
         #[arg(long, default_value_t = 1000)]
         connections: usize,
-        /// PID of the server process (same machine), for its memory
-        #[arg(long)]
-        server_pid: u32,
+        #[arg(long, default_value_t = 10)]
+        users: usize,
         /// Seconds to hold the connections before measuring
-        #[arg(long, default_value_t = 2)]
-        hold: u64,
+        #[arg(long, default_value_t = 2.0)]
+        hold: f64,
     },
-    /// Post messages from many concurrent senders for a while; report acknowledged messages
-    /// per second and acknowledgement latency percentiles.
+    /// C channels × M members, messages at a fixed rate: deliveries/s, send→deliver latency,
+    /// and every member gets every message exactly once
+    Fanout(FanoutArgs),
+    /// The fanout scenario with connections and senders spread over several nodes (--url)
+    Nodes(FanoutArgs),
+    /// Concurrent senders posting as fast as acknowledged: messages/s and ack latency
     Ingest {
-        /// Concurrent senders (each waits for its acknowledgement before sending again)
         #[arg(long, default_value_t = 64)]
         senders: usize,
-        /// Seconds to run
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+    },
+    /// N connections drop at once, messages are posted, all resume at once: time until all
+    /// caught up, and nothing missed
+    Reconnect {
+        #[arg(long, default_value_t = 1000)]
+        connections: usize,
         #[arg(long, default_value_t = 10)]
-        seconds: u64,
+        users: usize,
+        /// Messages posted while they are away
+        #[arg(long, default_value_t = 20)]
+        missed: u64,
+        #[arg(long, default_value_t = 60.0)]
+        timeout: f64,
     },
 }
 
-#[derive(serde::Serialize)]
-struct IngestReport {
-    senders: usize,
-    acknowledged: u64,
-    failed: u64,
-    messages_per_second: f64,
-    ack_p50_ms: f64,
-    ack_p99_ms: f64,
-    ack_p999_ms: f64,
+#[derive(Args)]
+struct FanoutArgs {
+    #[arg(long, default_value_t = 10)]
+    channels: usize,
+    #[arg(long, default_value_t = 100)]
+    members: usize,
+    /// Load users [default: members]
+    #[arg(long)]
+    users: Option<usize>,
+    /// WebSocket connections [default: users]
+    #[arg(long)]
+    connections: Option<usize>,
+    /// Messages per second, over all channels
+    #[arg(long, default_value_t = 100.0)]
+    rate: f64,
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
+    /// Seconds to wait for the last deliveries
+    #[arg(long, default_value_t = 10.0)]
+    drain: f64,
+    /// Posts awaiting acknowledgement at most
+    #[arg(long, default_value_t = 1024)]
+    max_in_flight: usize,
 }
 
-#[derive(serde::Serialize)]
-struct IdleReport {
-    connections: usize,
-    rss_before_kib: u64,
-    rss_after_kib: u64,
-    kib_per_connection: f64,
-    connect_seconds: f64,
+impl FanoutArgs {
+    fn options(&self) -> fanout::FanoutOptions {
+        let users = self.users.unwrap_or(self.members);
+        fanout::FanoutOptions {
+            channels: self.channels,
+            members: self.members,
+            users,
+            connections: self.connections.unwrap_or(users),
+            rate: self.rate,
+            seconds: self.seconds,
+            drain_seconds: self.drain,
+            max_in_flight: self.max_in_flight,
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.scenario {
+    let connector = Arc::new(Connector::new(&cli.url, cli.source_addresses).await?);
+    let server = cli.server_pid.map(|pid| ServerProcess { pid });
+    let correct = match &cli.scenario {
         Scenario::Idle {
             connections,
-            server_pid,
+            users,
             hold,
         } => {
-            let report = idle(&cli.url, connections, server_pid, hold).await?;
-            if cli.json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                println!(
-                    "idle: {} connections, server RSS {} KiB -> {} KiB: {:.2} KiB per connection (connected in {:.2} s)",
-                    report.connections,
-                    report.rss_before_kib,
-                    report.rss_after_kib,
-                    report.kib_per_connection,
-                    report.connect_seconds
-                );
+            let Some(server) = server else {
+                bail!("idle measures the server's memory: give --server-pid");
+            };
+            let options = idle::IdleOptions {
+                connections: *connections,
+                users: *users,
+                hold_seconds: *hold,
+            };
+            print(&cli, &idle::run(connector, &options, server).await?)?;
+            true
+        }
+        Scenario::Fanout(args) => {
+            let report = fanout::run(connector, &args.options(), server).await?;
+            print(&cli, &report)?;
+            report.is_correct()
+        }
+        Scenario::Nodes(args) => {
+            if connector.nodes() < 2 {
+                bail!("nodes needs two or more servers: --url http://…,http://…");
             }
+            let report = fanout::run(connector, &args.options(), server).await?;
+            print(&cli, &report)?;
+            report.is_correct()
         }
         Scenario::Ingest { senders, seconds } => {
-            let report = ingest(&cli.url, senders, seconds).await?;
-            if cli.json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                println!(
-                    "ingest: {} senders, {} acknowledged ({} failed): {:.0} messages/s; ack p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms",
-                    report.senders,
-                    report.acknowledged,
-                    report.failed,
-                    report.messages_per_second,
-                    report.ack_p50_ms,
-                    report.ack_p99_ms,
-                    report.ack_p999_ms
-                );
-            }
+            let options = ingest::IngestOptions {
+                senders: *senders,
+                seconds: *seconds,
+            };
+            print(&cli, &ingest::run(connector, &options, server).await?)?;
+            true
         }
+        Scenario::Reconnect {
+            connections,
+            users,
+            missed,
+            timeout,
+        } => {
+            let options = reconnect::ReconnectOptions {
+                users: *users,
+                connections: *connections,
+                missed: *missed,
+                timeout_seconds: *timeout,
+            };
+            let report = reconnect::run(connector, &options, server).await?;
+            print(&cli, &report)?;
+            report.is_correct()
+        }
+    };
+    if !correct {
+        eprintln!("FAILED: events were lost, doubled, reordered or misdelivered");
+        std::process::exit(2);
     }
     Ok(())
 }
 
-/// Closed-model ingest: each sender posts, waits for the acknowledgement, posts again.
-async fn ingest(url: &str, senders: usize, seconds: u64) -> anyhow::Result<IngestReport> {
-    let client = load_user(url).await?;
-    let slug = client
-        .workspaces()
-        .await?
-        .first()
-        .context("a workspace")?
-        .slug
-        .clone();
-    let general = client
-        .channels(&slug, &Default::default())
-        .await?
-        .into_iter()
-        .find(|c| c.is_general)
-        .context("#general")?
-        .id;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let mut tasks = Vec::with_capacity(senders);
-    for sender in 0..senders {
-        let client = client.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = hdrhistogram::Histogram::<u64>::new(3)?;
-            let (mut ok, mut failed) = (0u64, 0u64);
-            let mut n = 0u64;
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                let result = client
-                    .post_message(general, &format!("load {sender}-{n}"), None)
-                    .await;
-                n += 1;
-                match result {
-                    Ok(_) => {
-                        ok += 1;
-                        latencies.record(
-                            u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX),
-                        )?;
-                    }
-                    Err(_) => failed += 1,
-                }
-            }
-            anyhow::Ok((latencies, ok, failed))
-        }));
+fn print<R: serde::Serialize + std::fmt::Display>(cli: &Cli, report: &R) -> anyhow::Result<()> {
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        println!("{report}");
     }
-    let mut all = hdrhistogram::Histogram::<u64>::new(3)?;
-    let (mut acknowledged, mut failed) = (0u64, 0u64);
-    for task in tasks {
-        let (latencies, ok, bad) = task.await??;
-        all.add(&latencies)?;
-        acknowledged += ok;
-        failed += bad;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let ms = |q: f64| all.value_at_quantile(q) as f64 / 1000.0;
-    Ok(IngestReport {
-        senders,
-        acknowledged,
-        failed,
-        messages_per_second: acknowledged as f64 / elapsed,
-        ack_p50_ms: ms(0.5),
-        ack_p99_ms: ms(0.99),
-        ack_p999_ms: ms(0.999),
-    })
-}
-
-/// Signs in a load user (creating it, and a workspace, on a fresh server).
-async fn load_user(url: &str) -> anyhow::Result<Client> {
-    let mut client = Client::new(url);
-    let email = "loadgen@example.invalid";
-    let password = "loadgen passphrase for benchmarks";
-    if client.sign_in(email, password).await.is_err() {
-        client
-            .sign_up(&SignUpRequest {
-                email: email.into(),
-                password: password.into(),
-                display_name: "Load Generator".into(),
-                invitation_token: None,
-            })
-            .await
-            .context("sign up the load user (use a fresh server, or one with open sign-up)")?;
-        let _ = client
-            .update_instance(&InstanceSettingsUpdate {
-                open_signup: Some(true),
-            })
-            .await;
-    }
-    if client.workspaces().await?.is_empty() {
-        client.create_workspace("Load").await?;
-    }
-    Ok(client)
-}
-
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .with_context(|| format!("reading /proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("no VmRSS line")
-}
-
-async fn idle(url: &str, connections: usize, pid: u32, hold: u64) -> anyhow::Result<IdleReport> {
-    let client = load_user(url).await?;
-    let token = client.token().context("signed in")?.to_owned();
-    let ws_url = format!("{}/api/v1/ws", url.trim_end_matches('/')).replacen("http://", "ws://", 1);
-    let before = rss_kib(pid)?;
-    let started = Instant::now();
-    let mut sockets = Vec::with_capacity(connections);
-    for i in 0..connections {
-        let mut request = ws_url.as_str().into_client_request()?;
-        request
-            .headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse()?);
-        let (mut socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .with_context(|| {
-                format!(
-                    "connection {i} (a process may hold 20,000 file descriptors; see `ulimit -n`)"
-                )
-            })?;
-        socket.next().await; // hello
-        socket
-            .send(Message::Text(r#"{"type":"resume","positions":{}}"#.into()))
-            .await?;
-        while let Some(Ok(message)) = socket.next().await {
-            if message.to_text().is_ok_and(|t| t.contains("\"ready\"")) {
-                break;
-            }
-        }
-        sockets.push(socket);
-    }
-    let connect_seconds = started.elapsed().as_secs_f64();
-    tokio::time::sleep(Duration::from_secs(hold)).await;
-    let after = rss_kib(pid)?;
-    drop(sockets);
-    Ok(IdleReport {
-        connections,
-        rss_before_kib: before,
-        rss_after_kib: after,
-        kib_per_connection: after.saturating_sub(before) as f64 / connections.max(1) as f64,
-        connect_seconds,
-    })
+    Ok(())
 }

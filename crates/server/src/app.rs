@@ -60,6 +60,9 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// How often realtime feeds look for new events without being notified.
     pub realtime_poll: std::time::Duration,
+    /// Limit sign-in, sign-up and reset attempts per address and account. Off only for
+    /// load tests or behind a proxy that limits these routes.
+    pub auth_rate_limits: bool,
 }
 
 impl Default for Settings {
@@ -68,6 +71,7 @@ impl Default for Settings {
             public_url: String::new(),
             trust_forwarded_for: false,
             realtime_poll: std::time::Duration::from_secs(1),
+            auth_rate_limits: true,
         }
     }
 }
@@ -80,7 +84,7 @@ impl App {
                 committer: committer::Committer::start(store.clone()),
                 store,
                 mailer,
-                limits: limiter::Limits::new(),
+                limits: limiter::Limits::new(settings.auth_rate_limits),
                 public_url: settings.public_url.trim_end_matches('/').to_owned(),
                 trust_forwarded_for: settings.trust_forwarded_for,
             }),

@@ -95,6 +95,10 @@ pub struct ServeArgs {
     /// Redis for several nodes on one PostgreSQL database, e.g. `redis://127.0.0.1:6379`
     #[arg(long, env = "OCOMMS_REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Turn off the per-address and per-account limits on sign-in, sign-up and password
+    /// reset. Only for load tests, or behind a proxy that limits these routes itself.
+    #[arg(long, env = "OCOMMS_NO_AUTH_RATE_LIMITS")]
+    pub no_auth_rate_limits: bool,
 }
 
 /// The TOML file: every key optional.
@@ -109,6 +113,7 @@ struct FileConfig {
     smtp_from: Option<String>,
     trust_forwarded_for: Option<bool>,
     redis_url: Option<String>,
+    auth_rate_limits: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +140,8 @@ pub struct ServeConfig {
     pub redis_url: Option<String>,
     /// How often realtime feeds poll the database without a notification.
     pub realtime_poll: std::time::Duration,
+    /// Rate limits on sign-in, sign-up and password reset (on unless turned off).
+    pub auth_rate_limits: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +216,7 @@ impl ServeConfig {
                 || file.trust_forwarded_for.unwrap_or(false),
             redis_url: args.redis_url.clone().or(file.redis_url),
             realtime_poll: std::time::Duration::from_secs(1),
+            auth_rate_limits: !args.no_auth_rate_limits && file.auth_rate_limits.unwrap_or(true),
         })
     }
 
@@ -222,6 +230,7 @@ impl ServeConfig {
             trust_forwarded_for: false,
             redis_url: None,
             realtime_poll: std::time::Duration::from_secs(1),
+            auth_rate_limits: true,
         }
     }
 }

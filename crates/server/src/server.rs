@@ -69,7 +69,11 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         public_url,
         trust_forwarded_for: config.trust_forwarded_for,
         realtime_poll: config.realtime_poll,
+        auth_rate_limits: config.auth_rate_limits,
     };
+    if !config.auth_rate_limits {
+        tracing::warn!("rate limits on sign-in, sign-up and password reset are off");
+    }
     let app = App::new(store, mailer, settings);
     if let Some(redis) = &config.redis_url {
         app.hub()

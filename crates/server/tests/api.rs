@@ -12,6 +12,7 @@ mod api {
     mod directs;
     mod durability;
     mod invitations;
+    mod loadgen;
     mod matrix;
     mod members;
     mod nodes;

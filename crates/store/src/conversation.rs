@@ -7,7 +7,7 @@ use ocomms_proto::event::EventPayload;
 use ocomms_proto::{ConversationId, Timestamp, UserId, WorkspaceId};
 
 use crate::backend::{in_transaction, on_pool};
-use crate::event::record_event;
+use crate::event::{lock_workspace, record_event};
 use crate::record::{USER_COLUMNS, role_from_row};
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult, UserRecord};
@@ -388,6 +388,7 @@ impl Store {
         };
         let archive_now = matches!(change, ConversationChange::Archive(true));
         in_transaction!(self, |tx| {
+            lock_workspace!(tx, conversation.0);
             let query = sqlx::query(sql).bind(conversation.0);
             let query = match (&text, archive_now) {
                 (Some(text), _) => query.bind(text.clone()),
@@ -413,6 +414,7 @@ impl Store {
         now: Timestamp,
     ) -> StoreResult<()> {
         in_transaction!(self, |tx| {
+            lock_workspace!(tx, conversation.0);
             sqlx::query("UPDATE conversations SET direct_key = $2 WHERE id = $1")
                 .bind(conversation.0)
                 .bind(new_key)

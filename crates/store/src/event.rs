@@ -12,24 +12,77 @@ use crate::{Store, StoreError, StoreResult};
 /// Takes the next positions for an event in a conversation, inside an open transaction:
 /// `(workspace id, workspace position, conversation seq)`. Both counters are bumped with
 /// `UPDATE … RETURNING`, whose row locks are held until commit, so positions are gapless and
-/// commit in order. Lock order, everywhere: the conversation row, then the workspace row.
+/// commit in order.
+///
+/// Lock order, everywhere: the workspace row, then conversation rows. On PostgreSQL two
+/// nodes' group commits each write several conversations; taking the conversation first
+/// let one hold conversation A and the workspace while waiting for B, and the other hold B
+/// while waiting for the workspace — a deadlock (found by `ocomms-loadgen nodes`). A
+/// transaction that changes a conversation row before recording its event therefore takes
+/// the workspace first with `lock_workspace!`. (SQLite writes one transaction at a time.)
 macro_rules! next_position {
     ($tx:ident, $conversation:expr) => {{
-        let (seq, workspace): (i64, i64) = sqlx::query_as(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 \
-             RETURNING last_seq, workspace_id",
+        let (workspace, position): (i64, i64) = sqlx::query_as(
+            "UPDATE workspaces SET last_position = last_position + 1 \
+             WHERE id = (SELECT workspace_id FROM conversations WHERE id = $1) \
+             RETURNING id, last_position",
         )
         .bind($conversation)
         .fetch_one(&mut *$tx)
         .await?;
-        let position: i64 = sqlx::query_scalar(
-            "UPDATE workspaces SET last_position = last_position + 1 WHERE id = $1 \
-             RETURNING last_position",
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
         )
-        .bind(workspace)
+        .bind($conversation)
         .fetch_one(&mut *$tx)
         .await?;
         (workspace, position, seq)
+    }};
+}
+
+/// Takes the row lock of a conversation's workspace (see `next_position!` on lock order).
+macro_rules! lock_workspace {
+    ($tx:ident, $conversation:expr) => {{
+        sqlx::query(
+            "UPDATE workspaces SET last_position = last_position \
+             WHERE id = (SELECT workspace_id FROM conversations WHERE id = $1)",
+        )
+        .bind($conversation)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// Takes the row locks of the workspaces of several conversations in id order, before a
+/// transaction writes events to them: two nodes' groups spanning the same workspaces then
+/// queue instead of each holding one and waiting for the other.
+macro_rules! lock_workspaces_in_order {
+    ($tx:ident, $conversations:expr) => {{
+        let conversations: std::collections::BTreeSet<i64> = $conversations;
+        if conversations.len() > 1 {
+            let placeholders: Vec<String> =
+                (1..=conversations.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT DISTINCT workspace_id FROM conversations WHERE id IN ({}) \
+                 ORDER BY workspace_id",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&sql);
+            for id in &conversations {
+                query = query.bind(*id);
+            }
+            let workspaces: Vec<i64> = query.fetch_all(&mut *$tx).await?;
+            if workspaces.len() > 1 {
+                for workspace in workspaces {
+                    sqlx::query(
+                        "UPDATE workspaces SET last_position = last_position WHERE id = $1",
+                    )
+                    .bind(workspace)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+            }
+        }
     }};
 }
 
@@ -70,7 +123,9 @@ macro_rules! record_event {
     }};
 }
 
-pub(crate) use {insert_event, next_position, record_event};
+pub(crate) use {
+    insert_event, lock_workspace, lock_workspaces_in_order, next_position, record_event,
+};
 
 impl Store {
     /// A conversation's events after `seq`, oldest first, at most `limit`.

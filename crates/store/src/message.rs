@@ -5,7 +5,7 @@ use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
-use crate::event::{insert_event, next_position, record_event};
+use crate::event::{insert_event, lock_workspaces_in_order, next_position, record_event};
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult};
 
@@ -67,6 +67,7 @@ impl Store {
     /// back; the caller then posts the items one by one.
     pub async fn post_messages(&self, batch: &[NewMessage]) -> StoreResult<Vec<(Message, bool)>> {
         in_transaction!(self, |tx| {
+            lock_workspaces_in_order!(tx, batch.iter().map(|n| n.conversation_id.0).collect());
             let mut out: Vec<(Message, bool)> = Vec::with_capacity(batch.len());
             for new in batch {
                 if let Some(client_id) = &new.client_id {

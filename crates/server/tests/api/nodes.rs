@@ -2,7 +2,6 @@
 //! polling safety net is slowed to a minute here, so only Redis can deliver in time.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use ocomms_client::{Client, Update};
@@ -11,70 +10,9 @@ use ocomms_server::config::ServeConfig;
 use ocomms_server::server;
 use ocomms_store::testing::TestDb;
 
-use crate::support::PASSWORD;
+use crate::support::{PASSWORD, Redis};
 
 ocomms_store::backend_tests!(nodes_share_events_through_redis_and_heal_after_it_returns);
-
-/// A Redis of the test's own on a free port, so stopping it disturbs nobody else.
-struct Redis {
-    port: u16,
-    child: Option<Child>,
-}
-
-impl Redis {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let mut redis = Self { port, child: None };
-        redis.resume();
-        redis
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn resume(&mut self) {
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server (apt-get install redis-server)");
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("redis-server did not start");
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 async fn node(db: &TestDb, redis: &Redis) -> server::RunningServer {
     let mut config = ServeConfig::for_database(&db.url);

@@ -1,0 +1,121 @@
+//! The load generator's scenarios, run for a second or two as a correctness check — not a
+//! timing one: against a real server on each backend, no event may be lost, doubled,
+//! reordered or delivered to someone outside the channel. `.ci/run` checks these ran.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect};
+use ocomms_loadgen::{Connector, ServerProcess};
+use ocomms_server::config::ServeConfig;
+use ocomms_server::server::{self, RunningServer};
+use ocomms_store::testing::TestDb;
+
+use crate::support::Redis;
+
+ocomms_store::backend_tests!(
+    loadgen_fanout_delivers_every_message_once_to_members_only,
+    loadgen_reconnect_storm_misses_nothing,
+    loadgen_ingest_and_idle_run,
+    loadgen_nodes_fanout_across_two_nodes_misses_nothing,
+);
+
+/// A server as the load generator expects one: sign-up not rate limited.
+async fn load_server(db: &TestDb, redis: Option<&Redis>) -> RunningServer {
+    let mut config = ServeConfig::for_database(&db.url);
+    config.auth_rate_limits = false;
+    if let Some(redis) = redis {
+        config.redis_url = Some(redis.url());
+        // Only Redis can deliver across nodes in time.
+        config.realtime_poll = Duration::from_secs(60);
+    }
+    server::start(config).await.expect("server starts")
+}
+
+/// This test process: server and load generator share it here.
+fn this_process() -> ServerProcess {
+    ServerProcess {
+        pid: std::process::id(),
+    }
+}
+
+fn small_fanout() -> fanout::FanoutOptions {
+    fanout::FanoutOptions {
+        // Members overlap partly: some users are outside some channels, and must get nothing.
+        channels: 3,
+        members: 5,
+        users: 8,
+        connections: 12,
+        rate: 150.0,
+        seconds: 1.5,
+        drain_seconds: 20.0,
+        max_in_flight: 64,
+    }
+}
+
+async fn loadgen_fanout_delivers_every_message_once_to_members_only(db: TestDb) {
+    let server = load_server(&db, None).await;
+    // Two source addresses: the binding path that goes past one address's ports.
+    let connector = Arc::new(Connector::new(&[server.url()], 2).await.unwrap());
+    let report = fanout::run(connector, &small_fanout(), Some(this_process()))
+        .await
+        .unwrap();
+    assert!(report.is_correct(), "{report}");
+    assert!(report.expected_deliveries > 0);
+    assert_eq!(report.deliveries, report.expected_deliveries, "{report}");
+    assert_eq!(report.acknowledged, report.sent);
+}
+
+async fn loadgen_reconnect_storm_misses_nothing(db: TestDb) {
+    let server = load_server(&db, None).await;
+    let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
+    let options = reconnect::ReconnectOptions {
+        users: 4,
+        connections: 40,
+        missed: 25,
+        timeout_seconds: 30.0,
+    };
+    let report = reconnect::run(connector, &options, Some(this_process()))
+        .await
+        .unwrap();
+    assert!(report.is_correct(), "{report}");
+    assert_eq!(report.caught_up, 40, "{report}");
+}
+
+async fn loadgen_ingest_and_idle_run(db: TestDb) {
+    let server = load_server(&db, None).await;
+    let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
+    let options = ingest::IngestOptions {
+        senders: 4,
+        seconds: 1.0,
+    };
+    let report = ingest::run(connector.clone(), &options, None)
+        .await
+        .unwrap();
+    assert!(report.acknowledged > 0 && report.failed == 0, "{report}");
+
+    let options = idle::IdleOptions {
+        connections: 30,
+        users: 3,
+        hold_seconds: 0.2,
+    };
+    let report = idle::run(connector, &options, this_process())
+        .await
+        .unwrap();
+    assert_eq!(report.connections, 30, "{report}");
+}
+
+async fn loadgen_nodes_fanout_across_two_nodes_misses_nothing(db: TestDb) {
+    let redis = Redis::start();
+    let first = load_server(&db, Some(&redis)).await;
+    let second = load_server(&db, Some(&redis)).await;
+    let connector = Arc::new(
+        Connector::new(&[first.url(), second.url()], 1)
+            .await
+            .unwrap(),
+    );
+    let report = fanout::run(connector, &small_fanout(), None).await.unwrap();
+    assert_eq!(report.nodes, 2);
+    assert!(report.is_correct(), "{report}");
+    assert_eq!(report.deliveries, report.expected_deliveries, "{report}");
+}
