@@ -9,6 +9,7 @@ mod committer;
 mod conversation;
 mod direct;
 mod error;
+mod hashing;
 mod instance;
 mod invitation;
 mod limiter;
@@ -47,6 +48,7 @@ struct Inner {
     hub: Arc<crate::realtime::Hub>,
     mailer: Mailer,
     limits: limiter::Limits,
+    passwords: hashing::PasswordWorkers,
     public_url: String,
     trust_forwarded_for: bool,
 }
@@ -85,6 +87,7 @@ impl App {
                 store,
                 mailer,
                 limits: limiter::Limits::new(settings.auth_rate_limits),
+                passwords: hashing::PasswordWorkers::start(2),
                 public_url: settings.public_url.trim_end_matches('/').to_owned(),
                 trust_forwarded_for: settings.trust_forwarded_for,
             }),
@@ -116,6 +119,10 @@ impl App {
 
     fn limits(&self) -> &limiter::Limits {
         &self.inner.limits
+    }
+
+    fn passwords(&self) -> &hashing::PasswordWorkers {
+        &self.inner.passwords
     }
 
     /// The URL people reach this server at, without a trailing slash.

@@ -37,7 +37,7 @@ impl App {
         let invitation = self
             .admission(&email, form.invitation_token.as_deref())
             .await?;
-        let password_hash = hash_password(form.password).await?;
+        let password_hash = self.passwords().hash(form.password).await?;
         // Following an email invitation to this address proves the address is theirs.
         let proven = invitation
             .as_ref()
@@ -157,9 +157,7 @@ impl App {
         self.limits().sign_in_by_account.check(&actor.user.email)?;
         let phc = actor.user.password_hash.clone();
         let attempt = current.to_owned();
-        let ok = tokio::task::spawn_blocking(move || password::verify(&attempt, &phc))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let ok = self.passwords().verify(attempt, phc).await?;
         if !ok {
             return Err(ocomms_domain::Invalid::new(
                 "current_password",
@@ -170,7 +168,7 @@ impl App {
         let local_part = actor.user.email.split('@').next().unwrap_or_default();
         password::check_policy(new, &[local_part, &actor.user.display_name])
             .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;
-        let hash = hash_password(new.to_owned()).await?;
+        let hash = self.passwords().hash(new.to_owned()).await?;
         self.store().set_password_hash(actor.user.id, &hash).await?;
         self.revoke_other_sessions(actor).await
     }
@@ -222,7 +220,7 @@ impl App {
     pub async fn reset_password(&self, token: &str, new: &str) -> AppResult<()> {
         password::check_policy(new, &[])
             .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;
-        let hash = hash_password(new.to_owned()).await?;
+        let hash = self.passwords().hash(new.to_owned()).await?;
         let user = self
             .store()
             .consume_auth_token(
@@ -262,12 +260,4 @@ fn client_label(client: &ClientContext, kind: SessionKind) -> String {
         SessionKind::Browser => client.label(),
         SessionKind::Api => "API client".to_owned(),
     }
-}
-
-/// argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
 }

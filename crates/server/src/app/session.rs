@@ -67,9 +67,7 @@ impl App {
             .map_or(password::dummy_hash(), |u| u.password_hash.as_str())
             .to_owned();
         let attempt = password_attempt.to_owned();
-        let matches = tokio::task::spawn_blocking(move || password::verify(&attempt, &phc))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let matches = self.passwords().verify(attempt, phc).await?;
         match user {
             Some(user) if matches => {
                 let label = client_name
