@@ -1,10 +1,10 @@
 //! Password hashing and checking off the async runtime, on two long-lived threads.
 //!
-//! Why not `spawn_blocking`: argon2id uses 19 MiB per hash, and glibc keeps freed memory in
-//! the arena of the thread that used it. Tokio's blocking pool spreads work over many
-//! threads, so after a thousand sign-ups the server held about 1 GiB it no longer needed
-//! (measured with `ocomms-loadgen`, docs/benchmarks.md). Two dedicated threads keep that to
-//! two arenas, and also bound the CPU a flood of sign-in attempts can take.
+//! argon2id takes tens of milliseconds of CPU and 19 MiB per hash. Two dedicated threads
+//! (rather than tokio's blocking pool, which grows to hundreds) bound what a flood of
+//! sign-in attempts can take from a small server: at most two hashes run at once, the rest
+//! queue. The memory itself goes back to the system after each hash (see
+//! `ocomms_domain::password`).
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
