@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::connection::Connector;
+use crate::population::Population;
 use crate::tracker::{Seen, Tracker};
 
 /// Called on `ready` and on each first delivery of a run message, with the connection's
@@ -96,12 +97,26 @@ impl Fleet {
         }));
     }
 
-    pub fn len(&self) -> usize {
-        self.handles.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.handles.is_empty()
+    /// Connects `connections` of the population's users (round robin), 64 at a time as a
+    /// client fleet coming online would, each starting live; returns once all are ready.
+    pub async fn connect_all(
+        connector: Arc<Connector>,
+        population: &Population,
+        connections: usize,
+        progress: Arc<Progress>,
+    ) -> anyhow::Result<(Self, Duration)> {
+        let mut fleet = Self::new(connector);
+        let gate = Arc::new(Semaphore::new(64));
+        let prefix = population.message_prefix();
+        for c in 0..connections {
+            let token = population.users[c % population.users.len()].token.clone();
+            let tracker = Tracker::new(prefix.clone());
+            fleet.spawn(c, token, tracker, progress.clone(), Some(gate.clone()));
+        }
+        let ready = fleet
+            .wait_ready(Duration::from_secs(30 + connections as u64 / 200))
+            .await?;
+        Ok((fleet, ready))
     }
 
     /// Waits until every connection is ready; fails when one gave up or time ran out.

@@ -12,6 +12,8 @@ use anyhow::bail;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
+use ocomms_proto::ConversationId;
+
 use crate::connection::{Connector, check_descriptors};
 use crate::fleet::{Fleet, Progress};
 use crate::measure::{Latencies, Percentiles, ServerProcess, ServerUsage};
@@ -210,70 +212,29 @@ pub async fn run(
             }
         })
     };
-    let prefix = population.message_prefix();
-    let mut fleet = Fleet::new(connector.clone());
-    let gate = Arc::new(Semaphore::new(64));
-    for c in 0..connections {
-        let user = &population.users[c % users];
-        fleet.spawn(
-            c,
-            user.token.clone(),
-            Tracker::new(prefix.clone()),
-            progress.clone(),
-            Some(gate.clone()),
-        );
-    }
-    fleet
-        .wait_ready(Duration::from_secs(30 + connections as u64 / 200))
-        .await?;
+    let (fleet, _) =
+        Fleet::connect_all(connector.clone(), &population, connections, progress).await?;
 
     let before = server.map(|s| s.sample()).transpose()?;
     let total = (rate * seconds).ceil() as u64;
-    let acked: Arc<Vec<AtomicBool>> =
-        Arc::new((0..total).map(|_| AtomicBool::new(false)).collect());
-    let ack_latency = Arc::new(Latencies::new());
-    let failed = Arc::new(AtomicU64::new(0));
-    let first_error: Arc<OnceLock<String>> = Arc::default();
-    let in_flight = Arc::new(Semaphore::new(options.max_in_flight.max(1)));
     let begin = Instant::now() + Duration::from_millis(50);
     let _ = start.set(begin);
-    for n in 0..total {
-        let due = begin + interval.mul_f64(n as f64);
-        tokio::time::sleep_until(due.into()).await;
-        let permit = in_flight.clone().acquire_owned().await?;
-        let node = (n as usize) % connector.nodes();
-        let client = population.users[plan.sender_of(n)].client(node).clone();
-        let channel = channel_ids[plan.channel_of(n)];
-        let client_id = format!("{prefix}{n}");
-        let (acked, ack_latency, failed, first_error) = (
-            acked.clone(),
-            ack_latency.clone(),
-            failed.clone(),
-            first_error.clone(),
-        );
-        tokio::spawn(async move {
-            let result = client
-                .post_message(channel, &format!("fanout message {n}"), Some(&client_id))
-                .await;
-            match result {
-                Ok(_) => {
-                    ack_latency.record(n as usize, Instant::now().saturating_duration_since(due));
-                    acked[n as usize].store(true, Ordering::Relaxed);
-                }
-                Err(error) => {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    let _ = first_error.set(error.to_string());
-                }
-            }
-            drop(permit);
-        });
-    }
-    // Every post answered: all permits back.
-    let _all = in_flight
-        .acquire_many(u32::try_from(options.max_in_flight.max(1)).unwrap_or(u32::MAX))
-        .await?;
+    let schedule = Schedule {
+        begin,
+        interval,
+        total,
+    };
+    let sends = send_at_rate(
+        &population,
+        &plan,
+        &channel_ids,
+        &connector,
+        schedule,
+        options.max_in_flight,
+    )
+    .await?;
 
-    let is_acked = |n: u64| acked[n as usize].load(Ordering::Relaxed);
+    let is_acked = |n: u64| sends.is_acked(n);
     let expected_deliveries: u64 = (0..connections)
         .map(|c| {
             let user = c % users;
@@ -324,8 +285,8 @@ pub async fn run(
         rate_per_second: rate,
         sent: total,
         acknowledged,
-        send_failed: failed.load(Ordering::Relaxed),
-        first_send_error: first_error.get().cloned(),
+        send_failed: sends.failed.load(Ordering::Relaxed),
+        first_send_error: sends.first_error.get().cloned(),
         expected_deliveries,
         deliveries,
         lost,
@@ -335,9 +296,87 @@ pub async fn run(
         dropped_connections,
         deliveries_per_second: deliveries as f64 / last.as_secs_f64().max(1e-9),
         deliver_latency: deliver_latency.percentiles(),
-        ack_latency: ack_latency.percentiles(),
+        ack_latency: sends.latency.percentiles(),
         server: before.zip(after).map(|(b, a)| ServerUsage::between(b, a)),
     })
+}
+
+/// When message n is due: `begin + n × interval`, for n in `0..total`.
+#[derive(Clone, Copy)]
+struct Schedule {
+    begin: Instant,
+    interval: Duration,
+    total: u64,
+}
+
+/// What the sender learned: which posts were acknowledged, how fast, and the first refusal.
+struct Sends {
+    acked: Vec<AtomicBool>,
+    latency: Latencies,
+    failed: AtomicU64,
+    first_error: OnceLock<String>,
+}
+
+impl Sends {
+    fn is_acked(&self, n: u64) -> bool {
+        self.acked[n as usize].load(Ordering::Relaxed)
+    }
+}
+
+/// Posts every message when it is due, without waiting for earlier acknowledgements (at
+/// most `max_in_flight` outstanding), spread over the nodes; returns once all are answered.
+async fn send_at_rate(
+    population: &Population,
+    plan: &Plan,
+    channel_ids: &[ConversationId],
+    connector: &Connector,
+    schedule: Schedule,
+    max_in_flight: usize,
+) -> anyhow::Result<Arc<Sends>> {
+    let sends = Arc::new(Sends {
+        acked: (0..schedule.total)
+            .map(|_| AtomicBool::new(false))
+            .collect(),
+        latency: Latencies::new(),
+        failed: AtomicU64::new(0),
+        first_error: OnceLock::new(),
+    });
+    let prefix = population.message_prefix();
+    let max_in_flight = max_in_flight.max(1);
+    let in_flight = Arc::new(Semaphore::new(max_in_flight));
+    for n in 0..schedule.total {
+        let due = schedule.begin + schedule.interval.mul_f64(n as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let permit = in_flight.clone().acquire_owned().await?;
+        let node = (n as usize) % connector.nodes();
+        let client = population.users[plan.sender_of(n)].client(node).clone();
+        let channel = channel_ids[plan.channel_of(n)];
+        let client_id = format!("{prefix}{n}");
+        let sends = sends.clone();
+        tokio::spawn(async move {
+            let result = client
+                .post_message(channel, &format!("fanout message {n}"), Some(&client_id))
+                .await;
+            match result {
+                Ok(_) => {
+                    sends
+                        .latency
+                        .record(n as usize, Instant::now().saturating_duration_since(due));
+                    sends.acked[n as usize].store(true, Ordering::Relaxed);
+                }
+                Err(error) => {
+                    sends.failed.fetch_add(1, Ordering::Relaxed);
+                    let _ = sends.first_error.set(error.to_string());
+                }
+            }
+            drop(permit);
+        });
+    }
+    // Every post answered: all permits back.
+    let _all = in_flight
+        .acquire_many(u32::try_from(max_in_flight).unwrap_or(u32::MAX))
+        .await?;
+    Ok(sends)
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::Semaphore;
 
 use crate::connection::{Connector, check_descriptors};
 use crate::fleet::{Fleet, Progress};
@@ -59,24 +58,10 @@ pub async fn run(
     check_descriptors(options.connections, Some(server.pid))?;
     let users = options.users.max(1);
     let population = Population::prepare(&connector, users).await?;
-    let prefix = population.message_prefix();
     let before_connections = server.sample()?;
     let quiet: Arc<Progress> = Arc::new(|_: usize, _: &Seen, _: &Tracker| {});
-    let mut fleet = Fleet::new(connector);
-    let gate = Arc::new(Semaphore::new(64));
-    for c in 0..options.connections {
-        let token = population.users[c % users].token.clone();
-        fleet.spawn(
-            c,
-            token,
-            Tracker::new(prefix.clone()),
-            quiet.clone(),
-            Some(gate.clone()),
-        );
-    }
-    let connect = fleet
-        .wait_ready(Duration::from_secs(30 + options.connections as u64 / 200))
-        .await?;
+    let (fleet, connect) =
+        Fleet::connect_all(connector, &population, options.connections, quiet).await?;
     let held = server.sample()?;
     tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
     let after = server.sample()?;

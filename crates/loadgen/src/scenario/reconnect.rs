@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use serde::Serialize;
-use tokio::sync::Semaphore;
 
 use crate::connection::{Connector, check_descriptors};
 use crate::fleet::{Fleet, Progress};
@@ -108,21 +107,7 @@ pub async fn run(
 
     // Everyone live and caught up.
     let quiet: Arc<Progress> = Arc::new(|_: usize, _: &Seen, _: &Tracker| {});
-    let mut fleet = Fleet::new(connector.clone());
-    let gate = Arc::new(Semaphore::new(64));
-    for c in 0..connections {
-        let token = population.users[c % users].token.clone();
-        fleet.spawn(
-            c,
-            token,
-            Tracker::new(prefix.clone()),
-            quiet.clone(),
-            Some(gate.clone()),
-        );
-    }
-    fleet
-        .wait_ready(Duration::from_secs(30 + connections as u64 / 200))
-        .await?;
+    let (fleet, _) = Fleet::connect_all(connector.clone(), &population, connections, quiet).await?;
 
     // All drop at once; messages arrive while they are away.
     let trackers = fleet.stop().await;

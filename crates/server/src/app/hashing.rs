@@ -16,7 +16,7 @@ use crate::app::{AppError, AppResult};
 type Job = Box<dyn FnOnce() + Send>;
 
 pub(crate) struct PasswordWorkers {
-    jobs: Mutex<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl PasswordWorkers {
@@ -44,9 +44,7 @@ impl PasswordWorkers {
                 tracing::error!(%error, "cannot start a password hashing thread");
             }
         }
-        Self {
-            jobs: Mutex::new(jobs),
-        }
+        Self { jobs }
     }
 
     /// Hashes a new password (argon2id, PHC string).
@@ -70,8 +68,6 @@ impl PasswordWorkers {
             let _ = done.send(work());
         });
         self.jobs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .send(job)
             .map_err(|_| AppError::Internal("password threads stopped".into()))?;
         result
