@@ -18,6 +18,7 @@ mod message;
 mod presence;
 mod profile;
 mod session;
+mod session_cache;
 mod token;
 mod workspace;
 
@@ -31,6 +32,7 @@ pub use error::AppError;
 pub use invitation::InvitationAccess;
 pub use profile::{AVATAR_MAX_BYTES, AvatarImage};
 pub use session::{ClientContext, NewSession};
+pub(crate) use session_cache::SessionCache;
 
 use crate::mail::Mailer;
 
@@ -46,6 +48,7 @@ struct Inner {
     store: Store,
     committer: committer::Committer,
     hub: Arc<crate::realtime::Hub>,
+    sessions: Arc<session_cache::SessionCache>,
     mailer: Mailer,
     limits: limiter::Limits,
     passwords: hashing::PasswordWorkers,
@@ -80,9 +83,15 @@ impl Default for Settings {
 
 impl App {
     pub fn new(store: Store, mailer: Mailer, settings: Settings) -> Self {
+        let sessions = Arc::new(session_cache::SessionCache::default());
         Self {
             inner: Arc::new(Inner {
-                hub: crate::realtime::Hub::new(store.clone(), settings.realtime_poll),
+                hub: crate::realtime::Hub::new(
+                    store.clone(),
+                    settings.realtime_poll,
+                    sessions.clone(),
+                ),
+                sessions,
                 committer: committer::Committer::start(store.clone()),
                 store,
                 mailer,

@@ -20,8 +20,9 @@ use ocomms_proto::realtime::{PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
 use ocomms_store::Store;
 
+use crate::app::SessionCache;
 use feed::Feed;
-pub use feed::{Connection, Subscription};
+pub use feed::{Backlog, Connection, Subscription};
 
 /// What happened to one connection's presence.
 #[derive(Debug, Clone, Copy)]
@@ -31,8 +32,9 @@ pub enum PresenceChange {
     Disconnected,
 }
 
-/// A serialised server frame, shared by every connection it goes to.
-pub type Frame = Arc<str>;
+/// A serialised server frame, shared by every connection it goes to: cloning it counts a
+/// reference, and the socket writes those very bytes (no copy per recipient).
+pub type Frame = axum::extract::ws::Utf8Bytes;
 
 /// The per-connection queue. A connection that falls this far behind is dropped; it
 /// reconnects and resumes from its position, so nothing is lost.
@@ -50,10 +52,13 @@ pub struct Hub {
     next_connection: std::sync::atomic::AtomicU64,
     /// Open sockets by person and session, so access changes reach them.
     sockets: sockets::Sockets,
+    /// Sessions the app keeps in memory; ended sessions and changed users leave it on
+    /// every node.
+    sessions: Arc<SessionCache>,
 }
 
 impl Hub {
-    pub fn new(store: Store, poll: std::time::Duration) -> Arc<Self> {
+    pub fn new(store: Store, poll: std::time::Duration, sessions: Arc<SessionCache>) -> Arc<Self> {
         Arc::new(Self {
             store,
             feeds: Mutex::new(HashMap::new()),
@@ -62,6 +67,7 @@ impl Hub {
             presence: presence::Presence::default(),
             next_connection: std::sync::atomic::AtomicU64::new(0),
             sockets: sockets::Sockets::default(),
+            sessions,
         })
     }
 
@@ -114,7 +120,11 @@ impl Hub {
             } => {
                 self.typing_here(workspace, conversation, user);
             }
-            bus::Notice::SessionsEnded { sessions } => self.sockets.end_sessions(&sessions),
+            bus::Notice::SessionsEnded { sessions } => {
+                self.sessions.forget_sessions(&sessions);
+                self.sockets.end_sessions(&sessions);
+            }
+            bus::Notice::UserChanged { user } => self.sessions.forget_user(user),
             bus::Notice::Reconnect { user } => self.sockets.reconnect_user(user),
         }
     }
@@ -129,10 +139,17 @@ impl Hub {
         if sessions.is_empty() {
             return;
         }
+        self.sessions.forget_sessions(sessions);
         self.sockets.end_sessions(sessions);
         self.publish(bus::Notice::SessionsEnded {
             sessions: sessions.to_vec(),
         });
+    }
+
+    /// The person's account record changed: every node reads their sessions again.
+    pub fn user_changed(&self, user: UserId) {
+        self.sessions.forget_user(user);
+        self.publish(bus::Notice::UserChanged { user });
     }
 
     /// The person joined or left a workspace: their sockets, on every node, reconnect and
@@ -158,16 +175,18 @@ impl Hub {
 
     /// Registers a connection of `user` for `workspace`'s live events, starting the feed if
     /// needed. The subscription says up to which position the feed had delivered, so the
-    /// connection replays exactly the events before it from the database.
+    /// connection replays exactly the events from `after` to there: from the feed's
+    /// memory when it still holds them, otherwise from the database.
     pub async fn subscribe(
         self: &Arc<Self>,
         workspace: WorkspaceId,
         user: UserId,
         connection: Connection,
-    ) -> Result<Subscription, ocomms_store::StoreError> {
+        after: Option<i64>,
+    ) -> Result<(Subscription, Backlog), ocomms_store::StoreError> {
         loop {
             let feed = self.feed(workspace).await?;
-            if let Some(subscription) = feed.add(user, connection.clone()) {
+            if let Some(subscription) = feed.add(user, connection.clone(), after) {
                 return Ok(subscription);
             }
             // The feed was shutting down as we arrived; start a fresh one.

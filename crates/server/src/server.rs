@@ -57,9 +57,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
             Mailer::Log
         }
     };
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("listening on {}", config.listen))?;
+    let listener =
+        listen(config.listen).with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let public_url = config
         .public_url
@@ -131,4 +130,21 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Connections waiting to be accepted, at most (the kernel caps it at `net.core.somaxconn`,
+/// 4,096 on current Linux). Tokio's default of 1,024 overflows when thousands of clients
+/// reconnect at once after a restart: the dropped handshakes retry after 1, 3, 7 s.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted server may reuse the port at once.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_BACKLOG)
 }

@@ -4,13 +4,15 @@
 
 use ocomms_proto::conversation::{ConversationKind, ConversationRole};
 use ocomms_proto::event::EventPayload;
+use ocomms_proto::workspace::Role;
 use ocomms_proto::{ConversationId, Timestamp, UserId, WorkspaceId};
 
 use crate::backend::{in_transaction, on_pool};
 use crate::event::{lock_workspace, record_event};
-use crate::record::{USER_COLUMNS, role_from_row};
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult, UserRecord};
+
+mod membership;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationRecord {
@@ -52,6 +54,16 @@ impl ConversationRecord {
             member_count: row.int("member_count")?,
         })
     }
+}
+
+/// A conversation and what one person is to it (`conversation_seen_by`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationSeenBy {
+    pub record: ConversationRecord,
+    /// `None`: not in the conversation's workspace.
+    pub workspace_role: Option<Role>,
+    /// `None`: not a member of the conversation.
+    pub membership: Option<ConversationRole>,
 }
 
 /// A conversation with the viewer's own membership, for lists.
@@ -153,6 +165,42 @@ impl Store {
         })
     }
 
+    /// A conversation with the roles `user` holds in it and in its workspace, in one read:
+    /// what every request about a conversation is authorized with.
+    pub async fn conversation_seen_by(
+        &self,
+        id: ConversationId,
+        user: UserId,
+    ) -> StoreResult<Option<ConversationSeenBy>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, m.role AS workspace_role, cm.role AS conversation_role \
+             FROM conversations c \
+             LEFT JOIN members m ON m.workspace_id = c.workspace_id AND m.user_id = $2 \
+             LEFT JOIN conversation_members cm ON cm.conversation_id = c.id AND cm.user_id = $2 \
+             WHERE c.id = $1"
+        );
+        on_pool!(self, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(id.0)
+                .bind(user.0)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row
+                .map(|r| {
+                    Ok::<_, sqlx::Error>(ConversationSeenBy {
+                        record: ConversationRecord::from_row(&r)?,
+                        workspace_role: r
+                            .opt_text("workspace_role")?
+                            .and_then(|role| Role::parse(&role)),
+                        membership: r
+                            .opt_text("conversation_role")?
+                            .and_then(|role| ConversationRole::parse(&role)),
+                    })
+                })
+                .transpose()?)
+        })
+    }
+
     /// The direct message among exactly these people, if it exists.
     pub async fn direct_conversation(
         &self,
@@ -221,129 +269,6 @@ impl Store {
                     })
                 })
                 .collect::<Result<_, _>>()?)
-        })
-    }
-
-    /// Members with their profiles and workspace roles, by display name.
-    pub async fn conversation_members(
-        &self,
-        conversation: ConversationId,
-    ) -> StoreResult<Vec<ConversationMemberRecord>> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS}, cm.role AS conversation_role, cm.joined_at, m.role \
-             FROM conversation_members cm JOIN users u ON u.id = cm.user_id \
-             JOIN conversations c ON c.id = cm.conversation_id \
-             JOIN members m ON m.workspace_id = c.workspace_id AND m.user_id = cm.user_id \
-             WHERE cm.conversation_id = $1 ORDER BY LOWER(u.display_name), u.id"
-        );
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(&sql)
-                .bind(conversation.0)
-                .fetch_all(pool)
-                .await?;
-            Ok(rows
-                .iter()
-                .map(|r| {
-                    let role = r.text("conversation_role")?;
-                    Ok::<_, sqlx::Error>(ConversationMemberRecord {
-                        user: UserRecord::from_row(r)?,
-                        role: ConversationRole::parse(&role).unwrap_or(ConversationRole::Member),
-                        joined_at: r.int("joined_at")?,
-                        workspace_role: role_from_row(r)?,
-                    })
-                })
-                .collect::<Result<_, _>>()?)
-        })
-    }
-
-    /// Adds a member (joining or being added); returns false if they already were one.
-    pub async fn add_conversation_member(
-        &self,
-        conversation: ConversationId,
-        user: UserId,
-        role: ConversationRole,
-        actor: UserId,
-        now: Timestamp,
-    ) -> StoreResult<bool> {
-        in_transaction!(self, |tx| {
-            let added = sqlx::query(
-                "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(conversation.0)
-            .bind(user.0)
-            .bind(role.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if added {
-                let joined = EventPayload::MemberJoined { user_id: user };
-                record_event!(tx, conversation.0, actor.0, now, joined);
-            }
-            Ok(added)
-        })
-    }
-
-    /// Removes a member: `MemberLeft` when they leave, `MemberRemoved` when someone else
-    /// removes them. `NotFound` if they were not a member.
-    pub async fn remove_conversation_member(
-        &self,
-        conversation: ConversationId,
-        user: UserId,
-        actor: UserId,
-        now: Timestamp,
-    ) -> StoreResult<()> {
-        in_transaction!(self, |tx| {
-            let removed = sqlx::query(
-                "DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
-            )
-            .bind(conversation.0)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if removed == 0 {
-                return Err(StoreError::NotFound);
-            }
-            let event = if actor == user {
-                EventPayload::MemberLeft { user_id: user }
-            } else {
-                EventPayload::MemberRemoved { user_id: user }
-            };
-            record_event!(tx, conversation.0, actor.0, now, event);
-            Ok(())
-        })
-    }
-
-    pub async fn set_conversation_role(
-        &self,
-        conversation: ConversationId,
-        user: UserId,
-        role: ConversationRole,
-        actor: UserId,
-        now: Timestamp,
-    ) -> StoreResult<()> {
-        in_transaction!(self, |tx| {
-            let changed = sqlx::query(
-                "UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2",
-            )
-            .bind(conversation.0)
-            .bind(user.0)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                return Err(StoreError::NotFound);
-            }
-            let event = EventPayload::MemberRoleChanged {
-                user_id: user,
-                role,
-            };
-            record_event!(tx, conversation.0, actor.0, now, event);
-            Ok(())
         })
     }
 

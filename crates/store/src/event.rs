@@ -53,39 +53,6 @@ macro_rules! lock_workspace {
     }};
 }
 
-/// Takes the row locks of the workspaces of several conversations in id order, before a
-/// transaction writes events to them: two nodes' groups spanning the same workspaces then
-/// queue instead of each holding one and waiting for the other.
-macro_rules! lock_workspaces_in_order {
-    ($tx:ident, $conversations:expr) => {{
-        let conversations: std::collections::BTreeSet<i64> = $conversations;
-        if conversations.len() > 1 {
-            let placeholders: Vec<String> =
-                (1..=conversations.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT DISTINCT workspace_id FROM conversations WHERE id IN ({}) \
-                 ORDER BY workspace_id",
-                placeholders.join(", ")
-            );
-            let mut query = sqlx::query_scalar::<_, i64>(&sql);
-            for id in &conversations {
-                query = query.bind(*id);
-            }
-            let workspaces: Vec<i64> = query.fetch_all(&mut *$tx).await?;
-            if workspaces.len() > 1 {
-                for workspace in workspaces {
-                    sqlx::query(
-                        "UPDATE workspaces SET last_position = last_position WHERE id = $1",
-                    )
-                    .bind(workspace)
-                    .execute(&mut *$tx)
-                    .await?;
-                }
-            }
-        }
-    }};
-}
-
 /// Writes an event at positions taken with `next_position!`.
 macro_rules! insert_event {
     ($tx:ident, ($workspace:expr, $position:expr, $seq:expr), $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
@@ -123,9 +90,7 @@ macro_rules! record_event {
     }};
 }
 
-pub(crate) use {
-    insert_event, lock_workspace, lock_workspaces_in_order, next_position, record_event,
-};
+pub(crate) use {insert_event, lock_workspace, next_position, record_event};
 
 impl Store {
     /// A conversation's events after `seq`, oldest first, at most `limit`.

@@ -26,8 +26,8 @@ pub mod testing;
 
 pub use backend::{Backend, Store};
 pub use conversation::{
-    ConversationChange, ConversationMemberRecord, ConversationRecord, NewConversation,
-    VisibleConversation,
+    ConversationChange, ConversationMemberRecord, ConversationRecord, ConversationSeenBy,
+    NewConversation, VisibleConversation,
 };
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;

@@ -1,13 +1,18 @@
 //! Messages: posted, edited and deleted with their events in one transaction.
 
+use std::collections::{BTreeSet, HashMap};
+
+use group::{Answer, Numbering};
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
-use crate::event::{insert_event, lock_workspaces_in_order, next_position, record_event};
+use crate::event::record_event;
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult};
+
+mod group;
 
 const COLUMNS: &str = "m.id, m.conversation_id, m.seq, m.author_id, m.client_id, m.body, m.html, \
     m.created_at, m.edited_at, m.deleted_at";
@@ -64,72 +69,159 @@ impl Store {
     /// Posts several messages in one transaction (one commit, one fsync on SQLite): the
     /// group commit behind a busy server. Each item answers like `post_message`, retries of a
     /// client id (earlier or within the batch) included. Any failure rolls the whole batch
-    /// back; the caller then posts the items one by one.
+    /// back; the caller then posts the items one by one. The statements are per group, not
+    /// per message (see `group`).
     pub async fn post_messages(&self, batch: &[NewMessage]) -> StoreResult<Vec<(Message, bool)>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let conversations: BTreeSet<i64> = batch.iter().map(|n| n.conversation_id.0).collect();
+        let retried: Vec<&NewMessage> = batch.iter().filter(|n| n.client_id.is_some()).collect();
+        let authors: BTreeSet<i64> = retried.iter().map(|n| n.author_id.0).collect();
+        let client_ids: BTreeSet<&str> = retried
+            .iter()
+            .filter_map(|n| n.client_id.as_deref())
+            .collect();
+        let placement_sql = format!(
+            "SELECT id, workspace_id FROM conversations WHERE id IN ({})",
+            group::placeholders(1, conversations.len())
+        );
+        let earlier_sql = format!(
+            "SELECT {COLUMNS} FROM messages m WHERE m.author_id IN ({}) AND m.client_id IN ({})",
+            group::placeholders(1, authors.len()),
+            group::placeholders(authors.len() + 1, client_ids.len())
+        );
         in_transaction!(self, |tx| {
-            lock_workspaces_in_order!(tx, batch.iter().map(|n| n.conversation_id.0).collect());
-            let mut out: Vec<(Message, bool)> = Vec::with_capacity(batch.len());
-            for new in batch {
-                if let Some(client_id) = &new.client_id {
-                    let earlier = out.iter().find(|(m, _)| {
-                        m.author_id == new.author_id
-                            && m.client_id.as_deref() == Some(client_id.as_str())
-                    });
-                    if let Some((m, _)) = earlier {
-                        out.push((m.clone(), false));
-                        continue;
-                    }
-                    let sql = format!(
-                        "SELECT {COLUMNS} FROM messages m WHERE m.author_id = $1 AND m.client_id = $2"
-                    );
-                    let row = sqlx::query(&sql)
-                        .bind(new.author_id.0)
-                        .bind(client_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = row {
-                        out.push((message_from_row(&row)?, false));
-                        continue;
+            let mut placement = sqlx::query_as::<_, (i64, i64)>(&placement_sql);
+            for id in &conversations {
+                placement = placement.bind(*id);
+            }
+            let workspace_of: HashMap<i64, i64> =
+                placement.fetch_all(&mut *tx).await?.into_iter().collect();
+            let mut earlier = HashMap::new();
+            if !retried.is_empty() {
+                let mut query = sqlx::query(&earlier_sql);
+                for author in &authors {
+                    query = query.bind(*author);
+                }
+                for client_id in &client_ids {
+                    query = query.bind(*client_id);
+                }
+                for row in query.fetch_all(&mut *tx).await? {
+                    let message = message_from_row(&row)?;
+                    if let Some(client_id) = message.client_id.clone() {
+                        earlier.insert((message.author_id, client_id), message);
                     }
                 }
-                let (workspace, position, seq) = next_position!(tx, new.conversation_id.0);
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            }
+            let mut numbering =
+                Numbering::plan(batch, &earlier, &workspace_of).ok_or(StoreError::NotFound)?;
+            // Lock order (see `next_position!`): workspaces first, then conversations, each
+            // in id order (the maps are sorted).
+            let mut workspace_last = HashMap::new();
+            for (workspace, count) in &numbering.workspace_counts {
+                let last: i64 = sqlx::query_scalar(
+                    "UPDATE workspaces SET last_position = last_position + $2 WHERE id = $1 \
+                     RETURNING last_position",
                 )
-                .bind(new.conversation_id.0)
-                .bind(seq)
-                .bind(new.author_id.0)
-                .bind(&new.client_id)
-                .bind(&new.body)
-                .bind(&new.html)
-                .bind(new.now)
+                .bind(*workspace)
+                .bind(*count)
                 .fetch_one(&mut *tx)
                 .await?;
-                let message = Message {
-                    id: MessageId(id),
-                    conversation_id: new.conversation_id,
-                    seq,
-                    author_id: new.author_id,
-                    client_id: new.client_id.clone(),
-                    body: new.body.clone(),
-                    html: new.html.clone(),
-                    created_at: new.now,
-                    edited_at: None,
-                    deleted: false,
-                };
-                let event = EventPayload::MessagePosted {
-                    message: message.clone(),
-                };
-                insert_event!(
-                    tx,
-                    (workspace, position, seq),
-                    new.conversation_id.0,
-                    new.author_id.0,
-                    new.now,
-                    event
+                workspace_last.insert(*workspace, last);
+            }
+            let mut conversation_last = HashMap::new();
+            for (conversation, count) in &numbering.conversation_counts {
+                let last: i64 = sqlx::query_scalar(
+                    "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
+                     RETURNING last_seq",
+                )
+                .bind(*conversation)
+                .bind(*count)
+                .fetch_one(&mut *tx)
+                .await?;
+                conversation_last.insert(*conversation, last);
+            }
+            numbering.number(&workspace_last, &conversation_last, batch);
+            let fresh: Vec<(usize, i64, i64, i64)> = numbering
+                .answers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, answer)| match answer {
+                    Answer::New {
+                        workspace,
+                        position,
+                        seq,
+                    } => Some((i, *workspace, *position, *seq)),
+                    _ => None,
+                })
+                .collect();
+            let mut ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(fresh.len());
+            for chunk in fresh.chunks(group::ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
+                     created_at) VALUES {} RETURNING id, conversation_id, seq",
+                    group::row_placeholders(chunk.len(), 7)
                 );
-                out.push((message, true));
+                let mut insert = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+                for (i, _, _, seq) in chunk {
+                    let new = &batch[*i];
+                    insert = insert
+                        .bind(new.conversation_id.0)
+                        .bind(*seq)
+                        .bind(new.author_id.0)
+                        .bind(&new.client_id)
+                        .bind(&new.body)
+                        .bind(&new.html)
+                        .bind(new.now);
+                }
+                for (id, conversation, seq) in insert.fetch_all(&mut *tx).await? {
+                    ids.insert((conversation, seq), id);
+                }
+            }
+            let mut posted: HashMap<usize, Message> = HashMap::with_capacity(fresh.len());
+            for chunk in fresh.chunks(group::ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO conversation_events (workspace_id, position, conversation_id, seq, \
+                     actor, at, payload) VALUES {}",
+                    group::row_placeholders(chunk.len(), 7)
+                );
+                let mut insert = sqlx::query(&sql);
+                for (i, workspace, position, seq) in chunk {
+                    let new = &batch[*i];
+                    let id = ids
+                        .get(&(new.conversation_id.0, *seq))
+                        .copied()
+                        .ok_or(StoreError::NotFound)?;
+                    let message = group::new_message(new, id, *seq);
+                    let payload = serde_json::to_string(&EventPayload::MessagePosted {
+                        message: message.clone(),
+                    })
+                    .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
+                    insert = insert
+                        .bind(*workspace)
+                        .bind(*position)
+                        .bind(new.conversation_id.0)
+                        .bind(*seq)
+                        .bind(new.author_id.0)
+                        .bind(new.now)
+                        .bind(payload);
+                    posted.insert(*i, message);
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            let mut out: Vec<(Message, bool)> = Vec::with_capacity(batch.len());
+            for (i, answer) in numbering.answers.iter().enumerate() {
+                let item = match answer {
+                    Answer::Earlier(message) => (message.clone(), false),
+                    // Always an earlier item, already answered.
+                    Answer::SameAs(first) => {
+                        let (message, _) = out.get(*first).ok_or(StoreError::NotFound)?;
+                        (message.clone(), false)
+                    }
+                    Answer::New { .. } => (posted.remove(&i).ok_or(StoreError::NotFound)?, true),
+                };
+                out.push(item);
             }
             Ok(out)
         })

@@ -28,6 +28,7 @@ ocomms_store::backend_tests!(
     conversations_record_gapless_events_with_every_change,
     channel_names_and_direct_keys_are_unique_per_workspace,
     messages_post_in_groups_with_idempotent_client_ids,
+    a_group_spanning_workspaces_numbers_each_without_gaps,
 );
 
 async fn user(store: &Store, email: &str) -> UserId {
@@ -422,6 +423,20 @@ async fn workspaces_start_with_general_and_members_join_it(db: TestDb) {
     // Leaving the workspace takes people out of its channels, with an event.
     s.remove_member(w.id, c, c, 4).await.unwrap();
     assert_eq!(s.conversation_role(general.id, c).await.unwrap(), None);
+    let seen = |u| s.conversation_seen_by(general.id, u);
+    let by_a = seen(a).await.unwrap().unwrap();
+    assert_eq!(by_a.record.id, general.id);
+    assert_eq!(by_a.record.member_count, 2);
+    assert_eq!(by_a.workspace_role, Some(Role::Owner));
+    assert_eq!(by_a.membership, Some(ConversationRole::Manager));
+    let by_c = seen(c).await.unwrap().unwrap();
+    assert_eq!((by_c.workspace_role, by_c.membership), (None, None));
+    assert!(
+        s.conversation_seen_by(ocomms_proto::ConversationId(999_999), a)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let events = s.conversation_events(general.id, 0, 100).await.unwrap();
     assert_eq!(
         events.last().unwrap().payload,
@@ -642,4 +657,60 @@ async fn messages_post_in_groups_with_idempotent_client_ids(db: TestDb) {
         .unwrap();
     let bodies: Vec<&str> = page.iter().map(|m| m.body.as_str()).collect();
     assert_eq!(bodies, vec!["one", "two", "three"]);
+}
+
+async fn a_group_spanning_workspaces_numbers_each_without_gaps(db: TestDb) {
+    let s = &db.store;
+    let a = user(s, "a@example.com").await;
+    let w1 = s.create_workspace("Acme", "acme", a, 1).await.unwrap();
+    let w2 = s.create_workspace("Beta", "beta", a, 1).await.unwrap();
+    let general = |w| async move {
+        s.conversations_for(w, a, true).await.unwrap()[0]
+            .conversation
+            .id
+    };
+    let (g1, g2) = (general(w1.id).await, general(w2.id).await);
+    let head1 = s.workspace_head(w1.id).await.unwrap();
+    let head2 = s.workspace_head(w2.id).await.unwrap();
+    let new = |conversation, body: &str| NewMessage {
+        conversation_id: conversation,
+        author_id: a,
+        client_id: Some(format!("{body}-id")),
+        body: body.to_owned(),
+        html: format!("<p>{body}</p>"),
+        now: 10,
+    };
+    let group = s
+        .post_messages(&[new(g2, "b1"), new(g1, "a1"), new(g2, "b2"), new(g1, "a2")])
+        .await
+        .unwrap();
+    assert!(group.iter().all(|(_, created)| *created));
+    let seqs: Vec<i64> = group.iter().map(|(m, _)| m.seq).collect();
+    assert_eq!(seqs[2], seqs[0] + 1);
+    assert_eq!(seqs[3], seqs[1] + 1);
+    for (workspace, head, bodies) in [(w1.id, head1, ["a1", "a2"]), (w2.id, head2, ["b1", "b2"])] {
+        let events = s.workspace_events(workspace, head, 10).await.unwrap();
+        let positions: Vec<i64> = events.iter().map(|e| e.position).collect();
+        assert_eq!(
+            positions,
+            vec![head + 1, head + 2],
+            "gapless, in the group's order"
+        );
+        let posted: Vec<String> = events
+            .iter()
+            .map(|e| match &e.payload {
+                EventPayload::MessagePosted { message } => message.body.clone(),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(posted, bodies);
+        assert_eq!(s.workspace_head(workspace).await.unwrap(), head + 2);
+    }
+    // A group naming a conversation that does not exist writes nothing.
+    let missing = ocomms_proto::ConversationId(999_999);
+    assert!(matches!(
+        s.post_messages(&[new(g1, "a3"), new(missing, "x")]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(s.workspace_head(w1.id).await.unwrap(), head1 + 2);
 }

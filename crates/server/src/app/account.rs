@@ -149,6 +149,7 @@ impl App {
             .await?
             .ok_or(AppError::TokenInvalid)?;
         self.store().mark_email_verified(user).await?;
+        self.user_changed(user);
         Ok(user)
     }
 
@@ -170,6 +171,7 @@ impl App {
             .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;
         let hash = self.passwords().hash(new.to_owned()).await?;
         self.store().set_password_hash(actor.user.id, &hash).await?;
+        self.user_changed(actor.user.id);
         self.revoke_other_sessions(actor).await
     }
 
@@ -233,6 +235,7 @@ impl App {
         self.store().set_password_hash(user, &hash).await?;
         // Reading the reset email proved the address.
         self.store().mark_email_verified(user).await?;
+        self.user_changed(user);
         let ended = self.store().delete_sessions_except(user, None).await?;
         self.hub().end_sessions(&ended);
         Ok(())

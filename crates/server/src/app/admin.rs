@@ -35,6 +35,7 @@ impl App {
             })?;
         if instance_admin && !user.is_instance_admin {
             self.store().set_instance_admin(user.id, true).await?;
+            self.user_changed(user.id);
         }
         Ok(self.store().user_by_id(user.id).await?.unwrap_or(user))
     }
@@ -45,6 +46,7 @@ impl App {
         password::check_policy(new_password, &[&user.display_name])?;
         let hash = password::hash(new_password).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store().set_password_hash(user.id, &hash).await?;
+        self.user_changed(user.id);
         let ended = self.store().delete_sessions_except(user.id, None).await?;
         self.hub().end_sessions(&ended);
         Ok(())
@@ -52,7 +54,9 @@ impl App {
 
     pub async fn admin_make_admin(&self, email: &str) -> AppResult<()> {
         let user = self.user_by_email(email).await?;
-        Ok(self.store().set_instance_admin(user.id, true).await?)
+        self.store().set_instance_admin(user.id, true).await?;
+        self.user_changed(user.id);
+        Ok(())
     }
 
     async fn user_by_email(&self, email: &str) -> AppResult<UserRecord> {

@@ -25,20 +25,16 @@ impl App {
     pub(crate) async fn visible(&self, actor: &Actor, id: ConversationId) -> AppResult<Visible> {
         actor.require_verified(self.email_verification_required())?;
         let not_found = AppError::NotFound("Conversation");
-        let record = self
-            .store()
-            .conversation(id)
-            .await?
-            .ok_or(AppError::NotFound("Conversation"))?;
-        let workspace_role = self
-            .store()
-            .member_role(record.workspace_id, actor.user.id)
-            .await?
-            .ok_or(AppError::NotFound("Conversation"))?;
-        let membership = self.store().conversation_role(id, actor.user.id).await?;
+        let Some(seen) = self.store().conversation_seen_by(id, actor.user.id).await? else {
+            return Err(not_found);
+        };
+        let Some(workspace_role) = seen.workspace_role else {
+            return Err(not_found);
+        };
+        let record = seen.record;
         let viewer = Viewer {
             workspace_role,
-            membership,
+            membership: seen.membership,
         };
         if !channel::can_see(record.kind, viewer) {
             return Err(not_found);

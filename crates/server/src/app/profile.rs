@@ -74,6 +74,7 @@ impl App {
             },
         };
         self.store().update_profile(user.id, &fields).await?;
+        self.user_changed(user.id);
         self.fresh_profile(user.id).await
     }
 
@@ -109,12 +110,14 @@ impl App {
         self.store()
             .set_avatar(actor.user.id, &png, super::now())
             .await?;
+        self.user_changed(actor.user.id);
         self.fresh_profile(actor.user.id).await
     }
 
     /// Back to the generated avatar.
     pub async fn clear_avatar(&self, actor: &Actor) -> AppResult<Profile> {
         self.store().clear_avatar(actor.user.id).await?;
+        self.user_changed(actor.user.id);
         self.fresh_profile(actor.user.id).await
     }
 

@@ -1,8 +1,8 @@
 //! Signing in and out, and the list of one's sessions.
 
 use ocomms_domain::{password, validation};
-use ocomms_proto::SessionId;
 use ocomms_proto::account::{SessionInfo, SessionKind};
+use ocomms_proto::{SessionId, UserId};
 use ocomms_store::{SessionRecord, UserRecord};
 
 use crate::app::{Actor, App, AppError, AppResult, token};
@@ -110,11 +110,23 @@ impl App {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
         }
-        let found = self
-            .store()
-            .session_by_token(&token::hash(token), super::now())
-            .await?;
-        Ok(found.map(|(session, user)| Actor { user, session }))
+        let hash = token::hash(token);
+        let miss = match self.inner.sessions.get(&hash) {
+            Ok(actor) => return Ok(Some(actor)),
+            Err(miss) => miss,
+        };
+        let found = self.store().session_by_token(&hash, super::now()).await?;
+        Ok(found.map(|(session, user)| {
+            let actor = Actor { user, session };
+            self.inner.sessions.insert(miss, hash, actor.clone());
+            actor
+        }))
+    }
+
+    /// The user's record changed: sessions cached with the old one, on every node, are
+    /// read again.
+    pub(crate) fn user_changed(&self, user: UserId) {
+        self.hub().user_changed(user);
     }
 
     pub async fn sign_out(&self, actor: &Actor) -> AppResult<()> {

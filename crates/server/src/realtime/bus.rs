@@ -29,6 +29,8 @@ pub enum Notice {
     },
     /// These sessions were revoked: close their sockets.
     SessionsEnded { sessions: Vec<SessionId> },
+    /// This person's account record changed: forget their cached sessions.
+    UserChanged { user: UserId },
     /// This person's workspaces changed: their sockets reconnect.
     Reconnect { user: UserId },
     /// The sending node's view of one of its people.

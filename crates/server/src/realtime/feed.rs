@@ -1,7 +1,7 @@
 //! One workspace's feed: reads new events in position order and fans each out, serialised
 //! once, to the connections of the people in its conversation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,6 +15,10 @@ use super::Frame;
 
 /// Events read from the database per round.
 const BATCH: i64 = 500;
+/// The newest events' frames are kept, up to this many bytes, so that a client resuming
+/// from a recent position (a reconnect storm after a network blip) is served from memory
+/// instead of each reading and serialising the same rows.
+const RECENT_BYTES: usize = 512 * 1024;
 
 pub struct Feed {
     workspace: WorkspaceId,
@@ -37,6 +41,8 @@ struct State {
     /// Who is in each conversation, as of `cursor`.
     audiences: HashMap<ConversationId, HashSet<UserId>>,
     subscribers: HashMap<UserId, Vec<Registered>>,
+    /// The frames of the newest events, oldest first, ending at `cursor`.
+    recent: Recent,
     next_id: u64,
     /// Set when the feed stops (no subscribers left); no one may join it then.
     closed: bool,
@@ -50,16 +56,23 @@ pub struct Connection {
     pub kick: Arc<Notify>,
 }
 
-/// A connection's place in a feed.
+/// A connection's place in a feed, for as long as the connection lives.
 pub struct Subscription {
     pub workspace: WorkspaceId,
     /// Live frames start after this position; replay up to and including it.
     pub cursor: i64,
-    /// The conversations the user was in at `cursor`, to filter the replay with.
-    pub conversations: HashSet<ConversationId>,
     id: u64,
     user: UserId,
     feed: Arc<Feed>,
+}
+
+/// What a new connection replays before its live frames; dropped once sent.
+pub struct Backlog {
+    /// The conversations the user was in at the cursor, to filter the replay with.
+    pub conversations: HashSet<ConversationId>,
+    /// The frames, when the feed still held every event after the client's position.
+    /// `None`: read them from the database.
+    pub frames: Option<Vec<Frame>>,
 }
 
 impl Drop for Subscription {
@@ -71,8 +84,13 @@ impl Drop for Subscription {
                 state.subscribers.remove(&self.user);
             }
         }
+        // The last one out wakes the feed so that it stops (a crowd leaving at once would
+        // otherwise make it read the database once per connection).
+        let last = state.subscribers.is_empty();
         drop(state);
-        self.feed.wake();
+        if last {
+            self.feed.wake();
+        }
     }
 }
 
@@ -98,6 +116,7 @@ impl Feed {
                 cursor,
                 audiences,
                 subscribers: HashMap::new(),
+                recent: Recent::default(),
                 next_id: 0,
                 closed: false,
             }),
@@ -126,8 +145,14 @@ impl Feed {
         });
     }
 
-    /// Registers a connection; `None` if the feed has just closed.
-    pub fn add(self: &Arc<Self>, user: UserId, connection: Connection) -> Option<Subscription> {
+    /// Registers a connection that has seen events up to `after` (if it says); `None` if
+    /// the feed has just closed.
+    pub fn add(
+        self: &Arc<Self>,
+        user: UserId,
+        connection: Connection,
+        after: Option<i64>,
+    ) -> Option<(Subscription, Backlog)> {
         let mut state = self.lock();
         if state.closed {
             return None;
@@ -145,14 +170,23 @@ impl Feed {
             .filter(|(_, members)| members.contains(&user))
             .map(|(c, _)| *c)
             .collect();
-        Some(Subscription {
+        let frames = after.and_then(|after| {
+            state
+                .recent
+                .after(after, state.cursor, user, &conversations)
+        });
+        let backlog = Backlog {
+            conversations,
+            frames,
+        };
+        let subscription = Subscription {
             workspace: self.workspace,
             cursor: state.cursor,
-            conversations,
             id,
             user,
             feed: self.clone(),
-        })
+        };
+        Some((subscription, backlog))
     }
 
     pub fn typing(&self, conversation: ConversationId, user: UserId) {
@@ -249,6 +283,7 @@ impl State {
             return;
         };
         let frame: Frame = json.into();
+        self.recent.push(event, frame.clone());
         let audience: Vec<UserId> = members.iter().copied().chain(extra).collect();
         for user in audience {
             let Some(connections) = self.subscribers.get_mut(&user) else {
@@ -269,12 +304,155 @@ impl State {
 /// Whether a replayed event belongs to a user who, as of the subscription, is in
 /// `conversations`: events of their conversations, and those about themselves.
 pub fn replay_for(event: &Event, user: UserId, conversations: &HashSet<ConversationId>) -> bool {
-    conversations.contains(&event.conversation_id)
-        || matches!(
-            &event.payload,
-            EventPayload::MemberJoined { user_id }
-                | EventPayload::MemberLeft { user_id }
-                | EventPayload::MemberRemoved { user_id }
-                if *user_id == user
+    conversations.contains(&event.conversation_id) || about(event) == Some(user)
+}
+
+/// The person a membership event is about.
+fn about(event: &Event) -> Option<UserId> {
+    match &event.payload {
+        EventPayload::MemberJoined { user_id }
+        | EventPayload::MemberLeft { user_id }
+        | EventPayload::MemberRemoved { user_id } => Some(*user_id),
+        _ => None,
+    }
+}
+
+/// One delivered event as a replay needs it: enough to filter it, and its frame.
+struct RecentEvent {
+    position: i64,
+    conversation: ConversationId,
+    about: Option<UserId>,
+    frame: Frame,
+}
+
+/// The newest delivered events, at consecutive positions, within `RECENT_BYTES`.
+#[derive(Default)]
+struct Recent {
+    events: VecDeque<RecentEvent>,
+    bytes: usize,
+}
+
+impl Recent {
+    fn push(&mut self, event: &Event, frame: Frame) {
+        self.bytes += frame.len();
+        self.events.push_back(RecentEvent {
+            position: event.position,
+            conversation: event.conversation_id,
+            about: about(event),
+            frame,
+        });
+        while self.bytes > RECENT_BYTES {
+            let Some(oldest) = self.events.pop_front() else {
+                break;
+            };
+            self.bytes -= oldest.frame.len();
+        }
+    }
+
+    /// `user`'s frames after `after` up to `cursor`, if every one of those events is held.
+    fn after(
+        &self,
+        after: i64,
+        cursor: i64,
+        user: UserId,
+        conversations: &HashSet<ConversationId>,
+    ) -> Option<Vec<Frame>> {
+        if after >= cursor {
+            return (after == cursor).then(Vec::new);
+        }
+        let oldest = self.events.front()?.position;
+        let newest = self.events.back()?.position;
+        if after + 1 < oldest || newest != cursor {
+            return None;
+        }
+        let skip = usize::try_from(after + 1 - oldest).ok()?;
+        // Positions are gapless (ADR 0005); check rather than trust the arithmetic.
+        if self.events.get(skip)?.position != after + 1 {
+            return None;
+        }
+        Some(
+            self.events
+                .iter()
+                .skip(skip)
+                .filter(|e| conversations.contains(&e.conversation) || e.about == Some(user))
+                .map(|e| e.frame.clone())
+                .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn event(position: i64, conversation: i64, payload: EventPayload) -> Event {
+        Event {
+            workspace_id: WorkspaceId(1),
+            position,
+            conversation_id: ConversationId(conversation),
+            seq: position,
+            actor: UserId(1),
+            at: 0,
+            payload,
+        }
+    }
+
+    fn recent(events: &[Event]) -> Recent {
+        let mut recent = Recent::default();
+        for e in events {
+            recent.push(e, Frame::from(format!("frame {}", e.position)));
+        }
+        recent
+    }
+
+    fn texts(frames: Option<Vec<Frame>>) -> Option<Vec<String>> {
+        frames.map(|f| f.iter().map(|f| f.to_string()).collect())
+    }
+
+    #[test]
+    fn a_recent_position_is_replayed_from_memory_filtered_like_the_database() {
+        let bob = UserId(2);
+        let topic = || EventPayload::TopicChanged { topic: "t".into() };
+        let events = [
+            event(11, 7, topic()),
+            event(12, 8, topic()), // a conversation Bob is not in
+            event(13, 8, EventPayload::MemberRemoved { user_id: bob }), // about Bob
+            event(14, 7, topic()),
+        ];
+        let recent = recent(&events);
+        let mine = HashSet::from([ConversationId(7)]);
+        assert_eq!(
+            texts(recent.after(11, 14, bob, &mine)),
+            Some(vec!["frame 13".into(), "frame 14".into()])
+        );
+        assert_eq!(
+            texts(recent.after(10, 14, bob, &mine)).map(|f| f.len()),
+            Some(3)
+        );
+        assert_eq!(texts(recent.after(14, 14, bob, &mine)), Some(vec![]));
+        // Older than what is held, or ahead of the feed: read from the database instead.
+        assert_eq!(texts(recent.after(9, 14, bob, &mine)), None);
+        assert_eq!(texts(recent.after(15, 14, bob, &mine)), None);
+    }
+
+    #[test]
+    fn the_oldest_frames_go_past_the_byte_budget() {
+        let big = "x".repeat(RECENT_BYTES / 3);
+        let mut recent = Recent::default();
+        for position in 1..=5 {
+            let e = event(
+                position,
+                7,
+                EventPayload::MemberJoined { user_id: UserId(3) },
+            );
+            recent.push(&e, Frame::from(big.clone()));
+        }
+        assert!(recent.bytes <= RECENT_BYTES);
+        assert_eq!(recent.events.front().unwrap().position, 3);
+        let all = HashSet::from([ConversationId(7)]);
+        assert!(recent.after(1, 5, UserId(3), &all).is_none());
+        assert_eq!(recent.after(2, 5, UserId(3), &all).unwrap().len(), 3);
+    }
 }

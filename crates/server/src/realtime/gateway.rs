@@ -10,14 +10,14 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
-use ocomms_proto::{ConversationId, WorkspaceId};
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use std::sync::Arc;
 
 use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 use super::feed::replay_for;
-use super::{CONNECTION_QUEUE, Connection, Frame, PresenceChange, Subscription};
+use super::{Backlog, CONNECTION_QUEUE, Connection, Frame, PresenceChange, Subscription};
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::http::auth::ApiActor;
@@ -83,50 +83,19 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
         sender,
         kick: kick.clone(),
     };
-    let mut subscriptions: Vec<Subscription> = Vec::new();
-    // Without the workspace list the socket would sit silent; closing it makes the client
-    // retry with backoff instead.
-    let workspaces = match app.workspaces(&actor).await {
-        Ok(workspaces) => workspaces,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not list workspaces for a realtime connection");
-            return Ok(());
-        }
+    let Some((subscriptions, heads)) =
+        subscribe_and_replay(&app, &actor, &positions, connection, &mut sink).await?
+    else {
+        return Ok(());
     };
-    let mut heads = BTreeMap::new();
-    for workspace in workspaces {
-        let subscription = match app
-            .hub()
-            .subscribe(workspace.id, actor.user.id, connection.clone())
-            .await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(error = %e, "realtime subscription failed");
-                return Ok(());
-            }
-        };
-        replay(
-            &app,
-            &actor,
-            &subscription,
-            positions.get(&workspace.id).copied(),
-            &mut sink,
-        )
-        .await?;
-        heads.insert(workspace.id, subscription.cursor);
-        subscriptions.push(subscription);
-    }
-    drop(connection);
+    // From here on the connection needs only who it is: an idle socket keeps no copy of
+    // the account and session records.
+    let user = actor.user.id;
+    drop((actor, positions));
     let workspace_ids: Vec<WorkspaceId> = heads.keys().copied().collect();
     let presence_id = app.hub().connection_id();
     let hub = app.hub();
-    hub.presence_changed(
-        actor.user.id,
-        presence_id,
-        PresenceChange::Connected,
-        &workspace_ids,
-    );
+    hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
     sink.send(text(&ServerFrame::Ready { positions: heads }))
         .await?;
     for workspace in &workspace_ids {
@@ -138,7 +107,7 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
     sink.flush().await?;
     let connection = Live {
         app: &app,
-        actor: &actor,
+        user,
         subscriptions: &subscriptions,
         kick: &kick,
         presence_id,
@@ -146,7 +115,7 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
     };
     let outcome = connection.run(&mut sink, &mut stream, &mut receiver).await;
     hub.presence_changed(
-        actor.user.id,
+        user,
         presence_id,
         PresenceChange::Disconnected,
         &workspace_ids,
@@ -155,10 +124,51 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
     outcome
 }
 
+type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
+
+/// Subscribes to each of the person's workspaces and replays what they missed there.
+/// `None` when that cannot be done: the socket then closes and the client retries with
+/// backoff, instead of sitting silent.
+async fn subscribe_and_replay(
+    app: &App,
+    actor: &Actor,
+    positions: &BTreeMap<WorkspaceId, i64>,
+    connection: Connection,
+    sink: &mut Sink,
+) -> Result<Option<(Vec<Subscription>, BTreeMap<WorkspaceId, i64>)>, axum::Error> {
+    let workspaces = match app.workspaces(actor).await {
+        Ok(workspaces) => workspaces,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list workspaces for a realtime connection");
+            return Ok(None);
+        }
+    };
+    let mut subscriptions = Vec::with_capacity(workspaces.len());
+    let mut heads = BTreeMap::new();
+    for workspace in workspaces {
+        let after = positions.get(&workspace.id).copied();
+        let (subscription, backlog) = match app
+            .hub()
+            .subscribe(workspace.id, actor.user.id, connection.clone(), after)
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "realtime subscription failed");
+                return Ok(None);
+            }
+        };
+        replay(app, actor.user.id, &subscription, backlog, after, sink).await?;
+        heads.insert(workspace.id, subscription.cursor);
+        subscriptions.push(subscription);
+    }
+    Ok(Some((subscriptions, heads)))
+}
+
 /// A connection after its replay: frames out, client frames in, until either side stops.
 struct Live<'a> {
     app: &'a App,
-    actor: &'a Actor,
+    user: UserId,
     subscriptions: &'a [Subscription],
     kick: &'a Notify,
     presence_id: u64,
@@ -168,12 +178,11 @@ struct Live<'a> {
 impl Live<'_> {
     async fn run(
         &self,
-        sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+        sink: &mut Sink,
         stream: &mut futures_util::stream::SplitStream<WebSocket>,
         receiver: &mut mpsc::Receiver<Frame>,
     ) -> Result<(), axum::Error> {
-        let (app, actor, subscriptions, kick) =
-            (self.app, self.actor, self.subscriptions, self.kick);
+        let (app, user, subscriptions, kick) = (self.app, self.user, self.subscriptions, self.kick);
         let (presence_id, workspace_ids) = (self.presence_id, self.workspace_ids);
         let mut deadline = Instant::now() + HEARTBEAT * 2;
         let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
@@ -182,10 +191,10 @@ impl Live<'_> {
                 frame = receiver.recv() => {
                     // `None`: the feed dropped us for falling behind; the client resumes.
                     let Some(frame) = frame else { break };
-                    sink.feed(Message::Text(frame.as_ref().into())).await?;
+                    sink.feed(Message::Text(frame)).await?;
                     // Send whatever else is waiting in one flush: fewer writes when busy.
                     while let Ok(more) = receiver.try_recv() {
-                        sink.feed(Message::Text(more.as_ref().into())).await?;
+                        sink.feed(Message::Text(more)).await?;
                     }
                     sink.flush().await?;
                 }
@@ -201,7 +210,7 @@ impl Live<'_> {
                                 if !recent {
                                     last_typing.insert(conversation_id, now);
                                     for s in subscriptions {
-                                        app.hub().typing(s.workspace, conversation_id, actor.user.id);
+                                        app.hub().typing(s.workspace, conversation_id, user);
                                     }
                                 }
                             }
@@ -211,7 +220,7 @@ impl Live<'_> {
                                     PresenceStatus::Away => true,
                                     PresenceStatus::Offline => continue,
                                 };
-                                app.hub().presence_changed(actor.user.id, presence_id, PresenceChange::Away(away), workspace_ids);
+                                app.hub().presence_changed(user, presence_id, PresenceChange::Away(away), workspace_ids);
                             }
                             Ok(ClientFrame::Resume { .. }) => {
                                 sink.send(text(&ServerFrame::Error { message: "Already resumed; reconnect to resume again.".into() })).await?;
@@ -234,14 +243,21 @@ impl Live<'_> {
 /// Sends the events after `after` up to the subscription's cursor, or asks for a resync.
 async fn replay(
     app: &App,
-    actor: &Actor,
+    user: UserId,
     subscription: &Subscription,
+    backlog: Backlog,
     after: Option<i64>,
-    sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    sink: &mut Sink,
 ) -> Result<(), axum::Error> {
     let Some(mut after) = after else {
         return Ok(());
     };
+    if let Some(frames) = backlog.frames {
+        for frame in frames {
+            sink.feed(Message::Text(frame)).await?;
+        }
+        return sink.flush().await;
+    }
     let workspace: WorkspaceId = subscription.workspace;
     if after < 0 || after > subscription.cursor || subscription.cursor - after > MAX_REPLAY {
         let frame = ServerFrame::ResyncRequired {
@@ -270,7 +286,7 @@ async fn replay(
                 break;
             }
             after = event.position;
-            if replay_for(&event, actor.user.id, &subscription.conversations) {
+            if replay_for(&event, user, &backlog.conversations) {
                 sink.feed(text(&ServerFrame::Event { event })).await?;
             }
         }

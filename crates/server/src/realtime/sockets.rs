@@ -21,7 +21,13 @@ pub struct Sockets {
 
 impl Sockets {
     pub fn track(&self, user: UserId, session: SessionId, kick: &Arc<Notify>) {
-        self.lock().push(Tracked {
+        let mut open = self.lock();
+        // Sockets that ended on their own leave their entry behind; sweep them whenever the
+        // list reaches a power of two, so the cost stays constant per socket.
+        if open.len() >= 64 && open.len().is_power_of_two() {
+            open.retain(|t| t.kick.strong_count() > 0);
+        }
+        open.push(Tracked {
             user,
             session,
             kick: Arc::downgrade(kick),

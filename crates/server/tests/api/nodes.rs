@@ -12,7 +12,10 @@ use ocomms_store::testing::TestDb;
 
 use crate::support::{PASSWORD, Redis};
 
-ocomms_store::backend_tests!(nodes_share_events_through_redis_and_heal_after_it_returns);
+ocomms_store::backend_tests!(
+    nodes_share_events_through_redis_and_heal_after_it_returns,
+    a_change_on_one_node_reaches_sessions_cached_by_the_other
+);
 
 async fn node(db: &TestDb, redis: &Redis) -> server::RunningServer {
     let mut config = ServeConfig::for_database(&db.url);
@@ -88,4 +91,79 @@ async fn nodes_share_events_through_redis_and_heal_after_it_returns(db: TestDb) 
         .await
         .unwrap();
     assert_eq!(next_message(&mut listening).await, "and live again");
+}
+
+/// Each node keeps recently used sessions in memory (ADR 0006): a revocation or a profile
+/// change made through one node must be seen by the other at once, not after the cache's
+/// 30 s.
+async fn a_change_on_one_node_reaches_sessions_cached_by_the_other(db: TestDb) {
+    let redis = Redis::start();
+    let one = node(&db, &redis).await;
+    let two = node(&db, &redis).await;
+    let mut ada = Client::new(&one.url());
+    ada.sign_up(&ocomms_proto::account::SignUpRequest {
+        email: "ada@example.com".into(),
+        password: PASSWORD.into(),
+        display_name: "Ada".into(),
+        invitation_token: None,
+    })
+    .await
+    .unwrap();
+    let mut elsewhere = Client::new(&two.url());
+    elsewhere
+        .sign_in("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    // Node two now holds this session (and the one of `ada`'s token, used below).
+    assert_eq!(elsewhere.me().await.unwrap().profile.display_name, "Ada");
+    let ada_on_two = Client::new(&two.url()).with_token(ada.token().unwrap());
+    assert_eq!(ada_on_two.me().await.unwrap().profile.display_name, "Ada");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    ada.update_profile(&ocomms_proto::account::ProfileUpdate {
+        display_name: Some("Ada L.".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let read_name = || async { ada_on_two.me().await.unwrap().profile.display_name };
+    let renamed = wait_until(read_name, "Ada L.").await;
+    assert!(renamed, "node two still answers with the old profile");
+
+    let session = ada
+        .sessions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| !s.current)
+        .unwrap()
+        .id;
+    ada.revoke_session(session).await.unwrap();
+    let mut refused = false;
+    for _ in 0..50 {
+        if elsewhere.me().await.err().and_then(|e| e.status()) == Some(401) {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        refused,
+        "node two still accepts a session revoked on node one"
+    );
+}
+
+/// Polls `read` for up to 5 s until it answers `expected`.
+async fn wait_until<F, Fut>(read: F, expected: &str) -> bool
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    for _ in 0..50 {
+        if read().await == expected {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
 }
