@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::event::Event;
-use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
+use ocomms_proto::realtime::{ClientFrame, PresenceEntry, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use rand::Rng as _;
 use tokio::sync::{mpsc, oneshot};
@@ -33,7 +33,7 @@ pub enum Update {
         conversation_id: ConversationId,
         user_id: UserId,
     },
-    /// Someone's presence changed (or is reported right after `Ready`).
+    /// Someone's presence changed. Who is online when `Ready` arrives: `Client::presence`.
     Presence {
         user_id: UserId,
         status: PresenceStatus,
@@ -240,9 +240,11 @@ impl Worker {
                         ServerFrame::Typing { conversation_id, user_id } => {
                             let _ = self.updates.try_send(Update::Typing { conversation_id, user_id });
                         }
-                        ServerFrame::Presence { user_id, status } => {
-                            if self.updates.send(Update::Presence { user_id, status }).await.is_err() {
-                                return Ended::Stopped;
+                        ServerFrame::Presence { statuses } => {
+                            for PresenceEntry { user_id, status } in statuses {
+                                if self.updates.send(Update::Presence { user_id, status }).await.is_err() {
+                                    return Ended::Stopped;
+                                }
                             }
                         }
                         ServerFrame::Pong => {}

@@ -32,17 +32,20 @@ pub enum ServerFrame {
         conversation_id: ConversationId,
         user_id: UserId,
     },
-    /// Someone in one of the user's workspaces came online, went away or went offline (also
-    /// sent for everyone online right after `ready`).
-    Presence {
-        user_id: UserId,
-        status: PresenceStatus,
-    },
+    /// People in the user's workspaces came online, went away or went offline: changes
+    /// gathered over a tenth of a second, at most [`PRESENCE_BATCH`] to a frame. Who is
+    /// online already is asked over REST (`GET /api/v1/workspaces/{slug}/presence`) after
+    /// `ready`: pushing everyone's status to every connection would cost the square of the
+    /// people online when they all reconnect at once.
+    Presence { statuses: Vec<PresenceEntry> },
     /// Answer to `ping`.
     Pong,
     /// The client sent something we could not use; the connection stays open.
     Error { message: String },
 }
+
+/// Most statuses in one `presence` frame.
+pub const PRESENCE_BATCH: usize = 100;
 
 /// What the client sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

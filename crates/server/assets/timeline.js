@@ -11,6 +11,7 @@ function start(root) {
   const state = {
     conversation: Number(root.dataset.conversation),
     workspace: Number(root.dataset.workspace),
+    slug: root.dataset.slug,
     position: Number(root.dataset.position),
     me: Number(root.dataset.me),
     people: JSON.parse(root.dataset.people || "{}"),
@@ -21,6 +22,8 @@ function start(root) {
     editing: null,
     typers: new Map(),
   };
+  // People whose status a `presence` frame brought since the last refreshPresence().
+  let presenceSeen = new Set();
   const list = root.querySelector("#messages");
   const status = root.querySelector("#connection-status");
   const typing = root.querySelector("#typing");
@@ -59,6 +62,7 @@ function start(root) {
         } else if (frame.type === "ready") {
           attempt = 0;
           showStatus(null);
+          refreshPresence();
         } else if (frame.type === "event") {
           if (frame.event.workspace_id === state.workspace) state.position = Math.max(state.position, frame.event.position);
           if (frame.event.conversation_id === state.conversation) apply(frame.event);
@@ -67,7 +71,10 @@ function start(root) {
         } else if (frame.type === "typing" && frame.conversation_id === state.conversation) {
           showTyping(frame.user_id);
         } else if (frame.type === "presence") {
-          showPresence(frame.user_id, frame.status);
+          for (const { user_id, status } of frame.statuses) {
+            showPresence(user_id, status);
+            presenceSeen.add(user_id);
+          }
         }
       };
       ws.onclose = () => {
@@ -390,6 +397,25 @@ function start(root) {
       dot.classList.add(`presence-${status}`);
       dot.title = label;
       dot.querySelector(".visually-hidden").textContent = label;
+    }
+  }
+
+  // Presence frames carry only changes; after each (re)connection ask who is online now.
+  // A status that arrives by frame while the request is out is newer, and wins.
+  async function refreshPresence() {
+    presenceSeen = new Set();
+    const seen = presenceSeen;
+    try {
+      const response = await fetch(`/api/v1/workspaces/${encodeURIComponent(state.slug)}/presence`,
+        { credentials: "same-origin" });
+      if (!response.ok) return;
+      const online = new Map((await response.json()).map((e) => [e.user_id, e.status]));
+      for (const dot of document.querySelectorAll("[data-presence]")) {
+        const id = Number(dot.dataset.presence);
+        if (!seen.has(id)) showPresence(id, online.get(id) || "offline");
+      }
+    } catch (_) {
+      // Offline again: the next `ready` asks again.
     }
   }
 

@@ -13,10 +13,10 @@ pub mod gateway;
 mod presence;
 mod sockets;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use ocomms_proto::realtime::{PresenceStatus, ServerFrame};
+use ocomms_proto::realtime::{PRESENCE_BATCH, PresenceEntry, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
 use ocomms_store::Store;
 
@@ -55,11 +55,26 @@ pub struct Hub {
     /// Sessions the app keeps in memory; ended sessions and changed users leave it on
     /// every node.
     sessions: Arc<SessionCache>,
+    /// Presence changes waiting for the next `presence` frames (see `flush_presence`).
+    pending_presence: Mutex<HashMap<WorkspaceId, BTreeMap<UserId, PresenceStatus>>>,
+    /// Rung when `pending_presence` gets its first change (and when the hub goes).
+    presence_waiting: Arc<tokio::sync::Notify>,
 }
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        // Lets the presence task see that the hub is gone, and end.
+        self.presence_waiting.notify_one();
+    }
+}
+
+/// Presence changes are gathered this long and sent together: when thousands of people
+/// reconnect at once, each connection gets a few frames instead of one per person.
+const PRESENCE_GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Hub {
     pub fn new(store: Store, poll: std::time::Duration, sessions: Arc<SessionCache>) -> Arc<Self> {
-        Arc::new(Self {
+        let hub = Arc::new(Self {
             store,
             feeds: Mutex::new(HashMap::new()),
             bus: std::sync::OnceLock::new(),
@@ -68,7 +83,19 @@ impl Hub {
             next_connection: std::sync::atomic::AtomicU64::new(0),
             sockets: sockets::Sockets::default(),
             sessions,
-        })
+            pending_presence: Mutex::new(HashMap::new()),
+            presence_waiting: Arc::new(tokio::sync::Notify::new()),
+        });
+        let (weak, waiting) = (Arc::downgrade(&hub), hub.presence_waiting.clone());
+        tokio::spawn(async move {
+            loop {
+                waiting.notified().await;
+                tokio::time::sleep(PRESENCE_GATHER).await;
+                let Some(hub) = weak.upgrade() else { return };
+                hub.flush_presence();
+            }
+        });
+        hub
     }
 
     /// Connects this hub to the other nodes through Redis.
@@ -243,19 +270,36 @@ impl Hub {
         }
     }
 
+    /// Queues a person's new status for the local connections of `workspaces`; the latest
+    /// status of each person goes out with the next `flush_presence`.
     fn broadcast_presence(&self, user: UserId, status: PresenceStatus, workspaces: &[WorkspaceId]) {
-        let frame = ServerFrame::Presence {
-            user_id: user,
-            status,
-        };
-        let Ok(json) = serde_json::to_string(&frame) else {
-            return;
-        };
-        let frame: Frame = json.into();
-        let feeds = self.lock();
+        let mut pending = lock(&self.pending_presence);
         for workspace in workspaces {
-            if let Some(feed) = feeds.get(workspace) {
-                feed.broadcast(&frame);
+            pending.entry(*workspace).or_default().insert(user, status);
+        }
+        drop(pending);
+        self.presence_waiting.notify_one();
+    }
+
+    /// Sends what changed since the last flush: per workspace, frames of at most
+    /// `PRESENCE_BATCH` statuses, each serialised once for all its connections.
+    fn flush_presence(&self) {
+        let pending = std::mem::take(&mut *lock(&self.pending_presence));
+        for (workspace, statuses) in pending {
+            let Some(feed) = self.lock().get(&workspace).cloned() else {
+                continue;
+            };
+            let statuses: Vec<PresenceEntry> = statuses
+                .into_iter()
+                .map(|(user_id, status)| PresenceEntry { user_id, status })
+                .collect();
+            for chunk in statuses.chunks(PRESENCE_BATCH) {
+                let frame = ServerFrame::Presence {
+                    statuses: chunk.to_vec(),
+                };
+                if let Ok(json) = serde_json::to_string(&frame) {
+                    feed.broadcast(&Frame::from(json));
+                }
             }
         }
     }
@@ -317,10 +361,14 @@ impl Hub {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<WorkspaceId, Arc<Feed>>> {
-        // Invariant: no code panics while holding this lock, so it is never poisoned; if it
-        // were, the map itself is still consistent.
-        self.feeds
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.feeds)
     }
+}
+
+/// Invariant: no code panics while holding the hub's locks, so they are never poisoned; if
+/// one were, the map behind it is still consistent.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

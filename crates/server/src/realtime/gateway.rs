@@ -98,13 +98,6 @@ async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Er
     hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
     sink.send(text(&ServerFrame::Ready { positions: heads }))
         .await?;
-    for workspace in &workspace_ids {
-        for (user_id, status) in hub.online_in(*workspace) {
-            sink.feed(text(&ServerFrame::Presence { user_id, status }))
-                .await?;
-        }
-    }
-    sink.flush().await?;
     let connection = Live {
         app: &app,
         user,
