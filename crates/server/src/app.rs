@@ -84,15 +84,13 @@ impl Default for Settings {
 impl App {
     pub fn new(store: Store, mailer: Mailer, settings: Settings) -> Self {
         let sessions = Arc::new(session_cache::SessionCache::default());
+        let hub =
+            crate::realtime::Hub::new(store.clone(), settings.realtime_poll, sessions.clone());
         Self {
             inner: Arc::new(Inner {
-                hub: crate::realtime::Hub::new(
-                    store.clone(),
-                    settings.realtime_poll,
-                    sessions.clone(),
-                ),
+                committer: committer::Committer::start(store.clone(), hub.clone()),
+                hub,
                 sessions,
-                committer: committer::Committer::start(store.clone()),
                 store,
                 mailer,
                 limits: limiter::Limits::new(settings.auth_rate_limits),

@@ -4,7 +4,6 @@
 
 use ocomms_proto::conversation::{ConversationKind, ConversationRole};
 use ocomms_proto::event::EventPayload;
-use ocomms_proto::workspace::Role;
 use ocomms_proto::{ConversationId, Timestamp, UserId, WorkspaceId};
 
 use crate::backend::{in_transaction, on_pool};
@@ -12,7 +11,10 @@ use crate::event::{lock_workspace, record_event};
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult, UserRecord};
 
+mod access;
 mod membership;
+
+pub use access::{ConversationSeenBy, PostingAccess};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationRecord {
@@ -54,16 +56,6 @@ impl ConversationRecord {
             member_count: row.int("member_count")?,
         })
     }
-}
-
-/// A conversation and what one person is to it (`conversation_seen_by`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConversationSeenBy {
-    pub record: ConversationRecord,
-    /// `None`: not in the conversation's workspace.
-    pub workspace_role: Option<Role>,
-    /// `None`: not a member of the conversation.
-    pub membership: Option<ConversationRole>,
 }
 
 /// A conversation with the viewer's own membership, for lists.
@@ -162,42 +154,6 @@ impl Store {
         on_pool!(self, |pool| {
             let row = sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?;
             Ok(row.map(|r| ConversationRecord::from_row(&r)).transpose()?)
-        })
-    }
-
-    /// A conversation with the roles `user` holds in it and in its workspace, in one read:
-    /// what every request about a conversation is authorized with.
-    pub async fn conversation_seen_by(
-        &self,
-        id: ConversationId,
-        user: UserId,
-    ) -> StoreResult<Option<ConversationSeenBy>> {
-        let sql = format!(
-            "SELECT {COLUMNS}, m.role AS workspace_role, cm.role AS conversation_role \
-             FROM conversations c \
-             LEFT JOIN members m ON m.workspace_id = c.workspace_id AND m.user_id = $2 \
-             LEFT JOIN conversation_members cm ON cm.conversation_id = c.id AND cm.user_id = $2 \
-             WHERE c.id = $1"
-        );
-        on_pool!(self, |pool| {
-            let row = sqlx::query(&sql)
-                .bind(id.0)
-                .bind(user.0)
-                .fetch_optional(pool)
-                .await?;
-            Ok(row
-                .map(|r| {
-                    Ok::<_, sqlx::Error>(ConversationSeenBy {
-                        record: ConversationRecord::from_row(&r)?,
-                        workspace_role: r
-                            .opt_text("workspace_role")?
-                            .and_then(|role| Role::parse(&role)),
-                        membership: r
-                            .opt_text("conversation_role")?
-                            .and_then(|role| ConversationRole::parse(&role)),
-                    })
-                })
-                .transpose()?)
         })
     }
 

@@ -27,7 +27,7 @@ pub mod testing;
 pub use backend::{Backend, Store};
 pub use conversation::{
     ConversationChange, ConversationMemberRecord, ConversationRecord, ConversationSeenBy,
-    NewConversation, VisibleConversation,
+    NewConversation, PostingAccess, VisibleConversation,
 };
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;

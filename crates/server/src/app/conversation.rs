@@ -14,6 +14,26 @@ use ocomms_store::{ConversationChange, ConversationRecord, NewConversation, Stor
 
 use crate::app::{Actor, App, AppError, AppResult};
 
+/// What someone is to a conversation of `kind`, if they may know it exists: `NotFound`
+/// outside its workspace, and for a private one they are not in, exactly as for a
+/// conversation that does not exist.
+pub(crate) fn viewer_of(
+    kind: ConversationKind,
+    workspace_role: Option<Role>,
+    membership: Option<ConversationRole>,
+) -> AppResult<Viewer> {
+    let not_found = AppError::NotFound("Conversation");
+    let workspace_role = workspace_role.ok_or(not_found)?;
+    let viewer = Viewer {
+        workspace_role,
+        membership,
+    };
+    if !channel::can_see(kind, viewer) {
+        return Err(AppError::NotFound("Conversation"));
+    }
+    Ok(viewer)
+}
+
 /// A conversation the actor may see, with what they are in it.
 pub(crate) struct Visible {
     pub record: ConversationRecord,
@@ -24,22 +44,16 @@ impl App {
     /// Loads a conversation if the actor may know it exists; `NotFound` otherwise.
     pub(crate) async fn visible(&self, actor: &Actor, id: ConversationId) -> AppResult<Visible> {
         actor.require_verified(self.email_verification_required())?;
-        let not_found = AppError::NotFound("Conversation");
-        let Some(seen) = self.store().conversation_seen_by(id, actor.user.id).await? else {
-            return Err(not_found);
-        };
-        let Some(workspace_role) = seen.workspace_role else {
-            return Err(not_found);
-        };
-        let record = seen.record;
-        let viewer = Viewer {
-            workspace_role,
-            membership: seen.membership,
-        };
-        if !channel::can_see(record.kind, viewer) {
-            return Err(not_found);
-        }
-        Ok(Visible { record, viewer })
+        let seen = self
+            .store()
+            .conversation_seen_by(id, actor.user.id)
+            .await?
+            .ok_or(AppError::NotFound("Conversation"))?;
+        let viewer = viewer_of(seen.record.kind, seen.workspace_role, seen.membership)?;
+        Ok(Visible {
+            record: seen.record,
+            viewer,
+        })
     }
 
     /// Channels of a workspace the actor may see: theirs and (except for guests) every public

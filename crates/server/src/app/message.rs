@@ -21,13 +21,9 @@ impl App {
         conversation: ConversationId,
         request: PostMessage,
     ) -> AppResult<(Message, bool)> {
-        let visible = self.visible(actor, conversation).await?;
-        if !visible.viewer.is_member() {
-            return Err(Refusal::NotMember.into());
-        }
-        if visible.record.archived_at.is_some() {
-            return Err(Refusal::Archived.into());
-        }
+        actor.require_verified(self.email_verification_required())?;
+        // Validation needs nothing of the conversation, so it can come first; whether the
+        // author may post there is decided with the rest of the group (`committer`).
         let body = rules::body(&request.body)?;
         let client_id = rules::client_id(request.client_id.as_deref())?;
         let html = markdown::render(&body);
@@ -47,9 +43,6 @@ impl App {
             return Err(AppError::Conflict(
                 "This client_id was already used for a message in another conversation.".into(),
             ));
-        }
-        if created {
-            self.announce(visible.record.workspace_id);
         }
         Ok((message, created))
     }
