@@ -437,6 +437,39 @@ async fn workspaces_start_with_general_and_members_join_it(db: TestDb) {
             .unwrap()
             .is_none()
     );
+    // The same, for a group of posts at once: unknown conversations are left out.
+    let missing = ocomms_proto::ConversationId(999_999);
+    let mut access = s
+        .posting_access(&[
+            (general.id, a),
+            (general.id, c),
+            (missing, a),
+            (general.id, a),
+        ])
+        .await
+        .unwrap();
+    access.sort_by_key(|x| x.user_id);
+    assert_eq!(
+        access.len(),
+        2,
+        "pairs are asked once, missing ones left out"
+    );
+    assert_eq!(
+        (
+            access[0].user_id,
+            access[0].workspace_id,
+            access[0].archived
+        ),
+        (a, w.id, false)
+    );
+    assert_eq!(
+        (access[0].workspace_role, access[0].membership),
+        (Some(Role::Owner), Some(ConversationRole::Manager))
+    );
+    assert_eq!(
+        (access[1].workspace_role, access[1].membership),
+        (None, None)
+    );
     let events = s.conversation_events(general.id, 0, 100).await.unwrap();
     assert_eq!(
         events.last().unwrap().payload,
