@@ -10,6 +10,7 @@
 pub mod bus;
 mod feed;
 pub mod gateway;
+mod outbox;
 mod presence;
 mod sockets;
 
@@ -23,6 +24,7 @@ use ocomms_store::Store;
 use crate::app::SessionCache;
 use feed::Feed;
 pub use feed::{Backlog, Connection, Subscription};
+pub use outbox::Outbox;
 
 /// What happened to one connection's presence.
 #[derive(Debug, Clone, Copy)]

@@ -172,6 +172,20 @@ impl Store {
         })
     }
 
+    /// The ids of the workspaces the user belongs to, in id order: what a realtime
+    /// connection subscribes to (a whole crowd reconnecting reads this, so it stays lean).
+    pub async fn workspace_ids_of(&self, user: UserId) -> StoreResult<Vec<WorkspaceId>> {
+        on_pool!(self, |pool| {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT workspace_id FROM members WHERE user_id = $1 ORDER BY workspace_id",
+            )
+            .bind(user.0)
+            .fetch_all(pool)
+            .await?;
+            Ok(ids.into_iter().map(WorkspaceId).collect())
+        })
+    }
+
     /// Members by display name.
     pub async fn members(&self, workspace: WorkspaceId) -> StoreResult<Vec<MemberRecord>> {
         let sql = format!(

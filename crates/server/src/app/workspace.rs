@@ -1,6 +1,7 @@
 //! Creating, listing and opening workspaces.
 
 use ocomms_domain::{slug, validation};
+use ocomms_proto::WorkspaceId;
 use ocomms_proto::workspace::Workspace;
 use ocomms_store::Membership;
 
@@ -40,6 +41,12 @@ impl App {
     pub async fn workspaces(&self, actor: &Actor) -> AppResult<Vec<Workspace>> {
         let memberships = self.store().memberships_of(actor.user.id).await?;
         Ok(memberships.into_iter().map(wire).collect())
+    }
+
+    /// The workspaces whose events the actor's realtime connections receive.
+    pub async fn realtime_workspaces(&self, actor: &Actor) -> AppResult<Vec<WorkspaceId>> {
+        actor.require_verified(self.email_verification_required())?;
+        Ok(self.store().workspace_ids_of(actor.user.id).await?)
     }
 
     /// The workspace at `slug` and the actor's role in it. Non-members get `NotFound`,

@@ -9,7 +9,7 @@ use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::realtime::ServerFrame;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::{Store, StoreError};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 use super::Frame;
 
@@ -52,7 +52,7 @@ struct State {
 /// behind (the same connection may listen to several feeds).
 #[derive(Clone)]
 pub struct Connection {
-    pub sender: mpsc::Sender<Frame>,
+    pub outbox: Arc<super::Outbox>,
     pub kick: Arc<Notify>,
 }
 
@@ -208,7 +208,7 @@ impl Feed {
         for member in members.iter().filter(|m| **m != user) {
             for registered in state.subscribers.get(member).into_iter().flatten() {
                 // Typing is best effort: a full queue just misses it.
-                let _ = registered.connection.sender.try_send(frame.clone());
+                let _ = registered.connection.outbox.push(frame.clone());
             }
         }
     }
@@ -217,7 +217,7 @@ impl Feed {
     pub fn broadcast(&self, frame: &Frame) {
         let state = self.lock();
         for registered in state.subscribers.values().flatten() {
-            let _ = registered.connection.sender.try_send(frame.clone());
+            let _ = registered.connection.outbox.push(frame.clone());
         }
     }
 
@@ -291,7 +291,7 @@ impl State {
             };
             // A connection whose queue is full is ended here; it reconnects and resumes.
             connections.retain(|registered| {
-                let delivered = registered.connection.sender.try_send(frame.clone()).is_ok();
+                let delivered = registered.connection.outbox.push(frame.clone());
                 if !delivered {
                     registered.connection.kick.notify_one();
                 }

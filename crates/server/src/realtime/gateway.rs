@@ -13,11 +13,11 @@ use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use std::sync::Arc;
 
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::feed::replay_for;
-use super::{Backlog, CONNECTION_QUEUE, Connection, Frame, PresenceChange, Subscription};
+use super::{Backlog, Connection, Outbox, PresenceChange, Subscription};
 use crate::App;
 use crate::app::{Actor, AppError};
 use crate::http::auth::ApiActor;
@@ -28,8 +28,13 @@ pub const HEARTBEAT: Duration = Duration::from_secs(30);
 const MAX_REPLAY: i64 = 10_000;
 /// Typing notices from one connection per conversation, at most this often.
 const TYPING_EVERY: Duration = Duration::from_secs(3);
-/// Read buffers start small: most connections are idle (axum's default is 128 KiB each).
-const READ_BUFFER: usize = 4 * 1024;
+/// Read buffers stay small: most connections are idle, and what clients send (resume, ping,
+/// typing, presence) fits; a larger frame grows the buffer as needed. axum's default is
+/// 128 KiB each.
+const READ_BUFFER: usize = 512;
+/// Frames are gathered up to this much before a write, so a busy connection's frames go out
+/// in few system calls.
+const WRITE_BUFFER: usize = 4 * 1024;
 
 pub async fn connect(
     State(app): State<App>,
@@ -45,76 +50,117 @@ pub async fn connect(
         ));
     }
     actor.require_verified(app.email_verification_required())?;
+    // Everything the connection starts with travels boxed: a future keeps room for its
+    // arguments for as long as it lives, and these (the account records, the socket before
+    // it is split) are needed only while opening.
+    let actor = Box::new(actor);
     Ok(upgrade
         .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| async move {
-            if let Err(e) = serve(app, actor, socket).await {
-                tracing::debug!(error = %e, "websocket closed");
+        .write_buffer_size(WRITE_BUFFER)
+        .on_upgrade(move |socket| {
+            let start = Box::new((app, actor, socket));
+            async move {
+                if let Err(e) = serve(start).await {
+                    tracing::debug!(error = %e, "websocket closed");
+                }
             }
         }))
 }
 
-async fn serve(app: App, actor: Actor, socket: WebSocket) -> Result<(), axum::Error> {
+/// What a connection keeps once it is ready: ids and handles, no records.
+struct Opened {
+    user: UserId,
+    outbox: Arc<Outbox>,
+    kick: Arc<Notify>,
+    subscriptions: Vec<Subscription>,
+    workspace_ids: Vec<WorkspaceId>,
+    presence_id: u64,
+}
+
+async fn serve(start: Box<(App, Box<Actor>, WebSocket)>) -> Result<(), axum::Error> {
+    let (app, actor, socket) = *start;
     let (mut sink, mut stream) = socket.split();
+    // Boxed, and over before the connection goes live: opening awaits large futures (the
+    // database, the account records) that would otherwise be laid out in every idle
+    // connection's task for its whole life.
+    let opened = Box::pin(open(&app, actor, &mut sink, &mut stream)).await?;
+    let Some(opened) = opened else {
+        return Ok(());
+    };
+    let hub = app.hub();
+    let connection = Live {
+        app: &app,
+        user: opened.user,
+        subscriptions: &opened.subscriptions,
+        kick: &opened.kick,
+        presence_id: opened.presence_id,
+        workspace_ids: &opened.workspace_ids,
+    };
+    let outcome = connection.run(&mut sink, &mut stream, &opened.outbox).await;
+    hub.presence_changed(
+        opened.user,
+        opened.presence_id,
+        PresenceChange::Disconnected,
+        &opened.workspace_ids,
+    );
+    drop(opened);
+    outcome
+}
+
+/// Hello, resume, subscriptions and replay, then `ready`. `None` when the client did not
+/// resume properly or the subscriptions could not be made (the socket then closes).
+async fn open(
+    app: &App,
+    actor: Box<Actor>,
+    sink: &mut Sink,
+    stream: &mut futures_util::stream::SplitStream<WebSocket>,
+) -> Result<Option<Opened>, axum::Error> {
     let hello = ServerFrame::Hello {
         heartbeat_interval_ms: u64::try_from(HEARTBEAT.as_millis()).unwrap_or(30_000),
     };
     sink.send(text(&hello)).await?;
-
     // The first frame says where to start.
-    let positions = match tokio::time::timeout(HEARTBEAT * 2, next_frame(&mut stream)).await {
+    let positions = match tokio::time::timeout(HEARTBEAT * 2, next_frame(stream)).await {
         Ok(Some(ClientFrame::Resume { positions })) => positions,
         Ok(Some(_)) => {
             sink.send(text(&ServerFrame::Error {
                 message: "Send resume first.".into(),
             }))
             .await?;
-            return Ok(());
+            return Ok(None);
         }
-        _ => return Ok(()),
+        _ => return Ok(None),
     };
-    let (sender, mut receiver) = mpsc::channel::<Frame>(CONNECTION_QUEUE);
+    let outbox = Arc::new(Outbox::default());
     let kick = Arc::new(Notify::new());
     // Revoking this session, or a change of the person's workspaces, closes this socket.
     app.hub()
         .track_socket(actor.user.id, actor.session.id, &kick);
     let connection = Connection {
-        sender,
+        outbox: outbox.clone(),
         kick: kick.clone(),
     };
     let Some((subscriptions, heads)) =
-        subscribe_and_replay(&app, &actor, &positions, connection, &mut sink).await?
+        subscribe_and_replay(app, &actor, &positions, connection, sink).await?
     else {
-        return Ok(());
+        return Ok(None);
     };
-    // From here on the connection needs only who it is: an idle socket keeps no copy of
-    // the account and session records.
     let user = actor.user.id;
-    drop((actor, positions));
     let workspace_ids: Vec<WorkspaceId> = heads.keys().copied().collect();
-    let presence_id = app.hub().connection_id();
-    let hub = app.hub();
-    hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
     sink.send(text(&ServerFrame::Ready { positions: heads }))
         .await?;
-    let connection = Live {
-        app: &app,
+    // Only now, so that every connection counted online is also counted out (`serve`).
+    let presence_id = app.hub().connection_id();
+    app.hub()
+        .presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
+    Ok(Some(Opened {
         user,
-        subscriptions: &subscriptions,
-        kick: &kick,
+        outbox,
+        kick,
+        subscriptions,
+        workspace_ids,
         presence_id,
-        workspace_ids: &workspace_ids,
-    };
-    let outcome = connection.run(&mut sink, &mut stream, &mut receiver).await;
-    hub.presence_changed(
-        user,
-        presence_id,
-        PresenceChange::Disconnected,
-        &workspace_ids,
-    );
-    drop(subscriptions);
-    outcome
+    }))
 }
 
 type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
@@ -129,7 +175,7 @@ async fn subscribe_and_replay(
     connection: Connection,
     sink: &mut Sink,
 ) -> Result<Option<(Vec<Subscription>, BTreeMap<WorkspaceId, i64>)>, axum::Error> {
-    let workspaces = match app.workspaces(actor).await {
+    let workspaces = match app.realtime_workspaces(actor).await {
         Ok(workspaces) => workspaces,
         Err(e) => {
             tracing::warn!(error = %e, "could not list workspaces for a realtime connection");
@@ -139,10 +185,10 @@ async fn subscribe_and_replay(
     let mut subscriptions = Vec::with_capacity(workspaces.len());
     let mut heads = BTreeMap::new();
     for workspace in workspaces {
-        let after = positions.get(&workspace.id).copied();
+        let after = positions.get(&workspace).copied();
         let (subscription, backlog) = match app
             .hub()
-            .subscribe(workspace.id, actor.user.id, connection.clone(), after)
+            .subscribe(workspace, actor.user.id, connection.clone(), after)
             .await
         {
             Ok(s) => s,
@@ -152,7 +198,7 @@ async fn subscribe_and_replay(
             }
         };
         replay(app, actor.user.id, &subscription, backlog, after, sink).await?;
-        heads.insert(workspace.id, subscription.cursor);
+        heads.insert(workspace, subscription.cursor);
         subscriptions.push(subscription);
     }
     Ok(Some((subscriptions, heads)))
@@ -173,7 +219,7 @@ impl Live<'_> {
         &self,
         sink: &mut Sink,
         stream: &mut futures_util::stream::SplitStream<WebSocket>,
-        receiver: &mut mpsc::Receiver<Frame>,
+        outbox: &Outbox,
     ) -> Result<(), axum::Error> {
         let (app, user, subscriptions, kick) = (self.app, self.user, self.subscriptions, self.kick);
         let (presence_id, workspace_ids) = (self.presence_id, self.workspace_ids);
@@ -181,13 +227,10 @@ impl Live<'_> {
         let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
         loop {
             tokio::select! {
-                frame = receiver.recv() => {
-                    // `None`: the feed dropped us for falling behind; the client resumes.
-                    let Some(frame) = frame else { break };
-                    sink.feed(Message::Text(frame)).await?;
-                    // Send whatever else is waiting in one flush: fewer writes when busy.
-                    while let Ok(more) = receiver.try_recv() {
-                        sink.feed(Message::Text(more)).await?;
+                frames = outbox.take() => {
+                    // Everything waiting goes out in one flush: fewer writes when busy.
+                    for frame in frames {
+                        sink.feed(Message::Text(frame)).await?;
                     }
                     sink.flush().await?;
                 }
