@@ -19,6 +19,22 @@ use tokio::net::TcpListener;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// A new account on the server at `base_url` (the first one there becomes its admin),
+/// signed in.
+pub async fn signed_up(base_url: &str, email: &str, name: &str) -> Client {
+    let mut client = Client::new(base_url);
+    client
+        .sign_up(&SignUpRequest {
+            email: email.into(),
+            password: PASSWORD.into(),
+            display_name: name.into(),
+            invitation_token: None,
+        })
+        .await
+        .expect("sign up");
+    client
+}
+
 pub struct TestServer {
     pub server: RunningServer,
     pub smtp: Option<SmtpSink>,

@@ -45,15 +45,7 @@ async fn acknowledged_messages_survive_a_killed_server(db: TestDb) {
     })
     .await
     .unwrap();
-    let mut ada = Client::new(&base);
-    ada.sign_up(&ocomms_proto::account::SignUpRequest {
-        email: "ada@example.com".into(),
-        password: PASSWORD.into(),
-        display_name: "Ada".into(),
-        invitation_token: None,
-    })
-    .await
-    .unwrap();
+    let ada = crate::support::signed_up(&base, "ada@example.com", "Ada").await;
     let slug = ada.create_workspace("Acme").await.unwrap().slug;
     let general = ada.channels(&slug, &Default::default()).await.unwrap()[0].id;
     let mut acknowledged = Vec::new();

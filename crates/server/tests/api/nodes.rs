@@ -10,7 +10,7 @@ use ocomms_server::config::ServeConfig;
 use ocomms_server::server;
 use ocomms_store::testing::TestDb;
 
-use crate::support::{PASSWORD, Redis};
+use crate::support::{PASSWORD, Redis, signed_up};
 
 ocomms_store::backend_tests!(
     nodes_share_events_through_redis_and_heal_after_it_returns,
@@ -42,15 +42,7 @@ async fn nodes_share_events_through_redis_and_heal_after_it_returns(db: TestDb) 
     let mut redis = Redis::start();
     let one = node(&db, &redis).await;
     let two = node(&db, &redis).await;
-    let mut ada = Client::new(&one.url());
-    ada.sign_up(&ocomms_proto::account::SignUpRequest {
-        email: "ada@example.com".into(),
-        password: PASSWORD.into(),
-        display_name: "Ada".into(),
-        invitation_token: None,
-    })
-    .await
-    .unwrap();
+    let ada = signed_up(&one.url(), "ada@example.com", "Ada").await;
     let slug = ada.create_workspace("Acme").await.unwrap().slug;
     let general = ada.channels(&slug, &Default::default()).await.unwrap()[0].id;
     // Ada listens on node one and writes through node two.
@@ -100,15 +92,7 @@ async fn a_change_on_one_node_reaches_sessions_cached_by_the_other(db: TestDb) {
     let redis = Redis::start();
     let one = node(&db, &redis).await;
     let two = node(&db, &redis).await;
-    let mut ada = Client::new(&one.url());
-    ada.sign_up(&ocomms_proto::account::SignUpRequest {
-        email: "ada@example.com".into(),
-        password: PASSWORD.into(),
-        display_name: "Ada".into(),
-        invitation_token: None,
-    })
-    .await
-    .unwrap();
+    let ada = signed_up(&one.url(), "ada@example.com", "Ada").await;
     let mut elsewhere = Client::new(&two.url());
     elsewhere
         .sign_in("ada@example.com", PASSWORD)
