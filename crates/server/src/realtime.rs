@@ -123,6 +123,19 @@ impl Hub {
         self.publish(bus::Notice::Events { workspace });
     }
 
+    /// This node committed these events of `workspace` (in position order): the local feed
+    /// delivers them at once if they are next, or reads them with whatever came before; the
+    /// other nodes are told as by `announce`.
+    pub fn committed(&self, workspace: WorkspaceId, events: &[ocomms_proto::event::Event]) {
+        let feed = self.lock().get(&workspace).cloned();
+        if let Some(feed) = feed
+            && !feed.accept(events)
+        {
+            feed.wake();
+        }
+        self.publish(bus::Notice::Events { workspace });
+    }
+
     fn publish(&self, notice: bus::Notice) {
         if let Some(bus) = self.bus.get() {
             bus.publish(notice);

@@ -226,6 +226,27 @@ impl Feed {
         self.lock().subscribers.keys().copied().collect()
     }
 
+    /// Delivers events this node has just committed, without reading them back, when they
+    /// follow the cursor without a gap; `false` otherwise (something committed elsewhere
+    /// comes first: the caller wakes the feed, which reads everything in order). Positions
+    /// are gapless, so "starts right after the cursor" means nothing is skipped; the pump
+    /// and this both check under the state lock, so nothing is delivered twice.
+    pub fn accept(&self, events: &[Event]) -> bool {
+        let mut state = self.lock();
+        let follows = events
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.position == state.cursor + 1 + i as i64);
+        if !follows || state.closed {
+            return false;
+        }
+        for event in events {
+            state.deliver(event);
+            state.cursor = event.position;
+        }
+        true
+    }
+
     /// Delivers every event after the cursor, in order.
     async fn pump(&self) -> Result<(), StoreError> {
         loop {
