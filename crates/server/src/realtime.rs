@@ -124,14 +124,12 @@ impl Hub {
     }
 
     /// This node committed these events of `workspace` (in position order): the local feed
-    /// delivers them at once if they are next, or reads them with whatever came before; the
-    /// other nodes are told as by `announce`.
-    pub fn committed(&self, workspace: WorkspaceId, events: &[ocomms_proto::event::Event]) {
+    /// is handed them instead of reading them back (it still reads when they do not follow
+    /// what it delivered); the other nodes are told as by `announce`.
+    pub fn committed(&self, workspace: WorkspaceId, events: Vec<ocomms_proto::event::Event>) {
         let feed = self.lock().get(&workspace).cloned();
-        if let Some(feed) = feed
-            && !feed.accept(events)
-        {
-            feed.wake();
+        if let Some(feed) = feed {
+            feed.hand(events);
         }
         self.publish(bus::Notice::Events { workspace });
     }

@@ -65,7 +65,7 @@ async fn run(
         match commit(&store, allowed).await {
             Written::Events(by_workspace) => {
                 for (workspace, events) in by_workspace {
-                    hub.committed(workspace, &events);
+                    hub.committed(workspace, events);
                 }
             }
             Written::Workspaces(workspaces) => {
