@@ -123,17 +123,6 @@ impl Hub {
         self.publish(bus::Notice::Events { workspace });
     }
 
-    /// This node committed these events of `workspace` (in position order): the local feed
-    /// is handed them instead of reading them back (it still reads when they do not follow
-    /// what it delivered); the other nodes are told as by `announce`.
-    pub fn committed(&self, workspace: WorkspaceId, events: Vec<ocomms_proto::event::Event>) {
-        let feed = self.lock().get(&workspace).cloned();
-        if let Some(feed) = feed {
-            feed.hand(events);
-        }
-        self.publish(bus::Notice::Events { workspace });
-    }
-
     fn publish(&self, notice: bus::Notice) {
         if let Some(bus) = self.bus.get() {
             bus.publish(notice);

@@ -31,7 +31,7 @@ pub use conversation::{
 };
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;
-pub use message::{HistoryWindow, NewMessage, Posted};
+pub use message::{HistoryWindow, NewMessage};
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use record::*;
 

@@ -42,16 +42,6 @@ pub struct NewMessage {
     pub now: Timestamp,
 }
 
-/// How one post of a group was answered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Posted {
-    pub message: Message,
-    /// False for a retry of a client id: `message` is the first one, nothing was written.
-    pub created: bool,
-    /// The workspace position of the new message's `message_posted` event.
-    pub position: Option<i64>,
-}
-
 /// Which page of history to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryWindow {
@@ -65,10 +55,7 @@ impl Store {
     /// before, returns that first message instead (`Ok((message, false))`).
     pub async fn post_message(&self, new: &NewMessage) -> StoreResult<(Message, bool)> {
         match self.post_messages(std::slice::from_ref(new)).await {
-            Ok(mut posted) => posted
-                .pop()
-                .map(|p| (p.message, p.created))
-                .ok_or(StoreError::NotFound),
+            Ok(mut posted) => posted.pop().ok_or(StoreError::NotFound),
             // The same client id raced in from a retry: answer with the winner.
             Err(StoreError::Conflict) => self
                 .message_by_client_id(new.author_id, new.client_id.as_deref())
@@ -84,7 +71,7 @@ impl Store {
     /// client id (earlier or within the batch) included. Any failure rolls the whole batch
     /// back; the caller then posts the items one by one. The statements are per group, not
     /// per message (see `group`).
-    pub async fn post_messages(&self, batch: &[NewMessage]) -> StoreResult<Vec<Posted>> {
+    pub async fn post_messages(&self, batch: &[NewMessage]) -> StoreResult<Vec<(Message, bool)>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -223,24 +210,16 @@ impl Store {
                 }
                 insert.execute(&mut *tx).await?;
             }
-            let mut out: Vec<Posted> = Vec::with_capacity(batch.len());
+            let mut out: Vec<(Message, bool)> = Vec::with_capacity(batch.len());
             for (i, answer) in numbering.answers.iter().enumerate() {
-                let retry = |message: &Message| Posted {
-                    message: message.clone(),
-                    created: false,
-                    position: None,
-                };
                 let item = match answer {
-                    Answer::Earlier(message) => retry(message),
+                    Answer::Earlier(message) => (message.clone(), false),
                     // Always an earlier item, already answered.
                     Answer::SameAs(first) => {
-                        retry(&out.get(*first).ok_or(StoreError::NotFound)?.message)
+                        let (message, _) = out.get(*first).ok_or(StoreError::NotFound)?;
+                        (message.clone(), false)
                     }
-                    Answer::New { position, .. } => Posted {
-                        message: posted.remove(&i).ok_or(StoreError::NotFound)?,
-                        created: true,
-                        position: Some(*position),
-                    },
+                    Answer::New { .. } => (posted.remove(&i).ok_or(StoreError::NotFound)?, true),
                 };
                 out.push(item);
             }

@@ -4,11 +4,10 @@
 //! fill: an idle server commits each message at once. Each post is acknowledged only after
 //! its group committed; each workspace written to is announced once per group.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use ocomms_domain::channel::Refusal;
-use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::{NewMessage, PostingAccess, Store, StoreError};
@@ -62,17 +61,9 @@ async fn run(
             }
         }
         let allowed = authorize(&store, group).await;
-        match commit(&store, allowed).await {
-            Written::Events(by_workspace) => {
-                for (workspace, events) in by_workspace {
-                    hub.committed(workspace, events);
-                }
-            }
-            Written::Workspaces(workspaces) => {
-                for workspace in workspaces {
-                    hub.announce(workspace);
-                }
-            }
+        let written = commit(&store, allowed).await;
+        for workspace in written {
+            hub.announce(workspace);
         }
     }
 }
@@ -132,42 +123,29 @@ fn may_post(access: Option<&PostingAccess>) -> AppResult<WorkspaceId> {
     Ok(access.workspace_id)
 }
 
-/// What a group wrote, for the realtime feeds.
-enum Written {
-    /// The new events, per workspace in position order: handed to the local feed as they are.
-    Events(BTreeMap<WorkspaceId, Vec<Event>>),
-    /// Only which workspaces changed (posted one by one): the feeds read the events.
-    Workspaces(BTreeSet<WorkspaceId>),
-}
-
-/// Writes the group in one transaction and answers each post.
-async fn commit(store: &Store, group: Vec<(NewMessage, Reply, WorkspaceId)>) -> Written {
+/// Writes the group in one transaction and answers each post; returns the workspaces that
+/// got new messages.
+async fn commit(
+    store: &Store,
+    group: Vec<(NewMessage, Reply, WorkspaceId)>,
+) -> BTreeSet<WorkspaceId> {
+    let mut written = BTreeSet::new();
     if group.is_empty() {
-        return Written::Workspaces(BTreeSet::new());
+        return written;
     }
     let batch: Vec<NewMessage> = group.iter().map(|(new, ..)| new.clone()).collect();
     match store.post_messages(&batch).await {
         Ok(posted) if posted.len() == group.len() => {
-            let mut events: BTreeMap<WorkspaceId, Vec<Event>> = BTreeMap::new();
             for ((_, reply, workspace), result) in group.into_iter().zip(posted) {
-                if let Some(position) = result.position {
-                    events.entry(workspace).or_default().push(posted_event(
-                        workspace,
-                        position,
-                        &result.message,
-                    ));
+                if result.1 {
+                    written.insert(workspace);
                 }
-                let _ = reply.send(Ok((result.message, result.created)));
+                let _ = reply.send(Ok(result));
             }
-            for list in events.values_mut() {
-                list.sort_by_key(|e| e.position);
-            }
-            Written::Events(events)
         }
         // One bad item (or a lost race on a client id) spoils the group: post each alone,
         // so only the bad one fails.
         _ => {
-            let mut written = BTreeSet::new();
             for (new, reply, workspace) in group {
                 let result = store.post_message(&new).await;
                 if matches!(result, Ok((_, true))) {
@@ -175,25 +153,9 @@ async fn commit(store: &Store, group: Vec<(NewMessage, Reply, WorkspaceId)>) -> 
                 }
                 let _ = reply.send(result.map_err(AppError::from));
             }
-            Written::Workspaces(written)
         }
     }
-}
-
-/// The `message_posted` event the store wrote for a new message, as reading it back would
-/// give it.
-fn posted_event(workspace: WorkspaceId, position: i64, message: &Message) -> Event {
-    Event {
-        workspace_id: workspace,
-        position,
-        conversation_id: message.conversation_id,
-        seq: message.seq,
-        actor: message.author_id,
-        at: message.created_at,
-        payload: EventPayload::MessagePosted {
-            message: message.clone(),
-        },
-    }
+    written
 }
 
 #[cfg(test)]

@@ -43,10 +43,6 @@ struct State {
     subscribers: HashMap<UserId, Vec<Registered>>,
     /// The frames of the newest events, oldest first, ending at `cursor`.
     recent: Recent,
-    /// Events this node committed, handed over by the committer, not yet delivered.
-    handed: Vec<Event>,
-    /// Set when the database may hold events after `cursor` that were not handed over.
-    needs_read: bool,
     next_id: u64,
     /// Set when the feed stops (no subscribers left); no one may join it then.
     closed: bool,
@@ -121,17 +117,13 @@ impl Feed {
                 audiences,
                 subscribers: HashMap::new(),
                 recent: Recent::default(),
-                handed: Vec::new(),
-                needs_read: false,
                 next_id: 0,
                 closed: false,
             }),
         }))
     }
 
-    /// Something may have been committed that the feed was not handed: read the database.
     pub fn wake(&self) {
-        self.lock().needs_read = true;
         self.wake.notify_one();
     }
 
@@ -139,13 +131,7 @@ impl Feed {
     pub fn spawn(self: Arc<Self>, finished: impl FnOnce(Arc<Feed>) + Send + 'static) {
         tokio::spawn(async move {
             loop {
-                if tokio::time::timeout(self.poll, self.wake.notified())
-                    .await
-                    .is_err()
-                {
-                    // The safety net: a notification may have been lost.
-                    self.lock().needs_read = true;
-                }
+                let _ = tokio::time::timeout(self.poll, self.wake.notified()).await;
                 if let Err(e) = self.pump().await {
                     tracing::warn!(workspace = %self.workspace, error = %e, "realtime feed could not read events");
                 }
@@ -240,43 +226,15 @@ impl Feed {
         self.lock().subscribers.keys().copied().collect()
     }
 
-    /// Events this node has just committed (in position order), so the feed need not read
-    /// them back; it delivers them on its own task, like the ones it reads.
-    pub fn hand(&self, events: Vec<Event>) {
-        self.lock().handed.extend(events);
-        self.wake.notify_one();
-    }
-
     /// Delivers every event after the cursor, in order.
     async fn pump(&self) -> Result<(), StoreError> {
-        {
-            let mut state = self.lock();
-            if !state.deliver_handed() {
-                return Ok(());
-            }
-        }
         loop {
-            let cursor = {
-                let mut state = self.lock();
-                state.needs_read = false;
-                state.cursor
-            };
-            let events = match self
+            let cursor = self.lock().cursor;
+            let events = self
                 .store
                 .workspace_events(self.workspace, cursor, BATCH)
-                .await
-            {
-                Ok(events) => events,
-                Err(e) => {
-                    self.lock().needs_read = true;
-                    return Err(e);
-                }
-            };
+                .await?;
             if events.is_empty() {
-                // What was handed over meanwhile has been read and delivered too.
-                let mut state = self.lock();
-                let cursor = state.cursor;
-                state.handed.retain(|e| e.position > cursor);
                 return Ok(());
             }
             let mut state = self.lock();
@@ -302,28 +260,6 @@ impl Feed {
 }
 
 impl State {
-    /// Delivers the handed events that follow the cursor without a gap (positions are
-    /// gapless, so then nothing is skipped) and drops those already delivered. Returns
-    /// whether the database must still be read: a gap means something committed elsewhere
-    /// comes first, and it is read with everything after it, in order.
-    fn deliver_handed(&mut self) -> bool {
-        for event in std::mem::take(&mut self.handed) {
-            if event.position <= self.cursor {
-                continue;
-            }
-            if event.position == self.cursor + 1 {
-                self.deliver(&event);
-                self.cursor = event.position;
-            } else {
-                self.handed.push(event);
-            }
-        }
-        if !self.handed.is_empty() {
-            self.needs_read = true;
-        }
-        self.needs_read
-    }
-
     fn deliver(&mut self, event: &Event) {
         let conversation = event.conversation_id;
         let mut extra = None;
@@ -499,34 +435,6 @@ mod tests {
         // Older than what is held, or ahead of the feed: read from the database instead.
         assert_eq!(texts(recent.after(9, 14, bob, &mine)), None);
         assert_eq!(texts(recent.after(15, 14, bob, &mine)), None);
-    }
-
-    fn state(cursor: i64) -> State {
-        State {
-            cursor,
-            audiences: HashMap::new(),
-            subscribers: HashMap::new(),
-            recent: Recent::default(),
-            handed: Vec::new(),
-            needs_read: false,
-            next_id: 0,
-            closed: false,
-        }
-    }
-
-    #[test]
-    fn handed_events_are_delivered_only_when_they_follow_the_cursor() {
-        let topic = |p| event(p, 7, EventPayload::TopicChanged { topic: "t".into() });
-        let mut s = state(10);
-        s.handed = vec![topic(9), topic(11), topic(12)];
-        assert!(!s.deliver_handed(), "next in line: nothing to read");
-        assert_eq!(s.cursor, 12);
-        assert!(s.handed.is_empty());
-        // 13 was committed elsewhere (an edit, another node): read it from the database.
-        s.handed = vec![topic(14)];
-        assert!(s.deliver_handed());
-        assert_eq!(s.cursor, 12);
-        assert_eq!(s.handed.len(), 1);
     }
 
     #[test]
