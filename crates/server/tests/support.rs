@@ -31,7 +31,7 @@ pub async fn signed_up(base_url: &str, email: &str, name: &str) -> Client {
             invitation_token: None,
         })
         .await
-        .expect("sign up");
+        .unwrap_or_else(|e| panic!("sign up {email}: {e}"));
     client
 }
 
@@ -73,17 +73,7 @@ impl TestServer {
 
     /// Signs up `email`; the first account on the server becomes administrator.
     pub async fn sign_up(&self, email: &str, name: &str) -> Client {
-        let mut client = self.client();
-        client
-            .sign_up(&SignUpRequest {
-                email: email.into(),
-                password: PASSWORD.into(),
-                display_name: name.into(),
-                invitation_token: None,
-            })
-            .await
-            .unwrap_or_else(|e| panic!("sign up {email}: {e}"));
-        client
+        signed_up(&self.url(), email, name).await
     }
 
     /// The administrator plus open sign-up, so tests can create more accounts freely.
