@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use group::{Answer, Numbering};
+use group::{Answer, Numbering, advance_counters};
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
@@ -118,30 +118,18 @@ impl Store {
                 Numbering::plan(batch, &earlier, &workspace_of).ok_or(StoreError::NotFound)?;
             // Lock order (see `next_position!`): workspaces first, then conversations, each
             // in id order (the maps are sorted).
-            let mut workspace_last = HashMap::new();
-            for (workspace, count) in &numbering.workspace_counts {
-                let last: i64 = sqlx::query_scalar(
-                    "UPDATE workspaces SET last_position = last_position + $2 WHERE id = $1 \
-                     RETURNING last_position",
-                )
-                .bind(*workspace)
-                .bind(*count)
-                .fetch_one(&mut *tx)
-                .await?;
-                workspace_last.insert(*workspace, last);
-            }
-            let mut conversation_last = HashMap::new();
-            for (conversation, count) in &numbering.conversation_counts {
-                let last: i64 = sqlx::query_scalar(
-                    "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
-                     RETURNING last_seq",
-                )
-                .bind(*conversation)
-                .bind(*count)
-                .fetch_one(&mut *tx)
-                .await?;
-                conversation_last.insert(*conversation, last);
-            }
+            let workspace_last = advance_counters!(
+                tx,
+                "UPDATE workspaces SET last_position = last_position + $2 WHERE id = $1 \
+                 RETURNING last_position",
+                &numbering.workspace_counts
+            );
+            let conversation_last = advance_counters!(
+                tx,
+                "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
+                 RETURNING last_seq",
+                &numbering.conversation_counts
+            );
             numbering.number(&workspace_last, &conversation_last, batch);
             let fresh: Vec<(usize, i64, i64, i64)> = numbering
                 .answers
