@@ -176,23 +176,6 @@ impl Store {
         })
     }
 
-    pub async fn conversation_role(
-        &self,
-        conversation: ConversationId,
-        user: UserId,
-    ) -> StoreResult<Option<ConversationRole>> {
-        on_pool!(self, |pool| {
-            let role: Option<String> = sqlx::query_scalar(
-                "SELECT role FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
-            )
-            .bind(conversation.0)
-            .bind(user.0)
-            .fetch_optional(pool)
-            .await?;
-            Ok(role.and_then(|r| ConversationRole::parse(&r)))
-        })
-    }
-
     /// The workspace's conversations the user is in, plus (with `with_public`) every public
     /// channel; private ones the user is not in never leave the database.
     pub async fn conversations_for(

@@ -422,7 +422,14 @@ async fn workspaces_start_with_general_and_members_join_it(db: TestDb) {
     assert_eq!(members, vec![a, b, c]);
     // Leaving the workspace takes people out of its channels, with an event.
     s.remove_member(w.id, c, c, 4).await.unwrap();
-    assert_eq!(s.conversation_role(general.id, c).await.unwrap(), None);
+    let membership = |u| async move {
+        s.conversation_seen_by(general.id, u)
+            .await
+            .unwrap()
+            .unwrap()
+            .membership
+    };
+    assert_eq!(membership(c).await, None);
     let seen = |u| s.conversation_seen_by(general.id, u);
     let by_a = seen(a).await.unwrap().unwrap();
     assert_eq!(by_a.record.id, general.id);
