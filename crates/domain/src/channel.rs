@@ -8,11 +8,11 @@ use ocomms_proto::workspace::Role;
 use crate::validation::bounded_text;
 use crate::{Invalid, Validated};
 
-pub const MAX_NAME_LEN: usize = 80;
-pub const MAX_TOPIC_LEN: usize = 250;
-pub const MAX_DESCRIPTION_LEN: usize = 250;
+pub const MAX_NAME_LEN: usize = ocomms_proto::limit::MAX_CHANNEL_NAME_CHARS;
+pub const MAX_TOPIC_LEN: usize = ocomms_proto::limit::MAX_TOPIC_CHARS;
+pub const MAX_DESCRIPTION_LEN: usize = ocomms_proto::limit::MAX_DESCRIPTION_CHARS;
 /// People in a group direct message, including its creator (Slack's limit).
-pub const MAX_GROUP_SIZE: usize = 9;
+pub const MAX_GROUP_SIZE: usize = ocomms_proto::limit::MAX_GROUP_SIZE;
 pub const GENERAL: &str = "general";
 
 /// Normalises a channel name the way Slack does as you type: `# Team Updates` →
@@ -64,6 +64,13 @@ pub fn participants(
     creator: UserId,
     others: &[UserId],
 ) -> Validated<(ConversationKind, Vec<UserId>)> {
+    // Counted as sent, as the API document states it (repeats and yourself included).
+    if others.len() > MAX_GROUP_SIZE - 1 {
+        return Err(Invalid::new(
+            "user_ids",
+            format!("A direct message can include at most {MAX_GROUP_SIZE} people, you included."),
+        ));
+    }
     let mut everyone: Vec<UserId> = others.iter().copied().chain([creator]).collect();
     everyone.sort_unstable();
     everyone.dedup();

@@ -5,8 +5,8 @@ use ocomms_proto::Timestamp;
 use crate::{Invalid, Validated};
 
 pub const DEFAULT_HOURS: u32 = 24 * 7;
-pub const MAX_HOURS: u32 = 24 * 30;
-pub const MAX_USES: u32 = 1000;
+pub const MAX_HOURS: u32 = ocomms_proto::limit::MAX_INVITATION_HOURS;
+pub const MAX_USES: u32 = ocomms_proto::limit::MAX_INVITATION_USES;
 const HOUR_MS: i64 = 3_600_000;
 
 /// When an invitation created at `now` expires.

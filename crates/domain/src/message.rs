@@ -11,7 +11,8 @@ pub fn body(raw: &str) -> Validated<String> {
     if body.trim().is_empty() {
         return Err(Invalid::new("body", "Write something before sending."));
     }
-    let chars = body.chars().count();
+    // The limit applies to what was sent, as the API document states it.
+    let chars = raw.chars().count();
     if chars > MAX_BODY_CHARS {
         return Err(Invalid::new(
             "body",
@@ -23,9 +24,10 @@ pub fn body(raw: &str) -> Validated<String> {
     Ok(body.to_owned())
 }
 
-/// A client-chosen id: printable ASCII, at most `MAX_CLIENT_ID_LEN` characters.
+/// A client-chosen id: printable ASCII (no spaces), at most `MAX_CLIENT_ID_LEN` characters;
+/// empty means none.
 pub fn client_id(raw: Option<&str>) -> Validated<Option<String>> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+    match raw.filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(id) if id.len() <= MAX_CLIENT_ID_LEN && id.chars().all(|c| c.is_ascii_graphic()) => {
             Ok(Some(id.to_owned()))

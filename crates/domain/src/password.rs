@@ -5,9 +5,9 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::{Invalid, Validated};
 
-pub const MIN_LEN: usize = 10;
+pub const MIN_LEN: usize = ocomms_proto::limit::MIN_PASSWORD_CHARS;
 /// Argon2 hashes the whole input; an upper bound keeps a megabyte "password" from costing CPU.
-pub const MAX_LEN: usize = 256;
+pub const MAX_LEN: usize = ocomms_proto::limit::MAX_PASSWORD_CHARS;
 
 /// Passwords that appear at the top of every breach list. A length minimum alone lets
 /// "password123" through, so the commonest shapes are refused by name too.

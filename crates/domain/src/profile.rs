@@ -2,8 +2,8 @@
 
 use crate::{Invalid, Validated, validation::bounded_text};
 
-pub const MAX_TITLE_LEN: usize = 100;
-pub const MAX_BIO_LEN: usize = 500;
+pub const MAX_TITLE_LEN: usize = ocomms_proto::limit::MAX_TITLE_CHARS;
+pub const MAX_BIO_LEN: usize = ocomms_proto::limit::MAX_BIO_CHARS;
 
 pub fn title(raw: &str) -> Validated<String> {
     bounded_text("title", "Title", raw, 0, MAX_TITLE_LEN)
@@ -12,7 +12,8 @@ pub fn title(raw: &str) -> Validated<String> {
 /// A bio may span lines, unlike the other fields.
 pub fn bio(raw: &str) -> Validated<String> {
     let text = raw.trim().replace("\r\n", "\n");
-    if text.chars().count() > MAX_BIO_LEN {
+    // The limit applies to what was sent, as the API document states it.
+    if raw.chars().count() > MAX_BIO_LEN {
         return Err(Invalid::new(
             "bio",
             format!("Bio can be at most {MAX_BIO_LEN} characters."),
@@ -30,14 +31,15 @@ pub fn bio(raw: &str) -> Validated<String> {
     Ok(text)
 }
 
-/// An IANA time zone name known to the bundled tz database, or empty for "not set".
+/// An IANA time zone name known to the bundled tz database, spelled exactly as it lists it
+/// (the API document offers exactly `time_zone_names`), or empty for "not set".
 pub fn time_zone(raw: &str) -> Validated<String> {
-    let name = raw.trim();
+    let name = raw;
     if name.is_empty() {
         return Ok(String::new());
     }
-    match jiff::tz::db().get(name) {
-        Ok(tz) => Ok(tz.iana_name().unwrap_or(name).to_owned()),
+    match time_zone_names().binary_search_by(|known| known.as_str().cmp(name)) {
+        Ok(_) => Ok(name.to_owned()),
         Err(_) => Err(Invalid::new(
             "time_zone",
             format!(
@@ -47,11 +49,14 @@ pub fn time_zone(raw: &str) -> Validated<String> {
     }
 }
 
-/// Every time zone name, sorted, for the profile form's picker.
-pub fn time_zone_names() -> Vec<String> {
-    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
-    names.sort();
-    names
+/// Every time zone name, sorted, for the profile form's picker and the API document.
+pub fn time_zone_names() -> &'static [String] {
+    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+        names.sort();
+        names
+    });
+    &NAMES
 }
 
 /// Initials for the generated avatar: "Ada Lovelace" → "AL", "zoë" → "Z".
@@ -71,7 +76,9 @@ mod tests {
     #[test]
     fn time_zones_are_checked_against_the_tz_database() {
         assert_eq!(time_zone("Europe/Berlin").unwrap(), "Europe/Berlin");
-        assert_eq!(time_zone("  ").unwrap(), "");
+        assert_eq!(time_zone("").unwrap(), "");
+        assert!(time_zone(" Europe/Berlin").is_err());
+        assert!(time_zone("europe/berlin").is_err());
         assert_eq!(time_zone("Mars/Olympus").unwrap_err().field, "time_zone");
         assert!(time_zone_names().iter().any(|n| n == "Asia/Tokyo"));
     }

@@ -20,16 +20,16 @@ impl Invalid {
 
 pub type Validated<T> = Result<T, Invalid>;
 
-pub const MAX_EMAIL_LEN: usize = 254;
-pub const MAX_DISPLAY_NAME_LEN: usize = 80;
-pub const MAX_WORKSPACE_NAME_LEN: usize = 80;
+pub const MAX_EMAIL_LEN: usize = ocomms_proto::limit::MAX_EMAIL_CHARS;
+pub const MAX_DISPLAY_NAME_LEN: usize = ocomms_proto::limit::MAX_DISPLAY_NAME_CHARS;
+pub const MAX_WORKSPACE_NAME_LEN: usize = ocomms_proto::limit::MAX_WORKSPACE_NAME_CHARS;
 
 /// Trims and lowercases an email address and checks its shape. Deliverability is proven by
 /// the verification email, not by a regex, so the check is deliberately loose.
 pub fn email(raw: &str) -> Validated<String> {
     let email = raw.trim().to_lowercase();
     let invalid = || Invalid::new("email", "Enter an email address like name@example.com.");
-    if email.is_empty() || email.len() > MAX_EMAIL_LEN {
+    if email.is_empty() || raw.chars().count() > MAX_EMAIL_LEN {
         return Err(invalid());
     }
     let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
@@ -55,7 +55,8 @@ pub fn workspace_name(raw: &str) -> Validated<String> {
     bounded_text("name", "Workspace name", raw, 1, MAX_WORKSPACE_NAME_LEN)
 }
 
-/// Trimmed single-line text between `min` and `max` characters (not bytes).
+/// Trimmed single-line text: at least `min` characters once trimmed, at most `max` as sent
+/// (characters, not bytes: the API document states the limit on what is sent).
 pub fn bounded_text(
     field: &'static str,
     label: &str,
@@ -64,11 +65,10 @@ pub fn bounded_text(
     max: usize,
 ) -> Validated<String> {
     let text = raw.trim();
-    let len = text.chars().count();
-    if len < min {
+    if text.chars().count() < min {
         return Err(Invalid::new(field, format!("{label} cannot be empty.")));
     }
-    if len > max {
+    if raw.chars().count() > max {
         return Err(Invalid::new(
             field,
             format!("{label} can be at most {max} characters."),

@@ -33,8 +33,11 @@ pub struct Profile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignUpRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::new_password))]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::display_name))]
     pub display_name: String,
     /// Token from an invitation link; required unless the server has open sign-up.
     #[serde(default)]
@@ -106,6 +109,7 @@ impl SessionKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::new_password))]
     pub new_password: String,
 }
 
@@ -120,6 +124,7 @@ pub struct PasswordResetRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordResetConfirm {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::new_password))]
     pub new_password: String,
 }
 
@@ -135,10 +140,13 @@ pub struct EmailVerification {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileUpdate {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::display_name_update))]
     pub display_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::title_update))]
     pub title: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::bio_update))]
     pub bio: Option<String>,
     #[serde(default)]
     pub time_zone: Option<String>,

@@ -111,12 +111,15 @@ pub struct ConversationMember {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateChannel {
     /// Normalised like Slack: lowercase, spaces become hyphens, at most 80 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::channel_name))]
     pub name: String,
     #[serde(default)]
     pub private: bool,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::topic))]
     pub topic: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::description))]
     pub description: Option<String>,
     /// Workspace members to add right away.
     #[serde(default)]
@@ -128,10 +131,13 @@ pub struct CreateChannel {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationUpdate {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::channel_name_update))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::topic))]
     pub topic: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::description))]
     pub description: Option<String>,
     #[serde(default)]
     pub archived: Option<bool>,
@@ -151,12 +157,14 @@ pub struct MembershipChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenDirect {
     /// The other participants (empty, or only yourself, for a note-to-self). At most 8.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::direct_participants))]
     pub user_ids: Vec<UserId>,
 }
 
 /// `GET /api/v1/workspaces/{slug}/channels` query.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ChannelQuery {
     /// Only channels whose name contains this text.
     #[serde(default)]

@@ -47,6 +47,8 @@ pub enum ErrorCode {
     CsrfFailed,
     /// The same thing already exists.
     Conflict,
+    /// The route exists but not with this HTTP method; the `Allow` header lists those it has.
+    MethodNotAllowed,
     /// Something went wrong on the server; it has been logged.
     Internal,
     /// A dependency (the database) is unavailable.

@@ -54,6 +54,10 @@ impl serde::de::Visitor<'_> for IdVisitor {
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
         v.parse().map_err(E::custom)
     }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+        crate::number::integral(v).ok_or_else(|| E::custom(format!("{v} is not an integer id")))
+    }
 }
 
 id_type!(

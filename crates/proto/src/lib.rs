@@ -11,8 +11,12 @@ pub mod error;
 pub mod event;
 pub mod id;
 pub mod instance;
+pub mod limit;
 pub mod message;
+pub mod number;
 pub mod realtime;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod workspace;
 
 pub use error::{ErrorBody, ErrorCode};

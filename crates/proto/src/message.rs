@@ -8,6 +8,11 @@ use crate::{ConversationId, MessageId, Timestamp, UserId};
 pub const MAX_BODY_CHARS: usize = 40_000;
 /// Longest client-chosen id.
 pub const MAX_CLIENT_ID_LEN: usize = 64;
+/// The largest request that can carry a legal message (post or edit): every character of the
+/// longest body written as a JSON escape (a character outside the Basic Multilingual Plane is
+/// a surrogate pair, `\ud83d\ude00`: 12 bytes), plus the client id and room for the rest of the
+/// object. Anything larger cannot be a valid message and is refused before it is read.
+pub const MAX_REQUEST_BYTES: usize = MAX_BODY_CHARS * 12 + 16 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -33,10 +38,12 @@ pub struct Message {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostMessage {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::message_body))]
     pub body: String,
     /// Chosen by the client (e.g. a UUID): sending again with the same id returns the first
     /// message instead of posting twice.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::client_id))]
     pub client_id: Option<String>,
 }
 
@@ -44,6 +51,7 @@ pub struct PostMessage {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditMessage {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::message_body))]
     pub body: String,
 }
 
@@ -51,6 +59,7 @@ pub struct EditMessage {
 /// (positions); none means the newest page.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct HistoryQuery {
     #[serde(default)]
     pub before: Option<i64>,
@@ -60,6 +69,7 @@ pub struct HistoryQuery {
     pub around: Option<i64>,
     /// 1–200, default 50.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::history_limit))]
     pub limit: Option<u32>,
 }
 

@@ -58,6 +58,7 @@ impl Role {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateWorkspace {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::workspace_name))]
     pub name: String,
 }
 
@@ -83,15 +84,18 @@ pub struct MemberUpdate {
 pub struct CreateInvitation {
     /// Invite one person by email (they get a message); omit for a shareable link.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email_optional))]
     pub email: Option<String>,
     /// Role given on joining; `member` when omitted. Only owners may invite owners.
     #[serde(default)]
     pub role: Option<Role>,
     /// How many people may join with it; unlimited when omitted (email invitations: 1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::number::option_u32")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::invitation_uses))]
     pub max_uses: Option<u32>,
     /// Hours until it expires; 7 days when omitted, at most 30 days.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::number::option_u32")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::invitation_hours))]
     pub expires_in_hours: Option<u32>,
 }
 

@@ -12,7 +12,7 @@ pub mod security;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{any, get};
 
 use crate::App;
 
@@ -21,8 +21,10 @@ const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 /// Every route of the server: API, avatars, health, web UI and its assets.
 pub fn router(app: App) -> Router {
+    let (api_routes, _document) = api::routes();
     Router::new()
-        .nest("/api/v1", api::routes())
+        .merge(api_routes)
+        .route("/api/v1/{*rest}", any(api::not_found))
         .route("/avatars/{user_id}", get(avatar::get))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))

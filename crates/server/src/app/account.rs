@@ -160,11 +160,7 @@ impl App {
         let attempt = current.to_owned();
         let ok = self.passwords().verify(attempt, phc).await?;
         if !ok {
-            return Err(ocomms_domain::Invalid::new(
-                "current_password",
-                "Your current password is not correct.",
-            )
-            .into());
+            return Err(AppError::WrongCurrentPassword);
         }
         let local_part = actor.user.email.split('@').next().unwrap_or_default();
         password::check_policy(new, &[local_part, &actor.user.display_name])

@@ -120,11 +120,7 @@ impl App {
                 continue;
             }
             if self.store().member_role(workspace, user).await?.is_none() {
-                return Err(ocomms_domain::Invalid::new(
-                    "members",
-                    format!("User {user} is not a member of this workspace."),
-                )
-                .into());
+                return Err(AppError::NotFound("A person to add"));
             }
             members.push((user, ConversationRole::Member));
         }

@@ -73,11 +73,7 @@ impl App {
     ) -> AppResult<()> {
         for &person in people.iter().filter(|p| **p != actor) {
             let Some(role) = self.store().member_role(workspace, person).await? else {
-                return Err(ocomms_domain::Invalid::new(
-                    "user_ids",
-                    format!("User {person} is not a member of this workspace."),
-                )
-                .into());
+                return Err(AppError::NotFound("A person to message"));
             };
             let involves_guest = actor_role == Role::Guest || role == Role::Guest;
             if involves_guest

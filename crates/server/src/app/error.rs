@@ -17,6 +17,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("That email and password do not match an account.")]
     InvalidCredentials,
+    /// Not `InvalidCredentials` (401): the session is fine, a client must not sign out.
+    #[error("Your current password is not correct.")]
+    WrongCurrentPassword,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0} was not found.")]
@@ -41,6 +44,8 @@ pub enum AppError {
     TokenInvalid,
     #[error("The file is too large: the limit is {0} MiB.")]
     TooLarge(usize),
+    #[error("The request is larger than this route accepts.")]
+    BodyTooLarge,
     #[error("{0}")]
     UnsupportedMedia(String),
     #[error("Too many attempts. Try again in {0} seconds.")]
@@ -61,7 +66,7 @@ impl AppError {
             Self::Invalid(_) => ErrorCode::ValidationFailed,
             Self::Malformed(_) => ErrorCode::MalformedRequest,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
-            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::InvalidCredentials | Self::WrongCurrentPassword => ErrorCode::InvalidCredentials,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::EmailTaken => ErrorCode::EmailTaken,
@@ -75,7 +80,7 @@ impl AppError {
             Self::ChannelRefused(ChannelRefusal::Archived) => ErrorCode::ConversationArchived,
             Self::ChannelRefused(_) => ErrorCode::Forbidden,
             Self::TokenInvalid => ErrorCode::TokenInvalid,
-            Self::TooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::TooLarge(_) | Self::BodyTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::CsrfFailed => ErrorCode::CsrfFailed,
@@ -89,6 +94,7 @@ impl AppError {
     pub fn details(&self) -> Option<serde_json::Value> {
         match self {
             Self::Invalid(invalid) => Some(serde_json::json!({ "field": invalid.field })),
+            Self::WrongCurrentPassword => Some(serde_json::json!({ "field": "current_password" })),
             Self::RateLimited(secs) => Some(serde_json::json!({ "retry_after_seconds": secs })),
             _ => None,
         }
@@ -98,6 +104,7 @@ impl AppError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Self::Invalid(invalid) => Some(invalid.field),
+            Self::WrongCurrentPassword => Some("current_password"),
             _ => None,
         }
     }

@@ -10,7 +10,7 @@ use ocomms_store::{HistoryWindow, NewMessage, StoreError};
 use crate::app::{Actor, App, AppError, AppResult};
 
 const DEFAULT_PAGE: u32 = 50;
-const MAX_PAGE: u32 = 200;
+const MAX_PAGE: u32 = ocomms_proto::limit::MAX_HISTORY_PAGE;
 
 impl App {
     /// Posts a message; `(message, true)` when new, `(first message, false)` for a retry
@@ -106,7 +106,15 @@ impl App {
         query: &HistoryQuery,
     ) -> AppResult<MessagePage> {
         self.visible(actor, conversation).await?;
-        let limit = i64::from(query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
+        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ocomms_domain::Invalid::new(
+                "limit",
+                format!("Ask for 1 to {MAX_PAGE} messages."),
+            )
+            .into());
+        }
+        let limit = i64::from(limit);
         let store = self.store();
         let page = match (query.before, query.after, query.around) {
             (None, None, None) => {
@@ -142,7 +150,11 @@ impl App {
             (None, None, Some(seq)) => {
                 let half = (limit / 2).max(1);
                 let (mut messages, more_before) = store
-                    .history(conversation, HistoryWindow::Before(seq + 1), half)
+                    .history(
+                        conversation,
+                        HistoryWindow::Before(seq.saturating_add(1)),
+                        half,
+                    )
                     .await?;
                 let (after, more_after) = store
                     .history(conversation, HistoryWindow::After(seq), limit - half)

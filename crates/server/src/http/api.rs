@@ -1,5 +1,6 @@
-//! The JSON API under `/api/v1`, one module per resource. Documented in the OpenAPI
-//! document served at `/api/v1/openapi.json` (see `openapi`).
+//! The JSON API under `/api/v1`, one module per resource. Every route is registered through
+//! [`Documented`], which takes only handlers carrying a `#[utoipa::path]` annotation: a route
+//! cannot exist without its entry in `/api/v1/openapi.json` (see `openapi`).
 
 pub mod account;
 pub mod conversation;
@@ -8,83 +9,94 @@ pub mod invitation;
 pub mod member;
 pub mod message;
 pub mod profile;
+pub mod realtime;
 pub mod session;
 pub mod workspace;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, patch, post, put};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use crate::App;
 use crate::app::{AVATAR_MAX_BYTES, AppError};
 
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/openapi.json", get(super::openapi::document))
-        .route("/instance", get(instance::get).patch(instance::update))
-        .route("/accounts", post(account::sign_up))
-        .route("/me", get(account::me))
-        .route("/me/password", put(account::change_password))
-        .route("/me/email-verification", post(account::resend_verification))
-        .route("/email-verifications", post(account::verify_email))
-        .route("/password-resets", post(account::request_reset))
-        .route("/password-resets/{token}", put(account::reset))
-        .route("/sessions", get(session::list).post(session::sign_in))
-        .route("/sessions/current", delete(session::sign_out))
-        .route("/sessions/{id}", delete(session::revoke))
-        .route("/me/profile", get(profile::mine).patch(profile::update))
-        .route(
-            "/me/avatar",
-            put(profile::upload_avatar)
-                .delete(profile::remove_avatar)
-                // Room for the largest accepted image; the app refuses anything bigger clearly.
-                .layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES + 1024 * 1024)),
+/// The API router: documented routes only. `OpenApiRouter` also lets plain axum routes in;
+/// this wrapper does not, so the document and the router cannot drift apart.
+struct Documented(OpenApiRouter<App>);
+
+impl Documented {
+    fn add(self, routes: UtoipaMethodRouter<App>) -> Self {
+        Self(self.0.routes(routes))
+    }
+
+    /// Like `add`, with a request body limit for these routes instead of the default.
+    fn add_with_body_limit(self, routes: UtoipaMethodRouter<App>, limit: usize) -> Self {
+        let (schemas, paths, method_router) = routes;
+        let method_router = method_router.layer(DefaultBodyLimit::max(limit));
+        Self(self.0.routes((schemas, paths, method_router)))
+    }
+}
+
+/// The API's routes (with their full `/api/v1/…` paths) and the OpenAPI document that
+/// describes exactly them.
+pub fn routes() -> (Router<App>, serde_json::Value) {
+    let (router, paths) = api_routes().0.split_for_parts();
+    let router = router.layer(axum::middleware::from_fn(super::error::json_errors));
+    (router, super::openapi::complete(paths))
+}
+
+/// Anything under `/api/v1` that is not a route: a JSON 404 like every other API error.
+pub async fn not_found() -> AppError {
+    AppError::NotFound("This API route")
+}
+
+fn api_routes() -> Documented {
+    Documented(OpenApiRouter::with_openapi(super::openapi::base()))
+        .add(routes!(super::openapi::get))
+        .add(routes!(instance::get, instance::update))
+        .add(routes!(account::sign_up))
+        .add(routes!(account::me))
+        .add(routes!(account::change_password))
+        .add(routes!(account::resend_verification))
+        .add(routes!(account::verify_email))
+        .add(routes!(account::request_reset))
+        .add(routes!(account::reset))
+        .add(routes!(session::list, session::sign_in))
+        .add(routes!(session::sign_out))
+        .add(routes!(session::revoke))
+        .add(routes!(profile::mine, profile::update))
+        // Room for the largest accepted image; the app refuses anything bigger clearly.
+        .add_with_body_limit(
+            routes!(profile::upload_avatar, profile::remove_avatar),
+            AVATAR_MAX_BYTES + 64 * 1024,
         )
-        .route("/users/{id}/profile", get(profile::of_user))
-        .route("/workspaces", get(workspace::list).post(workspace::create))
-        .route("/workspaces/{slug}", get(workspace::get))
-        .route("/workspaces/{slug}/members", get(member::list))
-        .route("/workspaces/{slug}/presence", get(workspace::presence))
-        .route(
-            "/workspaces/{slug}/members/{user_id}",
-            patch(member::update).delete(member::remove),
+        .add(routes!(profile::of_user))
+        .add(routes!(workspace::list, workspace::create))
+        .add(routes!(workspace::get))
+        .add(routes!(workspace::presence))
+        .add(routes!(member::list))
+        .add(routes!(member::update, member::remove))
+        .add(routes!(invitation::list, invitation::create))
+        .add(routes!(invitation::revoke))
+        .add(routes!(invitation::preview))
+        .add(routes!(invitation::accept))
+        .add(routes!(
+            conversation::channels,
+            conversation::create_channel
+        ))
+        .add(routes!(conversation::directs, conversation::open_direct))
+        .add(routes!(conversation::get, conversation::update))
+        .add(routes!(conversation::members))
+        .add(routes!(
+            conversation::add_member,
+            conversation::remove_member
+        ))
+        .add(routes!(conversation::events))
+        .add_with_body_limit(
+            routes!(message::history, message::post),
+            message::BODY_LIMIT,
         )
-        .route(
-            "/workspaces/{slug}/invitations",
-            get(invitation::list).post(invitation::create),
-        )
-        .route(
-            "/workspaces/{slug}/invitations/{id}",
-            delete(invitation::revoke),
-        )
-        .route(
-            "/workspaces/{slug}/channels",
-            get(conversation::channels).post(conversation::create_channel),
-        )
-        .route(
-            "/workspaces/{slug}/dms",
-            get(conversation::directs).post(conversation::open_direct),
-        )
-        .route(
-            "/conversations/{id}",
-            get(conversation::get).patch(conversation::update),
-        )
-        .route("/conversations/{id}/members", get(conversation::members))
-        .route(
-            "/conversations/{id}/members/{user_id}",
-            put(conversation::add_member).delete(conversation::remove_member),
-        )
-        .route("/conversations/{id}/events", get(conversation::events))
-        .route(
-            "/conversations/{id}/messages",
-            get(message::history).post(message::post),
-        )
-        .route(
-            "/messages/{id}",
-            patch(message::edit).delete(message::delete),
-        )
-        .route("/ws", get(crate::realtime::gateway::connect))
-        .route("/invitations/{token}", get(invitation::preview))
-        .route("/invitations/{token}/acceptance", post(invitation::accept))
-        .fallback(|| async { AppError::NotFound("This API route") })
+        .add_with_body_limit(routes!(message::edit, message::delete), message::BODY_LIMIT)
+        .add(routes!(realtime::connect))
 }

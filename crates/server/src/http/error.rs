@@ -2,9 +2,11 @@
 //! The web UI renders the same status and message as an HTML page (`web::page`).
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ocomms_proto::ErrorBody;
+use ocomms_proto::{ErrorBody, ErrorCode};
 
 use crate::app::AppError;
 
@@ -16,6 +18,7 @@ pub fn status(error: &AppError) -> StatusCode {
         Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
         ChannelRefused(ocomms_domain::channel::Refusal::Archived) => StatusCode::CONFLICT,
         Forbidden(_)
+        | WrongCurrentPassword
         | Refused(_)
         | ChannelRefused(_)
         | EmailNotVerified
@@ -25,7 +28,7 @@ pub fn status(error: &AppError) -> StatusCode {
         NotFound(_) => StatusCode::NOT_FOUND,
         EmailTaken | Conflict(_) => StatusCode::CONFLICT,
         InvitationInvalid | TokenInvalid => StatusCode::GONE,
-        TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        TooLarge(_) | BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -65,5 +68,58 @@ impl IntoResponse for AppError {
             response.headers_mut().insert("retry-after", value);
         }
         response
+    }
+}
+
+/// The API's safety net: an error answered by something other than a handler (axum's 405
+/// for a method a route lacks, a layer's rejection) still reaches the client as
+/// `{code, message, details}`, keeping its status and headers (e.g. `Allow`).
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_owned();
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("Request failed")
+            .to_owned()
+    } else {
+        text
+    };
+    let body = ErrorBody {
+        code: code_for_status(status),
+        message,
+        details: None,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    (parts, Json(body)).into_response()
+}
+
+fn code_for_status(status: StatusCode) -> ErrorCode {
+    match status {
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
+        StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMedia,
+        StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::ValidationFailed,
+        StatusCode::TOO_MANY_REQUESTS => ErrorCode::RateLimited,
+        StatusCode::SERVICE_UNAVAILABLE => ErrorCode::Unavailable,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::MalformedRequest,
     }
 }

@@ -1,7 +1,10 @@
 //! Extractors whose rejections are `AppError`s, so malformed input gets the same
-//! `{code, message}` body as every other error instead of axum's plain text.
+//! `{code, message, details}` body as every other error instead of axum's plain text.
 
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -14,10 +17,50 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state)
             .await
-            .map(|axum::Json(value)| Self(value))
-            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
+            .map_err(json_rejection)?;
+        // Every request body is an object. serde would also read a struct from an array of
+        // its fields in order (`[null, null]`), which the document does not allow.
+        if !value.is_object() {
+            return Err(AppError::Malformed("the body must be a JSON object".into()));
+        }
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|e| AppError::Malformed(format!("Failed to deserialize the JSON body: {e}")))
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMedia(
+            "Send the body as JSON, with the header Content-Type: application/json.".into(),
+        ),
+        JsonRejection::BytesRejection(rejection) => bytes_rejection(rejection),
+        other => AppError::Malformed(other.body_text()),
+    }
+}
+
+/// The raw request body (e.g. an uploaded image), with JSON errors.
+pub struct ApiBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(bytes_rejection)
+    }
+}
+
+/// A body over the route's limit is 413; anything else that stops it being read is 400.
+fn bytes_rejection(rejection: BytesRejection) -> AppError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::BodyTooLarge
+    } else {
+        AppError::Malformed(rejection.body_text())
     }
 }
 
@@ -31,6 +74,20 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
+    }
+}
+
+/// `axum::extract::Query` with a JSON error body on rejection.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
             .map_err(|rejection| AppError::Malformed(rejection.body_text()))
     }
 }

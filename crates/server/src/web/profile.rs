@@ -18,7 +18,7 @@ use crate::web::shell::Shell;
 struct ProfilePage {
     shell: Shell,
     profile: Profile,
-    time_zones: Vec<String>,
+    time_zones: &'static [String],
     error: FormError,
     avatar_error: Option<String>,
 }

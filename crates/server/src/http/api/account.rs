@@ -16,8 +16,9 @@ use crate::http::extract::{ApiJson, ApiPath};
 
 /// Create an account. The first account on a server becomes its administrator; later
 /// ones need an invitation token unless the server has open sign-up.
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUpRequest,
+#[utoipa::path(post, path = "/api/v1/accounts", security(()), tag = "accounts", request_body = SignUpRequest,
     responses((status = 201, body = SessionToken), (status = 409, description = "email_taken", body = ErrorBody),
+        (status = 404, description = "not_found: no such invitation_token", body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 403, description = "signup_closed", body = ErrorBody)))]
 pub async fn sign_up(
     State(app): State<App>,
@@ -46,7 +47,8 @@ pub async fn me(State(app): State<App>, ApiActor(actor): ApiActor) -> Json<Curre
 
 /// Change the password; every other session is signed out.
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 422, description = "validation_failed: the new password", body = ErrorBody),
+        (status = 403, description = "invalid_credentials: the current password is wrong", body = ErrorBody)))]
 pub async fn change_password(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
@@ -69,7 +71,7 @@ pub async fn resend_verification(
 }
 
 /// Confirm an email address with the token from the emailed link.
-#[utoipa::path(post, path = "/api/v1/email-verifications", tag = "accounts", request_body = EmailVerification,
+#[utoipa::path(post, path = "/api/v1/email-verifications", security(()), tag = "accounts", request_body = EmailVerification,
     responses((status = 204), (status = 410, description = "token_invalid", body = ErrorBody)))]
 pub async fn verify_email(
     State(app): State<App>,
@@ -80,7 +82,7 @@ pub async fn verify_email(
 }
 
 /// Ask for a password-reset link. Always 202, whether or not the address has an account.
-#[utoipa::path(post, path = "/api/v1/password-resets", tag = "accounts", request_body = PasswordResetRequest,
+#[utoipa::path(post, path = "/api/v1/password-resets", security(()), tag = "accounts", request_body = PasswordResetRequest,
     responses((status = 202), (status = 429, body = ErrorBody)))]
 pub async fn request_reset(
     State(app): State<App>,
@@ -92,7 +94,7 @@ pub async fn request_reset(
 }
 
 /// Set a new password with the token from the emailed link; all sessions are signed out.
-#[utoipa::path(put, path = "/api/v1/password-resets/{token}", tag = "accounts", request_body = PasswordResetConfirm,
+#[utoipa::path(put, path = "/api/v1/password-resets/{token}", security(()), tag = "accounts", request_body = PasswordResetConfirm,
     params(("token" = String, Path)),
     responses((status = 204), (status = 410, description = "token_invalid", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reset(

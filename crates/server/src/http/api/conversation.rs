@@ -2,8 +2,7 @@
 //! `/workspaces/{slug}/dms` and `/conversations/{id}`.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use ocomms_proto::conversation::{
     ChannelQuery, Conversation, ConversationMember, ConversationUpdate, CreateChannel,
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::AppError;
 use crate::http::auth::ApiActor;
-use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery};
 
 /// Channels the caller may see: their own and every public one (guests: their own only).
 #[utoipa::path(get, path = "/api/v1/workspaces/{slug}/channels", tag = "channels",
@@ -26,7 +25,7 @@ pub async fn channels(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-    Query(query): Query<ChannelQuery>,
+    ApiQuery(query): ApiQuery<ChannelQuery>,
 ) -> Result<Json<Vec<Conversation>>, AppError> {
     Ok(Json(app.channels(&actor, &slug, &query).await?))
 }
@@ -86,7 +85,9 @@ pub async fn get(
 /// Rename, set topic or description, archive or unarchive a channel.
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = i64, Path)),
     request_body = ConversationUpdate,
-    responses((status = 200, body = Conversation), (status = 403, body = ErrorBody), (status = 409, description = "conversation_archived", body = ErrorBody)))]
+    responses((status = 200, body = Conversation), (status = 403, body = ErrorBody),
+        (status = 409, description = "conversation_archived", body = ErrorBody),
+        (status = 422, description = "validation_failed: an invalid name, topic or description", body = ErrorBody)))]
 pub async fn update(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
@@ -116,12 +117,21 @@ pub async fn add_member(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath((id, user)): ApiPath<(ConversationId, UserId)>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<Conversation>, AppError> {
+    // The body is optional: none, `null` and `{}` all mean "just add".
     let change: MembershipChange = if body.iter().all(u8::is_ascii_whitespace) {
         MembershipChange::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| AppError::Malformed(e.to_string()))?
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
+        match value {
+            serde_json::Value::Null => MembershipChange::default(),
+            value @ serde_json::Value::Object(_) => {
+                serde_json::from_value(value).map_err(|e| AppError::Malformed(e.to_string()))?
+            }
+            _ => return Err(AppError::Malformed("the body must be a JSON object".into())),
+        }
     };
     Ok(Json(
         app.add_to_conversation(&actor, id, user, change.role)
@@ -143,6 +153,7 @@ pub async fn remove_member(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Return events after this position (0: from the beginning).
     #[serde(default)]
@@ -157,7 +168,7 @@ pub async fn events(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
-    Query(query): Query<EventsQuery>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Json<Vec<Event>>, AppError> {
     Ok(Json(
         app.conversation_events(&actor, id, query.after).await?,

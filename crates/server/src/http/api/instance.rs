@@ -11,7 +11,7 @@ use crate::http::auth::ApiActor;
 use crate::http::extract::ApiJson;
 
 /// What a client may learn before signing in (the desktop client's capability probe).
-#[utoipa::path(get, path = "/api/v1/instance", tag = "instance", responses((status = 200, body = InstanceInfo)))]
+#[utoipa::path(get, path = "/api/v1/instance", tag = "instance", security(()), responses((status = 200, body = InstanceInfo)))]
 pub async fn get(State(app): State<App>) -> Result<Json<InstanceInfo>, AppError> {
     Ok(Json(app.instance_info().await?))
 }

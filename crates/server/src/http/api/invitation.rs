@@ -52,7 +52,7 @@ pub async fn revoke(
 }
 
 /// What an invitation link leads to (no sign-in needed).
-#[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "invitations", params(("token" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/invitations/{token}", security(()), tag = "invitations", params(("token" = String, Path)),
     responses((status = 200, body = InvitationPreview), (status = 404, body = ErrorBody),
         (status = 410, description = "invitation_invalid", body = ErrorBody)))]
 pub async fn preview(

@@ -1,7 +1,7 @@
 //! Messages: `/conversations/{id}/messages` and `/messages/{id}`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
 use ocomms_proto::{ConversationId, ErrorBody, MessageId};
@@ -9,7 +9,10 @@ use ocomms_proto::{ConversationId, ErrorBody, MessageId};
 use crate::App;
 use crate::app::AppError;
 use crate::http::auth::ApiActor;
-use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+
+/// The request body limit of these routes (the default is far too small for a long message).
+pub const BODY_LIMIT: usize = ocomms_proto::message::MAX_REQUEST_BYTES;
 
 /// Post a message. Answered once it is committed; 201 when new, 200 when `client_id` was
 /// already used by this author (the first message is returned, nothing is posted twice).
@@ -36,12 +39,13 @@ pub async fn post(
 /// A page of history, oldest first (`before`, `after` or `around` a position).
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "messages",
     params(("id" = i64, Path), HistoryQuery),
-    responses((status = 200, body = MessagePage), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MessagePage), (status = 404, body = ErrorBody),
+        (status = 422, description = "validation_failed: more than one of before, after, around", body = ErrorBody)))]
 pub async fn history(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
-    Query(query): Query<HistoryQuery>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<MessagePage>, AppError> {
     Ok(Json(app.history(&actor, id, &query).await?))
 }

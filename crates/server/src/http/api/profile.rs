@@ -1,7 +1,6 @@
 //! Profiles and avatars.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use ocomms_proto::account::{Profile, ProfileUpdate};
 use ocomms_proto::{ErrorBody, UserId};
@@ -9,7 +8,7 @@ use ocomms_proto::{ErrorBody, UserId};
 use crate::App;
 use crate::app::AppError;
 use crate::http::auth::ApiActor;
-use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::extract::{ApiBytes, ApiJson, ApiPath};
 
 /// The caller's profile.
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "profiles", responses((status = 200, body = Profile)))]
@@ -39,7 +38,7 @@ pub async fn update(
 pub async fn upload_avatar(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<Profile>, AppError> {
     Ok(Json(app.set_avatar(&actor, body.to_vec()).await?))
 }

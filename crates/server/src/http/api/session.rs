@@ -20,7 +20,7 @@ pub(crate) fn token_body(app: &App, created: NewSession) -> SessionToken {
 }
 
 /// Sign in with email and password; returns a bearer token.
-#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignInRequest,
+#[utoipa::path(post, path = "/api/v1/sessions", security(()), tag = "sessions", request_body = SignInRequest,
     responses((status = 201, body = SessionToken), (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 429, description = "rate_limited", body = ErrorBody)))]
 pub async fn sign_in(
