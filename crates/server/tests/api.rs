@@ -9,6 +9,7 @@ mod api {
     mod accounts;
     mod channels;
     mod cli;
+    mod contract;
     mod directs;
     mod durability;
     mod invitations;
@@ -19,5 +20,6 @@ mod api {
     mod pages;
     mod profiles;
     mod realtime;
+    mod rejections;
     mod workspaces;
 }
