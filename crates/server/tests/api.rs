@@ -19,5 +19,6 @@ mod api {
     mod pages;
     mod profiles;
     mod realtime;
+    mod sockets;
     mod workspaces;
 }
