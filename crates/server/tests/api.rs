@@ -19,6 +19,7 @@ mod api {
     mod pages;
     mod profiles;
     mod realtime;
+    mod signin_limits;
     mod sockets;
     mod workspaces;
 }

@@ -44,21 +44,31 @@ pub struct TestServer {
 impl TestServer {
     /// Without SMTP: emails are logged and verification is not required.
     pub async fn start(db: TestDb) -> Self {
-        Self::boot(db, None).await
+        Self::boot(db, None, |_| {}).await
+    }
+
+    /// Without SMTP, with `configure` applied to the configuration first.
+    pub async fn start_with(db: TestDb, configure: impl FnOnce(&mut ServeConfig)) -> Self {
+        Self::boot(db, None, configure).await
     }
 
     /// With SMTP pointing at a loopback sink: verification is required.
     pub async fn with_smtp(db: TestDb) -> Self {
         let sink = SmtpSink::start().await;
-        Self::boot(db, Some(sink)).await
+        Self::boot(db, Some(sink), |_| {}).await
     }
 
-    async fn boot(db: TestDb, smtp: Option<SmtpSink>) -> Self {
+    async fn boot(
+        db: TestDb,
+        smtp: Option<SmtpSink>,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> Self {
         let mut config = ServeConfig::for_database(&db.url);
         config.smtp = smtp.as_ref().map(|s| SmtpConfig {
             url: format!("smtp://{}", s.addr),
             from: "OComms <noreply@example.com>".into(),
         });
+        configure(&mut config);
         let server = server::start(config).await.expect("server starts");
         Self { server, smtp, db }
     }

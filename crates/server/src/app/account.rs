@@ -155,17 +155,18 @@ impl App {
 
     /// Changes the actor's password and signs out their other sessions.
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> AppResult<u64> {
-        self.limits().sign_in_by_account.check(&actor.user.email)?;
+        let attempt = self.limits().sign_in.begin(None, Some(&actor.user.email))?;
         let phc = actor.user.password_hash.clone();
-        let attempt = current.to_owned();
-        let ok = self.passwords().verify(attempt, phc).await?;
+        let ok = self.passwords().verify(current.to_owned(), phc).await?;
         if !ok {
+            // `attempt` is dropped: the wrong password counts against the account.
             return Err(ocomms_domain::Invalid::new(
                 "current_password",
                 "Your current password is not correct.",
             )
             .into());
         }
+        attempt.succeeded();
         let local_part = actor.user.email.split('@').next().unwrap_or_default();
         password::check_policy(new, &[local_part, &actor.user.display_name])
             .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;

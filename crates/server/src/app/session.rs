@@ -58,9 +58,16 @@ impl App {
         client: &ClientContext,
         client_name: Option<&str>,
     ) -> AppResult<NewSession> {
-        self.limits().sign_in_by_ip.check(&client.ip)?;
-        let email = validation::email(email).map_err(|_| AppError::InvalidCredentials)?;
-        self.limits().sign_in_by_account.check(&email)?;
+        let Ok(email) = validation::email(email) else {
+            // Not an address: no account to guess at, but the address pays for the try.
+            drop(self.limits().sign_in.begin(Some(&client.ip), None)?);
+            return Err(AppError::InvalidCredentials);
+        };
+        // Dropped on any failure below, this counts against both the account and the address.
+        let counted = self
+            .limits()
+            .sign_in
+            .begin(Some(&client.ip), Some(&email))?;
         let user = self.store().user_by_email(&email).await?;
         let phc = user
             .as_ref()
@@ -70,6 +77,7 @@ impl App {
         let matches = self.passwords().verify(attempt, phc).await?;
         match user {
             Some(user) if matches => {
+                counted.succeeded();
                 let label = client_name
                     .map(|n| n.trim().chars().take(60).collect::<String>())
                     .filter(|n| !n.is_empty())
