@@ -148,8 +148,11 @@ async fn load_user(nodes: &[Client], n: usize, invitation: &str) -> anyhow::Resu
             invitation_token: Some(invitation.to_owned()),
         })
         .await;
-    let session = match signed_up {
-        Ok(session) => session,
+    let session = match signed_up.map(ocomms_client::SignedUp::session) {
+        Ok(Some(session)) => session,
+        Ok(None) => anyhow::bail!(
+            "{email} must confirm its address: run load tests against a server without SMTP"
+        ),
         Err(e) if e.code() == Some(ErrorCode::EmailTaken) => {
             let session = client.sign_in(&email, PASSWORD).await.map_err(hint)?;
             // Already a member after an earlier run; a refusal here is harmless.

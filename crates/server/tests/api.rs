@@ -20,6 +20,7 @@ mod api {
     mod profiles;
     mod realtime;
     mod signin_limits;
+    mod signup;
     mod sockets;
     mod workspaces;
 }

@@ -75,8 +75,12 @@ impl App {
             .to_owned();
         let attempt = password_attempt.to_owned();
         let matches = self.passwords().verify(attempt, phc).await?;
+        // While addresses must be confirmed, an unconfirmed account cannot sign in, and says
+        // so no differently from a wrong password: otherwise signing up an address and then
+        // signing in would tell whether it already had an account (docs/adr/0008).
+        let confirmed = |u: &UserRecord| u.email_verified || !self.email_verification_required();
         match user {
-            Some(user) if matches => {
+            Some(user) if matches && confirmed(&user) => {
                 counted.succeeded();
                 let label = client_name
                     .map(|n| n.trim().chars().take(60).collect::<String>())
