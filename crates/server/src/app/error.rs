@@ -15,7 +15,9 @@ pub enum AppError {
     Malformed(String),
     #[error("Sign in to continue.")]
     Unauthenticated,
-    #[error("That email and password do not match an account.")]
+    #[error(
+        "That email and password do not match an account, or its email address is not confirmed yet."
+    )]
     InvalidCredentials,
     #[error("{0}")]
     Forbidden(String),

@@ -18,7 +18,9 @@ pub(super) enum First {
 
 pub(super) const TOO_BIG: &str = "Frame too large: no client frame is that long.";
 
-pub(super) async fn first_frame(stream: &mut futures_util::stream::SplitStream<WebSocket>) -> First {
+pub(super) async fn first_frame(
+    stream: &mut futures_util::stream::SplitStream<WebSocket>,
+) -> First {
     while let Some(message) = stream.next().await {
         match message {
             Ok(Message::Text(body)) => {
