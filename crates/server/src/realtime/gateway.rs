@@ -70,19 +70,26 @@ pub async fn connect(
         .write_buffer_size(WRITE_BUFFER)
         .max_frame_size(MAX_CLIENT_FRAME_BYTES)
         .max_message_size(MAX_CLIENT_FRAME_BYTES)
-        .on_upgrade(move |mut socket| async move {
-            let Some(slot) = slot else {
-                let reason = format!(
-                    "Too many connections for this session (at most {MAX_SOCKETS_PER_SESSION})."
-                );
-                let _ = socket.send(close(CLOSE_TOO_MANY_SOCKETS, &reason)).await;
-                return;
-            };
+        .on_upgrade(move |socket| {
             let start = Box::new((app, actor, socket));
-            if let Err(e) = serve(start, slot).await {
-                tracing::debug!(error = %e, "websocket closed");
+            async move {
+                let Some(slot) = slot else {
+                    // Boxed: the refusal's state must not widen every connection's task.
+                    return Box::pin(refuse(start)).await;
+                };
+                if let Err(e) = serve(start, slot).await {
+                    tracing::debug!(error = %e, "websocket closed");
+                }
             }
         }))
+}
+
+/// Closes a socket its session has no room for.
+async fn refuse(start: Box<(App, Box<Actor>, WebSocket)>) {
+    let (_, _, mut socket) = *start;
+    let reason =
+        format!("Too many connections for this session (at most {MAX_SOCKETS_PER_SESSION}).");
+    let _ = socket.send(close(CLOSE_TOO_MANY_SOCKETS, &reason)).await;
 }
 
 /// What a connection keeps once it is ready: ids and handles, no records.
