@@ -32,6 +32,21 @@ impl App {
         self.send_verification(&actor.user).await
     }
 
+    /// Sends `user` a new confirmation link from a background task (the request's answer
+    /// and timing must not depend on it), at most 3 per 20 minutes.
+    pub(super) fn resend_verification_later(&self, user: UserRecord) {
+        let key = format!("verify:{}", user.id);
+        if self.limits().reset_by_account.check(&key).is_err() {
+            return;
+        }
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.send_verification(&user).await {
+                tracing::warn!(error = %e, "confirmation email not sent");
+            }
+        });
+    }
+
     pub(super) async fn send_verification(&self, user: &UserRecord) -> AppResult<()> {
         let link = self
             .issue_token(user.id, TokenPurpose::VerifyEmail, VERIFY_TTL_MS, "/verify")

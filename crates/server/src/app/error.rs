@@ -16,7 +16,7 @@ pub enum AppError {
     #[error("Sign in to continue.")]
     Unauthenticated,
     #[error(
-        "That email and password do not match an account, or its email address is not confirmed yet."
+        "That email and password do not match an account. If the address is not confirmed yet, a new confirmation link is on its way to it."
     )]
     InvalidCredentials,
     #[error("{0}")]

@@ -88,6 +88,13 @@ impl App {
                     .unwrap_or_else(|| client.label());
                 self.open_session(user, kind, label).await
             }
+            Some(user) if matches => {
+                // The right password for an unconfirmed address: the answer stays the plain
+                // refusal, and a fresh link goes to the mailbox, the one place that may learn
+                // the account exists (an account made before the server had SMTP gets in so).
+                self.resend_verification_later(user);
+                Err(AppError::InvalidCredentials)
+            }
             _ => Err(AppError::InvalidCredentials),
         }
     }
