@@ -19,6 +19,8 @@ pub(crate) struct Limits {
     pub sign_in: FailedAttempts,
     pub sign_up_by_ip: Switchable,
     pub reset_by_ip: Switchable,
+    /// Emails about one address or account, keyed by purpose (`reset:`, `signup:`,
+    /// `verify:`): nobody can make the server flood someone's inbox.
     pub reset_by_account: Switchable,
 }
 
