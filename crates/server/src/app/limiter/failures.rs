@@ -49,8 +49,9 @@ impl FailedAttempts {
         let Some((accounts, addresses)) = &self.limits else {
             return Ok(Attempt { taken: Vec::new() });
         };
+        let address = address.map(network_of);
         let mut taken: Vec<(&Buckets, String)> = Vec::with_capacity(2);
-        for (buckets, key) in [(addresses, address), (accounts, account)] {
+        for (buckets, key) in [(addresses, address.as_deref()), (accounts, account)] {
             let Some(key) = key else { continue };
             if let Err(wait) = buckets.take(key) {
                 for (buckets, key) in &taken {
@@ -61,6 +62,18 @@ impl FailedAttempts {
             taken.push((buckets, key.to_owned()));
         }
         Ok(Attempt { taken })
+    }
+}
+
+/// The address bucket's key: an IPv6 address counts as its /64, since one host or home
+/// usually holds a whole /64 and could otherwise take a fresh bucket for every guess.
+fn network_of(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
+        _ => address.to_owned(),
     }
 }
 
@@ -206,6 +219,20 @@ mod tests {
             Err(AppError::RateLimited(secs)) => assert_eq!(secs, 1),
             _ => panic!("the address is limited once its bucket is empty"),
         }
+    }
+
+    #[test]
+    fn an_ipv6_network_shares_one_address_bucket() {
+        assert_eq!(network_of("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(network_of("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_eq!(network_of("203.0.113.7"), "203.0.113.7");
+        let limits = FailedAttempts::new(true);
+        for n in 0..ADDRESS_BURST {
+            let address = format!("2001:db8:1:2::{n:x}");
+            drop(limits.begin(Some(&address), None).unwrap());
+        }
+        assert!(limited(limits.begin(Some("2001:db8:1:2::ffff"), None)));
+        assert!(limits.begin(Some("2001:db8:1:3::1"), None).is_ok());
     }
 
     #[test]
