@@ -8,7 +8,7 @@ pub mod realtime;
 use ocomms_proto::account::{
     ChangePasswordRequest, CurrentUser, EmailVerification, PasswordResetConfirm,
     PasswordResetRequest, Profile, ProfileUpdate, SessionInfo, SessionToken, SignInRequest,
-    SignUpRequest,
+    SignUpPending, SignUpRequest,
 };
 use ocomms_proto::conversation::{
     ChannelQuery, Conversation, ConversationMember, ConversationRole, ConversationUpdate,
@@ -30,6 +30,25 @@ pub use error::ClientError;
 pub use realtime::{Realtime, Update};
 
 pub type Result<T> = std::result::Result<T, ClientError>;
+
+/// The answer to a sign-up.
+#[derive(Debug, Clone)]
+pub enum SignedUp {
+    /// The account exists and this client is signed in to it.
+    SignedIn(SessionToken),
+    /// Nothing to use yet: the emailed link confirms the address, then sign in.
+    CheckEmail(SignUpPending),
+}
+
+impl SignedUp {
+    /// The new session, when the server signed the account in at once.
+    pub fn session(self) -> Option<SessionToken> {
+        match self {
+            Self::SignedIn(token) => Some(token),
+            Self::CheckEmail(_) => None,
+        }
+    }
+}
 
 /// A connection to one OComms server, optionally signed in. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -108,11 +127,17 @@ impl Client {
 
     // --- accounts and sessions ---
 
-    /// Creates an account; the client keeps the returned token.
-    pub async fn sign_up(&mut self, request: &SignUpRequest) -> Result<SessionToken> {
-        let token: SessionToken = self.send(Method::POST, "/accounts", request).await?;
+    /// Creates an account. Signed in (the client keeps the token), or, on a server that
+    /// confirms addresses by email, told to check the inbox.
+    pub async fn sign_up(&mut self, request: &SignUpRequest) -> Result<SignedUp> {
+        let builder = self.request(Method::POST, "/accounts").json(request);
+        let response = error::check(builder.send().await?).await?;
+        if response.status() == reqwest::StatusCode::ACCEPTED {
+            return Ok(SignedUp::CheckEmail(response.json().await?));
+        }
+        let token: SessionToken = response.json().await?;
         self.token = Some(token.token.clone());
-        Ok(token)
+        Ok(SignedUp::SignedIn(token))
     }
 
     /// Signs in; the client keeps the returned token.

@@ -109,7 +109,7 @@ impl Fleet {
         let gate = Arc::new(Semaphore::new(64));
         let prefix = population.message_prefix();
         for c in 0..connections {
-            let token = population.users[c % population.users.len()].token.clone();
+            let token = population.socket_token(c);
             let tracker = Tracker::new(prefix.clone());
             fleet.spawn(c, token, tracker, progress.clone(), Some(gate.clone()));
         }

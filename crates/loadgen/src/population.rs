@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use ocomms_client::{Client, ClientError};
 use ocomms_proto::account::SignUpRequest;
 use ocomms_proto::conversation::CreateChannel;
+use ocomms_proto::realtime::MAX_SOCKETS_PER_SESSION;
 use ocomms_proto::workspace::CreateInvitation;
 use ocomms_proto::{ConversationId, ErrorCode, UserId, WorkspaceId};
 use tokio::sync::Semaphore;
@@ -28,6 +29,9 @@ pub struct LoadUser {
     pub id: UserId,
     pub token: String,
     clients: Vec<Client>,
+    /// `token` and further sessions of the user, so that no session holds more sockets than
+    /// the server allows one (`MAX_SOCKETS_PER_SESSION`).
+    socket_tokens: Vec<String>,
 }
 
 impl LoadUser {
@@ -47,8 +51,17 @@ pub struct Population {
 }
 
 impl Population {
-    /// The administrator and workspace, plus `users` load users in it.
-    pub async fn prepare(connector: &Connector, users: usize) -> anyhow::Result<Self> {
+    /// The administrator and workspace, plus `users` load users in it, with sessions enough
+    /// for `sockets` WebSockets spread over them.
+    pub async fn prepare(
+        connector: &Connector,
+        users: usize,
+        sockets: usize,
+    ) -> anyhow::Result<Self> {
+        let sessions = sockets
+            .div_ceil(users.max(1))
+            .div_ceil(MAX_SOCKETS_PER_SESSION)
+            .max(1);
         let admin = admin(connector.base_url(0)).await?;
         let workspace = match admin.workspaces().await?.into_iter().next() {
             Some(workspace) => workspace,
@@ -77,7 +90,7 @@ impl Population {
             let (nodes, limit, invitation) = (nodes.clone(), limit.clone(), invitation.clone());
             tasks.push(tokio::spawn(async move {
                 let _permit = limit.acquire().await?;
-                load_user(&nodes, n, &invitation).await
+                load_user(&nodes, n, &invitation, sessions).await
             }));
         }
         let mut loaded = Vec::with_capacity(users);
@@ -110,6 +123,14 @@ impl Population {
         Ok(channel.id)
     }
 
+    /// The bearer token for socket `c` of a fleet: users in turn, and each user's sockets
+    /// spread over their sessions, at most `MAX_SOCKETS_PER_SESSION` to one.
+    pub fn socket_token(&self, c: usize) -> String {
+        let user = &self.users[c % self.users.len()];
+        let session = (c / self.users.len()) / MAX_SOCKETS_PER_SESSION;
+        user.socket_tokens[session % user.socket_tokens.len()].clone()
+    }
+
     /// The `client_id` prefix of this run's messages: message `n` is `{prefix}{n}`.
     pub fn message_prefix(&self) -> Arc<str> {
         format!("{}-", self.run).into()
@@ -137,7 +158,12 @@ pub async fn admin(url: &str) -> anyhow::Result<Client> {
 }
 
 /// Load user number `n`: signed up through the invitation, or signed in when it exists.
-async fn load_user(nodes: &[Client], n: usize, invitation: &str) -> anyhow::Result<LoadUser> {
+async fn load_user(
+    nodes: &[Client],
+    n: usize,
+    invitation: &str,
+    sessions: usize,
+) -> anyhow::Result<LoadUser> {
     let email = format!("loadgen-{n}@example.invalid");
     let mut client = nodes[0].clone();
     let signed_up = client
@@ -148,8 +174,11 @@ async fn load_user(nodes: &[Client], n: usize, invitation: &str) -> anyhow::Resu
             invitation_token: Some(invitation.to_owned()),
         })
         .await;
-    let session = match signed_up {
-        Ok(session) => session,
+    let session = match signed_up.map(ocomms_client::SignedUp::session) {
+        Ok(Some(session)) => session,
+        Ok(None) => anyhow::bail!(
+            "{email} must confirm its address: run load tests against a server without SMTP"
+        ),
         Err(e) if e.code() == Some(ErrorCode::EmailTaken) => {
             let session = client.sign_in(&email, PASSWORD).await.map_err(hint)?;
             // Already a member after an earlier run; a refusal here is harmless.
@@ -159,6 +188,12 @@ async fn load_user(nodes: &[Client], n: usize, invitation: &str) -> anyhow::Resu
         Err(e) => return Err(hint(e)).with_context(|| format!("signing up {email}")),
     };
     let token = session.token;
+    let mut socket_tokens = vec![token.clone()];
+    while socket_tokens.len() < sessions {
+        let mut extra = Client::new(nodes[0].base_url());
+        let signed_in = extra.sign_in(&email, PASSWORD).await.map_err(hint)?;
+        socket_tokens.push(signed_in.token);
+    }
     Ok(LoadUser {
         id: session.user.id,
         clients: nodes
@@ -166,6 +201,7 @@ async fn load_user(nodes: &[Client], n: usize, invitation: &str) -> anyhow::Resu
             .map(|node| node.clone().with_token(token.clone()))
             .collect(),
         token,
+        socket_tokens,
     })
 }
 

@@ -44,6 +44,16 @@ pub struct SignUpRequest {
     pub invitation_token: Option<String>,
 }
 
+/// `202` answer to `POST /api/v1/accounts` on a server that confirms addresses by email: no
+/// session yet. The same whether or not `email` already had an account (its owner is told
+/// by email instead), so sign-up cannot be used to find out who has one (ADR 0008).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignUpPending {
+    /// The address, normalised, that a message went to: open its link, then sign in.
+    pub email: String,
+}
+
 /// `POST /api/v1/sessions`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,13 +13,15 @@ pub enum ErrorCode {
     MalformedRequest,
     /// No valid session or token was presented.
     Unauthenticated,
-    /// Email and password do not match an account.
+    /// Email and password do not match an account, or (where addresses must be confirmed)
+    /// the account's address is not confirmed yet: the same answer on purpose (ADR 0008).
     InvalidCredentials,
     /// The caller is signed in but may not do this.
     Forbidden,
     /// The thing does not exist, or the caller may not know that it does.
     NotFound,
-    /// An account with this email already exists.
+    /// An account with this email already exists. Only said where it cannot be hidden: on a
+    /// server without email, or to someone following an emailed invitation to that address.
     EmailTaken,
     /// The account must confirm its email address first.
     EmailNotVerified,

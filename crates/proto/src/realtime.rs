@@ -66,6 +66,40 @@ pub enum ClientFrame {
     Presence { status: PresenceStatus },
 }
 
+/// Most workspaces a `resume` is sized for. Nobody belongs to a thousand workspaces on one
+/// server; a client naming more sends a frame over [`MAX_CLIENT_FRAME_BYTES`].
+pub const MAX_RESUME_POSITIONS: usize = 1_000;
+
+/// The longest an id or position is as JSON text: `-9223372036854775808`.
+const LONGEST_I64: usize = 20;
+/// `{"type":"resume","positions":{` … `}}`
+const RESUME_ENVELOPE: usize = r#"{"type":"resume","positions":{}}"#.len();
+/// `"<workspace id>":<position>,`, both as long as they can be.
+const RESUME_ENTRY: usize = 1 + LONGEST_I64 + 1 + 1 + LONGEST_I64 + 1;
+
+/// The longest legal client frame, in bytes: a `resume` (compact JSON, as every client
+/// library writes it) naming [`MAX_RESUME_POSITIONS`] workspaces with the longest ids and
+/// positions. Every other client frame carries at most one id and is far shorter. The
+/// server reads no WebSocket frame or message longer than this (about 43 KiB), so a client
+/// cannot make it buffer megabytes, and the answer to a longer one is close code
+/// [`CLOSE_TOO_BIG`].
+pub const MAX_CLIENT_FRAME_BYTES: usize = RESUME_ENVELOPE + MAX_RESUME_POSITIONS * RESUME_ENTRY;
+
+/// Close code: the first frame could not be read (binary, or text that is not a frame).
+pub const CLOSE_UNREADABLE: u16 = 1003;
+/// Close code: the first frame was a frame, but not `resume`.
+pub const CLOSE_RESUME_FIRST: u16 = 1008;
+/// Close code: a frame or message longer than [`MAX_CLIENT_FRAME_BYTES`].
+pub const CLOSE_TOO_BIG: u16 = 1009;
+/// Close code: the session already holds [`MAX_SOCKETS_PER_SESSION`] open sockets.
+pub const CLOSE_TOO_MANY_SOCKETS: u16 = 4008;
+
+/// Most sockets one session (one sign-in) holds open at once, per server node. A browser
+/// opens one per tab; a person with dozens of tabs of one server stays well under it, while
+/// a runaway or hostile client cannot pile up thousands of connections (each costs memory
+/// and a file descriptor) on one token.
+pub const MAX_SOCKETS_PER_SESSION: usize = 32;
+
 /// Whether someone can be reached right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -100,6 +134,29 @@ pub struct PresenceEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_longest_client_frame_is_a_full_resume() {
+        let longest = ClientFrame::Resume {
+            positions: (0..MAX_RESUME_POSITIONS)
+                .map(|n| (WorkspaceId(i64::MIN + n as i64), i64::MIN))
+                .collect(),
+        };
+        let json = serde_json::to_string(&longest).unwrap();
+        assert!(json.len() <= MAX_CLIENT_FRAME_BYTES, "{}", json.len());
+        assert!(json.len() + 40 > MAX_CLIENT_FRAME_BYTES, "a tight bound");
+        for other in [
+            ClientFrame::Ping,
+            ClientFrame::Typing {
+                conversation_id: ConversationId(i64::MIN),
+            },
+            ClientFrame::Presence {
+                status: PresenceStatus::Offline,
+            },
+        ] {
+            assert!(serde_json::to_string(&other).unwrap().len() < 100);
+        }
+    }
 
     #[test]
     fn frames_are_tagged_json() {

@@ -77,11 +77,13 @@ function start(root) {
           }
         }
       };
-      ws.onclose = () => {
+      ws.onclose = (closed) => {
         clearInterval(pinger);
         attempt += 1;
         const delay = Math.min(30000, 250 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
-        showStatus(navigator.onLine === false ? "You are offline. Messages will arrive when you are back." : "Reconnecting…");
+        // 4008: this sign-in already has the most sockets a session may hold (docs/protocol.md §2).
+        showStatus(closed.code === 4008 ? "Too many tabs of this server are open. Close some and this one will catch up."
+          : navigator.onLine === false ? "You are offline. Messages will arrive when you are back." : "Reconnecting…");
         setTimeout(open, delay);
       };
     };

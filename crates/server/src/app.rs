@@ -19,6 +19,7 @@ mod presence;
 mod profile;
 mod session;
 mod session_cache;
+mod signup;
 mod token;
 mod workspace;
 
@@ -26,13 +27,13 @@ use std::sync::Arc;
 
 use ocomms_store::Store;
 
-pub use account::SignUp;
 pub use actor::Actor;
 pub use error::AppError;
 pub use invitation::InvitationAccess;
 pub use profile::{AVATAR_MAX_BYTES, AvatarImage};
 pub use session::{ClientContext, NewSession};
 pub(crate) use session_cache::SessionCache;
+pub use signup::{SignUp, SignedUp};
 
 use crate::mail::Mailer;
 

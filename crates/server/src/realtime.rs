@@ -158,6 +158,12 @@ impl Hub {
         }
     }
 
+    /// Counts one more socket of `session` on this node; `None` past
+    /// `MAX_SOCKETS_PER_SESSION`.
+    pub(crate) fn claim_socket(&self, session: SessionId) -> Option<sockets::SocketSlot> {
+        self.sockets.claim(session)
+    }
+
     /// Registers a connection's way to be closed when its access changes.
     pub fn track_socket(&self, user: UserId, session: SessionId, kick: &Arc<tokio::sync::Notify>) {
         self.sockets.track(user, session, kick);

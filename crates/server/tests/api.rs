@@ -21,5 +21,8 @@ mod api {
     mod profiles;
     mod realtime;
     mod rejections;
+    mod signin_limits;
+    mod signup;
+    mod sockets;
     mod workspaces;
 }

@@ -20,19 +20,28 @@ use tokio::net::TcpListener;
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A new account on the server at `base_url` (the first one there becomes its admin),
-/// signed in.
+/// signed in. On a server that confirms addresses, only the first account is signed in at
+/// sign-up; later ones go through [`TestServer::sign_up_confirmed`].
 pub async fn signed_up(base_url: &str, email: &str, name: &str) -> Client {
     let mut client = Client::new(base_url);
-    client
-        .sign_up(&SignUpRequest {
-            email: email.into(),
-            password: PASSWORD.into(),
-            display_name: name.into(),
-            invitation_token: None,
-        })
+    let answer = client
+        .sign_up(&sign_up_request(email, name))
         .await
         .unwrap_or_else(|e| panic!("sign up {email}: {e}"));
+    assert!(
+        answer.session().is_some(),
+        "{email} was not signed in at sign-up"
+    );
     client
+}
+
+pub fn sign_up_request(email: &str, name: &str) -> SignUpRequest {
+    SignUpRequest {
+        email: email.into(),
+        password: PASSWORD.into(),
+        display_name: name.into(),
+        invitation_token: None,
+    }
 }
 
 pub struct TestServer {
@@ -44,21 +53,31 @@ pub struct TestServer {
 impl TestServer {
     /// Without SMTP: emails are logged and verification is not required.
     pub async fn start(db: TestDb) -> Self {
-        Self::boot(db, None).await
+        Self::boot(db, None, |_| {}).await
+    }
+
+    /// Without SMTP, with `configure` applied to the configuration first.
+    pub async fn start_with(db: TestDb, configure: impl FnOnce(&mut ServeConfig)) -> Self {
+        Self::boot(db, None, configure).await
     }
 
     /// With SMTP pointing at a loopback sink: verification is required.
     pub async fn with_smtp(db: TestDb) -> Self {
         let sink = SmtpSink::start().await;
-        Self::boot(db, Some(sink)).await
+        Self::boot(db, Some(sink), |_| {}).await
     }
 
-    async fn boot(db: TestDb, smtp: Option<SmtpSink>) -> Self {
+    async fn boot(
+        db: TestDb,
+        smtp: Option<SmtpSink>,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> Self {
         let mut config = ServeConfig::for_database(&db.url);
         config.smtp = smtp.as_ref().map(|s| SmtpConfig {
             url: format!("smtp://{}", s.addr),
             from: "OComms <noreply@example.com>".into(),
         });
+        configure(&mut config);
         let server = server::start(config).await.expect("server starts");
         Self { server, smtp, db }
     }
@@ -86,6 +105,21 @@ impl TestServer {
             .await
             .expect("open sign-up");
         admin
+    }
+
+    /// On a server with SMTP: signs `email` up, opens the emailed link, signs in.
+    pub async fn sign_up_confirmed(&self, email: &str, name: &str) -> Client {
+        let mut client = self.client();
+        let answer = client
+            .sign_up(&sign_up_request(email, name))
+            .await
+            .expect("sign up");
+        assert!(answer.session().is_none(), "confirm first");
+        let mail = self.sink().wait_for(email, "/verify?token=").await;
+        let token = token_of(&link_in(&mail, "/verify?token="));
+        client.verify_email(&token).await.expect("verify");
+        client.sign_in(email, PASSWORD).await.expect("sign in");
+        client
     }
 
     pub fn sink(&self) -> &SmtpSink {

@@ -182,7 +182,7 @@ pub async fn run(
         members,
         users,
     });
-    let population = Arc::new(Population::prepare(&connector, users).await?);
+    let population = Arc::new(Population::prepare(&connector, users, connections).await?);
     let mut channel_ids = Vec::with_capacity(channels);
     for k in 0..channels {
         let list: Vec<usize> = (0..members).map(|j| plan.member(k, j)).collect();

@@ -57,7 +57,7 @@ pub async fn run(
 ) -> anyhow::Result<IdleReport> {
     check_descriptors(options.connections, Some(server.pid))?;
     let users = options.users.max(1);
-    let population = Population::prepare(&connector, users).await?;
+    let population = Population::prepare(&connector, users, options.connections).await?;
     let before_connections = server.sample()?;
     let quiet: Arc<Progress> = Arc::new(|_: usize, _: &Seen, _: &Tracker| {});
     let (fleet, connect) =

@@ -54,7 +54,7 @@ pub async fn run(
 ) -> anyhow::Result<IngestReport> {
     // Senders are load users taking turns over a channel they are all in.
     let users = options.senders.clamp(1, 16);
-    let population = Population::prepare(&connector, users).await?;
+    let population = Population::prepare(&connector, users, 0).await?;
     let everyone: Vec<usize> = (0..users).collect();
     let channel = population.channel("ingest", &everyone).await?;
     let latencies = Arc::new(Latencies::new());

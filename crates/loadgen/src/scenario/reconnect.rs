@@ -100,7 +100,7 @@ pub async fn run(
         bail!("users and connections must be at least 1");
     }
     check_descriptors(connections, server.map(|s| s.pid))?;
-    let population = Population::prepare(&connector, users).await?;
+    let population = Population::prepare(&connector, users, connections).await?;
     let everyone: Vec<usize> = (0..users).collect();
     let channel = population.channel("reconnect", &everyone).await?;
     let prefix = population.message_prefix();
@@ -139,7 +139,7 @@ pub async fn run(
     };
     let mut fleet = Fleet::new(connector.clone());
     for (c, tracker) in trackers.into_iter().enumerate() {
-        let token = population.users[c % users].token.clone();
+        let token = population.socket_token(c);
         fleet.spawn(c, token, tracker, progress.clone(), None);
     }
     let deadline = storm + Duration::from_secs_f64(options.timeout_seconds);

@@ -3,107 +3,14 @@
 use ocomms_domain::{password, validation};
 use ocomms_proto::UserId;
 use ocomms_proto::account::{CurrentUser, SessionKind};
-use ocomms_store::{NewUser, StoreError, TokenPurpose, UserRecord};
+use ocomms_store::{TokenPurpose, UserRecord};
 
-use crate::app::{Actor, App, AppError, AppResult, ClientContext, NewSession, token};
+use crate::app::{Actor, App, AppError, AppResult, ClientContext, token};
 
 const VERIFY_TTL_MS: i64 = 24 * 3_600_000;
-const RESET_TTL_MS: i64 = 3_600_000;
-
-/// A sign-up form, from the web or the API.
-#[derive(Debug, Clone)]
-pub struct SignUp {
-    pub email: String,
-    pub password: String,
-    pub display_name: String,
-    pub invitation_token: Option<String>,
-}
+pub(super) const RESET_TTL_MS: i64 = 3_600_000;
 
 impl App {
-    /// Creates an account and signs it in. The first account becomes the instance
-    /// administrator; later ones need open sign-up or a valid invitation, which they join.
-    pub async fn sign_up(
-        &self,
-        form: SignUp,
-        kind: SessionKind,
-        client: &ClientContext,
-    ) -> AppResult<NewSession> {
-        self.limits().sign_up_by_ip.check(&client.ip)?;
-        let email = validation::email(&form.email)?;
-        let display_name = validation::display_name(&form.display_name)?;
-        let local_part = email.split('@').next().unwrap_or_default();
-        password::check_policy(&form.password, &[local_part, &display_name, &email])?;
-
-        let invitation = self
-            .admission(&email, form.invitation_token.as_deref())
-            .await?;
-        let password_hash = self.passwords().hash(form.password).await?;
-        // Following an email invitation to this address proves the address is theirs.
-        let proven = invitation
-            .as_ref()
-            .is_some_and(|i| i.invitation.email.as_deref() == Some(email.as_str()));
-        let user = self
-            .store()
-            .create_user(&NewUser {
-                email,
-                password_hash,
-                display_name,
-                email_verified: proven,
-                created_at: super::now(),
-            })
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict => AppError::EmailTaken,
-                other => other.into(),
-            })?;
-        if let Some(found) = invitation {
-            match self
-                .store()
-                .redeem_invitation(&found.invitation, user.id, super::now())
-                .await
-            {
-                Ok(_) => self.announce(found.workspace.id),
-                // The account stands on its own; the person can ask for a new invitation.
-                Err(e) => {
-                    tracing::info!(user = %user.id, error = %e, "invitation closed during sign-up")
-                }
-            }
-        }
-        if !user.email_verified {
-            self.send_verification(&user).await?;
-        }
-        if user.is_instance_admin {
-            tracing::info!(user = %user.id, "first account created; it administers this server");
-        }
-        let label = client_label(client, kind);
-        self.open_session(user, kind, label).await
-    }
-
-    /// May `email` sign up now? Returns the invitation to join, if one is used.
-    async fn admission(
-        &self,
-        email: &str,
-        invitation_token: Option<&str>,
-    ) -> AppResult<Option<ocomms_store::InvitationWithWorkspace>> {
-        let invitation = match invitation_token.filter(|t| !t.is_empty()) {
-            Some(token) => Some(self.open_invitation(token).await?),
-            None => None,
-        };
-        if let Some(found) = &invitation {
-            if let Some(invited) = &found.invitation.email
-                && invited != email
-            {
-                return Err(AppError::InvitationEmailMismatch(invited.clone()));
-            }
-            return Ok(invitation);
-        }
-        let settings = self.store().instance_settings().await?;
-        if settings.setup_claimed && !settings.open_signup {
-            return Err(AppError::SignupClosed);
-        }
-        Ok(None)
-    }
-
     pub fn current_user(&self, user: &UserRecord) -> CurrentUser {
         CurrentUser {
             id: user.id,
@@ -125,7 +32,22 @@ impl App {
         self.send_verification(&actor.user).await
     }
 
-    async fn send_verification(&self, user: &UserRecord) -> AppResult<()> {
+    /// Sends `user` a new confirmation link from a background task (the request's answer
+    /// and timing must not depend on it), at most 3 per 20 minutes.
+    pub(super) fn resend_verification_later(&self, user: UserRecord) {
+        let key = format!("verify:{}", user.id);
+        if self.limits().reset_by_account.check(&key).is_err() {
+            return;
+        }
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.send_verification(&user).await {
+                tracing::warn!(error = %e, "confirmation email not sent");
+            }
+        });
+    }
+
+    pub(super) async fn send_verification(&self, user: &UserRecord) -> AppResult<()> {
         let link = self
             .issue_token(user.id, TokenPurpose::VerifyEmail, VERIFY_TTL_MS, "/verify")
             .await?;
@@ -155,13 +77,14 @@ impl App {
 
     /// Changes the actor's password and signs out their other sessions.
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> AppResult<u64> {
-        self.limits().sign_in_by_account.check(&actor.user.email)?;
+        let attempt = self.limits().sign_in.begin(None, Some(&actor.user.email))?;
         let phc = actor.user.password_hash.clone();
-        let attempt = current.to_owned();
-        let ok = self.passwords().verify(attempt, phc).await?;
+        let ok = self.passwords().verify(current.to_owned(), phc).await?;
         if !ok {
+            // `attempt` is dropped: the wrong password counts against the account.
             return Err(AppError::WrongCurrentPassword);
         }
+        attempt.succeeded();
         let local_part = actor.user.email.split('@').next().unwrap_or_default();
         password::check_policy(new, &[local_part, &actor.user.display_name])
             .map_err(|e| ocomms_domain::Invalid::new("new_password", e.message))?;
@@ -238,7 +161,7 @@ impl App {
     }
 
     /// Records a token for `user` and returns the link that carries it.
-    async fn issue_token(
+    pub(super) async fn issue_token(
         &self,
         user: UserId,
         purpose: TokenPurpose,
@@ -254,7 +177,7 @@ impl App {
     }
 }
 
-fn client_label(client: &ClientContext, kind: SessionKind) -> String {
+pub(super) fn client_label(client: &ClientContext, kind: SessionKind) -> String {
     match kind {
         SessionKind::Browser => client.label(),
         SessionKind::Api => "API client".to_owned(),

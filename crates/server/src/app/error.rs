@@ -15,7 +15,9 @@ pub enum AppError {
     Malformed(String),
     #[error("Sign in to continue.")]
     Unauthenticated,
-    #[error("That email and password do not match an account.")]
+    #[error(
+        "That email and password do not match an account. If the address is not confirmed yet, a new confirmation link is on its way to it."
+    )]
     InvalidCredentials,
     /// Not `InvalidCredentials` (401): the session is fine, a client must not sign out.
     #[error("Your current password is not correct.")]

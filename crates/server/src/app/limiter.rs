@@ -2,6 +2,8 @@
 //! password reset, each per client address and per account. In memory, per process
 //! (see docs/adr/0004-sessions-and-tokens.md).
 
+mod failures;
+
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -10,11 +12,15 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::app::{AppError, AppResult};
 
+pub(crate) use failures::FailedAttempts;
+
 pub(crate) struct Limits {
-    pub sign_in_by_ip: Switchable,
-    pub sign_in_by_account: Switchable,
+    /// Wrong passwords, per account and per address apart (sign-in, password change).
+    pub sign_in: FailedAttempts,
     pub sign_up_by_ip: Switchable,
     pub reset_by_ip: Switchable,
+    /// Emails about one address or account, keyed by purpose (`reset:`, `signup:`,
+    /// `verify:`): nobody can make the server flood someone's inbox.
     pub reset_by_account: Switchable,
 }
 
@@ -23,10 +29,7 @@ impl Limits {
     pub fn new(enabled: bool) -> Self {
         let limiter = |burst, period| Switchable(enabled.then(|| Limiter::new(burst, period)));
         Self {
-            // A burst for a shared office address, then one try a second.
-            sign_in_by_ip: limiter(50, Duration::from_secs(1)),
-            // Ten wrong guesses, then one every 30 s: slows a password guesser to a crawl.
-            sign_in_by_account: limiter(10, Duration::from_secs(30)),
+            sign_in: FailedAttempts::new(enabled),
             sign_up_by_ip: limiter(20, Duration::from_secs(60)),
             reset_by_ip: limiter(10, Duration::from_secs(60)),
             reset_by_account: limiter(3, Duration::from_secs(20 * 60)),
@@ -96,6 +99,7 @@ mod tests {
         let limits = Limits::new(false);
         for _ in 0..100 {
             assert!(limits.sign_up_by_ip.check("a").is_ok());
+            assert!(limits.sign_in.begin(Some("a"), Some("b")).is_ok());
         }
     }
 }

@@ -58,9 +58,16 @@ impl App {
         client: &ClientContext,
         client_name: Option<&str>,
     ) -> AppResult<NewSession> {
-        self.limits().sign_in_by_ip.check(&client.ip)?;
-        let email = validation::email(email).map_err(|_| AppError::InvalidCredentials)?;
-        self.limits().sign_in_by_account.check(&email)?;
+        let Ok(email) = validation::email(email) else {
+            // Not an address: no account to guess at, but the address pays for the try.
+            drop(self.limits().sign_in.begin(Some(&client.ip), None)?);
+            return Err(AppError::InvalidCredentials);
+        };
+        // Dropped on any failure below, this counts against both the account and the address.
+        let counted = self
+            .limits()
+            .sign_in
+            .begin(Some(&client.ip), Some(&email))?;
         let user = self.store().user_by_email(&email).await?;
         let phc = user
             .as_ref()
@@ -68,13 +75,25 @@ impl App {
             .to_owned();
         let attempt = password_attempt.to_owned();
         let matches = self.passwords().verify(attempt, phc).await?;
+        // While addresses must be confirmed, an unconfirmed account cannot sign in, and says
+        // so no differently from a wrong password: otherwise signing up an address and then
+        // signing in would tell whether it already had an account (docs/adr/0008).
+        let confirmed = |u: &UserRecord| u.email_verified || !self.email_verification_required();
         match user {
-            Some(user) if matches => {
+            Some(user) if matches && confirmed(&user) => {
+                counted.succeeded();
                 let label = client_name
                     .map(|n| n.trim().chars().take(60).collect::<String>())
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| client.label());
                 self.open_session(user, kind, label).await
+            }
+            Some(user) if matches => {
+                // The right password for an unconfirmed address: the answer stays the plain
+                // refusal, and a fresh link goes to the mailbox, the one place that may learn
+                // the account exists (an account made before the server had SMTP gets in so).
+                self.resend_verification_later(user);
+                Err(AppError::InvalidCredentials)
             }
             _ => Err(AppError::InvalidCredentials),
         }

@@ -1,6 +1,8 @@
 //! `GET /api/v1/ws`: one WebSocket per client, authenticated like the API (cookie or bearer
 //! token). Protocol: docs/protocol.md.
 
+mod frame;
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -9,14 +11,19 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
-use ocomms_proto::realtime::{ClientFrame, PresenceStatus, ServerFrame};
+use ocomms_proto::realtime::{
+    CLOSE_RESUME_FIRST, CLOSE_TOO_BIG, CLOSE_TOO_MANY_SOCKETS, CLOSE_UNREADABLE, ClientFrame,
+    MAX_CLIENT_FRAME_BYTES, MAX_SOCKETS_PER_SESSION, PresenceStatus, ServerFrame,
+};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use std::sync::Arc;
 
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use self::frame::{First, TOO_BIG, close, first_frame, too_big};
 use super::feed::replay_for;
+use super::sockets::SocketSlot;
 use super::{Backlog, Connection, Outbox, PresenceChange, Subscription};
 use crate::App;
 use crate::app::{Actor, AppError};
@@ -50,6 +57,10 @@ pub async fn connect(
         ));
     }
     actor.require_verified(app.email_verification_required())?;
+    // Counted from before the upgrade, so a burst of connects cannot all pass the cap. Over
+    // it, the upgrade still happens: a close code is the only refusal a browser's
+    // WebSocket can read (a failed handshake shows no status).
+    let slot = app.hub().claim_socket(actor.session.id);
     // Everything the connection starts with travels boxed: a future keeps room for its
     // arguments for as long as it lives, and these (the account records, the socket before
     // it is split) are needed only while opening.
@@ -57,14 +68,28 @@ pub async fn connect(
     Ok(upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
+        .max_frame_size(MAX_CLIENT_FRAME_BYTES)
+        .max_message_size(MAX_CLIENT_FRAME_BYTES)
         .on_upgrade(move |socket| {
             let start = Box::new((app, actor, socket));
             async move {
-                if let Err(e) = serve(start).await {
+                let Some(slot) = slot else {
+                    // Boxed: the refusal's state must not widen every connection's task.
+                    return Box::pin(refuse(start)).await;
+                };
+                if let Err(e) = serve(start, slot).await {
                     tracing::debug!(error = %e, "websocket closed");
                 }
             }
         }))
+}
+
+/// Closes a socket its session has no room for.
+async fn refuse(start: Box<(App, Box<Actor>, WebSocket)>) {
+    let (_, _, mut socket) = *start;
+    let reason =
+        format!("Too many connections for this session (at most {MAX_SOCKETS_PER_SESSION}).");
+    let _ = socket.send(close(CLOSE_TOO_MANY_SOCKETS, &reason)).await;
 }
 
 /// What a connection keeps once it is ready: ids and handles, no records.
@@ -77,7 +102,11 @@ struct Opened {
     presence_id: u64,
 }
 
-async fn serve(start: Box<(App, Box<Actor>, WebSocket)>) -> Result<(), axum::Error> {
+/// `_slot` counts the socket against its session until the connection ends.
+async fn serve(
+    start: Box<(App, Box<Actor>, WebSocket)>,
+    _slot: SocketSlot,
+) -> Result<(), axum::Error> {
     let (app, actor, socket) = *start;
     let (mut sink, mut stream) = socket.split();
     // Boxed, and over before the connection goes live: opening awaits large futures (the
@@ -120,16 +149,26 @@ async fn open(
     };
     sink.send(text(&hello)).await?;
     // The first frame says where to start.
-    let positions = match tokio::time::timeout(HEARTBEAT * 2, next_frame(stream)).await {
-        Ok(Some(ClientFrame::Resume { positions })) => positions,
-        Ok(Some(_)) => {
+    let positions = match tokio::time::timeout(HEARTBEAT * 2, first_frame(stream)).await {
+        Ok(First::Frame(ClientFrame::Resume { positions })) => positions,
+        Ok(First::Frame(_)) => {
+            let message = "Send resume first.";
             sink.send(text(&ServerFrame::Error {
-                message: "Send resume first.".into(),
+                message: message.into(),
             }))
             .await?;
+            sink.send(close(CLOSE_RESUME_FIRST, message)).await?;
             return Ok(None);
         }
-        _ => return Ok(None),
+        Ok(First::Unreadable(reason)) => {
+            sink.send(close(CLOSE_UNREADABLE, &reason)).await?;
+            return Ok(None);
+        }
+        Ok(First::TooBig) => {
+            let _ = sink.send(close(CLOSE_TOO_BIG, TOO_BIG)).await;
+            return Ok(None);
+        }
+        Ok(First::Gone) | Err(_) => return Ok(None),
     };
     let outbox = Arc::new(Outbox::default());
     let kick = Arc::new(Notify::new());
@@ -235,7 +274,14 @@ impl Live<'_> {
                     sink.flush().await?;
                 }
                 incoming = stream.next() => {
-                    let Some(Ok(message)) = incoming else { break };
+                    let message = match incoming {
+                        Some(Ok(message)) => message,
+                        Some(Err(e)) if too_big(&e) => {
+                            let _ = sink.send(close(CLOSE_TOO_BIG, TOO_BIG)).await;
+                            break;
+                        }
+                        _ => break,
+                    };
                     deadline = Instant::now() + HEARTBEAT * 2;
                     match message {
                         Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
@@ -263,6 +309,7 @@ impl Live<'_> {
                             }
                             Err(e) => sink.send(text(&ServerFrame::Error { message: format!("Unreadable frame: {e}") })).await?,
                         },
+                        Message::Binary(_) => sink.send(text(&ServerFrame::Error { message: "Frames are JSON text; binary frames are not read.".into() })).await?,
                         Message::Close(_) => break,
                         _ => {}
                     }
@@ -329,19 +376,6 @@ async fn replay(
         sink.flush().await?;
     }
     Ok(())
-}
-
-async fn next_frame(
-    stream: &mut futures_util::stream::SplitStream<WebSocket>,
-) -> Option<ClientFrame> {
-    while let Some(Ok(message)) = stream.next().await {
-        match message {
-            Message::Text(body) => return serde_json::from_str(body.as_str()).ok(),
-            Message::Close(_) => return None,
-            _ => {}
-        }
-    }
-    None
 }
 
 fn text(frame: &ServerFrame) -> Message {

@@ -8,7 +8,7 @@ use ocomms_proto::workspace::InvitationPreview;
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{AppError, SignUp};
+use crate::app::{AppError, SignUp, SignedUp};
 use crate::http::auth::Client;
 use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
 use crate::web::page::{
@@ -107,7 +107,17 @@ async fn create_account(
         invitation_token: Some(token.clone()).filter(|t| !t.is_empty()),
     };
     match app.sign_up(request, SessionKind::Browser, &client).await {
-        Ok(created) => {
+        // Worded to fit both a new account and a taken address: it must not tell them apart.
+        Ok(SignedUp::CheckEmail { email }) => Ok(render(&NoticePage {
+            heading: "Check your email",
+            message: format!(
+                "We sent a message to {email}. Open the link in it to confirm your address, then sign in. \
+                 It can take a minute to arrive; look in your spam folder too."
+            ),
+            link_href: "/signin",
+            link_text: "Go to sign in",
+        })),
+        Ok(SignedUp::SignedIn(created)) => {
             let next = if app.email_verification_required() && !created.user.email_verified {
                 "/verify/pending".to_owned()
             } else {

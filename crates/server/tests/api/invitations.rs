@@ -55,7 +55,9 @@ async fn links_admit_new_people_until_used_up_or_revoked(db: TestDb) {
     let joined = gus
         .sign_up(&with_invitation("gus@example.com", &created.token))
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("signed in: this server sends no email");
     assert!(!joined.user.is_instance_admin);
     let ws = gus.workspaces().await.unwrap();
     assert_eq!((ws.len(), ws[0].role), (1, Role::Guest));

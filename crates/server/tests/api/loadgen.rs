@@ -94,15 +94,16 @@ async fn loadgen_ingest_and_idle_run(db: TestDb) {
         .unwrap();
     assert!(report.acknowledged > 0 && report.failed == 0, "{report}");
 
+    // 35 sockets a user: more than one session may hold, so each user signs in twice.
     let options = idle::IdleOptions {
-        connections: 30,
-        users: 3,
+        connections: 70,
+        users: 2,
         hold_seconds: 0.2,
     };
     let report = idle::run(connector, &options, this_process())
         .await
         .unwrap();
-    assert_eq!(report.connections, 30, "{report}");
+    assert_eq!(report.connections, 70, "{report}");
 }
 
 async fn loadgen_nodes_fanout_across_two_nodes_misses_nothing(db: TestDb) {

@@ -3,39 +3,48 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse as _, Response};
 use ocomms_proto::ErrorBody;
 use ocomms_proto::account::{
     ChangePasswordRequest, CurrentUser, EmailVerification, PasswordResetConfirm,
-    PasswordResetRequest, SessionKind, SessionToken, SignUpRequest,
+    PasswordResetRequest, SessionKind, SessionToken, SignUpPending, SignUpRequest,
 };
 
 use crate::App;
-use crate::app::{AppError, SignUp};
+use crate::app::{AppError, SignUp, SignedUp};
 use crate::http::auth::{ApiActor, Client};
 use crate::http::extract::{ApiJson, ApiPath};
 
 /// Create an account. The first account on a server becomes its administrator; later
-/// ones need an invitation token unless the server has open sign-up.
+/// ones need an invitation token unless the server has open sign-up. A server that confirms
+/// addresses by email answers 202 whether or not the address is taken (ADR 0008).
 #[utoipa::path(post, path = "/api/v1/accounts", security(()), tag = "accounts", request_body = SignUpRequest,
-    responses((status = 201, body = SessionToken), (status = 409, description = "email_taken", body = ErrorBody),
+    responses((status = 201, description = "signed in", body = SessionToken),
+        (status = 202, description = "check your email (servers with email verification)", body = SignUpPending),
+        (status = 409, description = "email_taken (only without email verification)", body = ErrorBody),
         (status = 404, description = "not_found: no such invitation_token", body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 403, description = "signup_closed", body = ErrorBody)))]
 pub async fn sign_up(
     State(app): State<App>,
     Client(client): Client,
     ApiJson(body): ApiJson<SignUpRequest>,
-) -> Result<(StatusCode, Json<SessionToken>), AppError> {
+) -> Result<Response, AppError> {
     let form = SignUp {
         email: body.email,
         password: body.password,
         display_name: body.display_name,
         invitation_token: body.invitation_token,
     };
-    let created = app.sign_up(form, SessionKind::Api, &client).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(super::session::token_body(&app, created)),
-    ))
+    Ok(match app.sign_up(form, SessionKind::Api, &client).await? {
+        SignedUp::SignedIn(created) => (
+            StatusCode::CREATED,
+            Json(super::session::token_body(&app, *created)),
+        )
+            .into_response(),
+        SignedUp::CheckEmail { email } => {
+            (StatusCode::ACCEPTED, Json(SignUpPending { email })).into_response()
+        }
+    })
 }
 
 /// The signed-in user.
