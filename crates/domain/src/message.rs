@@ -49,10 +49,10 @@ mod tests {
         assert!(body(" \n\t").is_err());
         assert!(body(&"x".repeat(MAX_BODY_CHARS)).is_ok());
         assert!(body(&"x".repeat(MAX_BODY_CHARS + 1)).is_err());
-        assert_eq!(
-            client_id(Some(" abc-1 ")).unwrap().as_deref(),
-            Some("abc-1")
-        );
+        assert_eq!(client_id(Some("abc-1")).unwrap().as_deref(), Some("abc-1"));
+        // As the API document states it: no spaces, not even around the id.
+        assert!(client_id(Some(" abc-1 ")).is_err());
+        assert_eq!(client_id(Some("")).unwrap(), None);
         assert_eq!(client_id(None).unwrap(), None);
         assert!(client_id(Some("has space")).is_err());
         assert!(client_id(Some(&"a".repeat(65))).is_err());

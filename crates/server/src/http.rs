@@ -16,7 +16,7 @@ use axum::routing::{any, get};
 
 use crate::App;
 
-/// JSON bodies are small; the avatar upload route raises its own limit.
+/// JSON bodies are small; the avatar and message routes raise their own limits.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 /// Every route of the server: API, avatars, health, web UI and its assets.

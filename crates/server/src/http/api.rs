@@ -27,13 +27,20 @@ struct Documented(OpenApiRouter<App>);
 
 impl Documented {
     fn add(self, routes: UtoipaMethodRouter<App>) -> Self {
-        Self(self.0.routes(routes))
+        self.add_with_body_limit(routes, super::JSON_BODY_LIMIT)
     }
 
     /// Like `add`, with a request body limit for these routes instead of the default.
+    /// A body announced larger (Content-Length) is refused before it is read, so the client
+    /// gets its 413 instead of a broken pipe halfway through sending; one that grows past the
+    /// limit unannounced is cut off by the extractors' limit.
     fn add_with_body_limit(self, routes: UtoipaMethodRouter<App>, limit: usize) -> Self {
         let (schemas, paths, method_router) = routes;
-        let method_router = method_router.layer(DefaultBodyLimit::max(limit));
+        let method_router = method_router
+            .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(limit))
+            .layer::<_, std::convert::Infallible>(tower_http::limit::RequestBodyLimitLayer::new(
+                limit,
+            ));
         Self(self.0.routes((schemas, paths, method_router)))
     }
 }

@@ -176,7 +176,7 @@ async fn sessions_are_listed_and_revocable(db: TestDb) {
     assert_eq!(code(second.me().await), ErrorCode::Unauthenticated);
     assert_eq!(
         code(first.change_password("wrong", "another passphrase").await),
-        ErrorCode::ValidationFailed
+        ErrorCode::InvalidCredentials
     );
     let mut again = s.client();
     assert!(again.sign_in("ada@example.com", PASSWORD).await.is_err());

@@ -15,11 +15,49 @@ ocomms_store::backend_tests!(
 /// Status, `code` and the content type of an answer, insisting it is a JSON error body.
 async fn error_of(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("application/json"), "{status}: {content_type}");
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{status}: {content_type}"
+    );
     let body: Value = response.json().await.unwrap();
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     (status, body["code"].as_str().unwrap().to_owned())
+}
+
+/// Sends `head` (no body) over a plain socket and reads the answer up to the end of its JSON
+/// body (the server may keep the connection open, waiting for the announced body).
+async fn raw_request(url: &str, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        if text
+            .split_once("\r\n\r\n")
+            .is_some_and(|(_, body)| body.trim_end().ends_with('}'))
+        {
+            return text;
+        }
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), socket.read(&mut chunk))
+                .await
+                .unwrap_or_else(|_| panic!("no complete answer within 10 s: {text}"))
+                .unwrap();
+        if read == 0 {
+            return text;
+        }
+        answer.extend_from_slice(&chunk[..read]);
+    }
 }
 
 async fn every_rejection_is_a_json_error(db: TestDb) {
@@ -32,44 +70,102 @@ async fn every_rejection_is_a_json_error(db: TestDb) {
     let http = reqwest::Client::new();
     let messages = format!("{url}/api/v1/conversations/{general}/messages");
 
-    let bad_query = http.get(format!("{messages}?limit=-1")).bearer_auth(&token).send();
-    assert_eq!(error_of(bad_query.await.unwrap()).await, (400, "malformed_request".into()));
-    let out_of_range = http.get(format!("{messages}?limit=201")).bearer_auth(&token).send();
-    assert_eq!(error_of(out_of_range.await.unwrap()).await, (422, "validation_failed".into()));
-
-    let avatar = http
-        .put(format!("{url}/api/v1/me/avatar"))
+    let bad_query = http
+        .get(format!("{messages}?limit=-1"))
         .bearer_auth(&token)
-        .header("content-type", "image/png")
-        .body(vec![0u8; 20 * 1024 * 1024])
         .send();
-    assert_eq!(error_of(avatar.await.unwrap()).await, (413, "payload_too_large".into()));
+    assert_eq!(
+        error_of(bad_query.await.unwrap()).await,
+        (400, "malformed_request".into())
+    );
+    let out_of_range = http
+        .get(format!("{messages}?limit=201"))
+        .bearer_auth(&token)
+        .send();
+    assert_eq!(
+        error_of(out_of_range.await.unwrap()).await,
+        (422, "validation_failed".into())
+    );
+
+    // A 20 MB avatar is refused from its Content-Length, before the body is sent (a client
+    // still writing it when the answer comes would see a broken pipe instead).
+    let answer = raw_request(
+        &url,
+        &format!(
+            "PUT /api/v1/me/avatar HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\n\
+             content-type: image/png\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            20 * 1024 * 1024
+        ),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("application/json"), "{answer}");
+    assert!(answer.contains(r#""code":"payload_too_large""#), "{answer}");
 
     let too_big = json!({ "body": "x".repeat(ocomms_proto::message::MAX_REQUEST_BYTES) });
-    let post = http.post(&messages).bearer_auth(&token).json(&too_big).send();
-    assert_eq!(error_of(post.await.unwrap()).await, (413, "payload_too_large".into()));
+    let post = http
+        .post(&messages)
+        .bearer_auth(&token)
+        .json(&too_big)
+        .send();
+    assert_eq!(
+        error_of(post.await.unwrap()).await,
+        (413, "payload_too_large".into())
+    );
     let too_long = json!({ "body": "x".repeat(100_000) });
-    let post = http.post(&messages).bearer_auth(&token).json(&too_long).send();
-    assert_eq!(error_of(post.await.unwrap()).await, (422, "validation_failed".into()));
+    let post = http
+        .post(&messages)
+        .bearer_auth(&token)
+        .json(&too_long)
+        .send();
+    assert_eq!(
+        error_of(post.await.unwrap()).await,
+        (422, "validation_failed".into())
+    );
 
-    let as_array = http.post(&messages).bearer_auth(&token).json(&json!(["hi", null])).send();
-    assert_eq!(error_of(as_array.await.unwrap()).await, (400, "malformed_request".into()));
+    let as_array = http
+        .post(&messages)
+        .bearer_auth(&token)
+        .json(&json!(["hi", null]))
+        .send();
+    assert_eq!(
+        error_of(as_array.await.unwrap()).await,
+        (400, "malformed_request".into())
+    );
     let not_json = http
         .post(&messages)
         .bearer_auth(&token)
         .header("content-type", "text/plain")
         .body("hi")
         .send();
-    assert_eq!(error_of(not_json.await.unwrap()).await, (415, "unsupported_media".into()));
+    assert_eq!(
+        error_of(not_json.await.unwrap()).await,
+        (415, "unsupported_media".into())
+    );
 
-    let wrong_method = http.delete(format!("{url}/api/v1/instance")).bearer_auth(&token).send();
+    let wrong_method = http
+        .delete(format!("{url}/api/v1/instance"))
+        .bearer_auth(&token)
+        .send();
     let wrong_method = wrong_method.await.unwrap();
     assert!(wrong_method.headers().contains_key("allow"));
-    assert_eq!(error_of(wrong_method).await, (405, "method_not_allowed".into()));
+    assert_eq!(
+        error_of(wrong_method).await,
+        (405, "method_not_allowed".into())
+    );
     let nowhere = http.get(format!("{url}/api/v1/no/such/route")).send();
-    assert_eq!(error_of(nowhere.await.unwrap()).await, (404, "not_found".into()));
-    let not_a_socket = http.get(format!("{url}/api/v1/ws")).bearer_auth(&token).send();
-    assert_eq!(error_of(not_a_socket.await.unwrap()).await, (400, "malformed_request".into()));
+    assert_eq!(
+        error_of(nowhere.await.unwrap()).await,
+        (404, "not_found".into())
+    );
+    let not_a_socket = http
+        .get(format!("{url}/api/v1/ws"))
+        .bearer_auth(&token)
+        .send();
+    assert_eq!(
+        error_of(not_a_socket.await.unwrap()).await,
+        (400, "malformed_request".into())
+    );
 
     // JSON Schema counts 2.0 as an integer; so does the server.
     let invite = json!({ "max_uses": 2.0 });
@@ -87,7 +183,10 @@ async fn every_rejection_is_a_json_error(db: TestDb) {
         .bearer_auth(&token)
         .json(&fraction)
         .send();
-    assert_eq!(error_of(refused.await.unwrap()).await, (400, "malformed_request".into()));
+    assert_eq!(
+        error_of(refused.await.unwrap()).await,
+        (400, "malformed_request".into())
+    );
 }
 
 async fn messages_up_to_the_limit_fit_in_any_script(db: TestDb) {
@@ -97,7 +196,12 @@ async fn messages_up_to_the_limit_fit_in_any_script(db: TestDb) {
     let general = ada.channels(&ws.slug, &Default::default()).await.unwrap()[0].id;
     let limit = ocomms_proto::message::MAX_BODY_CHARS;
     // Two, three and four bytes of UTF-8 a character; written raw or as JSON escapes.
-    for body in ["ж".repeat(limit), "中".repeat(limit), "😀".repeat(limit), "\u{1}".repeat(limit)] {
+    for body in [
+        "ж".repeat(limit),
+        "中".repeat(limit),
+        "😀".repeat(limit),
+        "\u{1}".repeat(limit),
+    ] {
         let posted = ada
             .post_message(general, &body, None)
             .await
@@ -107,7 +211,10 @@ async fn messages_up_to_the_limit_fit_in_any_script(db: TestDb) {
     // The widest form of all: every character a JSON escape of a surrogate pair (12 bytes).
     let escaped = format!(r#"{{"body": "{}"}}"#, r"\ud83d\ude00".repeat(limit));
     let posted = reqwest::Client::new()
-        .post(format!("{}/api/v1/conversations/{general}/messages", s.url()))
+        .post(format!(
+            "{}/api/v1/conversations/{general}/messages",
+            s.url()
+        ))
         .bearer_auth(ada.token().unwrap())
         .header("content-type", "application/json")
         .body(escaped)
