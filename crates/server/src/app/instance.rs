@@ -15,9 +15,15 @@ impl App {
             open_signup: settings.open_signup,
             email_verification_required: self.email_verification_required(),
             protocol_versions: vec![PROTOCOL_VERSION],
-            features: ["realtime", "resume", "presence", "typing", "idempotent_send"]
-                .map(str::to_owned)
-                .to_vec(),
+            features: [
+                "realtime",
+                "resume",
+                "presence",
+                "typing",
+                "idempotent_send",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             auth_methods: vec!["password".to_owned()],
         })
     }
