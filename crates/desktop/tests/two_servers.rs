@@ -1,0 +1,347 @@
+//! End to end without a window: two real OComms servers on port 0, and the client's state
+//! machine with its effects runner. The client joins both, signs in, receives and sends on
+//! each, and rides out a restart of one server (the realtime session resumes; what was sent
+//! while it was down goes once it is back, exactly once).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ocomms_client::Client;
+use ocomms_proto::account::SignUpRequest;
+use ocomms_proto::instance::PROTOCOL_VERSION;
+use ocomms_proto::message::HistoryQuery;
+use ocomms_proto::workspace::CreateInvitation;
+use ocomms_proto::{ConversationId, UserId};
+use ocomms_server::config::ServeConfig;
+use ocomms_server::server::{self, RunningServer};
+use ocomms_store::testing::TestDb;
+use openchat::runner::Runner;
+use openchat::state::{Account, Connection, ServerKey};
+use openchat::{Msg, State, update};
+use tokio::io::copy_bidirectional;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+const PASSWORD: &str = "correct horse battery staple";
+const ME: &str = "me@example.com";
+
+/// One server with a workspace, me (its owner) and a peer who posts to `#general`. The
+/// desktop client reaches it through a `Relay`; the peer talks to it directly.
+struct Site {
+    db: TestDb,
+    server: Option<RunningServer>,
+    relay: Relay,
+    /// The address the desktop client is given (the relay's).
+    url: String,
+    peer_token: String,
+    peer_id: UserId,
+    general: ConversationId,
+}
+
+impl Site {
+    async fn start(workspace: &str) -> Self {
+        let db = TestDb::sqlite().await;
+        let server = server::start(ServeConfig::for_database(&db.url))
+            .await
+            .expect("server starts");
+        let direct = server.url();
+        let mut me = Client::new(&direct);
+        me.sign_up(&sign_up(ME, "Me", None)).await.expect("sign up");
+        let slug = me
+            .create_workspace(workspace)
+            .await
+            .expect("workspace")
+            .slug;
+        let invitation = me
+            .create_invitation(
+                &slug,
+                &CreateInvitation {
+                    email: None,
+                    role: None,
+                    max_uses: None,
+                    expires_in_hours: None,
+                },
+            )
+            .await
+            .expect("invitation");
+        let mut peer = Client::new(&direct);
+        let token = peer
+            .sign_up(&sign_up("peer@example.com", "Peer", Some(invitation.token)))
+            .await
+            .expect("peer signs up");
+        let channels = me.channels(&slug, &Default::default()).await.expect("list");
+        let general = channels.iter().find(|c| c.is_general).expect("#general").id;
+        let relay = Relay::start(server.addr).await;
+        Self {
+            db,
+            url: format!("http://{}", relay.addr),
+            server: Some(server),
+            relay,
+            peer_token: token.token,
+            peer_id: token.user.id,
+            general,
+        }
+    }
+
+    fn peer(&self) -> Client {
+        let server = self.server.as_ref().expect("server is running");
+        Client::new(&server.url()).with_token(self.peer_token.clone())
+    }
+
+    /// Stops the server and drops every connection to it, as the end of its process would.
+    async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(Duration::from_secs(10), server.stop())
+                .await
+                .expect("server stops in time")
+                .expect("server stops");
+        }
+        self.relay.cut();
+    }
+
+    /// Starts again on the same database (on a new port, behind the same relay address).
+    async fn restart(&mut self) {
+        let server = server::start(ServeConfig::for_database(&self.db.url))
+            .await
+            .expect("server restarts");
+        self.relay.point_to(server.addr);
+        self.server = Some(server);
+    }
+
+    async fn bodies(&self) -> Vec<String> {
+        let query = HistoryQuery {
+            limit: Some(100),
+            ..HistoryQuery::default()
+        };
+        let page = self
+            .peer()
+            .history(self.general, &query)
+            .await
+            .expect("history");
+        page.messages.into_iter().map(|m| m.body).collect()
+    }
+}
+
+/// A loopback TCP relay in front of a server. An in-process `RunningServer::stop` leaves
+/// upgraded WebSockets open (their tasks outlive the listener), so the relay stands in for
+/// what the end of a server process does to its connections: `cut` drops them all, and
+/// while the server is down new connections are refused.
+struct Relay {
+    addr: SocketAddr,
+    backend: Arc<Mutex<SocketAddr>>,
+    links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(backend: SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+        let addr = listener.local_addr().expect("relay address");
+        let backend = Arc::new(Mutex::new(backend));
+        let links = Arc::new(Mutex::new(Vec::new()));
+        let (to, held) = (backend.clone(), links.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = *to.lock().expect("relay lock");
+                let link = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(target).await {
+                        let _ = copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                held.lock().expect("relay lock").push(link);
+            }
+        });
+        Self {
+            addr,
+            backend,
+            links,
+        }
+    }
+
+    fn cut(&self) {
+        for link in self.links.lock().expect("relay lock").drain(..) {
+            link.abort();
+        }
+    }
+
+    fn point_to(&self, backend: SocketAddr) {
+        *self.backend.lock().expect("relay lock") = backend;
+    }
+}
+
+fn sign_up(email: &str, name: &str, invitation_token: Option<String>) -> SignUpRequest {
+    SignUpRequest {
+        email: email.into(),
+        password: PASSWORD.into(),
+        display_name: name.into(),
+        invitation_token,
+    }
+}
+
+/// The client without its window: state, update, runner; answers come back on a channel.
+struct Harness {
+    state: State,
+    runner: Runner,
+    answers: mpsc::UnboundedReceiver<Msg>,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let (tx, answers) = mpsc::unbounded_channel();
+        let sink: openchat::runner::Sink = Arc::new(move |msg| {
+            let _ = tx.send(msg);
+        });
+        Self {
+            state: State::new("e2e"),
+            runner: Runner::new(tokio::runtime::Handle::current(), sink),
+            answers,
+        }
+    }
+
+    fn act(&mut self, msg: Msg) {
+        let effects = update(&mut self.state, msg);
+        self.runner.run(effects);
+    }
+
+    /// Feeds answers into `update` until `done` holds (or fails after 20 s).
+    async fn until(&mut self, what: &str, done: impl Fn(&State) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !done(&self.state) {
+            match tokio::time::timeout_at(deadline, self.answers.recv()).await {
+                Ok(Some(msg)) => self.act(msg),
+                _ => panic!("timed out waiting until {what}; state: {:#?}", self.state),
+            }
+        }
+    }
+
+    /// Adds the server, signs in as me, and waits until #general is on screen and live.
+    async fn join(&mut self, site: &Site) -> ServerKey {
+        self.act(Msg::AddServer(site.url.clone()));
+        let url = site.url.clone();
+        self.until("the probe added the server", |s| {
+            s.active().is_some_and(|server| server.url == url)
+        })
+        .await;
+        let key = self.state.active_server.expect("active server");
+        let info = &self.state.server(key).expect("server").info;
+        assert!(info.protocol_versions.contains(&PROTOCOL_VERSION));
+        self.act(Msg::SignIn {
+            email: ME.into(),
+            password: PASSWORD.into(),
+        });
+        let general = site.general;
+        self.until("signed in, online, #general loaded", move |s| {
+            account_on(s, key).is_some_and(|a| {
+                a.connection == Connection::Online
+                    && a.context.conversation == Some(general)
+                    && a.timelines.get(&general).is_some_and(|t| t.loaded)
+            })
+        })
+        .await;
+        key
+    }
+}
+
+fn account_on(state: &State, server: ServerKey) -> Option<&Account> {
+    state.server(server).and_then(|s| s.active())
+}
+
+fn has(state: &State, server: ServerKey, conversation: ConversationId, body: &str) -> bool {
+    account_on(state, server).is_some_and(|a| {
+        a.timelines
+            .get(&conversation)
+            .is_some_and(|t| t.messages().iter().any(|m| m.body == body))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_send_receive_and_survive_a_restart() {
+    let mut a = Site::start("Acme").await;
+    let b = Site::start("Beta").await;
+    let mut client = Harness::new();
+    let on_a = client.join(&a).await;
+    let on_b = client.join(&b).await;
+    assert_eq!(client.state.active_server, Some(on_b));
+
+    // A message on A while B is on screen: received, and unread on A's rail.
+    a.peer()
+        .post_message(a.general, "hello from A", None)
+        .await
+        .expect("peer posts");
+    let general_a = a.general;
+    client
+        .until("A's message arrived", move |s| {
+            has(s, on_a, general_a, "hello from A")
+        })
+        .await;
+    assert_eq!(client.state.server(on_a).map(|s| s.unread_total()), Some(1));
+    let peer_a = a.peer_id;
+    let author = account_on(&client.state, on_a)
+        .and_then(|acc| acc.timelines.get(&general_a))
+        .and_then(|t| t.messages().last().map(|m| m.author_id));
+    assert_eq!(author, Some(peer_a));
+
+    // Sending on B: acknowledged and stored once.
+    client.act(Msg::DraftChanged("hi from the desktop".into()));
+    client.act(Msg::Send);
+    let general_b = b.general;
+    client
+        .until("the send on B was acknowledged", move |s| {
+            has(s, on_b, general_b, "hi from the desktop")
+                && account_on(s, on_b).is_some_and(|acc| acc.outbox.entries().is_empty())
+        })
+        .await;
+    assert_eq!(b.bodies().await, ["hi from the desktop"]);
+
+    // Server A goes down: A shows it, and a message sent meanwhile waits in the outbox.
+    client.act(Msg::SelectServer(on_a));
+    assert_eq!(client.state.server(on_a).map(|s| s.unread_total()), Some(0));
+    a.stop().await;
+    client
+        .until("A is seen down", move |s| {
+            account_on(s, on_a).is_some_and(|acc| {
+                matches!(
+                    acc.connection,
+                    Connection::Degraded { .. } | Connection::Offline { .. }
+                )
+            })
+        })
+        .await;
+    client.act(Msg::DraftChanged("sent while A was down".into()));
+    client.act(Msg::Send);
+    assert_eq!(
+        account_on(&client.state, on_a).map(|acc| acc.outbox.entries().len()),
+        Some(1)
+    );
+
+    // A is back: the session resumes, the queued message goes once, live events flow again.
+    a.restart().await;
+    client
+        .until("A is online and the outbox drained", move |s| {
+            account_on(s, on_a).is_some_and(|acc| {
+                acc.connection == Connection::Online && acc.outbox.entries().is_empty()
+            })
+        })
+        .await;
+    a.peer()
+        .post_message(a.general, "after the restart", None)
+        .await
+        .expect("peer posts after restart");
+    client
+        .until("the post-restart message arrived", move |s| {
+            has(s, on_a, general_a, "after the restart")
+        })
+        .await;
+    assert_eq!(
+        a.bodies().await,
+        ["hello from A", "sent while A was down", "after the restart"],
+        "the queued message is stored exactly once, in order"
+    );
+    // B was never disturbed.
+    assert_eq!(
+        account_on(&client.state, on_b).map(|acc| acc.connection),
+        Some(Connection::Online)
+    );
+    a.stop().await;
+}
