@@ -50,7 +50,7 @@ impl ClientError {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
         while let Some(err) = source {
             if let Some(io) = err.downcast_ref::<std::io::Error>()
-                && io.kind() == std::io::ErrorKind::InvalidData
+                && io_is_invalid_data(io)
             {
                 return true;
             }
@@ -79,6 +79,17 @@ impl ClientError {
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
         }
     }
+}
+
+/// Whether an `io::Error`, or one it wraps, is `InvalidData`. Looked for through `get_ref`:
+/// `io::Error::source` skips the wrapped error itself (hyper wraps rustls's error twice).
+fn io_is_invalid_data(io: &std::io::Error) -> bool {
+    if io.kind() == std::io::ErrorKind::InvalidData {
+        return true;
+    }
+    io.get_ref()
+        .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+        .is_some_and(io_is_invalid_data)
 }
 
 /// Passes successful responses through; turns error responses into `ClientError`.
