@@ -13,6 +13,9 @@ use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use crate::error::{AuthError, CallError, ProbeError};
 use crate::state::{AccountKey, ServerKey};
 
+/// A workspace's conversations and the display names of its members.
+pub type Loaded = (Vec<Conversation>, Vec<(UserId, String)>);
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     // --- the user ---
@@ -61,7 +64,7 @@ pub enum Msg {
     ConversationsLoaded {
         account: AccountKey,
         workspace: WorkspaceId,
-        result: Result<(Vec<Conversation>, Vec<(UserId, String)>), CallError>,
+        result: Result<Loaded, CallError>,
     },
     HistoryLoaded {
         account: AccountKey,

@@ -8,15 +8,15 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use ocomms_client::{Client, ClientError, Update};
+use ocomms_proto::ConversationId;
 use ocomms_proto::account::SignUpRequest;
 use ocomms_proto::message::HistoryQuery;
-use ocomms_proto::{ConversationId, UserId};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::error::{AuthError, CallError};
-use crate::msg::{Effect, Msg};
+use crate::msg::{Effect, Loaded, Msg};
 use crate::probe;
 use crate::state::AccountKey;
 
@@ -315,11 +315,6 @@ async fn send_once(
         .await
         .map_err(CallError::from)
 }
-
-type Loaded = (
-    Vec<ocomms_proto::conversation::Conversation>,
-    Vec<(UserId, String)>,
-);
 
 /// A workspace's channels and direct messages, and its members' names.
 async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError> {

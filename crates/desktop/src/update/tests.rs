@@ -412,7 +412,7 @@ fn sending_offline_queues_and_goes_once_back_online() {
         body: "hello".into(),
         client_id: "run-1".into(),
     };
-    assert_eq!(effects, [post.clone()]);
+    assert_eq!(effects, std::slice::from_ref(&post));
     // The answer is lost; the next reconnect sends it again with the same client id.
     update(
         &mut state,
