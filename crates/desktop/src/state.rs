@@ -168,25 +168,27 @@ impl Server {
         self.active_account.and_then(|k| self.account(k))
     }
 
+    /// What the rail calls this server: the workspace on screen (what people recognise;
+    /// every OComms server is named "OComms" until its admin says otherwise), else the
+    /// server's name.
+    pub fn title(&self) -> &str {
+        self.active()
+            .and_then(|a| a.context.workspace.and_then(|w| a.workspace(w)))
+            .map_or(self.info.name.as_str(), |w| w.name.as_str())
+    }
+
     /// Two letters for the rail: "Acme Chat" → "AC", "ocomms" → "OC".
     pub fn initials(&self) -> String {
-        let name = if self.info.name.trim().is_empty() {
+        let name = if self.title().trim().is_empty() {
             host_of(&self.url)
         } else {
-            self.info.name.as_str()
+            self.title()
         };
         let words: Vec<&str> = name.split_whitespace().collect();
         let letters: String = if words.len() >= 2 {
-            words
-                .iter()
-                .filter_map(|w| w.chars().next())
-                .take(2)
-                .collect()
+            words.iter().filter_map(|w| w.chars().next()).take(2).collect()
         } else {
-            name.chars()
-                .filter(|c| c.is_alphanumeric())
-                .take(2)
-                .collect()
+            name.chars().filter(|c| c.is_alphanumeric()).take(2).collect()
         };
         letters.to_uppercase()
     }
@@ -278,10 +280,15 @@ impl State {
     }
 }
 
+/// `https://chat.example.com:8443/x` → `chat.example.com:8443`.
+pub fn authority_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
 /// `https://chat.example.com:8443/x` → `chat.example.com`.
 pub fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split('/').next().unwrap_or(rest);
+    let authority = authority_of(url);
     match authority.rsplit_once(':') {
         Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
         _ => authority,

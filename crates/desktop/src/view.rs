@@ -4,7 +4,7 @@
 use ocomms_proto::conversation::ConversationKind;
 
 use crate::state::timeline::{Row, time_label};
-use crate::state::{Account, Connection, Server, State, host_of};
+use crate::state::{Account, Connection, Server, State, authority_of};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct View {
@@ -133,7 +133,7 @@ pub fn view(state: &State) -> View {
 }
 
 fn server_name(server: &Server) -> String {
-    format!("{} ({})", server.info.name, host_of(&server.url))
+    format!("{} ({})", server.title(), authority_of(&server.url))
 }
 
 fn server_view(server: &Server, view: &mut View) {

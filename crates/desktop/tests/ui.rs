@@ -174,7 +174,7 @@ fn the_window_is_navigable_by_accessible_labels() {
     // Signed in: rail, channel list, toolbar state and composer are all labelled.
     let state = signed_in_state();
     let (window, sent) = window_for(&state);
-    one(&window, "Acme Chat (chat.example.com), Online").invoke_accessible_default_action();
+    one(&window, "Acme (chat.example.com), Online").invoke_accessible_default_action();
     one(&window, "Conversation # general").invoke_accessible_default_action();
     one(&window, "Connection: Online");
     one(&window, "Filter channels");
