@@ -186,9 +186,16 @@ impl Server {
         };
         let words: Vec<&str> = name.split_whitespace().collect();
         let letters: String = if words.len() >= 2 {
-            words.iter().filter_map(|w| w.chars().next()).take(2).collect()
+            words
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .take(2)
+                .collect()
         } else {
-            name.chars().filter(|c| c.is_alphanumeric()).take(2).collect()
+            name.chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(2)
+                .collect()
         };
         letters.to_uppercase()
     }
@@ -207,8 +214,8 @@ impl Server {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AddServer {
     pub open: bool,
-    /// The URL being probed, if a probe is running.
-    pub probing: Option<String>,
+    /// The addresses being probed (several when given on the command line).
+    pub probing: Vec<String>,
     pub error: Option<ProbeError>,
 }
 

@@ -104,7 +104,10 @@ fn add_server(state: &mut State, input: &str) -> Vec<Effect> {
         state.add_server = AddServer::default();
         return vec![];
     }
-    state.add_server.probing = Some(url.clone());
+    if state.add_server.probing.contains(&url) {
+        return vec![];
+    }
+    state.add_server.probing.push(url.clone());
     state.add_server.error = None;
     vec![Effect::Probe { url }]
 }

@@ -113,7 +113,7 @@ pub fn view(state: &State) -> View {
         .collect();
     let add_server = AddServerView {
         open: state.add_server.open || state.servers.is_empty(),
-        probing: state.add_server.probing.is_some(),
+        probing: !state.add_server.probing.is_empty(),
         error: state
             .add_server
             .error

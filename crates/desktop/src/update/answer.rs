@@ -67,10 +67,11 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeError>) -> Vec<Effect> {
-    // A late answer for an address the user has since changed or abandoned.
-    if state.add_server.probing.as_deref() != Some(url.as_str()) {
+    // A late answer for a probe the user has since abandoned (closed the dialog).
+    let Some(at) = state.add_server.probing.iter().position(|p| *p == url) else {
         return vec![];
-    }
+    };
+    state.add_server.probing.remove(at);
     match result {
         Ok(info) => {
             let key = ServerKey(state.next_key());
@@ -86,10 +87,11 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
                 },
             });
             state.active_server = Some(key);
-            state.add_server = AddServer::default();
+            if state.add_server.probing.is_empty() {
+                state.add_server = AddServer::default();
+            }
         }
         Err(e) => {
-            state.add_server.probing = None;
             state.add_server.error = Some(e);
         }
     }

@@ -224,12 +224,14 @@ fn a_probe_failure_keeps_the_dialog_open_with_the_reason() {
     assert!(state.servers.is_empty());
     assert_eq!(state.add_server.error, Some(ProbeError::NotOComms));
     assert!(view(&state).add_server.open);
-    // A late answer for an address no longer being probed is ignored.
     update(&mut state, Msg::AddServer("http://example.com".into()));
     assert_eq!(
         state.add_server.error,
         Some(ProbeError::PlainHttpNotLoopback)
     );
+    // A late answer for a probe the user abandoned is ignored.
+    update(&mut state, Msg::AddServer("chat.example.com".into()));
+    update(&mut state, Msg::CloseAddServer);
     update(
         &mut state,
         Msg::Probed {
@@ -504,4 +506,24 @@ fn sign_in_errors_are_shown_and_sign_out_returns_to_the_form() {
     assert!(matches!(effects[..], [Effect::SignOut { .. }]));
     assert!(view(&state).auth.open && !view(&state).auth.can_cancel);
     assert_eq!(view(&state).rail[0].connection, "Signed out");
+}
+
+#[test]
+fn several_probes_may_run_at_once() {
+    let mut state = State::new("c");
+    for url in ["https://a.example", "https://b.example"] {
+        assert_eq!(update(&mut state, Msg::AddServer(url.into())).len(), 1);
+    }
+    assert!(update(&mut state, Msg::AddServer("a.example".into())).is_empty());
+    for url in ["https://b.example", "https://a.example"] {
+        update(
+            &mut state,
+            Msg::Probed {
+                url: url.into(),
+                result: Ok(info(url)),
+            },
+        );
+    }
+    assert_eq!(state.servers.len(), 2);
+    assert!(!view(&state).add_server.open);
 }
