@@ -227,3 +227,78 @@ fn enter_sends_and_shift_enter_does_not() {
         sent.borrow()
     );
 }
+
+/// Not a check but a measurement (docs/benchmarks.md): five servers, 1,000 messages on each
+/// one's #general, then the time to switch servers: `update` + `view` + `render` into the
+/// window (the testing backend paints nothing, so painting is not included).
+/// `cargo test -p openchat --test ui -- --ignored --nocapture switching`
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn switching_servers_with_a_thousand_messages_each() {
+    use ocomms_proto::event::{Event, EventPayload};
+    use ocomms_proto::message::Message;
+    use ocomms_proto::{MessageId, UserId};
+
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = State::new("bench");
+    let mut servers = Vec::new();
+    for n in 0..5 {
+        let mut one = signed_in_state();
+        let mut server = one.servers.remove(0);
+        server.key = openchat::state::ServerKey(100 + n);
+        server.url = format!("https://chat{n}.example.com");
+        let new_key = AccountKey(200 + n);
+        server.accounts[0].key = new_key;
+        server.active_account = Some(new_key);
+        servers.push(server.key);
+        state.servers.push(server);
+        for seq in 1..=1000 {
+            let message = Message {
+                id: MessageId(seq),
+                conversation_id: ConversationId(5),
+                seq,
+                author_id: UserId(seq % 7),
+                client_id: None,
+                body: format!("server {n}, message {seq}, with some ordinary text in it"),
+                html: String::new(),
+                created_at: 1_796_256_000_000 + seq * 60_000,
+                edited_at: None,
+                deleted: false,
+            };
+            update(
+                &mut state,
+                Msg::Realtime {
+                    account: new_key,
+                    update: Update::Event(Event {
+                        workspace_id: WorkspaceId(1),
+                        position: seq,
+                        conversation_id: ConversationId(5),
+                        seq,
+                        actor: UserId(2),
+                        at: 0,
+                        payload: EventPayload::MessagePosted { message },
+                    }),
+                },
+            );
+        }
+    }
+    let window = AppWindow::new().expect("window");
+    let mut bridge = Bridge::default();
+    let mut worst = std::time::Duration::ZERO;
+    let mut total = std::time::Duration::ZERO;
+    let rounds = 50;
+    for round in 0..rounds {
+        let key = servers[round % servers.len()];
+        let start = std::time::Instant::now();
+        update(&mut state, Msg::SelectServer(key));
+        render(&window, &mut bridge, view(&state));
+        let took = start.elapsed();
+        worst = worst.max(took);
+        total += took;
+    }
+    println!(
+        "switching servers (5 servers, 1,000 messages each): mean {:?}, worst {:?}",
+        total / rounds as u32,
+        worst
+    );
+}
