@@ -46,6 +46,8 @@ pub enum Msg {
     DraftChanged(String),
     /// Send the draft of the conversation on screen.
     Send,
+    /// Fetch the page of messages before the oldest one on screen.
+    LoadOlder,
 
     // --- answers ---
     Probed {
@@ -120,9 +122,11 @@ pub enum Effect {
         workspace: WorkspaceId,
         slug: String,
     },
+    /// The newest page, or with `before` the page of older messages before that sequence.
     LoadHistory {
         account: AccountKey,
         conversation: ConversationId,
+        before: Option<i64>,
     },
     Post {
         account: AccountKey,

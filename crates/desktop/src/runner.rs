@@ -170,9 +170,11 @@ impl Runner {
             Effect::LoadHistory {
                 account,
                 conversation,
+                before,
             } => self.call(account, move |client| async move {
                 let query = HistoryQuery {
                     limit: Some(PAGE),
+                    before,
                     ..HistoryQuery::default()
                 };
                 Msg::HistoryLoaded {

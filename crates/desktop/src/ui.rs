@@ -116,6 +116,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_account(next.toolbar.account.as_str().into());
     window.set_unencrypted(next.toolbar.unencrypted);
     window.set_notice(next.notice.as_str().into());
+    window.set_more_before(next.more_before);
     window.set_add_open(next.add_server.open);
     window.set_add_probing(next.add_server.probing);
     window.set_add_error(next.add_server.error.as_str().into());
@@ -191,6 +192,8 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     window.on_filter_edited(move |text| d(Msg::FilterChanged(text.into())));
     let d = dispatch.clone();
     window.on_draft_edited(move |text| d(Msg::DraftChanged(text.into())));
+    let d = dispatch.clone();
+    window.on_load_older(move || d(Msg::LoadOlder));
     window.on_send(move || dispatch(Msg::Send));
 }
 

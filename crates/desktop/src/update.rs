@@ -71,6 +71,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Send => send(state),
+        Msg::LoadOlder => load_older(state),
         answer => answer::update(state, answer),
     }
 }
@@ -246,7 +247,28 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
         vec![Effect::LoadHistory {
             account: account.key,
             conversation: id,
+            before: None,
         }]
+    }
+}
+
+fn load_older(state: &mut State) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let Some(timeline) = account.timelines.get(&conversation) else {
+        return vec![];
+    };
+    match timeline.messages().first() {
+        Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
+            account: account.key,
+            conversation,
+            before: Some(oldest.seq),
+        }],
+        _ => vec![],
     }
 }
 

@@ -17,6 +17,8 @@ pub struct View {
     pub conversations: Vec<Item>,
     pub filter: String,
     pub rows: Vec<RowView>,
+    /// Older messages exist on the server ("Load older messages").
+    pub more_before: bool,
     pub draft: String,
     pub notice: String,
 }
@@ -211,6 +213,7 @@ fn account_view(account: &Account, view: &mut View) {
     }
     view.draft = context.drafts.get(&id).cloned().unwrap_or_default();
     view.rows = rows(account, id);
+    view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
 }
 
 fn conversation_label(c: &ocomms_proto::conversation::Conversation) -> String {

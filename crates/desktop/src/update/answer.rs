@@ -211,6 +211,7 @@ fn conversations_loaded(
         vec![Effect::LoadHistory {
             account: key,
             conversation,
+            before: None,
         }]
     }
 }

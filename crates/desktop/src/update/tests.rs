@@ -178,7 +178,8 @@ fn join_existing(state: &mut State, email: &str) -> (ServerKey, AccountKey) {
     );
     assert!(effects.contains(&Effect::LoadHistory {
         account,
-        conversation: GENERAL
+        conversation: GENERAL,
+        before: None,
     }));
     update(
         state,
@@ -526,4 +527,60 @@ fn several_probes_may_run_at_once() {
     }
     assert_eq!(state.servers.len(), 2);
     assert!(!view(&state).add_server.open);
+}
+
+#[test]
+fn older_history_is_fetched_before_the_oldest_message() {
+    let mut state = State::new("c");
+    let (_, account) = join(&mut state, "https://a.example", "me@a");
+    assert!(
+        update(&mut state, Msg::LoadOlder).is_empty(),
+        "nothing older"
+    );
+    let page = |from: i64| MessagePage {
+        messages: (from..from + 3)
+            .filter_map(|seq| match posted(GENERAL, seq, OTHER, None) {
+                Msg::Realtime {
+                    update:
+                        Update::Event(Event {
+                            payload: EventPayload::MessagePosted { message },
+                            ..
+                        }),
+                    ..
+                } => Some(message),
+                _ => None,
+            })
+            .collect(),
+        more_before: from > 1,
+        more_after: false,
+    };
+    update(
+        &mut state,
+        Msg::HistoryLoaded {
+            account,
+            conversation: GENERAL,
+            result: Ok(page(4)),
+        },
+    );
+    assert!(view(&state).more_before);
+    let effects = update(&mut state, Msg::LoadOlder);
+    assert_eq!(
+        effects,
+        [Effect::LoadHistory {
+            account,
+            conversation: GENERAL,
+            before: Some(4)
+        }]
+    );
+    update(
+        &mut state,
+        Msg::HistoryLoaded {
+            account,
+            conversation: GENERAL,
+            result: Ok(page(1)),
+        },
+    );
+    let v = view(&state);
+    assert!(!v.more_before);
+    assert_eq!(v.rows.iter().filter(|r| r.kind == 1).count(), 6);
 }
