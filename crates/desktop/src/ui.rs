@@ -131,15 +131,16 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     bridge.last = next;
 }
 
-fn key<T>(text: &SharedString, make: impl Fn(i64) -> T) -> Option<T> {
-    text.parse::<i64>().ok().map(make)
+/// Keys travel through Slint as text (its `int` is 32-bit; server ids are 64-bit).
+fn key<N: std::str::FromStr, T>(text: &SharedString, make: impl Fn(N) -> T) -> Option<T> {
+    text.parse::<N>().ok().map(make)
 }
 
 /// Connects the window's callbacks to `dispatch`.
 pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_select_server(move |k| {
-        if let Some(k) = key(&k, |v| ServerKey(v as u32)) {
+        if let Some(k) = key(&k, ServerKey) {
             d(Msg::SelectServer(k));
         }
     });
@@ -151,7 +152,7 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     window.on_add_server(move |url| d(Msg::AddServer(url.into())));
     let d = dispatch.clone();
     window.on_select_account(move |k| {
-        if let Some(k) = key(&k, |v| AccountKey(v as u32)) {
+        if let Some(k) = key(&k, AccountKey) {
             d(Msg::SelectAccount(k));
         }
     });

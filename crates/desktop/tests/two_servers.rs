@@ -37,6 +37,8 @@ struct Site {
     url: String,
     peer_token: String,
     peer_id: UserId,
+    /// My own session made at setup (the desktop client signs in with another).
+    my_token: String,
     general: ConversationId,
 }
 
@@ -81,6 +83,7 @@ impl Site {
             relay,
             peer_token: token.token,
             peer_id: token.user.id,
+            my_token: me.token().unwrap_or_default().to_owned(),
             general,
         }
     }
@@ -370,4 +373,50 @@ async fn the_probe_tells_failures_apart() {
         probe(&format!("{}/nothing-here", site.url)).await,
         Err(ProbeError::NotOComms)
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_session_is_shown_as_expired_and_signing_in_again_keeps_the_draft() {
+    let site = Site::start("Expiry").await;
+    let mut client = Harness::new();
+    let key = client.join(&site).await;
+    client.act(Msg::DraftChanged("unsent words".into()));
+
+    // From my other session, revoke the desktop's (say, from the web UI's session list).
+    let server = site.server.as_ref().expect("running");
+    let me = Client::new(&server.url()).with_token(site.my_token.clone());
+    let desktop = me
+        .sessions()
+        .await
+        .expect("sessions")
+        .into_iter()
+        .find(|s| !s.current)
+        .expect("the desktop's session");
+    me.revoke_session(desktop.id).await.expect("revoke");
+    client
+        .until("the expiry is shown", move |s| {
+            account_on(s, key).is_some_and(|a| a.connection == Connection::SessionExpired)
+                && s.server(key).is_some_and(|server| server.auth.open)
+        })
+        .await;
+
+    client.act(Msg::SignIn {
+        email: ME.into(),
+        password: PASSWORD.into(),
+    });
+    let general = site.general;
+    client
+        .until("signed in again, online", move |s| {
+            account_on(s, key).is_some_and(|a| {
+                a.connection == Connection::Online && a.context.conversation == Some(general)
+            })
+        })
+        .await;
+    let server = client.state.server(key).expect("server");
+    assert_eq!(server.accounts.len(), 1, "the same person, one account");
+    assert_eq!(
+        openchat::view::view(&client.state).draft,
+        "unsent words",
+        "the draft survived"
+    );
 }
