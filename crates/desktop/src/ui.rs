@@ -96,8 +96,12 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
             })
             .collect();
         window.set_rows(ModelRc::new(VecModel::from(rows)));
-        bridge.rows_version = bridge.rows_version.wrapping_add(1);
-        window.set_rows_version(bridge.rows_version);
+        // Follow the newest message only when one arrived at the end (not when older
+        // history was added above what the user is reading).
+        if next.rows.last() != last.rows.last() {
+            bridge.rows_version = bridge.rows_version.wrapping_add(1);
+            window.set_rows_version(bridge.rows_version);
+        }
     }
     // Text the user is typing is only replaced when the state says something else (another
     // conversation or server), so the cursor does not jump while typing.
