@@ -8,7 +8,7 @@ use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::workspace::Workspace;
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 
 use crate::error::{AuthError, CallError, ProbeError};
 use crate::state::{AccountKey, ServerKey};
@@ -48,6 +48,10 @@ pub enum Msg {
     Send,
     /// Fetch the page of messages before the oldest one on screen.
     LoadOlder,
+    /// Up in an empty composer: edit my last message in this conversation.
+    EditLast,
+    /// Escape while editing: back to an empty composer.
+    CancelEdit,
 
     // --- answers ---
     Probed {
@@ -76,6 +80,10 @@ pub enum Msg {
     Posted {
         account: AccountKey,
         client_id: String,
+        result: Result<Message, CallError>,
+    },
+    Edited {
+        account: AccountKey,
         result: Result<Message, CallError>,
     },
     Realtime {
@@ -133,6 +141,11 @@ pub enum Effect {
         conversation: ConversationId,
         body: String,
         client_id: String,
+    },
+    Edit {
+        account: AccountKey,
+        message: MessageId,
+        body: String,
     },
     /// Open the realtime session of a signed-in account (resuming where it was).
     Connect {

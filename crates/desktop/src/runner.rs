@@ -186,6 +186,19 @@ impl Runner {
                         .map_err(CallError::from),
                 }
             }),
+            Effect::Edit {
+                account,
+                message,
+                body,
+            } => self.call(account, move |client| async move {
+                Msg::Edited {
+                    account,
+                    result: client
+                        .edit_message(message, &body)
+                        .await
+                        .map_err(CallError::from),
+                }
+            }),
             Effect::Post {
                 account,
                 conversation,

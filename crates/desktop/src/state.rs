@@ -64,6 +64,8 @@ pub struct Context {
     pub filter: String,
     /// Unsent text per conversation.
     pub drafts: HashMap<ConversationId, String>,
+    /// The composer edits this message of the conversation on screen instead of sending.
+    pub editing: Option<ocomms_proto::MessageId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

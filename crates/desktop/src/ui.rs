@@ -121,6 +121,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_unencrypted(next.toolbar.unencrypted);
     window.set_notice(next.notice.as_str().into());
     window.set_more_before(next.more_before);
+    window.set_editing(next.editing);
     window.set_add_open(next.add_server.open);
     window.set_add_probing(next.add_server.probing);
     window.set_add_error(next.add_server.error.as_str().into());
@@ -199,6 +200,10 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     window.on_draft_edited(move |text| d(Msg::DraftChanged(text.into())));
     let d = dispatch.clone();
     window.on_load_older(move || d(Msg::LoadOlder));
+    let d = dispatch.clone();
+    window.on_edit_last(move || d(Msg::EditLast));
+    let d = dispatch.clone();
+    window.on_cancel_edit(move || d(Msg::CancelEdit));
     window.on_send(move || dispatch(Msg::Send));
 }
 

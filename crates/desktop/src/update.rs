@@ -72,6 +72,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Send => send(state),
         Msg::LoadOlder => load_older(state),
+        Msg::EditLast => edit_last(state),
+        Msg::CancelEdit => {
+            if let Some(account) = viewed_mut(state)
+                && account.context.editing.take().is_some()
+                && let Some(conversation) = account.context.conversation
+            {
+                account.context.drafts.remove(&conversation);
+            }
+            vec![]
+        }
         answer => answer::update(state, answer),
     }
 }
@@ -238,6 +248,9 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
     let Some(account) = viewed_mut(state) else {
         return vec![];
     };
+    if account.context.conversation != Some(id) {
+        account.context.editing = None;
+    }
     account.context.conversation = Some(id);
     account.unread.remove(&id);
     let loaded = account.timelines.get(&id).is_some_and(|t| t.loaded);
@@ -272,6 +285,28 @@ fn load_older(state: &mut State) -> Vec<Effect> {
     }
 }
 
+fn edit_last(state: &mut State) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let me = account.user.id;
+    let last = account.timelines.get(&conversation).and_then(|t| {
+        t.messages()
+            .iter()
+            .rev()
+            .find(|m| m.author_id == me && !m.deleted)
+            .map(|m| (m.id, m.body.clone()))
+    });
+    if let Some((id, body)) = last {
+        account.context.editing = Some(id);
+        account.context.drafts.insert(conversation, body);
+    }
+    vec![]
+}
+
 fn send(state: &mut State) -> Vec<Effect> {
     let Some(key) = state.viewed_account() else {
         return vec![];
@@ -289,6 +324,17 @@ fn send(state: &mut State) -> Vec<Effect> {
         .remove(&conversation)
         .unwrap_or_default();
     let body = body.trim();
+    if let Some(message) = account.context.editing.take() {
+        // An emptied edit is a change of mind, not a delete.
+        if body.is_empty() {
+            return vec![];
+        }
+        return vec![Effect::Edit {
+            account: account.key,
+            message,
+            body: body.to_owned(),
+        }];
+    }
     if body.is_empty() {
         return vec![];
     }

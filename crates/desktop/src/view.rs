@@ -20,6 +20,8 @@ pub struct View {
     /// Older messages exist on the server ("Load older messages").
     pub more_before: bool,
     pub draft: String,
+    /// The composer edits a message (Enter saves, Escape cancels).
+    pub editing: bool,
     pub notice: String,
 }
 
@@ -212,6 +214,7 @@ fn account_view(account: &Account, view: &mut View) {
         view.toolbar.topic = c.topic.clone();
     }
     view.draft = context.drafts.get(&id).cloned().unwrap_or_default();
+    view.editing = context.editing.is_some();
     view.rows = rows(account, id);
     view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
 }

@@ -297,6 +297,17 @@ async fn two_servers_send_receive_and_survive_a_restart() {
         .await;
     assert_eq!(b.bodies().await, ["hi from the desktop"]);
 
+    // Up in the empty composer edits it; the edit reaches the server and comes back live.
+    client.act(Msg::EditLast);
+    client.act(Msg::DraftChanged("hi from the desktop (edited)".into()));
+    client.act(Msg::Send);
+    client
+        .until("the edit is back", move |s| {
+            has(s, on_b, general_b, "hi from the desktop (edited)")
+        })
+        .await;
+    assert_eq!(b.bodies().await, ["hi from the desktop (edited)"]);
+
     // Server A goes down: A shows it, and a message sent meanwhile waits in the outbox.
     client.act(Msg::SelectServer(on_a));
     assert_eq!(client.state.server(on_a).map(|s| s.unread_total()), Some(0));

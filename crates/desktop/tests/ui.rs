@@ -226,6 +226,16 @@ fn enter_sends_and_shift_enter_does_not() {
         "Enter sends: {:?}",
         sent.borrow()
     );
+    // The window still shows the typed text (nothing re-rendered it): Up is a cursor key.
+    press(Key::UpArrow.into());
+    assert!(!sent.borrow().iter().any(|m| matches!(m, Msg::EditLast)));
+    window.set_draft("".into());
+    press(Key::UpArrow.into());
+    assert!(
+        sent.borrow().iter().any(|m| matches!(m, Msg::EditLast)),
+        "Up in an empty composer edits the last message: {:?}",
+        sent.borrow()
+    );
 }
 
 /// Not a check but a measurement (docs/benchmarks.md): five servers, 1,000 messages on each

@@ -59,6 +59,18 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             client_id,
             result,
         } => posted(state, account, &client_id, result),
+        Msg::Edited { account, result } => match result {
+            Ok(message) => {
+                if let Some((_, a)) = state.account_mut(account) {
+                    a.timelines
+                        .entry(message.conversation_id)
+                        .or_default()
+                        .insert(message);
+                }
+                vec![]
+            }
+            Err(e) => failed(state, account, e),
+        },
         Msg::Realtime { account, update } => realtime(state, account, update),
         Msg::SessionExpired(account) => session_expired(state, account),
         // User actions are handled in `update`.

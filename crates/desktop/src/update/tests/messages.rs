@@ -228,3 +228,37 @@ fn older_history_is_fetched_before_the_oldest_message() {
     assert!(!v.more_before);
     assert_eq!(v.rows.iter().filter(|r| r.kind == 1).count(), 6);
 }
+
+#[test]
+fn up_edits_my_last_message_and_escape_gives_up() {
+    let mut state = State::new("c");
+    let (_, account) = join(&mut state, "https://a.example", "me@a");
+    update(&mut state, to(account, posted(GENERAL, 1, ME, None)));
+    update(&mut state, to(account, posted(GENERAL, 2, OTHER, None)));
+    update(&mut state, Msg::EditLast);
+    let v = view(&state);
+    assert!(v.editing);
+    assert_eq!(
+        v.draft, "message 1",
+        "my message, not the newer one of someone else"
+    );
+    update(&mut state, Msg::DraftChanged("message 1, fixed".into()));
+    let effects = update(&mut state, Msg::Send);
+    assert_eq!(
+        effects,
+        [Effect::Edit {
+            account,
+            message: MessageId(100_001),
+            body: "message 1, fixed".into(),
+        }]
+    );
+    assert!(!view(&state).editing && view(&state).draft.is_empty());
+    update(&mut state, Msg::EditLast);
+    update(&mut state, Msg::CancelEdit);
+    let v = view(&state);
+    assert!(!v.editing && v.draft.is_empty());
+    // Nothing of mine: Up does nothing.
+    update(&mut state, Msg::SelectConversation(RANDOM));
+    update(&mut state, Msg::EditLast);
+    assert!(!view(&state).editing);
+}
