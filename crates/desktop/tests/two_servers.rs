@@ -1,7 +1,8 @@
 //! End to end without a window: two real OComms servers on port 0, and the client's state
 //! machine with its effects runner. The client joins both, signs in, receives and sends on
 //! each, and rides out a restart of one server (the realtime session resumes; what was sent
-//! while it was down goes once it is back, exactly once).
+//! while it was down goes once it is back, exactly once). A relay in front of each server
+//! records what the client told it: neither server hears anything about the other (C4).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -19,7 +20,7 @@ use ocomms_store::testing::TestDb;
 use openchat::runner::Runner;
 use openchat::state::{Account, Connection, ServerKey};
 use openchat::{Msg, State, update};
-use tokio::io::copy_bidirectional;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -135,6 +136,8 @@ struct Relay {
     addr: SocketAddr,
     backend: Arc<Mutex<SocketAddr>>,
     links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    /// Every byte the client sent to the server, to check what a server was told.
+    heard: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Relay {
@@ -143,13 +146,15 @@ impl Relay {
         let addr = listener.local_addr().expect("relay address");
         let backend = Arc::new(Mutex::new(backend));
         let links = Arc::new(Mutex::new(Vec::new()));
-        let (to, held) = (backend.clone(), links.clone());
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let (to, held, log) = (backend.clone(), links.clone(), heard.clone());
         tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
+            while let Ok((inbound, _)) = listener.accept().await {
                 let target = *to.lock().expect("relay lock");
+                let log = log.clone();
                 let link = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(target).await {
-                        let _ = copy_bidirectional(&mut inbound, &mut outbound).await;
+                    if let Ok(outbound) = TcpStream::connect(target).await {
+                        relay(inbound, outbound, log).await;
                     }
                 });
                 held.lock().expect("relay lock").push(link);
@@ -159,7 +164,16 @@ impl Relay {
             addr,
             backend,
             links,
+            heard,
         }
+    }
+
+    /// Whether the client ever sent this text to the server behind the relay.
+    fn heard(&self, text: &str) -> bool {
+        let heard = self.heard.lock().expect("relay lock");
+        heard
+            .windows(text.len())
+            .any(|window| window == text.as_bytes())
     }
 
     fn cut(&self) {
@@ -171,6 +185,30 @@ impl Relay {
     fn point_to(&self, backend: SocketAddr) {
         *self.backend.lock().expect("relay lock") = backend;
     }
+}
+
+/// Copies both ways; what goes client → server is also logged.
+async fn relay(inbound: TcpStream, outbound: TcpStream, log: Arc<Mutex<Vec<u8>>>) {
+    let (mut from_client, mut to_client) = inbound.into_split();
+    let (mut from_server, mut to_server) = outbound.into_split();
+    let upstream = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        while let Ok(n) = from_client.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            log.lock().expect("relay lock").extend_from_slice(&buf[..n]);
+            if to_server.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+        let _ = to_server.shutdown().await;
+    };
+    let downstream = async {
+        let _ = tokio::io::copy(&mut from_server, &mut to_client).await;
+        let _ = to_client.shutdown().await;
+    };
+    tokio::join!(upstream, downstream);
 }
 
 fn sign_up(email: &str, name: &str, invitation_token: Option<String>) -> SignUpRequest {
@@ -357,6 +395,18 @@ async fn two_servers_send_receive_and_survive_a_restart() {
         account_on(&client.state, on_b).map(|acc| acc.connection),
         Some(Connection::Online)
     );
+
+    // Server-scoped identity (C4): neither server was told anything about the other — not
+    // its address, its workspace or a word of its messages.
+    let a_host = a.url.trim_start_matches("http://").to_owned();
+    let b_host = b.url.trim_start_matches("http://").to_owned();
+    assert!(a.relay.heard("sent while A was down") && b.relay.heard("hi from the desktop"));
+    for text in [a_host.as_str(), "Acme", "hello from A", "sent while A"] {
+        assert!(!b.relay.heard(text), "B heard {text:?}");
+    }
+    for text in [b_host.as_str(), "Beta", "hi from the desktop"] {
+        assert!(!a.relay.heard(text), "A heard {text:?}");
+    }
     a.stop().await;
 }
 
