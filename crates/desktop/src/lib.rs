@@ -9,6 +9,7 @@
 pub mod error;
 pub mod msg;
 pub mod probe;
+pub mod registry;
 pub mod runner;
 pub mod state;
 pub mod ui;

@@ -147,6 +147,14 @@ pub enum Effect {
         message: MessageId,
         body: String,
     },
+    /// Add the address to the registry of servers kept across runs.
+    RememberServer {
+        url: String,
+    },
+    /// Remove the address from that registry (the user removed the server).
+    ForgetServer {
+        url: String,
+    },
     /// Open the realtime session of a signed-in account (resuming where it was).
     Connect {
         account: AccountKey,

@@ -4,6 +4,7 @@
 //! that posts one message at a time, so messages keep their order.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -17,8 +18,8 @@ use tokio::task::JoinHandle;
 
 use crate::error::{AuthError, CallError};
 use crate::msg::{Effect, Loaded, Msg};
-use crate::probe;
 use crate::state::AccountKey;
+use crate::{probe, registry};
 
 /// Where answers go. Called from tokio tasks.
 pub type Sink = Arc<dyn Fn(Msg) + Send + Sync>;
@@ -60,6 +61,8 @@ pub struct Runner {
     handle: Handle,
     sink: Sink,
     sessions: Arc<Mutex<HashMap<AccountKey, Session>>>,
+    /// `servers.txt` (see `registry`); `None`: servers are not remembered (tests).
+    registry: Option<PathBuf>,
 }
 
 impl Runner {
@@ -68,7 +71,14 @@ impl Runner {
             handle,
             sink,
             sessions: Arc::new(Mutex::new(HashMap::new())),
+            registry: None,
         }
+    }
+
+    /// Remembers added servers in this file.
+    pub fn with_registry(mut self, path: PathBuf) -> Self {
+        self.registry = Some(path);
+        self
     }
 
     /// Starts every effect; returns at once.
@@ -150,6 +160,8 @@ impl Runner {
                 self.sessions().remove(&account);
             }
             Effect::Connect { account } => self.connect(account),
+            Effect::RememberServer { url } => self.registry(|path| registry::remember(path, &url)),
+            Effect::ForgetServer { url } => self.registry(|path| registry::forget(path, &url)),
             Effect::LoadWorkspaces { account } => self.call(account, move |client| async move {
                 Msg::WorkspacesLoaded {
                     account,
@@ -220,6 +232,15 @@ impl Runner {
                     });
                 }
             }
+        }
+    }
+
+    /// A small file written in place: not worth a thread. A failure only costs remembering.
+    fn registry(&self, change: impl FnOnce(&std::path::Path) -> std::io::Result<()>) {
+        if let Some(path) = &self.registry
+            && let Err(e) = change(path)
+        {
+            tracing::warn!(error = %e, path = %path.display(), "cannot update the server registry");
         }
     }
 

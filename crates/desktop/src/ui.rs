@@ -235,8 +235,8 @@ fn dispatch(msg: Msg) {
     });
 }
 
-/// Opens the window, optionally adding the servers named on the command line, and runs
-/// until it is closed.
+/// Opens the window, adds the remembered servers and those named on the command line, and
+/// runs until it is closed.
 pub fn run(servers: Vec<String>) -> Result<(), UiError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -248,7 +248,15 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
         // Fails only once the event loop has quit: the answer is no longer wanted.
         let _ = slint::invoke_from_event_loop(move || dispatch(msg));
     });
-    let runner = Runner::new(runtime.handle().clone(), sink);
+    let mut runner = Runner::new(runtime.handle().clone(), sink);
+    let mut remembered = Vec::new();
+    if let Some(path) = crate::registry::default_path() {
+        match crate::registry::load(&path) {
+            Ok(urls) => remembered = urls,
+            Err(e) => eprintln!("openchat: cannot read {}: {e}", path.display()),
+        }
+        runner = runner.with_registry(path);
+    }
     wire(&window, Rc::new(dispatch));
     let mut bridge = Bridge::default();
     let state = State::new(crate::client_prefix());
@@ -261,7 +269,7 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
             bridge,
         });
     });
-    for url in servers {
+    for url in remembered.into_iter().chain(servers) {
         dispatch(Msg::AddServer(url));
     }
     window.run()?;

@@ -134,11 +134,13 @@ fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
     if state.servers.is_empty() {
         state.add_server.open = true;
     }
-    server
+    let mut effects: Vec<Effect> = server
         .accounts
         .iter()
         .map(|a| Effect::SignOut { account: a.key })
-        .collect()
+        .collect();
+    effects.push(Effect::ForgetServer { url: server.url });
+    effects
 }
 
 fn set_auth_open(state: &mut State, open: bool) -> Vec<Effect> {

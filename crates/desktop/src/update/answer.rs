@@ -87,6 +87,7 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
     match result {
         Ok(info) => {
             let key = ServerKey(state.next_key());
+            let remember = Effect::RememberServer { url: url.clone() };
             state.servers.push(Server {
                 key,
                 url,
@@ -102,12 +103,13 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
             if state.add_server.probing.is_empty() {
                 state.add_server = AddServer::default();
             }
+            vec![remember]
         }
         Err(e) => {
             state.add_server.error = Some(e);
+            vec![]
         }
     }
-    vec![]
 }
 
 fn signed_in(

@@ -63,7 +63,15 @@ fn servers_are_added_selected_and_removed() {
     assert!(update(&mut state, Msg::AddServer("a.example/".into())).is_empty());
     assert_eq!(state.active_server, Some(a));
     let effects = update(&mut state, Msg::RemoveServer(b));
-    assert_eq!(effects, [Effect::SignOut { account: account_b }]);
+    assert_eq!(
+        effects,
+        [
+            Effect::SignOut { account: account_b },
+            Effect::ForgetServer {
+                url: "https://b.example".into()
+            }
+        ]
+    );
     assert_eq!(state.servers.len(), 1);
     update(&mut state, Msg::RemoveServer(a));
     assert!(state.active_server.is_none() && view(&state).add_server.open);
@@ -162,13 +170,14 @@ fn several_probes_may_run_at_once() {
     }
     assert!(update(&mut state, Msg::AddServer("a.example".into())).is_empty());
     for url in ["https://b.example", "https://a.example"] {
-        update(
+        let effects = update(
             &mut state,
             Msg::Probed {
                 url: url.into(),
                 result: Ok(info(url)),
             },
         );
+        assert_eq!(effects, [Effect::RememberServer { url: url.into() }]);
     }
     assert_eq!(state.servers.len(), 2);
     assert!(!view(&state).add_server.open);
