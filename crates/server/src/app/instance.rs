@@ -1,6 +1,6 @@
 //! Server-wide information and settings.
 
-use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};
+use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate, PROTOCOL_VERSION};
 
 use crate::app::{Actor, App, AppError, AppResult};
 
@@ -14,6 +14,17 @@ impl App {
             needs_setup: !settings.setup_claimed,
             open_signup: settings.open_signup,
             email_verification_required: self.email_verification_required(),
+            protocol_versions: vec![PROTOCOL_VERSION],
+            features: [
+                "realtime",
+                "resume",
+                "presence",
+                "typing",
+                "idempotent_send",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            auth_methods: vec!["password".to_owned()],
         })
     }
 

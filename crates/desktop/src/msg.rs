@@ -1,0 +1,162 @@
+//! The two vocabularies around `update`: `Msg`, what happened (a user action or an answer
+//! from the network), and `Effect`, what `update` asks the runner to do. Both are plain data
+//! so `update` can be tested without a window or a network.
+
+use ocomms_client::Update;
+use ocomms_proto::account::SessionToken;
+use ocomms_proto::conversation::Conversation;
+use ocomms_proto::instance::InstanceInfo;
+use ocomms_proto::message::{Message, MessagePage};
+use ocomms_proto::workspace::Workspace;
+use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+
+use crate::error::{AuthError, CallError, ProbeError};
+use crate::state::{AccountKey, ServerKey};
+
+/// A workspace's conversations and the display names of its members.
+pub type Loaded = (Vec<Conversation>, Vec<(UserId, String)>);
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    // --- the user ---
+    OpenAddServer,
+    CloseAddServer,
+    /// Probe this address and add the server if it answers well.
+    AddServer(String),
+    RemoveServer(ServerKey),
+    SelectServer(ServerKey),
+    SelectAccount(AccountKey),
+    /// Open the sign-in form on the active server to add another account.
+    OpenSignIn,
+    CloseSignIn,
+    SignIn {
+        email: String,
+        password: String,
+    },
+    SignUp {
+        email: String,
+        password: String,
+        display_name: String,
+    },
+    /// Signs the account on screen out (the server revokes the session).
+    SignOut,
+    SelectWorkspace(WorkspaceId),
+    SelectConversation(ConversationId),
+    FilterChanged(String),
+    DraftChanged(String),
+    /// Send the draft of the conversation on screen.
+    Send,
+    /// Fetch the page of messages before the oldest one on screen.
+    LoadOlder,
+    /// Up in an empty composer: edit my last message in this conversation.
+    EditLast,
+    /// Escape while editing: back to an empty composer.
+    CancelEdit,
+
+    // --- answers ---
+    Probed {
+        url: String,
+        result: Result<InstanceInfo, ProbeError>,
+    },
+    SignedIn {
+        server: ServerKey,
+        account: AccountKey,
+        result: Result<SessionToken, AuthError>,
+    },
+    WorkspacesLoaded {
+        account: AccountKey,
+        result: Result<Vec<Workspace>, CallError>,
+    },
+    ConversationsLoaded {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        result: Result<Loaded, CallError>,
+    },
+    HistoryLoaded {
+        account: AccountKey,
+        conversation: ConversationId,
+        result: Result<MessagePage, CallError>,
+    },
+    Posted {
+        account: AccountKey,
+        client_id: String,
+        result: Result<Message, CallError>,
+    },
+    Edited {
+        account: AccountKey,
+        result: Result<Message, CallError>,
+    },
+    Realtime {
+        account: AccountKey,
+        update: Update,
+    },
+    /// A call or the realtime session found the session no longer valid.
+    SessionExpired(AccountKey),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Probe {
+        url: String,
+    },
+    SignIn {
+        server: ServerKey,
+        account: AccountKey,
+        url: String,
+        email: String,
+        password: String,
+    },
+    SignUp {
+        server: ServerKey,
+        account: AccountKey,
+        url: String,
+        email: String,
+        password: String,
+        display_name: String,
+    },
+    /// Revoke the session on the server, close its realtime session, forget its token.
+    SignOut {
+        account: AccountKey,
+    },
+    /// Forget an account's session locally (it expired, or its server was removed).
+    Forget {
+        account: AccountKey,
+    },
+    LoadWorkspaces {
+        account: AccountKey,
+    },
+    LoadConversations {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        slug: String,
+    },
+    /// The newest page, or with `before` the page of older messages before that sequence.
+    LoadHistory {
+        account: AccountKey,
+        conversation: ConversationId,
+        before: Option<i64>,
+    },
+    Post {
+        account: AccountKey,
+        conversation: ConversationId,
+        body: String,
+        client_id: String,
+    },
+    Edit {
+        account: AccountKey,
+        message: MessageId,
+        body: String,
+    },
+    /// Add the address to the registry of servers kept across runs.
+    RememberServer {
+        url: String,
+    },
+    /// Remove the address from that registry (the user removed the server).
+    ForgetServer {
+        url: String,
+    },
+    /// Open the realtime session of a signed-in account (resuming where it was).
+    Connect {
+        account: AccountKey,
+    },
+}

@@ -1,0 +1,117 @@
+//! The capability probe run before a server joins the registry: the address the user typed
+//! is normalised, `GET /api/v1/instance` asked through the SDK, and the answer checked for a
+//! protocol this client speaks. Every failure is a distinct `ProbeError`.
+
+use ocomms_client::Client;
+use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
+
+use crate::error::ProbeError;
+use crate::state::host_of;
+
+/// `chat.example.com` → `https://chat.example.com`; trailing slashes and `/api/v1` dropped.
+/// Plain `http://` is refused except on loopback (passwords would travel in clear text).
+pub fn normalize_url(input: &str) -> Result<String, ProbeError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
+        return Err(ProbeError::InvalidUrl(trimmed.to_owned()));
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let (scheme, _) = with_scheme
+        .split_once("://")
+        .ok_or_else(|| ProbeError::InvalidUrl(trimmed.to_owned()))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(ProbeError::InvalidUrl(trimmed.to_owned()));
+    }
+    let host = host_of(&with_scheme);
+    if host.is_empty() {
+        return Err(ProbeError::InvalidUrl(trimmed.to_owned()));
+    }
+    if scheme == "http" && !is_loopback(host) {
+        return Err(ProbeError::PlainHttpNotLoopback);
+    }
+    let base = with_scheme.trim_end_matches('/');
+    let base = base.strip_suffix("/api/v1").unwrap_or(base);
+    Ok(base.trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether this client can talk to a server that answered the probe with `info`.
+pub fn check(info: &InstanceInfo) -> Result<(), ProbeError> {
+    if info.protocol_versions.contains(&PROTOCOL_VERSION) {
+        Ok(())
+    } else {
+        Err(ProbeError::TooOld {
+            version: info.version.clone(),
+            needed: PROTOCOL_VERSION,
+        })
+    }
+}
+
+/// Asks the server at `url` (already normalised) what it is.
+pub async fn probe(url: &str) -> Result<InstanceInfo, ProbeError> {
+    let info = Client::new(url).instance().await?;
+    check(&info)?;
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_normalised_and_plain_http_kept_to_loopback() {
+        let ok = [
+            ("chat.example.com", "https://chat.example.com"),
+            (" https://chat.example.com/ ", "https://chat.example.com"),
+            (
+                "https://chat.example.com/api/v1/",
+                "https://chat.example.com",
+            ),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://localhost:3000/", "http://localhost:3000"),
+            ("http://[::1]:3000", "http://[::1]:3000"),
+        ];
+        for (input, want) in ok {
+            assert_eq!(normalize_url(input).as_deref(), Ok(want), "{input}");
+        }
+        assert_eq!(
+            normalize_url("http://chat.example.com"),
+            Err(ProbeError::PlainHttpNotLoopback)
+        );
+        for bad in ["", "ftp://x", "two words", "https://"] {
+            assert!(
+                matches!(normalize_url(bad), Err(ProbeError::InvalidUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_without_our_protocol_is_too_old() {
+        let mut info = InstanceInfo {
+            name: "OComms".into(),
+            version: "0.0.9".into(),
+            needs_setup: false,
+            open_signup: true,
+            email_verification_required: false,
+            protocol_versions: vec![],
+            features: vec![],
+            auth_methods: vec![],
+        };
+        assert!(matches!(check(&info), Err(ProbeError::TooOld { .. })));
+        info.protocol_versions = vec![PROTOCOL_VERSION];
+        assert_eq!(check(&info), Ok(()));
+    }
+}

@@ -1,0 +1,366 @@
+//! Carries out `Effect`s on tokio through the SDK and reports back as `Msg`s through a sink
+//! (the UI thread's event loop, or a channel in tests). Holds per account the signed-in
+//! `Client`, its realtime session (which resumes and backs off by itself) and a send queue
+//! that posts one message at a time, so messages keep their order.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use ocomms_client::{Client, ClientError, Update};
+use ocomms_proto::ConversationId;
+use ocomms_proto::account::SignUpRequest;
+use ocomms_proto::message::HistoryQuery;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::error::{AuthError, CallError};
+use crate::msg::{Effect, Loaded, Msg};
+use crate::state::AccountKey;
+use crate::{probe, registry};
+
+/// Where answers go. Called from tokio tasks.
+pub type Sink = Arc<dyn Fn(Msg) + Send + Sync>;
+
+/// How many messages one history request asks for.
+const PAGE: u32 = 50;
+/// A post that failed on the network is retried after these pauses before it is reported
+/// offline (it is then sent again when the realtime session is back).
+const POST_RETRIES: [Duration; 3] = [
+    Duration::from_millis(300),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+
+struct Session {
+    client: Client,
+    live: Option<JoinHandle<()>>,
+    posts: mpsc::UnboundedSender<Post>,
+    poster: JoinHandle<()>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.abort();
+        }
+        self.poster.abort();
+    }
+}
+
+struct Post {
+    conversation: ConversationId,
+    body: String,
+    client_id: String,
+}
+
+#[derive(Clone)]
+pub struct Runner {
+    handle: Handle,
+    sink: Sink,
+    sessions: Arc<Mutex<HashMap<AccountKey, Session>>>,
+    /// `servers.txt` (see `registry`); `None`: servers are not remembered (tests).
+    registry: Option<PathBuf>,
+}
+
+impl Runner {
+    pub fn new(handle: Handle, sink: Sink) -> Self {
+        Self {
+            handle,
+            sink,
+            sessions: Arc::new(Mutex::new(HashMap::new())),
+            registry: None,
+        }
+    }
+
+    /// Remembers added servers in this file.
+    pub fn with_registry(mut self, path: PathBuf) -> Self {
+        self.registry = Some(path);
+        self
+    }
+
+    /// Starts every effect; returns at once.
+    pub fn run(&self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.start(effect);
+        }
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, HashMap<AccountKey, Session>> {
+        // Nothing panics while holding the lock; a poisoned map is still consistent.
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn client(&self, account: AccountKey) -> Option<Client> {
+        self.sessions().get(&account).map(|s| s.client.clone())
+    }
+
+    fn spawn(&self, task: impl Future<Output = Msg> + Send + 'static) {
+        let sink = self.sink.clone();
+        self.handle.spawn(async move { sink(task.await) });
+    }
+
+    fn start(&self, effect: Effect) {
+        match effect {
+            Effect::Probe { url } => self.spawn(async move {
+                let result = probe::probe(&url).await;
+                Msg::Probed { url, result }
+            }),
+            Effect::SignIn {
+                server,
+                account,
+                url,
+                email,
+                password,
+            } => {
+                let this = self.clone();
+                self.spawn(async move {
+                    let mut client = Client::new(&url);
+                    let result = client.sign_in(&email, &password).await;
+                    this.signed_in(server, account, client, result)
+                });
+            }
+            Effect::SignUp {
+                server,
+                account,
+                url,
+                email,
+                password,
+                display_name,
+            } => {
+                let this = self.clone();
+                self.spawn(async move {
+                    let mut client = Client::new(&url);
+                    let request = SignUpRequest {
+                        email,
+                        password,
+                        display_name,
+                        invitation_token: None,
+                    };
+                    let result = client.sign_up(&request).await;
+                    this.signed_in(server, account, client, result)
+                });
+            }
+            Effect::SignOut { account } => {
+                if let Some(mut session) = self.sessions().remove(&account) {
+                    let mut client = session.client.clone();
+                    if let Some(live) = session.live.take() {
+                        live.abort();
+                    }
+                    self.handle.spawn(async move {
+                        if let Err(e) = client.sign_out().await {
+                            tracing::warn!(error = %e, "sign-out was not confirmed by the server");
+                        }
+                    });
+                }
+            }
+            Effect::Forget { account } => {
+                self.sessions().remove(&account);
+            }
+            Effect::Connect { account } => self.connect(account),
+            Effect::RememberServer { url } => self.registry(|path| registry::remember(path, &url)),
+            Effect::ForgetServer { url } => self.registry(|path| registry::forget(path, &url)),
+            Effect::LoadWorkspaces { account } => self.call(account, move |client| async move {
+                Msg::WorkspacesLoaded {
+                    account,
+                    result: client.workspaces().await.map_err(CallError::from),
+                }
+            }),
+            Effect::LoadConversations {
+                account,
+                workspace,
+                slug,
+            } => self.call(account, move |client| async move {
+                Msg::ConversationsLoaded {
+                    account,
+                    workspace,
+                    result: conversations(&client, &slug).await,
+                }
+            }),
+            Effect::LoadHistory {
+                account,
+                conversation,
+                before,
+            } => self.call(account, move |client| async move {
+                let query = HistoryQuery {
+                    limit: Some(PAGE),
+                    before,
+                    ..HistoryQuery::default()
+                };
+                Msg::HistoryLoaded {
+                    account,
+                    conversation,
+                    result: client
+                        .history(conversation, &query)
+                        .await
+                        .map_err(CallError::from),
+                }
+            }),
+            Effect::Edit {
+                account,
+                message,
+                body,
+            } => self.call(account, move |client| async move {
+                Msg::Edited {
+                    account,
+                    result: client
+                        .edit_message(message, &body)
+                        .await
+                        .map_err(CallError::from),
+                }
+            }),
+            Effect::Post {
+                account,
+                conversation,
+                body,
+                client_id,
+            } => {
+                let queued = self.sessions().get(&account).map(|s| {
+                    s.posts.send(Post {
+                        conversation,
+                        body,
+                        client_id: client_id.clone(),
+                    })
+                });
+                if !matches!(queued, Some(Ok(()))) {
+                    (self.sink)(Msg::Posted {
+                        account,
+                        client_id,
+                        result: Err(CallError::SessionExpired),
+                    });
+                }
+            }
+        }
+    }
+
+    /// A small file written in place: not worth a thread. A failure only costs remembering.
+    fn registry(&self, change: impl FnOnce(&std::path::Path) -> std::io::Result<()>) {
+        if let Some(path) = &self.registry
+            && let Err(e) = change(path)
+        {
+            tracing::warn!(error = %e, path = %path.display(), "cannot update the server registry");
+        }
+    }
+
+    /// Runs a call with the account's client; an account without a session has expired.
+    fn call<F, Fut>(&self, account: AccountKey, call: F)
+    where
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: Future<Output = Msg> + Send + 'static,
+    {
+        match self.client(account) {
+            Some(client) => self.spawn(call(client)),
+            None => (self.sink)(Msg::SessionExpired(account)),
+        }
+    }
+
+    fn signed_in(
+        &self,
+        server: crate::state::ServerKey,
+        account: AccountKey,
+        client: Client,
+        result: Result<ocomms_proto::account::SessionToken, ClientError>,
+    ) -> Msg {
+        let result = result.map_err(AuthError::from);
+        if result.is_ok() {
+            // Registered before the answer goes out, so the `Connect` and loads that
+            // `update` asks for next find the session.
+            let (posts, queue) = mpsc::unbounded_channel();
+            let poster = self.handle.spawn(post_in_order(
+                client.clone(),
+                account,
+                queue,
+                self.sink.clone(),
+            ));
+            let session = Session {
+                client,
+                live: None,
+                posts,
+                poster,
+            };
+            self.sessions().insert(account, session);
+        }
+        Msg::SignedIn {
+            server,
+            account,
+            result,
+        }
+    }
+
+    fn connect(&self, account: AccountKey) {
+        let mut sessions = self.sessions();
+        let Some(session) = sessions.get_mut(&account) else {
+            drop(sessions);
+            (self.sink)(Msg::SessionExpired(account));
+            return;
+        };
+        if let Some(old) = session.live.take() {
+            old.abort();
+        }
+        let client = session.client.clone();
+        let sink = self.sink.clone();
+        session.live = Some(self.handle.spawn(live(client, account, sink)));
+    }
+}
+
+/// Forwards the realtime session's updates. The SDK retries forever; on each retry we ask
+/// whether the session is still valid, so an expired one is shown, not retried silently.
+async fn live(client: Client, account: AccountKey, sink: Sink) {
+    let mut realtime = client.realtime(Default::default());
+    while let Some(update) = realtime.next().await {
+        let retrying = matches!(update, Update::Reconnecting { .. });
+        sink(Msg::Realtime { account, update });
+        if retrying && client.me().await.is_err_and(|e| e.is_unauthenticated()) {
+            sink(Msg::SessionExpired(account));
+            return;
+        }
+    }
+}
+
+async fn post_in_order(
+    client: Client,
+    account: AccountKey,
+    mut queue: mpsc::UnboundedReceiver<Post>,
+    sink: Sink,
+) {
+    while let Some(post) = queue.recv().await {
+        let mut result = send_once(&client, &post).await;
+        for pause in POST_RETRIES {
+            if !matches!(result, Err(CallError::Offline(_))) {
+                break;
+            }
+            tokio::time::sleep(pause).await;
+            result = send_once(&client, &post).await;
+        }
+        sink(Msg::Posted {
+            account,
+            client_id: post.client_id,
+            result,
+        });
+    }
+}
+
+async fn send_once(
+    client: &Client,
+    post: &Post,
+) -> Result<ocomms_proto::message::Message, CallError> {
+    client
+        .post_message(post.conversation, &post.body, Some(&post.client_id))
+        .await
+        .map_err(CallError::from)
+}
+
+/// A workspace's channels and direct messages, and its members' names.
+async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError> {
+    let mut list = client.channels(slug, &Default::default()).await?;
+    list.extend(client.directs(slug).await?);
+    let names = client
+        .members(slug)
+        .await?
+        .into_iter()
+        .map(|m| (m.user_id, m.profile.display_name))
+        .collect();
+    Ok((list, names))
+}

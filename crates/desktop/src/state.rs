@@ -1,0 +1,305 @@
+//! Everything the client knows, as plain data: the registry of servers, each server's
+//! accounts, and per account its connection, workspaces, conversations, timelines, unread
+//! counts, drafts and unsent messages. `update` changes it; the UI only reads it.
+
+pub mod outbox;
+pub mod timeline;
+
+use std::collections::HashMap;
+
+use ocomms_proto::account::CurrentUser;
+use ocomms_proto::conversation::Conversation;
+use ocomms_proto::instance::InstanceInfo;
+use ocomms_proto::workspace::Workspace;
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+
+use crate::error::{AuthError, ProbeError};
+pub use outbox::Outbox;
+pub use timeline::Timeline;
+
+/// A server in the registry (local to this client, never sent anywhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServerKey(pub u32);
+
+/// One signed-in account on one server (local; a server may have several).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountKey(pub u32);
+
+/// The realtime connection of one account, as the toolbar and the rail show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// Signed in, the realtime session is opening.
+    Connecting,
+    /// Connected and caught up.
+    Online,
+    /// The connection dropped moments ago and is being retried.
+    Degraded { attempt: u32 },
+    /// Several retries failed; still retrying, with longer pauses.
+    Offline { attempt: u32 },
+    /// The server no longer accepts the session: the user must sign in again.
+    SessionExpired,
+}
+
+impl Connection {
+    /// Retries up to this many count as a hiccup (degraded); more as offline.
+    pub const DEGRADED_ATTEMPTS: u32 = 2;
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Connecting => "Connecting…",
+            Self::Online => "Online",
+            Self::Degraded { .. } => "Reconnecting…",
+            Self::Offline { .. } => "Offline",
+            Self::SessionExpired => "Session expired — sign in again",
+        }
+    }
+}
+
+/// Where the user was on this account: kept while they look at other servers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    pub workspace: Option<WorkspaceId>,
+    pub conversation: Option<ConversationId>,
+    /// The channel list filter.
+    pub filter: String,
+    /// Unsent text per conversation.
+    pub drafts: HashMap<ConversationId, String>,
+    /// The composer edits this message of the conversation on screen instead of sending.
+    pub editing: Option<ocomms_proto::MessageId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub key: AccountKey,
+    pub email: String,
+    pub user: CurrentUser,
+    pub connection: Connection,
+    pub workspaces: Vec<Workspace>,
+    pub conversations: HashMap<WorkspaceId, Vec<Conversation>>,
+    /// Display names of people seen in this account's workspaces.
+    pub names: HashMap<UserId, String>,
+    pub context: Context,
+    pub timelines: HashMap<ConversationId, Timeline>,
+    /// Messages that arrived while the conversation was not on screen.
+    pub unread: HashMap<ConversationId, u32>,
+    pub outbox: Outbox,
+    /// A load failed (shown in the sidebar until the next success).
+    pub notice: Option<String>,
+}
+
+impl Account {
+    pub fn new(key: AccountKey, email: String, user: CurrentUser) -> Self {
+        let mut names = HashMap::new();
+        names.insert(user.id, user.profile.display_name.clone());
+        Self {
+            key,
+            email,
+            user,
+            connection: Connection::Connecting,
+            workspaces: Vec::new(),
+            conversations: HashMap::new(),
+            names,
+            context: Context::default(),
+            timelines: HashMap::new(),
+            unread: HashMap::new(),
+            outbox: Outbox::default(),
+            notice: None,
+        }
+    }
+
+    pub fn unread_total(&self) -> u32 {
+        self.unread.values().sum()
+    }
+
+    /// The conversations of the workspace on screen.
+    pub fn current_conversations(&self) -> &[Conversation] {
+        self.context
+            .workspace
+            .and_then(|w| self.conversations.get(&w))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn conversation(&self, id: ConversationId) -> Option<&Conversation> {
+        self.conversations.values().flatten().find(|c| c.id == id)
+    }
+
+    pub fn workspace(&self, id: WorkspaceId) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| w.id == id)
+    }
+
+    pub fn name_of(&self, user: UserId) -> String {
+        self.names
+            .get(&user)
+            .cloned()
+            .unwrap_or_else(|| format!("user {user}"))
+    }
+}
+
+/// The sign-in / sign-up form of a server.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthForm {
+    /// Shown (no account yet, the session expired, or the user adds another account).
+    pub open: bool,
+    pub busy: bool,
+    pub error: Option<AuthError>,
+    /// Pre-filled after a session expired.
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub key: ServerKey,
+    /// Normalised base URL, e.g. `https://chat.example.com`.
+    pub url: String,
+    pub info: InstanceInfo,
+    pub accounts: Vec<Account>,
+    pub active_account: Option<AccountKey>,
+    pub auth: AuthForm,
+}
+
+impl Server {
+    pub fn account(&self, key: AccountKey) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.key == key)
+    }
+
+    pub fn account_mut(&mut self, key: AccountKey) -> Option<&mut Account> {
+        self.accounts.iter_mut().find(|a| a.key == key)
+    }
+
+    pub fn active(&self) -> Option<&Account> {
+        self.active_account.and_then(|k| self.account(k))
+    }
+
+    /// What the rail calls this server: the workspace on screen (what people recognise;
+    /// every OComms server is named "OComms" until its admin says otherwise), else the
+    /// server's name.
+    pub fn title(&self) -> &str {
+        self.active()
+            .and_then(|a| a.context.workspace.and_then(|w| a.workspace(w)))
+            .map_or(self.info.name.as_str(), |w| w.name.as_str())
+    }
+
+    /// Two letters for the rail: "Acme Chat" → "AC", "ocomms" → "OC".
+    pub fn initials(&self) -> String {
+        let name = if self.title().trim().is_empty() {
+            host_of(&self.url)
+        } else {
+            self.title()
+        };
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let letters: String = if words.len() >= 2 {
+            words
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .take(2)
+                .collect()
+        } else {
+            name.chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(2)
+                .collect()
+        };
+        letters.to_uppercase()
+    }
+
+    pub fn unread_total(&self) -> u32 {
+        self.accounts.iter().map(Account::unread_total).sum()
+    }
+
+    /// The rail's connection state: the active account's (the one on screen).
+    pub fn connection(&self) -> Option<Connection> {
+        self.active().map(|a| a.connection)
+    }
+}
+
+/// The "add a server" dialog.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddServer {
+    pub open: bool,
+    /// The addresses being probed (several when given on the command line).
+    pub probing: Vec<String>,
+    pub error: Option<ProbeError>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub servers: Vec<Server>,
+    pub active_server: Option<ServerKey>,
+    pub add_server: AddServer,
+    next_key: u32,
+    /// Prefix of this run's client ids, random per process so two clients (or two runs of
+    /// one) never reuse an id.
+    client_prefix: String,
+    sent: u64,
+}
+
+impl State {
+    pub fn new(client_prefix: impl Into<String>) -> Self {
+        Self {
+            servers: Vec::new(),
+            active_server: None,
+            add_server: AddServer {
+                open: true,
+                ..AddServer::default()
+            },
+            next_key: 1,
+            client_prefix: client_prefix.into(),
+            sent: 0,
+        }
+    }
+
+    pub fn next_key(&mut self) -> u32 {
+        let key = self.next_key;
+        self.next_key += 1;
+        key
+    }
+
+    pub fn next_client_id(&mut self) -> String {
+        self.sent += 1;
+        format!("{}-{}", self.client_prefix, self.sent)
+    }
+
+    pub fn server(&self, key: ServerKey) -> Option<&Server> {
+        self.servers.iter().find(|s| s.key == key)
+    }
+
+    pub fn server_mut(&mut self, key: ServerKey) -> Option<&mut Server> {
+        self.servers.iter_mut().find(|s| s.key == key)
+    }
+
+    pub fn active(&self) -> Option<&Server> {
+        self.active_server.and_then(|k| self.server(k))
+    }
+
+    /// The server holding an account, and the account.
+    pub fn account_mut(&mut self, key: AccountKey) -> Option<(ServerKey, &mut Account)> {
+        self.servers.iter_mut().find_map(|s| {
+            let server = s.key;
+            s.account_mut(key).map(|a| (server, a))
+        })
+    }
+
+    pub fn account(&self, key: AccountKey) -> Option<&Account> {
+        self.servers.iter().find_map(|s| s.account(key))
+    }
+
+    /// The account on screen (active account of the active server).
+    pub fn viewed_account(&self) -> Option<AccountKey> {
+        self.active().and_then(|s| s.active_account)
+    }
+}
+
+/// `https://chat.example.com:8443/x` → `chat.example.com:8443`.
+pub fn authority_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// `https://chat.example.com:8443/x` → `chat.example.com`.
+pub fn host_of(url: &str) -> &str {
+    let authority = authority_of(url);
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}

@@ -1,0 +1,279 @@
+//! The Slint bridge: copies a `View` into the window's properties (`render`) and turns the
+//! window's callbacks into `Msg`s (`wire`). `run` is the application: the UI thread owns
+//! the `State`; a one-thread tokio runtime runs the effects and posts answers back to the
+//! UI thread's event loop.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use ocomms_proto::{ConversationId, WorkspaceId};
+use slint::{ComponentHandle as _, ModelRc, SharedString, VecModel};
+
+use crate::msg::Msg;
+use crate::runner::Runner;
+use crate::state::{AccountKey, ServerKey, State};
+use crate::view::{Item, View, view};
+
+/// The code Slint generates from `ui/*.slint`.
+pub mod generated {
+    // Slint's generated code uses `unsafe` for its vtables (see the crate's Cargo.toml) and
+    // is not written to our lint standard.
+    #![allow(unsafe_code, unused_qualifications)]
+    #![allow(clippy::all, clippy::unwrap_used, clippy::todo, clippy::dbg_macro)]
+    slint::include_modules!();
+}
+
+pub use generated::{AppWindow, ListItem, RailItem, RowItem};
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("cannot open the window: {0}")]
+    Platform(#[from] slint::PlatformError),
+    #[error("cannot start the network runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// What `render` remembers between calls.
+#[derive(Default)]
+pub struct Bridge {
+    last: View,
+    rows_version: i32,
+}
+
+fn items(list: &[Item]) -> ModelRc<ListItem> {
+    let items: Vec<ListItem> = list
+        .iter()
+        .map(|i| ListItem {
+            key: i.key.to_string().into(),
+            label: i.label.as_str().into(),
+            unread: i32::try_from(i.unread).unwrap_or(i32::MAX),
+            active: i.active,
+        })
+        .collect();
+    ModelRc::new(VecModel::from(items))
+}
+
+/// Shows `next`; only what changed since the last call is set (models rebuilt wholesale).
+pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
+    let last = &bridge.last;
+    if next.rail != last.rail {
+        let rail: Vec<RailItem> = next
+            .rail
+            .iter()
+            .map(|r| RailItem {
+                key: r.key.to_string().into(),
+                initials: r.initials.as_str().into(),
+                name: r.name.as_str().into(),
+                unread: i32::try_from(r.unread).unwrap_or(i32::MAX),
+                connection: r.connection.as_str().into(),
+                level: r.level,
+                active: r.active,
+            })
+            .collect();
+        window.set_rail(ModelRc::new(VecModel::from(rail)));
+    }
+    if next.accounts != last.accounts {
+        window.set_accounts(items(&next.accounts));
+    }
+    if next.workspaces != last.workspaces {
+        window.set_workspaces(items(&next.workspaces));
+    }
+    if next.conversations != last.conversations {
+        window.set_conversations(items(&next.conversations));
+    }
+    if next.rows != last.rows {
+        let rows: Vec<RowItem> = next
+            .rows
+            .iter()
+            .map(|r| RowItem {
+                kind: r.kind,
+                author: r.author.as_str().into(),
+                time: r.time.as_str().into(),
+                body: r.body.as_str().into(),
+                edited: r.edited,
+                deleted: r.deleted,
+            })
+            .collect();
+        window.set_rows(ModelRc::new(VecModel::from(rows)));
+        // Follow the newest message only when one arrived at the end (not when older
+        // history was added above what the user is reading).
+        if next.rows.last() != last.rows.last() {
+            bridge.rows_version = bridge.rows_version.wrapping_add(1);
+            window.set_rows_version(bridge.rows_version);
+        }
+    }
+    // Text the user is typing is only replaced when the state says something else (another
+    // conversation or server), so the cursor does not jump while typing.
+    if window.get_draft() != next.draft.as_str() {
+        window.set_draft(next.draft.as_str().into());
+    }
+    if window.get_filter() != next.filter.as_str() {
+        window.set_filter(next.filter.as_str().into());
+    }
+    let server_name = next.auth.server.as_str();
+    window.set_server_name(server_name.into());
+    window.set_title_text(next.toolbar.title.as_str().into());
+    window.set_topic(next.toolbar.topic.as_str().into());
+    window.set_connection(next.toolbar.connection.as_str().into());
+    window.set_connection_level(next.toolbar.level);
+    window.set_account(next.toolbar.account.as_str().into());
+    window.set_unencrypted(next.toolbar.unencrypted);
+    window.set_notice(next.notice.as_str().into());
+    window.set_more_before(next.more_before);
+    window.set_editing(next.editing);
+    window.set_add_open(next.add_server.open);
+    window.set_add_probing(next.add_server.probing);
+    window.set_add_error(next.add_server.error.as_str().into());
+    window.set_add_can_cancel(!next.rail.is_empty());
+    window.set_auth_open(next.auth.open);
+    window.set_auth_busy(next.auth.busy);
+    window.set_auth_error(next.auth.error.as_str().into());
+    window.set_auth_email(next.auth.email.as_str().into());
+    window.set_auth_server(server_name.into());
+    window.set_auth_open_signup(next.auth.open_signup);
+    window.set_auth_can_cancel(next.auth.can_cancel);
+    bridge.last = next;
+}
+
+/// Keys travel through Slint as text (its `int` is 32-bit; server ids are 64-bit).
+fn key<N: std::str::FromStr, T>(text: &SharedString, make: impl Fn(N) -> T) -> Option<T> {
+    text.parse::<N>().ok().map(make)
+}
+
+/// Connects the window's callbacks to `dispatch`.
+pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
+    let d = dispatch.clone();
+    window.on_select_server(move |k| {
+        if let Some(k) = key(&k, ServerKey) {
+            d(Msg::SelectServer(k));
+        }
+    });
+    let d = dispatch.clone();
+    window.on_open_add_server(move || d(Msg::OpenAddServer));
+    let d = dispatch.clone();
+    window.on_close_add_server(move || d(Msg::CloseAddServer));
+    let d = dispatch.clone();
+    window.on_add_server(move |url| d(Msg::AddServer(url.into())));
+    let d = dispatch.clone();
+    window.on_select_account(move |k| {
+        if let Some(k) = key(&k, AccountKey) {
+            d(Msg::SelectAccount(k));
+        }
+    });
+    let d = dispatch.clone();
+    window.on_open_sign_in(move || d(Msg::OpenSignIn));
+    let d = dispatch.clone();
+    window.on_close_sign_in(move || d(Msg::CloseSignIn));
+    let d = dispatch.clone();
+    window.on_sign_in(move |email, password| {
+        d(Msg::SignIn {
+            email: email.trim().into(),
+            password: password.into(),
+        });
+    });
+    let d = dispatch.clone();
+    window.on_sign_up(move |email, password, display_name| {
+        d(Msg::SignUp {
+            email: email.trim().into(),
+            password: password.into(),
+            display_name: display_name.trim().into(),
+        });
+    });
+    let d = dispatch.clone();
+    window.on_sign_out(move || d(Msg::SignOut));
+    let d = dispatch.clone();
+    window.on_select_workspace(move |k| {
+        if let Some(k) = key(&k, WorkspaceId) {
+            d(Msg::SelectWorkspace(k));
+        }
+    });
+    let d = dispatch.clone();
+    window.on_select_conversation(move |k| {
+        if let Some(k) = key(&k, ConversationId) {
+            d(Msg::SelectConversation(k));
+        }
+    });
+    let d = dispatch.clone();
+    window.on_filter_edited(move |text| d(Msg::FilterChanged(text.into())));
+    let d = dispatch.clone();
+    window.on_draft_edited(move |text| d(Msg::DraftChanged(text.into())));
+    let d = dispatch.clone();
+    window.on_load_older(move || d(Msg::LoadOlder));
+    let d = dispatch.clone();
+    window.on_edit_last(move || d(Msg::EditLast));
+    let d = dispatch.clone();
+    window.on_cancel_edit(move || d(Msg::CancelEdit));
+    window.on_send(move || dispatch(Msg::Send));
+}
+
+struct App {
+    state: State,
+    window: AppWindow,
+    runner: Runner,
+    bridge: Bridge,
+}
+
+thread_local! {
+    /// The application, owned by the UI thread (Slint's types are not `Send`).
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+/// Applies a message on the UI thread: update, start its effects, render.
+fn dispatch(msg: Msg) {
+    APP.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            // Called from inside a render (a property change fired a callback): handle it
+            // once the current dispatch is done.
+            let _ = slint::invoke_from_event_loop(move || dispatch(msg));
+            return;
+        };
+        let Some(app) = slot.as_mut() else { return };
+        let effects = crate::update(&mut app.state, msg);
+        app.runner.run(effects);
+        render(&app.window, &mut app.bridge, view(&app.state));
+    });
+}
+
+/// Opens the window, adds the remembered servers and those named on the command line, and
+/// runs until it is closed.
+pub fn run(servers: Vec<String>) -> Result<(), UiError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("openchat-net")
+        .enable_all()
+        .build()?;
+    let window = AppWindow::new()?;
+    let sink: crate::runner::Sink = Arc::new(|msg| {
+        // Fails only once the event loop has quit: the answer is no longer wanted.
+        let _ = slint::invoke_from_event_loop(move || dispatch(msg));
+    });
+    let mut runner = Runner::new(runtime.handle().clone(), sink);
+    let mut remembered = Vec::new();
+    if let Some(path) = crate::registry::default_path() {
+        match crate::registry::load(&path) {
+            Ok(urls) => remembered = urls,
+            Err(e) => eprintln!("openchat: cannot read {}: {e}", path.display()),
+        }
+        runner = runner.with_registry(path);
+    }
+    wire(&window, Rc::new(dispatch));
+    let mut bridge = Bridge::default();
+    let state = State::new(crate::client_prefix());
+    render(&window, &mut bridge, view(&state));
+    APP.with(|cell| {
+        *cell.borrow_mut() = Some(App {
+            state,
+            window: window.clone_strong(),
+            runner,
+            bridge,
+        });
+    });
+    for url in remembered.into_iter().chain(servers) {
+        dispatch(Msg::AddServer(url));
+    }
+    window.run()?;
+    APP.with(|cell| cell.borrow_mut().take());
+    runtime.shutdown_background();
+    Ok(())
+}

@@ -1,0 +1,367 @@
+//! `update(&mut State, Msg) -> Vec<Effect>`: the one place the client's state changes. User
+//! actions are handled here; answers from the network in `update/answer.rs`. No I/O: what
+//! needs the network comes back as `Effect`s for the runner.
+
+mod answer;
+#[cfg(test)]
+mod tests;
+
+use crate::msg::{Effect, Msg};
+use crate::probe::normalize_url;
+use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, ServerKey, State};
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::OpenAddServer => {
+            state.add_server = AddServer {
+                open: true,
+                ..AddServer::default()
+            };
+            vec![]
+        }
+        Msg::CloseAddServer => {
+            state.add_server = AddServer::default();
+            vec![]
+        }
+        Msg::AddServer(input) => add_server(state, &input),
+        Msg::RemoveServer(key) => remove_server(state, key),
+        Msg::SelectServer(key) => {
+            if state.server(key).is_some() {
+                state.active_server = Some(key);
+                mark_viewed_read(state);
+            }
+            vec![]
+        }
+        Msg::SelectAccount(key) => {
+            if let Some(server) = state.servers.iter_mut().find(|s| s.account(key).is_some()) {
+                server.active_account = Some(key);
+                server.auth.open = false;
+                state.active_server = Some(server.key);
+                mark_viewed_read(state);
+            }
+            vec![]
+        }
+        Msg::OpenSignIn => set_auth_open(state, true),
+        Msg::CloseSignIn => set_auth_open(state, false),
+        Msg::SignIn { email, password } => start_auth(state, email, password, None),
+        Msg::SignUp {
+            email,
+            password,
+            display_name,
+        } => start_auth(state, email, password, Some(display_name)),
+        Msg::SignOut => sign_out(state),
+        Msg::SelectWorkspace(id) => select_workspace(state, id),
+        Msg::SelectConversation(id) => select_conversation(state, id),
+        Msg::FilterChanged(filter) => {
+            if let Some(account) = viewed_mut(state) {
+                account.context.filter = filter;
+            }
+            vec![]
+        }
+        Msg::DraftChanged(text) => {
+            if let Some(account) = viewed_mut(state)
+                && let Some(conversation) = account.context.conversation
+            {
+                if text.is_empty() {
+                    account.context.drafts.remove(&conversation);
+                } else {
+                    account.context.drafts.insert(conversation, text);
+                }
+            }
+            vec![]
+        }
+        Msg::Send => send(state),
+        Msg::LoadOlder => load_older(state),
+        Msg::EditLast => edit_last(state),
+        Msg::CancelEdit => {
+            if let Some(account) = viewed_mut(state)
+                && account.context.editing.take().is_some()
+                && let Some(conversation) = account.context.conversation
+            {
+                account.context.drafts.remove(&conversation);
+            }
+            vec![]
+        }
+        answer => answer::update(state, answer),
+    }
+}
+
+/// The account on screen.
+fn viewed_mut(state: &mut State) -> Option<&mut Account> {
+    let key = state.viewed_account()?;
+    state.account_mut(key).map(|(_, a)| a)
+}
+
+/// Whatever is on screen now has been seen.
+fn mark_viewed_read(state: &mut State) {
+    if let Some(account) = viewed_mut(state)
+        && let Some(conversation) = account.context.conversation
+    {
+        account.unread.remove(&conversation);
+    }
+}
+
+fn add_server(state: &mut State, input: &str) -> Vec<Effect> {
+    let url = match normalize_url(input) {
+        Ok(url) => url,
+        Err(e) => {
+            state.add_server.error = Some(e);
+            return vec![];
+        }
+    };
+    if let Some(existing) = state.servers.iter().find(|s| s.url == url) {
+        // Already joined: go there (another account is added from the sign-in form).
+        state.active_server = Some(existing.key);
+        state.add_server = AddServer::default();
+        return vec![];
+    }
+    if state.add_server.probing.contains(&url) {
+        return vec![];
+    }
+    state.add_server.probing.push(url.clone());
+    state.add_server.error = None;
+    vec![Effect::Probe { url }]
+}
+
+fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
+    let Some(at) = state.servers.iter().position(|s| s.key == key) else {
+        return vec![];
+    };
+    let server = state.servers.remove(at);
+    if state.active_server == Some(key) {
+        state.active_server = state.servers.first().map(|s| s.key);
+    }
+    if state.servers.is_empty() {
+        state.add_server.open = true;
+    }
+    let mut effects: Vec<Effect> = server
+        .accounts
+        .iter()
+        .map(|a| Effect::SignOut { account: a.key })
+        .collect();
+    effects.push(Effect::ForgetServer { url: server.url });
+    effects
+}
+
+fn set_auth_open(state: &mut State, open: bool) -> Vec<Effect> {
+    if let Some(key) = state.active_server
+        && let Some(server) = state.server_mut(key)
+    {
+        // The form cannot be closed while there is no account to show instead.
+        server.auth.open = open || server.active().is_none();
+        server.auth.error = None;
+    }
+    vec![]
+}
+
+fn start_auth(
+    state: &mut State,
+    email: String,
+    password: String,
+    display_name: Option<String>,
+) -> Vec<Effect> {
+    let Some(server_key) = state.active_server else {
+        return vec![];
+    };
+    let account = AccountKey(state.next_key());
+    let Some(server) = state.server_mut(server_key) else {
+        return vec![];
+    };
+    if server.auth.busy {
+        return vec![];
+    }
+    server.auth = AuthForm {
+        open: true,
+        busy: true,
+        error: None,
+        email: email.clone(),
+    };
+    let url = server.url.clone();
+    vec![match display_name {
+        None => Effect::SignIn {
+            server: server_key,
+            account,
+            url,
+            email,
+            password,
+        },
+        Some(display_name) => Effect::SignUp {
+            server: server_key,
+            account,
+            url,
+            email,
+            password,
+            display_name,
+        },
+    }]
+}
+
+fn sign_out(state: &mut State) -> Vec<Effect> {
+    let Some(server) = state.active_server.and_then(|k| state.server_mut(k)) else {
+        return vec![];
+    };
+    let Some(key) = server.active_account else {
+        return vec![];
+    };
+    server.accounts.retain(|a| a.key != key);
+    server.active_account = server.accounts.first().map(|a| a.key);
+    if server.active_account.is_none() {
+        server.auth = AuthForm {
+            open: true,
+            ..AuthForm::default()
+        };
+    }
+    vec![Effect::SignOut { account: key }]
+}
+
+fn select_workspace(state: &mut State, id: ocomms_proto::WorkspaceId) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(slug) = account.workspace(id).map(|w| w.slug.clone()) else {
+        return vec![];
+    };
+    account.context.workspace = Some(id);
+    account.context.conversation = None;
+    if account.conversations.contains_key(&id) {
+        match default_conversation(account) {
+            Some(conversation) => select_conversation(state, conversation),
+            None => vec![],
+        }
+    } else {
+        vec![Effect::LoadConversations {
+            account: account.key,
+            workspace: id,
+            slug,
+        }]
+    }
+}
+
+/// Where to land in a workspace: `#general`, else the first conversation the user is in.
+fn default_conversation(account: &Account) -> Option<ocomms_proto::ConversationId> {
+    let list = account.current_conversations();
+    list.iter()
+        .find(|c| c.is_general)
+        .or_else(|| list.iter().find(|c| c.is_member))
+        .map(|c| c.id)
+}
+
+fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    if account.context.conversation != Some(id) {
+        account.context.editing = None;
+    }
+    account.context.conversation = Some(id);
+    account.unread.remove(&id);
+    let loaded = account.timelines.get(&id).is_some_and(|t| t.loaded);
+    if loaded {
+        vec![]
+    } else {
+        vec![Effect::LoadHistory {
+            account: account.key,
+            conversation: id,
+            before: None,
+        }]
+    }
+}
+
+fn load_older(state: &mut State) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let Some(timeline) = account.timelines.get(&conversation) else {
+        return vec![];
+    };
+    match timeline.messages().first() {
+        Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
+            account: account.key,
+            conversation,
+            before: Some(oldest.seq),
+        }],
+        _ => vec![],
+    }
+}
+
+fn edit_last(state: &mut State) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let me = account.user.id;
+    let last = account.timelines.get(&conversation).and_then(|t| {
+        t.messages()
+            .iter()
+            .rev()
+            .find(|m| m.author_id == me && !m.deleted)
+            .map(|m| (m.id, m.body.clone()))
+    });
+    if let Some((id, body)) = last {
+        account.context.editing = Some(id);
+        account.context.drafts.insert(conversation, body);
+    }
+    vec![]
+}
+
+fn send(state: &mut State) -> Vec<Effect> {
+    let Some(key) = state.viewed_account() else {
+        return vec![];
+    };
+    let client_id = state.next_client_id();
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let body = account
+        .context
+        .drafts
+        .remove(&conversation)
+        .unwrap_or_default();
+    let body = body.trim();
+    if let Some(message) = account.context.editing.take() {
+        // An emptied edit is a change of mind, not a delete.
+        if body.is_empty() {
+            return vec![];
+        }
+        return vec![Effect::Edit {
+            account: account.key,
+            message,
+            body: body.to_owned(),
+        }];
+    }
+    if body.is_empty() {
+        return vec![];
+    }
+    account
+        .outbox
+        .push(client_id, conversation, body.to_owned());
+    // Offline, it waits in the outbox and goes when the realtime session is back.
+    if account.connection == Connection::Online {
+        flush(account)
+    } else {
+        vec![]
+    }
+}
+
+/// Everything in the outbox not yet on its way.
+fn flush(account: &mut Account) -> Vec<Effect> {
+    account
+        .outbox
+        .take_sendable()
+        .into_iter()
+        .map(|q| Effect::Post {
+            account: account.key,
+            conversation: q.conversation,
+            body: q.body,
+            client_id: q.client_id,
+        })
+        .collect()
+}

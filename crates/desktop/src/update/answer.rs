@@ -1,0 +1,391 @@
+//! Answers from the network: probe results, sign-ins, loaded lists and history, send
+//! acknowledgements and the realtime session's updates.
+
+use ocomms_client::Update;
+use ocomms_proto::account::SessionToken;
+use ocomms_proto::conversation::Conversation;
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::instance::InstanceInfo;
+use ocomms_proto::{UserId, WorkspaceId};
+
+use super::{default_conversation, flush, select_conversation};
+use crate::error::{AuthError, CallError, ProbeError};
+use crate::msg::{Effect, Msg};
+use crate::state::{
+    Account, AccountKey, AddServer, AuthForm, Connection, Server, ServerKey, State,
+};
+
+pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Probed { url, result } => probed(state, url, result),
+        Msg::SignedIn {
+            server,
+            account,
+            result,
+        } => signed_in(state, server, account, result),
+        Msg::WorkspacesLoaded { account, result } => match result {
+            Ok(list) => workspaces_loaded(state, account, list),
+            Err(e) => failed(state, account, e),
+        },
+        Msg::ConversationsLoaded {
+            account,
+            workspace,
+            result,
+        } => match result {
+            Ok((list, names)) => conversations_loaded(state, account, workspace, list, names),
+            Err(e) => failed(state, account, e),
+        },
+        Msg::HistoryLoaded {
+            account,
+            conversation,
+            result,
+        } => match result {
+            Ok(page) => {
+                if let Some((_, a)) = state.account_mut(account) {
+                    for m in &page.messages {
+                        if let Some(client_id) = &m.client_id {
+                            a.outbox.acknowledge(client_id);
+                        }
+                    }
+                    let timeline = a.timelines.entry(conversation).or_default();
+                    timeline.merge_page(page.messages, page.more_before);
+                }
+                vec![]
+            }
+            Err(e) => failed(state, account, e),
+        },
+        Msg::Posted {
+            account,
+            client_id,
+            result,
+        } => posted(state, account, &client_id, result),
+        Msg::Edited { account, result } => match result {
+            Ok(message) => {
+                if let Some((_, a)) = state.account_mut(account) {
+                    a.timelines
+                        .entry(message.conversation_id)
+                        .or_default()
+                        .insert(message);
+                }
+                vec![]
+            }
+            Err(e) => failed(state, account, e),
+        },
+        Msg::Realtime { account, update } => realtime(state, account, update),
+        Msg::SessionExpired(account) => session_expired(state, account),
+        // User actions are handled in `update`.
+        _ => vec![],
+    }
+}
+
+fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeError>) -> Vec<Effect> {
+    // A late answer for a probe the user has since abandoned (closed the dialog).
+    let Some(at) = state.add_server.probing.iter().position(|p| *p == url) else {
+        return vec![];
+    };
+    state.add_server.probing.remove(at);
+    match result {
+        Ok(info) => {
+            let key = ServerKey(state.next_key());
+            let remember = Effect::RememberServer { url: url.clone() };
+            state.servers.push(Server {
+                key,
+                url,
+                info,
+                accounts: Vec::new(),
+                active_account: None,
+                auth: AuthForm {
+                    open: true,
+                    ..AuthForm::default()
+                },
+            });
+            state.active_server = Some(key);
+            if state.add_server.probing.is_empty() {
+                state.add_server = AddServer::default();
+            }
+            vec![remember]
+        }
+        Err(e) => {
+            state.add_server.error = Some(e);
+            vec![]
+        }
+    }
+}
+
+fn signed_in(
+    state: &mut State,
+    server_key: ServerKey,
+    key: AccountKey,
+    result: Result<SessionToken, AuthError>,
+) -> Vec<Effect> {
+    let Some(server) = state.server_mut(server_key) else {
+        // The server was removed meanwhile: drop the new session.
+        return vec![Effect::SignOut { account: key }];
+    };
+    server.auth.busy = false;
+    let token = match result {
+        Ok(token) => token,
+        Err(e) => {
+            server.auth.error = Some(e);
+            return vec![];
+        }
+    };
+    let mut account = Account::new(key, token.user.email.clone(), token.user);
+    let mut effects = vec![];
+    // Signing in again as someone already here (after expiry): keep their place, drafts and
+    // unsent messages; the old session is forgotten.
+    if let Some(at) = server
+        .accounts
+        .iter()
+        .position(|a| a.user.id == account.user.id)
+    {
+        let old = server.accounts.remove(at);
+        effects.push(Effect::Forget { account: old.key });
+        account.context = old.context;
+        account.outbox = old.outbox;
+        account.outbox.reset_in_flight();
+        account.timelines = old.timelines;
+        account.unread = old.unread;
+        // The new session starts live: refetch history to cover the time signed out.
+        for timeline in account.timelines.values_mut() {
+            timeline.loaded = false;
+        }
+    }
+    server.accounts.push(account);
+    server.active_account = Some(key);
+    server.auth = AuthForm::default();
+    effects.push(Effect::Connect { account: key });
+    effects.push(Effect::LoadWorkspaces { account: key });
+    effects
+}
+
+fn workspaces_loaded(
+    state: &mut State,
+    key: AccountKey,
+    list: Vec<ocomms_proto::workspace::Workspace>,
+) -> Vec<Effect> {
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    account.workspaces = list;
+    account.notice = None;
+    let current = account
+        .context
+        .workspace
+        .filter(|w| account.workspace(*w).is_some());
+    let Some(workspace) = current.or_else(|| account.workspaces.first().map(|w| w.id)) else {
+        account.notice = Some("You are not in any workspace on this server yet.".into());
+        return vec![];
+    };
+    account.context.workspace = Some(workspace);
+    let slug = account
+        .workspace(workspace)
+        .map(|w| w.slug.clone())
+        .unwrap_or_default();
+    vec![Effect::LoadConversations {
+        account: key,
+        workspace,
+        slug,
+    }]
+}
+
+fn conversations_loaded(
+    state: &mut State,
+    key: AccountKey,
+    workspace: WorkspaceId,
+    mut list: Vec<Conversation>,
+    names: Vec<(UserId, String)>,
+) -> Vec<Effect> {
+    let viewed = state.viewed_account() == Some(key);
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    // Channels (alphabetical) above direct messages.
+    list.sort_by(|a, b| {
+        (!a.kind.is_channel(), a.name.to_lowercase())
+            .cmp(&(!b.kind.is_channel(), b.name.to_lowercase()))
+    });
+    account.conversations.insert(workspace, list);
+    account.names.extend(names);
+    account.notice = None;
+    if account.context.workspace != Some(workspace) {
+        return vec![];
+    }
+    let still_there = account
+        .context
+        .conversation
+        .filter(|c| account.conversation(*c).is_some());
+    let Some(conversation) = still_there.or_else(|| default_conversation(account)) else {
+        return vec![];
+    };
+    if viewed {
+        select_conversation(state, conversation)
+    } else {
+        account.context.conversation = Some(conversation);
+        vec![Effect::LoadHistory {
+            account: key,
+            conversation,
+            before: None,
+        }]
+    }
+}
+
+fn failed(state: &mut State, key: AccountKey, error: CallError) -> Vec<Effect> {
+    if error == CallError::SessionExpired {
+        return session_expired(state, key);
+    }
+    if let Some((_, account)) = state.account_mut(key) {
+        account.notice = Some(error.to_string());
+    }
+    vec![]
+}
+
+fn posted(
+    state: &mut State,
+    key: AccountKey,
+    client_id: &str,
+    result: Result<ocomms_proto::message::Message, CallError>,
+) -> Vec<Effect> {
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    match result {
+        Ok(message) => {
+            account.outbox.acknowledge(client_id);
+            let timeline = account
+                .timelines
+                .entry(message.conversation_id)
+                .or_default();
+            timeline.insert(message);
+            vec![]
+        }
+        // The runner already retried; it goes again when the realtime session is back.
+        Err(CallError::Offline(_)) => {
+            account.outbox.retry_later(client_id);
+            vec![]
+        }
+        Err(CallError::SessionExpired) => {
+            account.outbox.retry_later(client_id);
+            session_expired(state, key)
+        }
+        Err(CallError::Refused(reason)) => {
+            account.outbox.refuse(client_id, reason);
+            vec![]
+        }
+    }
+}
+
+fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
+    let viewed = state.viewed_account() == Some(key);
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    if account.connection == Connection::SessionExpired {
+        return vec![];
+    }
+    match update {
+        Update::Ready { .. } => {
+            account.connection = Connection::Online;
+            flush(account)
+        }
+        Update::Reconnecting { attempt, .. } => {
+            account.connection = if attempt <= Connection::DEGRADED_ATTEMPTS {
+                Connection::Degraded { attempt }
+            } else {
+                Connection::Offline { attempt }
+            };
+            vec![]
+        }
+        Update::Event(event) => apply_event(account, event, viewed),
+        Update::ResyncRequired { workspace_id, .. } => {
+            // Too far behind to replay: reload the list and forget cached timelines there.
+            let ids: Vec<_> = account
+                .conversations
+                .get(&workspace_id)
+                .map(|l| l.iter().map(|c| c.id).collect())
+                .unwrap_or_default();
+            for id in ids {
+                account.timelines.remove(&id);
+            }
+            reload_conversations(account, workspace_id)
+        }
+        Update::Typing { .. } | Update::Presence { .. } => vec![],
+    }
+}
+
+fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect> {
+    let conversation = event.conversation_id;
+    match event.payload {
+        EventPayload::MessagePosted { message } => {
+            if let Some(client_id) = &message.client_id {
+                account.outbox.acknowledge(client_id);
+            }
+            let mine = message.author_id == account.user.id;
+            account
+                .timelines
+                .entry(conversation)
+                .or_default()
+                .insert(message);
+            let on_screen = viewed && account.context.conversation == Some(conversation);
+            if !mine && !on_screen {
+                *account.unread.entry(conversation).or_default() += 1;
+            }
+            vec![]
+        }
+        EventPayload::MessageEdited {
+            message_id,
+            body,
+            html,
+            edited_at,
+        } => {
+            if let Some(t) = account.timelines.get_mut(&conversation) {
+                t.edit(message_id, &body, &html, edited_at);
+            }
+            vec![]
+        }
+        EventPayload::MessageDeleted { message_id } => {
+            if let Some(t) = account.timelines.get_mut(&conversation) {
+                t.delete(message_id);
+            }
+            vec![]
+        }
+        // Membership, names, topics, archiving: the list is small, reload it.
+        _ => reload_conversations(account, event.workspace_id),
+    }
+}
+
+fn reload_conversations(account: &Account, workspace: WorkspaceId) -> Vec<Effect> {
+    match account.workspace(workspace) {
+        Some(w) => vec![Effect::LoadConversations {
+            account: account.key,
+            workspace,
+            slug: w.slug.clone(),
+        }],
+        None => vec![Effect::LoadWorkspaces {
+            account: account.key,
+        }],
+    }
+}
+
+fn session_expired(state: &mut State, key: AccountKey) -> Vec<Effect> {
+    let Some(server) = state.servers.iter_mut().find(|s| s.account(key).is_some()) else {
+        return vec![];
+    };
+    let is_active = server.active_account == Some(key);
+    let Some(account) = server.account_mut(key) else {
+        return vec![];
+    };
+    if account.connection == Connection::SessionExpired {
+        return vec![];
+    }
+    account.connection = Connection::SessionExpired;
+    let email = account.email.clone();
+    if is_active {
+        server.auth = AuthForm {
+            open: true,
+            email,
+            ..AuthForm::default()
+        };
+    }
+    vec![Effect::Forget { account: key }]
+}

@@ -1,0 +1,276 @@
+//! What the window shows, derived from `State` as plain data (tested without a window).
+//! The Slint bridge copies this into the UI's properties and nothing more.
+
+use ocomms_proto::conversation::ConversationKind;
+
+use crate::state::timeline::{Row, time_label};
+use crate::state::{Account, Connection, Server, State, authority_of};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    pub rail: Vec<RailItem>,
+    pub add_server: AddServerView,
+    pub auth: AuthView,
+    pub toolbar: Toolbar,
+    pub accounts: Vec<Item>,
+    pub workspaces: Vec<Item>,
+    pub conversations: Vec<Item>,
+    pub filter: String,
+    pub rows: Vec<RowView>,
+    /// Older messages exist on the server ("Load older messages").
+    pub more_before: bool,
+    pub draft: String,
+    /// The composer edits a message (Enter saves, Escape cancels).
+    pub editing: bool,
+    pub notice: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RailItem {
+    pub key: u32,
+    pub initials: String,
+    pub name: String,
+    pub unread: u32,
+    pub connection: String,
+    /// 0 online, 1 connecting, 2 reconnecting, 3 offline, 4 session expired, 5 signed out.
+    pub level: i32,
+    pub active: bool,
+}
+
+/// A row of a simple list (accounts, workspaces, conversations).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Item {
+    pub key: i64,
+    pub label: String,
+    pub unread: u32,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddServerView {
+    pub open: bool,
+    pub probing: bool,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthView {
+    pub open: bool,
+    pub busy: bool,
+    pub error: String,
+    pub email: String,
+    pub server: String,
+    pub open_signup: bool,
+    /// An account exists to go back to.
+    pub can_cancel: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Toolbar {
+    pub title: String,
+    pub topic: String,
+    pub connection: String,
+    pub level: i32,
+    pub account: String,
+    /// Plain http (loopback only): said out loud.
+    pub unencrypted: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowView {
+    /// 0 day separator, 1 message, 2 waiting to send, 3 refused.
+    pub kind: i32,
+    pub author: String,
+    pub time: String,
+    pub body: String,
+    pub edited: bool,
+    pub deleted: bool,
+}
+
+fn level(connection: Option<Connection>) -> i32 {
+    match connection {
+        Some(Connection::Online) => 0,
+        Some(Connection::Connecting) => 1,
+        Some(Connection::Degraded { .. }) => 2,
+        Some(Connection::Offline { .. }) => 3,
+        Some(Connection::SessionExpired) => 4,
+        None => 5,
+    }
+}
+
+pub fn view(state: &State) -> View {
+    let rail = state
+        .servers
+        .iter()
+        .map(|s| RailItem {
+            key: s.key.0,
+            initials: s.initials(),
+            name: server_name(s),
+            unread: s.unread_total(),
+            connection: s
+                .connection()
+                .map_or("Signed out", Connection::label)
+                .to_owned(),
+            level: level(s.connection()),
+            active: state.active_server == Some(s.key),
+        })
+        .collect();
+    let add_server = AddServerView {
+        open: state.add_server.open || state.servers.is_empty(),
+        probing: !state.add_server.probing.is_empty(),
+        error: state
+            .add_server
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    };
+    let mut view = View {
+        rail,
+        add_server,
+        ..View::default()
+    };
+    if let Some(server) = state.active() {
+        server_view(server, &mut view);
+    }
+    view
+}
+
+fn server_name(server: &Server) -> String {
+    format!("{} ({})", server.title(), authority_of(&server.url))
+}
+
+fn server_view(server: &Server, view: &mut View) {
+    view.auth = AuthView {
+        open: server.auth.open || server.active().is_none(),
+        busy: server.auth.busy,
+        error: server
+            .auth
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        email: server.auth.email.clone(),
+        server: server_name(server),
+        open_signup: server.info.open_signup || server.info.needs_setup,
+        can_cancel: server.active().is_some(),
+    };
+    view.toolbar.unencrypted = server.url.starts_with("http://");
+    view.accounts = server
+        .accounts
+        .iter()
+        .map(|a| Item {
+            key: i64::from(a.key.0),
+            label: format!("{} <{}>", a.user.profile.display_name, a.email),
+            unread: a.unread_total(),
+            active: server.active_account == Some(a.key),
+        })
+        .collect();
+    let Some(account) = server.active() else {
+        view.toolbar.title = server_name(server);
+        view.toolbar.connection = "Signed out".into();
+        view.toolbar.level = 5;
+        return;
+    };
+    account_view(account, view);
+}
+
+fn account_view(account: &Account, view: &mut View) {
+    let context = &account.context;
+    view.toolbar.connection = account.connection.label().to_owned();
+    view.toolbar.level = level(Some(account.connection));
+    view.toolbar.account = account.email.clone();
+    view.notice = account.notice.clone().unwrap_or_default();
+    view.filter = context.filter.clone();
+    view.workspaces = account
+        .workspaces
+        .iter()
+        .map(|w| Item {
+            key: w.id.0,
+            label: w.name.clone(),
+            unread: 0,
+            active: context.workspace == Some(w.id),
+        })
+        .collect();
+    let needle = context.filter.to_lowercase();
+    view.conversations = account
+        .current_conversations()
+        .iter()
+        .filter(|c| c.is_member && !c.archived)
+        .map(|c| (c, conversation_label(c)))
+        .filter(|(_, label)| label.to_lowercase().contains(&needle))
+        .map(|(c, label)| Item {
+            key: c.id.0,
+            label,
+            unread: account.unread.get(&c.id).copied().unwrap_or(0),
+            active: context.conversation == Some(c.id),
+        })
+        .collect();
+    let Some(id) = context.conversation else {
+        return;
+    };
+    if let Some(c) = account.conversation(id) {
+        view.toolbar.title = conversation_label(c);
+        view.toolbar.topic = c.topic.clone();
+    }
+    view.draft = context.drafts.get(&id).cloned().unwrap_or_default();
+    view.editing = context.editing.is_some();
+    view.rows = rows(account, id);
+    view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
+}
+
+fn conversation_label(c: &ocomms_proto::conversation::Conversation) -> String {
+    match c.kind {
+        ConversationKind::Public => format!("# {}", c.name),
+        ConversationKind::Private => format!("# {} (private)", c.name),
+        ConversationKind::Direct | ConversationKind::Group => format!("@ {}", c.name),
+    }
+}
+
+fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
+    let mut rows: Vec<RowView> = account
+        .timelines
+        .get(&id)
+        .map(|t| t.rows())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| match row {
+            Row::Day(label) => RowView {
+                kind: 0,
+                body: label,
+                ..RowView::default()
+            },
+            Row::Message {
+                author,
+                body,
+                at,
+                edited,
+                deleted,
+                ..
+            } => RowView {
+                kind: 1,
+                author: account.name_of(author),
+                time: time_label(at),
+                body: if deleted {
+                    "(message deleted)".into()
+                } else {
+                    body
+                },
+                edited,
+                deleted,
+            },
+        })
+        .collect();
+    let me = account.user.profile.display_name.clone();
+    rows.extend(account.outbox.for_conversation(id).map(|q| RowView {
+        kind: if q.refused.is_some() { 3 } else { 2 },
+        author: me.clone(),
+        time: match &q.refused {
+            Some(reason) => format!("not sent: {reason}"),
+            None => "sending…".into(),
+        },
+        body: q.body.clone(),
+        ..RowView::default()
+    }));
+    rows
+}

@@ -1,0 +1,314 @@
+//! The window under Slint's testing backend (no display): widgets are found by their
+//! accessible labels, and what the user does with them arrives as `Msg`s.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use i_slint_backend_testing::ElementHandle;
+use ocomms_client::Update;
+use ocomms_proto::account::{CurrentUser, Profile, SessionToken};
+use ocomms_proto::conversation::{Conversation, ConversationKind};
+use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
+use ocomms_proto::workspace::{Role, Workspace};
+use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
+use openchat::state::AccountKey;
+use openchat::ui::{AppWindow, Bridge, render, wire};
+use openchat::view::view;
+use openchat::{Effect, Msg, State, update};
+use slint::ComponentHandle as _;
+use slint::platform::{Key, WindowEvent};
+
+fn signed_in_state() -> State {
+    let mut state = State::new("ui");
+    let effects = update(
+        &mut state,
+        Msg::AddServer("https://chat.example.com".into()),
+    );
+    let Some(Effect::Probe { url }) = effects.first().cloned() else {
+        panic!("{effects:?}")
+    };
+    let info = InstanceInfo {
+        name: "Acme Chat".into(),
+        version: "0.1.0".into(),
+        needs_setup: false,
+        open_signup: false,
+        email_verification_required: false,
+        protocol_versions: vec![PROTOCOL_VERSION],
+        features: vec![],
+        auth_methods: vec!["password".into()],
+    };
+    update(
+        &mut state,
+        Msg::Probed {
+            url,
+            result: Ok(info),
+        },
+    );
+    let effects = update(
+        &mut state,
+        Msg::SignIn {
+            email: "ada@example.com".into(),
+            password: "pw".into(),
+        },
+    );
+    let Some(Effect::SignIn {
+        server, account, ..
+    }) = effects.first().cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    let user = CurrentUser {
+        id: UserId(1),
+        email: "ada@example.com".into(),
+        email_verified: true,
+        is_instance_admin: false,
+        profile: Profile {
+            user_id: UserId(1),
+            display_name: "Ada".into(),
+            title: String::new(),
+            bio: String::new(),
+            time_zone: String::new(),
+            avatar_url: String::new(),
+        },
+    };
+    let token = SessionToken {
+        token: "t".into(),
+        session_id: SessionId(1),
+        user,
+    };
+    update(
+        &mut state,
+        Msg::SignedIn {
+            server,
+            account,
+            result: Ok(token),
+        },
+    );
+    update(
+        &mut state,
+        Msg::WorkspacesLoaded {
+            account,
+            result: Ok(vec![Workspace {
+                id: WorkspaceId(1),
+                name: "Acme".into(),
+                slug: "acme".into(),
+                created_at: 0,
+                role: Role::Owner,
+            }]),
+        },
+    );
+    let general = Conversation {
+        id: ConversationId(5),
+        workspace_id: WorkspaceId(1),
+        kind: ConversationKind::Public,
+        name: "general".into(),
+        topic: "Company-wide".into(),
+        description: String::new(),
+        is_general: true,
+        archived: false,
+        created_by: UserId(1),
+        created_at: 0,
+        member_count: 1,
+        is_member: true,
+        can_manage: true,
+        last_seq: 0,
+        participants: vec![],
+    };
+    update(
+        &mut state,
+        Msg::ConversationsLoaded {
+            account,
+            workspace: WorkspaceId(1),
+            result: Ok((vec![general], vec![])),
+        },
+    );
+    online(&mut state, account);
+    state
+}
+
+fn online(state: &mut State, account: AccountKey) {
+    update(
+        state,
+        Msg::Realtime {
+            account,
+            update: Update::Ready {
+                positions: Default::default(),
+            },
+        },
+    );
+}
+
+fn one(window: &AppWindow, label: &str) -> ElementHandle {
+    let mut found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
+    assert_eq!(found.len(), 1, "one element labelled {label:?}");
+    found.remove(0)
+}
+
+/// A window showing `state`, and the messages its callbacks produce.
+fn window_for(state: &State) -> (AppWindow, Rc<RefCell<Vec<Msg>>>) {
+    let window = AppWindow::new().expect("window");
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let log = sent.clone();
+    wire(&window, Rc::new(move |msg| log.borrow_mut().push(msg)));
+    render(&window, &mut Bridge::default(), view(state));
+    (window, sent)
+}
+
+#[test]
+fn the_window_is_navigable_by_accessible_labels() {
+    i_slint_backend_testing::init_no_event_loop();
+
+    // Fresh start: the add-server dialog, with its address field.
+    let (window, sent) = window_for(&State::new("ui"));
+    let address = one(&window, "Server address");
+    address.set_accessible_value("chat.example.com");
+    one(&window, "Add server").invoke_accessible_default_action();
+    assert!(
+        sent.borrow()
+            .iter()
+            .any(|m| matches!(m, Msg::AddServer(url) if url == "chat.example.com")),
+        "{:?}",
+        sent.borrow()
+    );
+
+    // Signed in: rail, channel list, toolbar state and composer are all labelled.
+    let state = signed_in_state();
+    let (window, sent) = window_for(&state);
+    one(&window, "Acme (chat.example.com), Online").invoke_accessible_default_action();
+    one(&window, "Conversation # general").invoke_accessible_default_action();
+    one(&window, "Connection: Online");
+    one(&window, "Filter channels");
+    one(&window, "Add a server").invoke_accessible_default_action();
+    let composer = one(&window, "Message # general");
+    composer.set_accessible_value("hello");
+    one(&window, "Send message").invoke_accessible_default_action();
+    let sent = sent.borrow();
+    assert!(matches!(sent[0], Msg::SelectServer(_)), "{sent:?}");
+    assert!(matches!(
+        sent[1],
+        Msg::SelectConversation(ConversationId(5))
+    ));
+    assert!(matches!(sent[2], Msg::OpenAddServer));
+    assert!(matches!(sent.last(), Some(Msg::Send)));
+}
+
+#[test]
+fn enter_sends_and_shift_enter_does_not() {
+    i_slint_backend_testing::init_no_event_loop();
+    let state = signed_in_state();
+    let (window, sent) = window_for(&state);
+    let composer = one(&window, "Message # general");
+    composer.mock_single_click(slint::platform::PointerEventButton::Left);
+    let press = |text: slint::SharedString| {
+        window
+            .window()
+            .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        window
+            .window()
+            .dispatch_event(WindowEvent::KeyReleased { text });
+    };
+    press(Key::Shift.into());
+    window.window().dispatch_event(WindowEvent::KeyPressed {
+        text: Key::Shift.into(),
+    });
+    press(Key::Return.into());
+    window.window().dispatch_event(WindowEvent::KeyReleased {
+        text: Key::Shift.into(),
+    });
+    assert!(
+        !sent.borrow().iter().any(|m| matches!(m, Msg::Send)),
+        "Shift+Enter is a new line: {:?}",
+        sent.borrow()
+    );
+    press(Key::Return.into());
+    assert!(
+        sent.borrow().iter().any(|m| matches!(m, Msg::Send)),
+        "Enter sends: {:?}",
+        sent.borrow()
+    );
+    // The window still shows the typed text (nothing re-rendered it): Up is a cursor key.
+    press(Key::UpArrow.into());
+    assert!(!sent.borrow().iter().any(|m| matches!(m, Msg::EditLast)));
+    window.set_draft("".into());
+    press(Key::UpArrow.into());
+    assert!(
+        sent.borrow().iter().any(|m| matches!(m, Msg::EditLast)),
+        "Up in an empty composer edits the last message: {:?}",
+        sent.borrow()
+    );
+}
+
+/// Not a check but a measurement (docs/benchmarks.md): five servers, 1,000 messages on each
+/// one's #general, then the time to switch servers: `update` + `view` + `render` into the
+/// window (the testing backend paints nothing, so painting is not included).
+/// `cargo test -p openchat --test ui -- --ignored --nocapture switching`
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn switching_servers_with_a_thousand_messages_each() {
+    use ocomms_proto::event::{Event, EventPayload};
+    use ocomms_proto::message::Message;
+    use ocomms_proto::{MessageId, UserId};
+
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = State::new("bench");
+    let mut servers = Vec::new();
+    for n in 0..5 {
+        let mut one = signed_in_state();
+        let mut server = one.servers.remove(0);
+        server.key = openchat::state::ServerKey(100 + n);
+        server.url = format!("https://chat{n}.example.com");
+        let new_key = AccountKey(200 + n);
+        server.accounts[0].key = new_key;
+        server.active_account = Some(new_key);
+        servers.push(server.key);
+        state.servers.push(server);
+        for seq in 1..=1000 {
+            let message = Message {
+                id: MessageId(seq),
+                conversation_id: ConversationId(5),
+                seq,
+                author_id: UserId(seq % 7),
+                client_id: None,
+                body: format!("server {n}, message {seq}, with some ordinary text in it"),
+                html: String::new(),
+                created_at: 1_796_256_000_000 + seq * 60_000,
+                edited_at: None,
+                deleted: false,
+            };
+            update(
+                &mut state,
+                Msg::Realtime {
+                    account: new_key,
+                    update: Update::Event(Event {
+                        workspace_id: WorkspaceId(1),
+                        position: seq,
+                        conversation_id: ConversationId(5),
+                        seq,
+                        actor: UserId(2),
+                        at: 0,
+                        payload: EventPayload::MessagePosted { message },
+                    }),
+                },
+            );
+        }
+    }
+    let window = AppWindow::new().expect("window");
+    let mut bridge = Bridge::default();
+    let mut worst = std::time::Duration::ZERO;
+    let mut total = std::time::Duration::ZERO;
+    let rounds = 50;
+    for round in 0..rounds {
+        let key = servers[round % servers.len()];
+        let start = std::time::Instant::now();
+        update(&mut state, Msg::SelectServer(key));
+        render(&window, &mut bridge, view(&state));
+        let took = start.elapsed();
+        worst = worst.max(took);
+        total += took;
+    }
+    println!(
+        "switching servers (5 servers, 1,000 messages each): mean {:?}, worst {:?}",
+        total / rounds as u32,
+        worst
+    );
+}
