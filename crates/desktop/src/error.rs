@@ -48,6 +48,8 @@ pub enum AuthError {
     EmailTaken,
     #[error("Cannot reach the server")]
     Unreachable,
+    #[error("Check your email: open the link sent to {0}, then sign in")]
+    ConfirmEmail(String),
     #[error("{0}")]
     Refused(String),
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use ocomms_client::{Client, ClientError, Update};
+use ocomms_client::{Client, SignedUp, Update};
 use ocomms_proto::ConversationId;
 use ocomms_proto::account::SignUpRequest;
 use ocomms_proto::message::HistoryQuery;
@@ -119,7 +119,7 @@ impl Runner {
                 self.spawn(async move {
                     let mut client = Client::new(&url);
                     let result = client.sign_in(&email, &password).await;
-                    this.signed_in(server, account, client, result)
+                    this.signed_in(server, account, client, result.map_err(AuthError::from))
                 });
             }
             Effect::SignUp {
@@ -139,7 +139,15 @@ impl Runner {
                         display_name,
                         invitation_token: None,
                     };
-                    let result = client.sign_up(&request).await;
+                    // A server that confirms addresses by email signs nobody in at sign-up
+                    // (ADR 0008): the form says to open the link, then sign in.
+                    let result = match client.sign_up(&request).await {
+                        Ok(SignedUp::SignedIn(token)) => Ok(token),
+                        Ok(SignedUp::CheckEmail(pending)) => {
+                            Err(AuthError::ConfirmEmail(pending.email))
+                        }
+                        Err(e) => Err(AuthError::from(e)),
+                    };
                     this.signed_in(server, account, client, result)
                 });
             }
@@ -261,9 +269,8 @@ impl Runner {
         server: crate::state::ServerKey,
         account: AccountKey,
         client: Client,
-        result: Result<ocomms_proto::account::SessionToken, ClientError>,
+        result: Result<ocomms_proto::account::SessionToken, AuthError>,
     ) -> Msg {
-        let result = result.map_err(AuthError::from);
         if result.is_ok() {
             // Registered before the answer goes out, so the `Connect` and loads that
             // `update` asks for next find the session.
