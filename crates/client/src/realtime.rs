@@ -43,6 +43,9 @@ pub enum Update {
         attempt: u32,
         delay: Duration,
     },
+    /// The server refused the token (signed out, revoked or expired). The session stops:
+    /// retrying could never succeed. Sign in again for a new one.
+    SessionEnded,
 }
 
 /// A running session; dropping it disconnects.
@@ -135,6 +138,8 @@ struct Worker {
 enum Ended {
     Stopped,
     Dropped,
+    /// The handshake was answered 401: the token no longer opens a session.
+    Refused,
 }
 
 impl Worker {
@@ -146,6 +151,10 @@ impl Worker {
                 _ = &mut stop => Ended::Stopped,
             };
             if matches!(ended, Ended::Stopped) || self.updates.is_closed() {
+                return;
+            }
+            if matches!(ended, Ended::Refused) {
+                let _ = self.updates.send(Update::SessionEnded).await;
                 return;
             }
             attempt = attempt.saturating_add(1);
@@ -174,8 +183,14 @@ impl Worker {
             return Ended::Stopped;
         };
         request.headers_mut().insert("authorization", auth);
-        let Ok((socket, _)) = tokio_tungstenite::connect_async(request).await else {
-            return Ended::Dropped;
+        let socket = match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, _)) => socket,
+            Err(tokio_tungstenite::tungstenite::Error::Http(response))
+                if response.status() == 401 =>
+            {
+                return Ended::Refused;
+            }
+            Err(_) => return Ended::Dropped,
         };
         let (mut sink, mut stream) = socket.split();
         let mut heartbeat = Duration::from_secs(30);

@@ -312,17 +312,16 @@ impl Runner {
     }
 }
 
-/// Forwards the realtime session's updates. The SDK retries forever; on each retry we ask
-/// whether the session is still valid, so an expired one is shown, not retried silently.
+/// Forwards the realtime session's updates. The SDK retries a dropped connection and stops
+/// with `SessionEnded` when the server refuses the token, which is shown, not retried.
 async fn live(client: Client, account: AccountKey, sink: Sink) {
     let mut realtime = client.realtime(Default::default());
     while let Some(update) = realtime.next().await {
-        let retrying = matches!(update, Update::Reconnecting { .. });
-        sink(Msg::Realtime { account, update });
-        if retrying && client.me().await.is_err_and(|e| e.is_unauthenticated()) {
+        if matches!(update, Update::SessionEnded) {
             sink(Msg::SessionExpired(account));
             return;
         }
+        sink(Msg::Realtime { account, update });
     }
 }
 

@@ -36,7 +36,9 @@ fn browser_available() -> bool {
             std::env::var("OCOMMS_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
             "OCOMMS_TEST_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing"
         );
-        eprintln!("skipping browser journey: install chromium and chromium-driver");
+        ocomms_store::testing::say_skipped(
+            "the browser journey did not run: install chromium and chromium-driver",
+        );
     }
     present
 }

@@ -310,6 +310,8 @@ fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
             reload_conversations(account, workspace_id)
         }
         Update::Typing { .. } | Update::Presence { .. } => vec![],
+        // The runner answers it with `Msg::SessionExpired`.
+        Update::SessionEnded => vec![],
     }
 }
 

@@ -463,6 +463,30 @@ async fn presence_of(session: &mut Realtime, user: ocomms_proto::UserId) -> Pres
     }
 }
 
+/// Waits until `user`'s presence reaches `wanted` (earlier changes may arrive first), failing
+/// after 10 s.
+async fn until_presence(
+    session: &mut Realtime,
+    user: ocomms_proto::UserId,
+    wanted: PresenceStatus,
+) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    while tokio::time::Instant::now() < deadline {
+        match tokio::time::timeout_at(deadline, session.next()).await {
+            Ok(Some(Update::Presence { user_id, status })) if user_id == user => {
+                if status == wanted {
+                    return;
+                }
+                seen.push(status);
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    panic!("{user} never became {wanted:?} (saw {seen:?})");
+}
+
 async fn presence_follows_connections_and_idleness(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
@@ -507,8 +531,8 @@ async fn presence_follows_connections_and_idleness(db: TestDb) {
         presence_of(&mut admin, t.ids.member).await,
         PresenceStatus::Offline
     );
-    // The later connection followed the same changes (each wait times out if not).
-    while presence_of(&mut owner, t.ids.member).await != PresenceStatus::Offline {}
+    // The later connection followed the same changes, ending offline.
+    until_presence(&mut owner, t.ids.member, PresenceStatus::Offline).await;
     assert_eq!(
         t.outsider.presence(&t.slug).await.unwrap_err().status(),
         Some(404)
@@ -522,15 +546,23 @@ async fn signing_out_closes_the_session_sockets(db: TestDb) {
     ready(&mut session).await;
     let mut admin = t.admin.clone();
     admin.sign_out().await.unwrap();
-    // The socket is closed at once; reconnecting with the revoked token is refused.
+    // The socket is closed at once; reconnecting with the revoked token is refused, and the
+    // session says so and stops instead of retrying forever.
+    let mut dropped = false;
     loop {
         match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Reconnecting { .. })) => break,
+            Ok(Some(Update::Reconnecting { .. })) => dropped = true,
+            Ok(Some(Update::SessionEnded)) => break,
             Ok(Some(Update::Event(e))) => panic!("an event after sign-out: {e:?}"),
             Ok(Some(_)) => {}
-            other => panic!("the socket stayed open: {other:?}"),
+            other => panic!("no refusal after sign-out (dropped: {dropped}): {other:?}"),
         }
     }
+    assert!(
+        dropped,
+        "the open socket was closed before the reconnect was refused"
+    );
+    assert!(session.next().await.is_none(), "the session stopped");
 }
 
 async fn concurrent_posts_are_each_acknowledged_and_delivered_once(db: TestDb) {
