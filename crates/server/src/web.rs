@@ -13,9 +13,11 @@ mod extract;
 mod invitation;
 mod member;
 mod page;
+mod password_reset;
 mod profile;
 mod shell;
 mod timeline;
+mod verification;
 mod workspace;
 
 use axum::Router;
@@ -36,13 +38,19 @@ pub fn routes() -> Router<App> {
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/signin", get(auth::signin_page).post(auth::signin))
         .route("/signout", post(auth::signout))
-        .route("/verify", get(auth::verify_page).post(auth::verify))
-        .route("/verify/pending", get(auth::verify_pending))
-        .route("/verify/resend", post(auth::resend_verification))
-        .route("/reset", get(auth::reset_page).post(auth::reset_request))
+        .route(
+            "/verify",
+            get(verification::verify_page).post(verification::verify),
+        )
+        .route("/verify/pending", get(verification::verify_pending))
+        .route("/verify/resend", post(verification::resend_verification))
+        .route(
+            "/reset",
+            get(password_reset::reset_page).post(password_reset::reset_request),
+        )
         .route(
             "/reset/confirm",
-            get(auth::reset_confirm_page).post(auth::reset_confirm),
+            get(password_reset::reset_confirm_page).post(password_reset::reset_confirm),
         )
         .route("/workspaces/new", get(workspace::new_page))
         .route("/workspaces", post(workspace::create))

@@ -1,8 +1,8 @@
-//! First-run setup, sign-up, sign-in/out, email verification and password reset pages.
+//! First-run setup, sign-up and sign-in/out pages. Email links: `verification` and
+//! `password_reset`.
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use ocomms_proto::account::SessionKind;
 use ocomms_proto::workspace::InvitationPreview;
 use serde::Deserialize;
@@ -10,10 +10,10 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::{AppError, SignUp, SignedUp};
 use crate::http::auth::Client;
-use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
+use crate::web::extract::{MaybeViewer, SignedForm};
 use crate::web::page::{
-    Empty, FormError, NoticeQuery, PageError, PageResult, form_status, notice_text, render,
-    render_with, see_other, signed_in, signed_out,
+    Empty, FormError, PageResult, form_status, notice_text, render, render_with, see_other,
+    signed_in, signed_out,
 };
 
 #[derive(Template)]
@@ -37,6 +37,16 @@ pub struct SignUpForm {
     password: String,
     #[serde(default)]
     invitation: String,
+}
+
+/// A page that says one thing and links on (check your email, link sent, …).
+#[derive(Template)]
+#[template(path = "notice.html")]
+pub(super) struct NoticePage {
+    pub heading: &'static str,
+    pub message: String,
+    pub link_href: &'static str,
+    pub link_text: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -255,157 +265,6 @@ pub async fn signout(
 ) -> PageResult {
     app.sign_out(&actor).await?;
     Ok(signed_out("/signin"))
-}
-
-#[derive(Template)]
-#[template(path = "verify.html")]
-struct VerifyPage {
-    token: String,
-}
-
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
-/// The emailed link opens a page with a button: mail scanners that fetch links must not
-/// be able to confirm an address by themselves.
-pub async fn verify_page(Query(q): Query<TokenQuery>) -> PageResult {
-    Ok(render(&VerifyPage { token: q.token }))
-}
-
-pub async fn verify(
-    State(app): State<App>,
-    MaybeViewer(viewer): MaybeViewer,
-    Form(form): Form<TokenQuery>,
-) -> PageResult {
-    app.verify_email(&form.token).await?;
-    Ok(see_other(match viewer {
-        Some(_) => "/?notice=verified",
-        None => "/signin?notice=verified",
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "verify_pending.html")]
-struct VerifyPendingPage {
-    email: String,
-    csrf: String,
-    notice: Option<&'static str>,
-}
-
-pub async fn verify_pending(
-    State(app): State<App>,
-    Viewer(actor): Viewer,
-    Query(q): Query<NoticeQuery>,
-) -> PageResult {
-    if actor.user.email_verified || !app.email_verification_required() {
-        return Ok(see_other("/"));
-    }
-    Ok(render(&VerifyPendingPage {
-        email: actor.user.email,
-        csrf: actor.session.csrf_token,
-        notice: notice_text(q.notice.as_deref()),
-    }))
-}
-
-pub async fn resend_verification(
-    State(app): State<App>,
-    SignedForm(actor, Empty {}): SignedForm<Empty>,
-) -> PageResult {
-    app.resend_verification(&actor).await?;
-    Ok(see_other("/verify/pending?notice=verification_sent"))
-}
-
-#[derive(Template)]
-#[template(path = "reset_request.html")]
-struct ResetRequestPage {
-    error: FormError,
-}
-
-#[derive(Template)]
-#[template(path = "notice.html")]
-struct NoticePage {
-    heading: &'static str,
-    message: String,
-    link_href: &'static str,
-    link_text: &'static str,
-}
-
-#[derive(Deserialize)]
-pub struct EmailForm {
-    #[serde(default)]
-    email: String,
-}
-
-pub async fn reset_page() -> PageResult {
-    Ok(render(&ResetRequestPage {
-        error: FormError::default(),
-    }))
-}
-
-pub async fn reset_request(
-    State(app): State<App>,
-    Client(client): Client,
-    Form(form): Form<EmailForm>,
-) -> PageResult {
-    if let Err(error) = app.request_password_reset(&form.email, &client) {
-        return Ok(render_with(
-            form_status(&error),
-            &ResetRequestPage {
-                error: FormError::from_app(&error),
-            },
-        ));
-    }
-    Ok(render(&NoticePage {
-        heading: "Check your email",
-        message: format!(
-            "If {} has an account here, a link to reset its password is on its way. It expires in one hour.",
-            form.email.trim()
-        ),
-        link_href: "/signin",
-        link_text: "Back to sign in",
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "reset_confirm.html")]
-struct ResetConfirmPage {
-    token: String,
-    error: FormError,
-}
-
-#[derive(Deserialize)]
-pub struct ResetConfirmForm {
-    #[serde(default)]
-    token: String,
-    #[serde(default)]
-    new_password: String,
-}
-
-pub async fn reset_confirm_page(Query(q): Query<TokenQuery>) -> PageResult {
-    Ok(render(&ResetConfirmPage {
-        token: q.token,
-        error: FormError::default(),
-    }))
-}
-
-pub async fn reset_confirm(
-    State(app): State<App>,
-    Form(form): Form<ResetConfirmForm>,
-) -> PageResult {
-    match app.reset_password(&form.token, &form.new_password).await {
-        Ok(()) => Ok(signed_out("/signin?notice=password_reset")),
-        Err(error @ AppError::Invalid(_)) => Ok(render_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ResetConfirmPage {
-                token: form.token,
-                error: FormError::from_app(&error),
-            },
-        )),
-        Err(other) => Err(PageError(other)),
-    }
 }
 
 #[cfg(test)]
