@@ -2,8 +2,9 @@
 //! token). Protocol: docs/protocol.md.
 
 mod frame;
+mod live;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -13,15 +14,15 @@ use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{
     CLOSE_RESUME_FIRST, CLOSE_TOO_BIG, CLOSE_TOO_MANY_SOCKETS, CLOSE_UNREADABLE, ClientFrame,
-    MAX_CLIENT_FRAME_BYTES, MAX_SOCKETS_PER_SESSION, PresenceStatus, ServerFrame,
+    MAX_CLIENT_FRAME_BYTES, MAX_SOCKETS_PER_SESSION, ServerFrame,
 };
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_proto::{UserId, WorkspaceId};
 use std::sync::Arc;
 
 use tokio::sync::Notify;
-use tokio::time::Instant;
 
-use self::frame::{First, TOO_BIG, close, first_frame, too_big};
+use self::frame::{First, TOO_BIG, close, first_frame};
+use self::live::Live;
 use super::feed::replay_for;
 use super::sockets::SocketSlot;
 use super::{Backlog, Connection, Outbox, PresenceChange, Subscription};
@@ -241,86 +242,6 @@ async fn subscribe_and_replay(
         subscriptions.push(subscription);
     }
     Ok(Some((subscriptions, heads)))
-}
-
-/// A connection after its replay: frames out, client frames in, until either side stops.
-struct Live<'a> {
-    app: &'a App,
-    user: UserId,
-    subscriptions: &'a [Subscription],
-    kick: &'a Notify,
-    presence_id: u64,
-    workspace_ids: &'a [WorkspaceId],
-}
-
-impl Live<'_> {
-    async fn run(
-        &self,
-        sink: &mut Sink,
-        stream: &mut futures_util::stream::SplitStream<WebSocket>,
-        outbox: &Outbox,
-    ) -> Result<(), axum::Error> {
-        let (app, user, subscriptions, kick) = (self.app, self.user, self.subscriptions, self.kick);
-        let (presence_id, workspace_ids) = (self.presence_id, self.workspace_ids);
-        let mut deadline = Instant::now() + HEARTBEAT * 2;
-        let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
-        loop {
-            tokio::select! {
-                frames = outbox.take() => {
-                    // Everything waiting goes out in one flush: fewer writes when busy.
-                    for frame in frames {
-                        sink.feed(Message::Text(frame)).await?;
-                    }
-                    sink.flush().await?;
-                }
-                incoming = stream.next() => {
-                    let message = match incoming {
-                        Some(Ok(message)) => message,
-                        Some(Err(e)) if too_big(&e) => {
-                            let _ = sink.send(close(CLOSE_TOO_BIG, TOO_BIG)).await;
-                            break;
-                        }
-                        _ => break,
-                    };
-                    deadline = Instant::now() + HEARTBEAT * 2;
-                    match message {
-                        Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
-                            Ok(ClientFrame::Ping) => sink.send(text(&ServerFrame::Pong)).await?,
-                            Ok(ClientFrame::Typing { conversation_id }) => {
-                                let now = Instant::now();
-                                let recent = last_typing.get(&conversation_id).is_some_and(|t| now - *t < TYPING_EVERY);
-                                if !recent {
-                                    last_typing.insert(conversation_id, now);
-                                    for s in subscriptions {
-                                        app.hub().typing(s.workspace, conversation_id, user);
-                                    }
-                                }
-                            }
-                            Ok(ClientFrame::Presence { status }) => {
-                                let away = match status {
-                                    PresenceStatus::Online => false,
-                                    PresenceStatus::Away => true,
-                                    PresenceStatus::Offline => continue,
-                                };
-                                app.hub().presence_changed(user, presence_id, PresenceChange::Away(away), workspace_ids);
-                            }
-                            Ok(ClientFrame::Resume { .. }) => {
-                                sink.send(text(&ServerFrame::Error { message: "Already resumed; reconnect to resume again.".into() })).await?;
-                            }
-                            Err(e) => sink.send(text(&ServerFrame::Error { message: format!("Unreadable frame: {e}") })).await?,
-                        },
-                        Message::Binary(_) => sink.send(text(&ServerFrame::Error { message: "Frames are JSON text; binary frames are not read.".into() })).await?,
-                        Message::Close(_) => break,
-                        _ => {}
-                    }
-                }
-                () = tokio::time::sleep_until(deadline) => break,
-                // A feed found our queue full: end the connection; the client resumes.
-                () = kick.notified() => break,
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Sends the events after `after` up to the subscription's cursor, or asks for a resync.

@@ -1,0 +1,146 @@
+//! A connection after its replay: frames go out as the feeds queue them, client frames come
+//! in, until either side stops, the heartbeat lapses or a feed finds the queue full.
+
+use std::collections::HashMap;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::{SinkExt as _, StreamExt as _};
+use ocomms_proto::realtime::{CLOSE_TOO_BIG, ClientFrame, PresenceStatus, ServerFrame};
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use super::frame::{TOO_BIG, close, too_big};
+use super::{HEARTBEAT, Sink, TYPING_EVERY, text};
+use crate::App;
+use crate::realtime::{Outbox, PresenceChange, Subscription};
+
+/// A connection after its replay: frames out, client frames in, until either side stops.
+pub(super) struct Live<'a> {
+    pub(super) app: &'a App,
+    pub(super) user: UserId,
+    pub(super) subscriptions: &'a [Subscription],
+    pub(super) kick: &'a Notify,
+    pub(super) presence_id: u64,
+    pub(super) workspace_ids: &'a [WorkspaceId],
+}
+
+impl Live<'_> {
+    pub(super) async fn run(
+        &self,
+        sink: &mut Sink,
+        stream: &mut futures_util::stream::SplitStream<WebSocket>,
+        outbox: &Outbox,
+    ) -> Result<(), axum::Error> {
+        let kick = self.kick;
+        let mut deadline = Instant::now() + HEARTBEAT * 2;
+        let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
+        loop {
+            tokio::select! {
+                frames = outbox.take() => {
+                    // Everything waiting goes out in one flush: fewer writes when busy.
+                    for frame in frames {
+                        sink.feed(Message::Text(frame)).await?;
+                    }
+                    sink.flush().await?;
+                }
+                incoming = stream.next() => {
+                    let message = match incoming {
+                        Some(Ok(message)) => message,
+                        Some(Err(e)) if too_big(&e) => {
+                            let _ = sink.send(close(CLOSE_TOO_BIG, TOO_BIG)).await;
+                            break;
+                        }
+                        _ => break,
+                    };
+                    deadline = Instant::now() + HEARTBEAT * 2;
+                    if self.on_message(message, sink, &mut last_typing).await? == Next::Stop {
+                        break;
+                    }
+                }
+                () = tokio::time::sleep_until(deadline) => break,
+                // A feed found our queue full: end the connection; the client resumes.
+                () = kick.notified() => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// One message from the client. Errors in what it sent are answered with an `error`
+    /// frame and the connection goes on; only `Close` ends it.
+    async fn on_message(
+        &self,
+        message: Message,
+        sink: &mut Sink,
+        last_typing: &mut HashMap<ConversationId, Instant>,
+    ) -> Result<Next, axum::Error> {
+        match message {
+            Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
+                Ok(frame) => self.on_frame(frame, sink, last_typing).await?,
+                Err(e) => {
+                    let message = format!("Unreadable frame: {e}");
+                    sink.send(text(&ServerFrame::Error { message })).await?;
+                }
+            },
+            Message::Binary(_) => {
+                let message = "Frames are JSON text; binary frames are not read.".into();
+                sink.send(text(&ServerFrame::Error { message })).await?;
+            }
+            Message::Close(_) => return Ok(Next::Stop),
+            _ => {}
+        }
+        Ok(Next::Go)
+    }
+
+    /// One readable frame after the opening `resume`.
+    async fn on_frame(
+        &self,
+        frame: ClientFrame,
+        sink: &mut Sink,
+        last_typing: &mut HashMap<ConversationId, Instant>,
+    ) -> Result<(), axum::Error> {
+        match frame {
+            ClientFrame::Ping => sink.send(text(&ServerFrame::Pong)).await?,
+            ClientFrame::Typing { conversation_id } => {
+                // Typing notices go out at most every TYPING_EVERY per conversation.
+                let now = Instant::now();
+                let recent = last_typing
+                    .get(&conversation_id)
+                    .is_some_and(|t| now - *t < TYPING_EVERY);
+                if !recent {
+                    last_typing.insert(conversation_id, now);
+                    for s in self.subscriptions {
+                        self.app
+                            .hub()
+                            .typing(s.workspace, conversation_id, self.user);
+                    }
+                }
+            }
+            ClientFrame::Presence { status } => {
+                let away = match status {
+                    PresenceStatus::Online => false,
+                    PresenceStatus::Away => true,
+                    PresenceStatus::Offline => return Ok(()),
+                };
+                self.app.hub().presence_changed(
+                    self.user,
+                    self.presence_id,
+                    PresenceChange::Away(away),
+                    self.workspace_ids,
+                );
+            }
+            ClientFrame::Resume { .. } => {
+                let message = "Already resumed; reconnect to resume again.".into();
+                sink.send(text(&ServerFrame::Error { message })).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether the connection goes on after a client's message.
+#[derive(PartialEq, Eq)]
+enum Next {
+    Go,
+    Stop,
+}
