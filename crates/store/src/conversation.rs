@@ -143,7 +143,9 @@ impl Store {
         })?;
         self.conversation(ConversationId(id))
             .await?
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::Invariant(
+                "a created conversation was not read back",
+            ))
     }
 
     pub async fn conversation(

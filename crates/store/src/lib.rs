@@ -48,6 +48,10 @@ pub enum StoreError {
     /// The change would leave a workspace without an owner.
     #[error("a workspace must keep at least one owner")]
     LastOwner,
+    /// Something the store itself guarantees did not hold (a row it just wrote is missing, a
+    /// count disagrees). A fault to log and answer 500, never a "not found" for the caller.
+    #[error("store invariant broken: {0}")]
+    Invariant(&'static str),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -55,7 +55,9 @@ impl Store {
     /// before, returns that first message instead (`Ok((message, false))`).
     pub async fn post_message(&self, new: &NewMessage) -> StoreResult<(Message, bool)> {
         match self.post_messages(std::slice::from_ref(new)).await {
-            Ok(mut posted) => posted.pop().ok_or(StoreError::NotFound),
+            Ok(mut posted) => posted
+                .pop()
+                .ok_or(StoreError::Invariant("a post of one message answered none")),
             // The same client id raced in from a retry: answer with the winner.
             Err(StoreError::Conflict) => self
                 .message_by_client_id(new.author_id, new.client_id.as_deref())
@@ -177,10 +179,9 @@ impl Store {
                 let mut insert = sqlx::query(&sql);
                 for (i, workspace, position, seq) in chunk {
                     let new = &batch[*i];
-                    let id = ids
-                        .get(&(new.conversation_id.0, *seq))
-                        .copied()
-                        .ok_or(StoreError::NotFound)?;
+                    let id = ids.get(&(new.conversation_id.0, *seq)).copied().ok_or(
+                        StoreError::Invariant("an inserted message was not read back"),
+                    )?;
                     let message = group::new_message(new, id, *seq);
                     let payload = serde_json::to_string(&EventPayload::MessagePosted {
                         message: message.clone(),
@@ -204,10 +205,17 @@ impl Store {
                     Answer::Earlier(message) => (message.clone(), false),
                     // Always an earlier item, already answered.
                     Answer::SameAs(first) => {
-                        let (message, _) = out.get(*first).ok_or(StoreError::NotFound)?;
+                        let (message, _) = out
+                            .get(*first)
+                            .ok_or(StoreError::Invariant("a repeat answered before its first"))?;
                         (message.clone(), false)
                     }
-                    Answer::New { .. } => (posted.remove(&i).ok_or(StoreError::NotFound)?, true),
+                    Answer::New { .. } => {
+                        let message = posted
+                            .remove(&i)
+                            .ok_or(StoreError::Invariant("a new message was not numbered"))?;
+                        (message, true)
+                    }
                 };
                 out.push(item);
             }

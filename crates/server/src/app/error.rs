@@ -123,3 +123,18 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_store_invariant_is_a_fault_not_a_missing_thing() {
+        let error = AppError::from(StoreError::Invariant("a row it just wrote is missing"));
+        assert_eq!(error.code(), ErrorCode::Internal);
+        assert_eq!(
+            AppError::from(StoreError::NotFound).code(),
+            ErrorCode::NotFound
+        );
+    }
+}
