@@ -5,6 +5,8 @@
 //! they are skipped, unless `OCOMMS_TEST_REQUIRE_POSTGRES=1`, which CI sets so that a skipped
 //! PostgreSQL suite fails the build.
 
+pub mod schema;
+
 use rand::Rng;
 
 use crate::Store;

@@ -754,3 +754,32 @@ async fn a_group_spanning_workspaces_numbers_each_without_gaps(db: TestDb) {
     ));
     assert_eq!(s.workspace_head(w1.id).await.unwrap(), head1 + 2);
 }
+
+/// The paired migrations build the same schema on both backends: the same tables, columns
+/// and indexes (a migration changed on one side only fails here, not in production).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_and_sqlite_schemas_match() {
+    let Some(pg) = TestDb::postgres().await else {
+        return;
+    };
+    let sqlite = TestDb::sqlite().await;
+    let on_sqlite = ocomms_store::testing::schema::outline(&sqlite.store)
+        .await
+        .unwrap();
+    let on_postgres = ocomms_store::testing::schema::outline(&pg.store)
+        .await
+        .unwrap();
+    assert!(
+        on_sqlite.len() > 5,
+        "the outline found the tables: {on_sqlite:?}"
+    );
+    assert!(
+        on_sqlite.values().any(|t| !t.indexes.is_empty()),
+        "the outline found the migrations' indexes: {on_sqlite:?}"
+    );
+    let tables = |o: &std::collections::BTreeMap<String, _>| o.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(tables(&on_sqlite), tables(&on_postgres), "tables");
+    for (table, outline) in &on_sqlite {
+        assert_eq!(Some(outline), on_postgres.get(table), "table {table}");
+    }
+}
