@@ -53,15 +53,20 @@ macro_rules! lock_workspace {
     }};
 }
 
+/// The head of every event insert: one row (`VALUES ($1, …, $7)`, see `insert_event!`) or
+/// many (`group::row_placeholders`), always these columns in this order.
+pub(crate) const EVENT_INSERT: &str = "INSERT INTO conversation_events \
+     (workspace_id, position, conversation_id, seq, actor, at, payload) VALUES ";
+
 /// Writes an event at positions taken with `next_position!`.
 macro_rules! insert_event {
     ($tx:ident, ($workspace:expr, $position:expr, $seq:expr), $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
         let payload = serde_json::to_string(&$payload)
             .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
-        sqlx::query(
-            "INSERT INTO conversation_events (workspace_id, position, conversation_id, seq, \
-             actor, at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
+        sqlx::query(&format!(
+            "{}($1, $2, $3, $4, $5, $6, $7)",
+            $crate::event::EVENT_INSERT
+        ))
         .bind($workspace)
         .bind($position)
         .bind($conversation)

@@ -172,8 +172,8 @@ impl Store {
             let mut posted: HashMap<usize, Message> = HashMap::with_capacity(fresh.len());
             for chunk in fresh.chunks(group::ROWS_PER_INSERT) {
                 let sql = format!(
-                    "INSERT INTO conversation_events (workspace_id, position, conversation_id, seq, \
-                     actor, at, payload) VALUES {}",
+                    "{}{}",
+                    crate::event::EVENT_INSERT,
                     group::row_placeholders(chunk.len(), 7)
                 );
                 let mut insert = sqlx::query(&sql);
