@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use group::{Answer, Numbering, advance_counters};
+use group::{Numbering, advance_counters};
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
@@ -133,19 +133,7 @@ impl Store {
                 &numbering.conversation_counts
             );
             numbering.number(&workspace_last, &conversation_last, batch);
-            let fresh: Vec<(usize, i64, i64, i64)> = numbering
-                .answers
-                .iter()
-                .enumerate()
-                .filter_map(|(i, answer)| match answer {
-                    Answer::New {
-                        workspace,
-                        position,
-                        seq,
-                    } => Some((i, *workspace, *position, *seq)),
-                    _ => None,
-                })
-                .collect();
+            let fresh = numbering.fresh();
             let mut ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(fresh.len());
             for chunk in fresh.chunks(group::ROWS_PER_INSERT) {
                 let sql = format!(
@@ -199,27 +187,7 @@ impl Store {
                 }
                 insert.execute(&mut *tx).await?;
             }
-            let mut out: Vec<(Message, bool)> = Vec::with_capacity(batch.len());
-            for (i, answer) in numbering.answers.iter().enumerate() {
-                let item = match answer {
-                    Answer::Earlier(message) => (message.clone(), false),
-                    // Always an earlier item, already answered.
-                    Answer::SameAs(first) => {
-                        let (message, _) = out
-                            .get(*first)
-                            .ok_or(StoreError::Invariant("a repeat answered before its first"))?;
-                        (message.clone(), false)
-                    }
-                    Answer::New { .. } => {
-                        let message = posted
-                            .remove(&i)
-                            .ok_or(StoreError::Invariant("a new message was not numbered"))?;
-                        (message, true)
-                    }
-                };
-                out.push(item);
-            }
-            Ok(out)
+            numbering.answer(posted)
         })
     }
 

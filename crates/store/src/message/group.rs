@@ -10,6 +10,7 @@ use ocomms_proto::message::Message;
 use ocomms_proto::{MessageId, UserId};
 
 use super::NewMessage;
+use crate::{StoreError, StoreResult};
 
 /// Rows per multi-row `INSERT`: 7 parameters each stays far below both engines' limits
 /// (32,766 on SQLite, 65,535 on PostgreSQL).
@@ -153,6 +154,50 @@ impl Numbering {
 }
 
 /// The stored message of a new item.
+impl Numbering {
+    /// The items to write: `(item, workspace, position, seq)`, in the group's order.
+    pub fn fresh(&self) -> Vec<(usize, i64, i64, i64)> {
+        self.answers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, answer)| match answer {
+                Answer::New {
+                    workspace,
+                    position,
+                    seq,
+                } => Some((i, *workspace, *position, *seq)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Each item's answer, in the group's order: the stored message and whether it is new.
+    /// `posted` holds the messages written, by item.
+    pub fn answer(&self, mut posted: HashMap<usize, Message>) -> StoreResult<Vec<(Message, bool)>> {
+        let mut out: Vec<(Message, bool)> = Vec::with_capacity(self.answers.len());
+        for (i, answer) in self.answers.iter().enumerate() {
+            let item = match answer {
+                Answer::Earlier(message) => (message.clone(), false),
+                // Always an earlier item, already answered.
+                Answer::SameAs(first) => {
+                    let (message, _) = out
+                        .get(*first)
+                        .ok_or(StoreError::Invariant("a repeat answered before its first"))?;
+                    (message.clone(), false)
+                }
+                Answer::New { .. } => {
+                    let message = posted
+                        .remove(&i)
+                        .ok_or(StoreError::Invariant("a new message was not numbered"))?;
+                    (message, true)
+                }
+            };
+            out.push(item);
+        }
+        Ok(out)
+    }
+}
+
 pub(super) fn new_message(new: &NewMessage, id: i64, seq: i64) -> Message {
     Message {
         id: MessageId(id),
@@ -226,9 +271,32 @@ mod tests {
                 new(1, 102, 1),
                 new(1, 103, 7),
                 Answer::SameAs(0),
-                Answer::Earlier(stored),
+                Answer::Earlier(stored.clone()),
             ]
         );
+        // Written: items 0, 1 and 2. Answered: each in order, the repeat as its first.
+        let fresh = numbering.fresh();
+        assert_eq!(fresh, vec![(0, 1, 101, 6), (1, 1, 102, 1), (2, 1, 103, 7)]);
+        let posted: HashMap<usize, Message> = fresh
+            .iter()
+            .map(|&(i, _, _, seq)| (i, new_message(&batch[i], 500 + i as i64, seq)))
+            .collect();
+        let answers = numbering.answer(posted).expect("every new item was posted");
+        let summary: Vec<(i64, bool)> = answers.iter().map(|(m, new)| (m.id.0, *new)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (500, true),
+                (501, true),
+                (502, true),
+                (500, false),
+                (99, false)
+            ]
+        );
+        assert!(matches!(
+            numbering.answer(HashMap::new()),
+            Err(StoreError::Invariant(_))
+        ));
     }
 
     #[test]
