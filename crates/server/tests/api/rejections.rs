@@ -12,6 +12,11 @@ ocomms_store::backend_tests!(
     messages_up_to_the_limit_fit_in_any_script
 );
 
+/// Sends `request`; its status and `code`, insisting the answer is a JSON error body.
+async fn refused(request: reqwest::RequestBuilder) -> (u16, String) {
+    error_of(request.send().await.unwrap()).await
+}
+
 /// Status, `code` and the content type of an answer, insisting it is a JSON error body.
 async fn error_of(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
@@ -70,20 +75,16 @@ async fn every_rejection_is_a_json_error(db: TestDb) {
     let http = reqwest::Client::new();
     let messages = format!("{url}/api/v1/conversations/{general}/messages");
 
-    let bad_query = http
-        .get(format!("{messages}?limit=-1"))
-        .bearer_auth(&token)
-        .send();
     assert_eq!(
-        error_of(bad_query.await.unwrap()).await,
+        refused(http.get(format!("{messages}?limit=-1")).bearer_auth(&token)).await,
         (400, "malformed_request".into())
     );
-    let out_of_range = http
-        .get(format!("{messages}?limit=201"))
-        .bearer_auth(&token)
-        .send();
     assert_eq!(
-        error_of(out_of_range.await.unwrap()).await,
+        refused(
+            http.get(format!("{messages}?limit=201"))
+                .bearer_auth(&token)
+        )
+        .await,
         (422, "validation_failed".into())
     );
 
@@ -103,43 +104,33 @@ async fn every_rejection_is_a_json_error(db: TestDb) {
     assert!(answer.contains(r#""code":"payload_too_large""#), "{answer}");
 
     let too_big = json!({ "body": "x".repeat(ocomms_proto::message::MAX_REQUEST_BYTES) });
-    let post = http
-        .post(&messages)
-        .bearer_auth(&token)
-        .json(&too_big)
-        .send();
     assert_eq!(
-        error_of(post.await.unwrap()).await,
+        refused(http.post(&messages).bearer_auth(&token).json(&too_big)).await,
         (413, "payload_too_large".into())
     );
     let too_long = json!({ "body": "x".repeat(100_000) });
-    let post = http
-        .post(&messages)
-        .bearer_auth(&token)
-        .json(&too_long)
-        .send();
     assert_eq!(
-        error_of(post.await.unwrap()).await,
+        refused(http.post(&messages).bearer_auth(&token).json(&too_long)).await,
         (422, "validation_failed".into())
     );
 
-    let as_array = http
-        .post(&messages)
-        .bearer_auth(&token)
-        .json(&json!(["hi", null]))
-        .send();
     assert_eq!(
-        error_of(as_array.await.unwrap()).await,
+        refused(
+            http.post(&messages)
+                .bearer_auth(&token)
+                .json(&json!(["hi", null]))
+        )
+        .await,
         (400, "malformed_request".into())
     );
-    let not_json = http
-        .post(&messages)
-        .bearer_auth(&token)
-        .header("content-type", "text/plain")
-        .body("hi")
-        .send();
     assert_eq!(
-        error_of(not_json.await.unwrap()).await,
+        refused(
+            http.post(&messages)
+                .bearer_auth(&token)
+                .header("content-type", "text/plain")
+                .body("hi")
+        )
+        .await,
         (415, "unsupported_media".into())
     );
 
@@ -153,17 +144,12 @@ async fn every_rejection_is_a_json_error(db: TestDb) {
         error_of(wrong_method).await,
         (405, "method_not_allowed".into())
     );
-    let nowhere = http.get(format!("{url}/api/v1/no/such/route")).send();
     assert_eq!(
-        error_of(nowhere.await.unwrap()).await,
+        refused(http.get(format!("{url}/api/v1/no/such/route"))).await,
         (404, "not_found".into())
     );
-    let not_a_socket = http
-        .get(format!("{url}/api/v1/ws"))
-        .bearer_auth(&token)
-        .send();
     assert_eq!(
-        error_of(not_a_socket.await.unwrap()).await,
+        refused(http.get(format!("{url}/api/v1/ws")).bearer_auth(&token)).await,
         (400, "malformed_request".into())
     );
 
@@ -178,13 +164,13 @@ async fn every_rejection_is_a_json_error(db: TestDb) {
         .unwrap();
     assert_eq!(created.status(), 201);
     let fraction = json!({ "max_uses": 2.5 });
-    let refused = http
-        .post(format!("{url}/api/v1/workspaces/{}/invitations", ws.slug))
-        .bearer_auth(&token)
-        .json(&fraction)
-        .send();
     assert_eq!(
-        error_of(refused.await.unwrap()).await,
+        refused(
+            http.post(format!("{url}/api/v1/workspaces/{}/invitations", ws.slug))
+                .bearer_auth(&token)
+                .json(&fraction)
+        )
+        .await,
         (400, "malformed_request".into())
     );
 }
