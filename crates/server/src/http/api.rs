@@ -73,10 +73,12 @@ fn api_routes() -> Documented {
         .add(routes!(session::sign_out))
         .add(routes!(session::revoke))
         .add(routes!(profile::mine, profile::update))
-        // Room for the largest accepted image; the app refuses anything bigger clearly.
+        // Room for the largest accepted image and a margin: an upload a little too large is
+        // read and refused by the app with a clear 413 the client surely sees (one refused
+        // from its Content-Length may still be writing its body when the answer comes).
         .add_with_body_limit(
             routes!(profile::upload_avatar, profile::remove_avatar),
-            AVATAR_MAX_BYTES + 64 * 1024,
+            AVATAR_MAX_BYTES + 1024 * 1024,
         )
         .add(routes!(profile::of_user))
         .add(routes!(workspace::list, workspace::create))
