@@ -95,7 +95,11 @@ pub fn routes() -> Router<App> {
         .route("/w/{slug}/c/{id}/archive", post(channel::archive))
         .route(
             "/w/{slug}/c/{id}/messages",
-            post(conversation::post_message),
+            // Form-encoded, a 40,000-character message of 4-byte characters is 12 bytes a
+            // character (%XX per byte), the same worst case as the API's JSON escapes.
+            post(conversation::post_message).layer(axum::extract::DefaultBodyLimit::max(
+                ocomms_proto::message::MAX_REQUEST_BYTES,
+            )),
         )
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}/delete",

@@ -9,6 +9,7 @@ use crate::support::{PASSWORD, TestServer};
 ocomms_store::backend_tests!(
     first_run_in_the_browser_creates_an_account_and_a_workspace,
     forms_refuse_cross_site_posts_and_missing_csrf_tokens,
+    the_message_form_takes_the_longest_message_in_any_script,
     probes_and_the_api_document_answer,
     members_and_guests_cannot_use_admin_pages,
 );
@@ -342,4 +343,29 @@ async fn members_and_guests_cannot_use_admin_pages(db: TestDb) {
     );
     assert!(owner.invitations(&slug).await.unwrap().len() == 2);
     assert!(s.client().instance().await.unwrap().open_signup);
+}
+
+/// Without the page script the composer posts a form; a 40,000-character message of 4-byte
+/// characters (480 KB form-encoded) fits, as it does over the API.
+async fn the_message_form_takes_the_longest_message_in_any_script(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let owner = s.open_server().await;
+    let slug = owner.create_workspace("Acme").await.unwrap().slug;
+    let general = owner.channels(&slug, &Default::default()).await.unwrap()[0].id;
+    let http = browser();
+    let url = s.url();
+    let cookie = web_sign_in(&http, &url, "admin@example.com").await;
+    let (_, html) = page(&http, &format!("{url}/w/{slug}/c/{general}"), &cookie).await;
+    let body = "😀".repeat(ocomms_proto::message::MAX_BODY_CHARS);
+    let form = [("csrf", csrf_in(&html)), ("body", body.clone())];
+    let posted = http
+        .post(format!("{url}/w/{slug}/c/{general}/messages"))
+        .header("cookie", &cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    let history = owner.history(general, &Default::default()).await.unwrap();
+    assert_eq!(history.messages.last().unwrap().body, body);
 }
