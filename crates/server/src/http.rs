@@ -21,9 +21,8 @@ const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 /// Every route of the server: API, avatars, health, web UI and its assets.
 pub fn router(app: App) -> Router {
-    let (api_routes, _document) = api::routes();
     Router::new()
-        .merge(api_routes)
+        .merge(api::routes())
         .route("/api/v1/{*rest}", any(api::not_found))
         .route("/avatars/{user_id}", get(avatar::get))
         .route("/healthz", get(health::alive))

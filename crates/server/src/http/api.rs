@@ -45,12 +45,12 @@ impl Documented {
     }
 }
 
-/// The API's routes (with their full `/api/v1/…` paths) and the OpenAPI document that
-/// describes exactly them.
-pub fn routes() -> (Router<App>, serde_json::Value) {
+/// The API's routes (with their full `/api/v1/…` paths); the OpenAPI document that
+/// describes exactly them is published for `/api/v1/openapi.json` on the way.
+pub fn routes() -> Router<App> {
     let (router, paths) = api_routes().0.split_for_parts();
-    let router = router.layer(axum::middleware::from_fn(super::error::json_errors));
-    (router, super::openapi::complete(paths))
+    super::openapi::publish(&super::openapi::complete(paths));
+    router.layer(axum::middleware::from_fn(super::error::json_errors))
 }
 
 /// Anything under `/api/v1` that is not a route: a JSON 404 like every other API error.

@@ -4,31 +4,51 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppError;
 
-/// `axum::Json` with a JSON error body on rejection.
+/// `axum::Json` with a JSON error body on rejection, for bodies that are JSON objects.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state)
-            .await
-            .map_err(json_rejection)?;
-        // Every request body is an object. serde would also read a struct from an array of
-        // its fields in order (`[null, null]`), which the document does not allow.
-        if !value.is_object() {
-            return Err(AppError::Malformed("the body must be a JSON object".into()));
+        if !is_json(req.headers()) {
+            return Err(AppError::UnsupportedMedia(
+                "Send the body as JSON, with the header Content-Type: application/json.".into(),
+            ));
         }
-        serde_json::from_value(value)
-            .map(Self)
-            .map_err(|e| AppError::Malformed(format!("Failed to deserialize the JSON body: {e}")))
+        let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
+        json_object(&bytes).map(Self)
     }
+}
+
+/// `application/json` or `application/<something>+json`, parameters aside, as axum's
+/// `Json` accepts (its check is private; the body is read first here, see `json_object`).
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Reads a request body that must be a JSON object. serde would also read a struct from an
+/// array of its fields in order (`[null, null]`), which the API document does not allow.
+pub fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(AppError::Malformed("the body must be a JSON object".into()));
+    }
+    axum::Json::<T>::from_bytes(bytes)
+        .map(|axum::Json(value)| value)
+        .map_err(json_rejection)
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {

@@ -2,12 +2,14 @@
 //! completed here with what every operation shares (authentication, the error responses
 //! any extractor or layer can give), so each annotation states only what is its own.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
+
+use crate::app::AppError;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -136,15 +138,24 @@ fn error_response(description: &str) -> Value {
     })
 }
 
-/// Serialised once: the document does not change while the server runs.
-static DOCUMENT: LazyLock<String> = LazyLock::new(|| super::api::routes().1.to_string());
+/// The served document, serialised once when the API router is built (`api::routes`): it is
+/// the same for every server in the process, so the first build's copy serves them all.
+static DOCUMENT: OnceLock<String> = OnceLock::new();
+
+pub fn publish(document: &Value) {
+    DOCUMENT.get_or_init(|| document.to_string());
+}
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
     responses((status = 200, description = "the OpenAPI document", content_type = "application/json")))]
-pub async fn get() -> impl IntoResponse {
-    (
+pub async fn get() -> Result<impl IntoResponse, AppError> {
+    // Invariant: `api::routes` publishes before its router can serve this route.
+    let document = DOCUMENT
+        .get()
+        .ok_or_else(|| AppError::Internal("the API document was not published".into()))?;
+    Ok((
         [(header::CONTENT_TYPE, "application/json")],
-        DOCUMENT.as_str(),
-    )
+        document.as_str(),
+    ))
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::App;
 use crate::app::AppError;
 use crate::http::auth::ApiActor;
-use crate::http::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, json_object};
 
 /// Channels the caller may see: their own and every public one (guests: their own only).
 #[utoipa::path(get, path = "/api/v1/workspaces/{slug}/channels", tag = "channels",
@@ -120,18 +120,11 @@ pub async fn add_member(
     ApiBytes(body): ApiBytes,
 ) -> Result<Json<Conversation>, AppError> {
     // The body is optional: none, `null` and `{}` all mean "just add".
-    let change: MembershipChange = if body.iter().all(u8::is_ascii_whitespace) {
+    let trimmed = body.trim_ascii();
+    let change: MembershipChange = if trimmed.is_empty() || trimmed == b"null" {
         MembershipChange::default()
     } else {
-        let value: serde_json::Value =
-            serde_json::from_slice(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
-        match value {
-            serde_json::Value::Null => MembershipChange::default(),
-            value @ serde_json::Value::Object(_) => {
-                serde_json::from_value(value).map_err(|e| AppError::Malformed(e.to_string()))?
-            }
-            _ => return Err(AppError::Malformed("the body must be a JSON object".into())),
-        }
+        json_object(trimmed)?
     };
     Ok(Json(
         app.add_to_conversation(&actor, id, user, change.role)
