@@ -300,12 +300,17 @@ async fn sign_in(browser: &Client, url: &str, email: &str) {
     wait_for_path(browser, "/w/").await;
 }
 
+/// The visible text of every element matching `css`, read in one script: the page re-renders
+/// parts of itself live (presence, new channels), so element handles found first can go
+/// stale before their text is read.
 async fn texts(browser: &Client, css: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for el in browser.find_all(Locator::Css(css)).await.expect("elements") {
-        out.push(el.text().await.expect("text").trim().to_owned());
-    }
-    out
+    let script = "return Array.from(document.querySelectorAll(arguments[0])) \
+                  .map(e => e.innerText.trim());";
+    let value = browser
+        .execute(script, vec![serde_json::json!(css)])
+        .await
+        .expect("texts");
+    serde_json::from_value(value).expect("a list of texts")
 }
 
 async fn channels_browser_journey(db: TestDb) {
