@@ -4,6 +4,7 @@
 //! exactly like a channel that does not exist.
 
 mod membership;
+use ocomms_domain::Invalid;
 use ocomms_domain::channel::{self, Refusal, Viewer};
 use ocomms_proto::conversation::{
     ChannelQuery, Conversation, ConversationKind, ConversationRole, ConversationUpdate,
@@ -122,7 +123,12 @@ impl App {
                 continue;
             }
             if self.store().member_role(workspace, user).await?.is_none() {
-                return Err(AppError::NotFound("A person to add"));
+                // 422, not 404: the channel's workspace exists; the body names a stranger.
+                return Err(Invalid::new(
+                    "members",
+                    "Everyone added must be a member of this workspace.",
+                )
+                .into());
             }
             members.push((user, ConversationRole::Member));
         }

@@ -1,6 +1,7 @@
 //! Direct messages: 1:1 (the same pair always meets in the same conversation), notes to
 //! yourself, and groups of up to nine people.
 
+use ocomms_domain::Invalid;
 use ocomms_domain::channel::{self, Viewer};
 use ocomms_proto::conversation::{Conversation, ConversationKind, ConversationRole};
 use ocomms_proto::workspace::Role;
@@ -73,7 +74,12 @@ impl App {
     ) -> AppResult<()> {
         for &person in people.iter().filter(|p| **p != actor) {
             let Some(role) = self.store().member_role(workspace, person).await? else {
-                return Err(AppError::NotFound("A person to message"));
+                // 422, not 404: the workspace exists; the body names a stranger.
+                return Err(Invalid::new(
+                    "user_ids",
+                    "Everyone in a direct message must be a member of this workspace.",
+                )
+                .into());
             };
             let involves_guest = actor_role == Role::Guest || role == Role::Guest;
             if involves_guest

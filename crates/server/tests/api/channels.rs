@@ -92,7 +92,7 @@ async fn channel_names_are_normalised_and_unique(db: TestDb) {
     };
     assert_eq!(
         code(t.admin.create_channel(&t.slug, &with_stranger).await).1,
-        Some(404)
+        Some(422)
     );
     assert_eq!(
         code(

@@ -111,7 +111,7 @@ async fn direct_messages_pair_people_once_and_grow_into_groups(db: TestDb) {
         .unwrap_err();
     assert_eq!(
         (err.code(), err.status()),
-        (Some(ErrorCode::NotFound), Some(404))
+        (Some(ErrorCode::ValidationFailed), Some(422))
     );
     let crowd: Vec<_> = (1000..1009).map(ocomms_proto::UserId).collect();
     assert_eq!(

@@ -33,7 +33,7 @@ pub async fn channels(
 /// Create a channel; the caller becomes its manager. Guests cannot create channels.
 #[utoipa::path(post, path = "/api/v1/workspaces/{slug}/channels", tag = "channels",
     params(("slug" = String, Path)), request_body = CreateChannel,
-    responses((status = 201, body = Conversation), (status = 422, description = "invalid or taken name", body = ErrorBody),
+    responses((status = 201, body = Conversation), (status = 422, description = "invalid or taken name, or a member to add who is not in the workspace", body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn create_channel(
     State(app): State<App>,
@@ -61,7 +61,9 @@ pub async fn directs(
 /// Open the direct message with these people (the same people always get the same one).
 #[utoipa::path(post, path = "/api/v1/workspaces/{slug}/dms", tag = "direct messages",
     params(("slug" = String, Path)), request_body = OpenDirect,
-    responses((status = 200, body = Conversation), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Conversation),
+        (status = 422, description = "too many people, or someone not in the workspace", body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
 pub async fn open_direct(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
