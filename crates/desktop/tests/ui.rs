@@ -111,6 +111,7 @@ fn signed_in_state() -> State {
         member_count: 1,
         is_member: true,
         can_manage: true,
+        can_add_members: true,
         last_seq: 0,
         participants: vec![],
     };

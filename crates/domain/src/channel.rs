@@ -136,7 +136,7 @@ impl Viewer {
     }
 
     fn is_workspace_admin(&self) -> bool {
-        matches!(self.workspace_role, Role::Owner | Role::Admin)
+        crate::permission::is_admin(self.workspace_role)
     }
 }
 
@@ -167,6 +167,14 @@ pub fn may_manage(kind: ConversationKind, viewer: Viewer) -> Result<(), Refusal>
     } else {
         Err(Refusal::NotManager)
     }
+}
+
+/// Creating a channel: everyone but guests.
+pub fn may_create(workspace_role: Role) -> Result<(), Refusal> {
+    if workspace_role == Role::Guest {
+        return Err(Refusal::Guest);
+    }
+    Ok(())
 }
 
 /// Joining a public channel by oneself.

@@ -61,6 +61,10 @@ pub struct Conversation {
     pub is_member: bool,
     /// Whether the viewer may rename, archive and remove members.
     pub can_manage: bool,
+    /// Whether the viewer may add people (members who are not guests, while not archived;
+    /// workspace admins on any public channel).
+    #[serde(default)]
+    pub can_add_members: bool,
     /// Position of the newest event; clients resume after it.
     pub last_seq: i64,
     /// The people of a direct message (empty for channels: see their member list).

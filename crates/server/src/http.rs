@@ -10,17 +10,22 @@ mod health;
 pub mod openapi;
 pub mod security;
 
-use axum::Router;
+use std::sync::Arc;
+
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
+use axum::{Extension, Router};
 
 use crate::App;
+use crate::realtime::Hub;
 
 /// JSON bodies are small; the avatar and message routes raise their own limits.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 /// Every route of the server: API, avatars, health, web UI and its assets.
-pub fn router(app: App) -> Router {
+/// The hub travels as an extension: only the WebSocket route needs it, and every other
+/// handler's state stays the `App`.
+pub fn router(app: App, hub: Arc<Hub>) -> Router {
     Router::new()
         .merge(api::routes())
         .route("/api/v1/{*rest}", any(api::not_found))
@@ -32,5 +37,6 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(security::same_origin_posts))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(Extension(hub))
         .with_state(app)
 }

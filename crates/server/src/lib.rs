@@ -1,17 +1,16 @@
-//! The OComms server: configuration, use cases, HTTP API, web UI and the admin CLI's commands.
+//! The OComms server's transports: configuration, the JSON API (`http`), the web UI
+//! (`web`), the WebSocket gateway and cross-node fan-out (`realtime`), and the binary.
 //!
-//! Layers, outermost first: `http` (JSON API) and `web` (server-rendered pages) extract a
-//! request, call exactly one `app` function and render its answer; `app` checks authorization
-//! and rules, calls the store and sends mail; `ocomms-store` persists. Nothing in `http` or
-//! `web` decides who may do what.
+//! Layers, outermost first: `http`, `web` and `realtime` extract a request or frame, call
+//! `ocomms-app` and render its answer; `ocomms-app` checks authorization and rules, calls
+//! the store and sends mail; `ocomms-store` persists. This crate does not depend on the
+//! store: nothing here reads the database or decides who may do what.
 
-pub mod app;
 pub mod config;
 pub mod http;
-pub mod mail;
 pub mod realtime;
 pub mod server;
 pub mod web;
 
-pub use app::App;
 pub use config::ServeConfig;
+pub use ocomms_app::App;

@@ -1,10 +1,10 @@
 //! `ocomms`: serve, migrate, admin.
 
 use clap::Parser as _;
+use ocomms_app::Database;
+use ocomms_app::mail::Mailer;
 use ocomms_server::config::{self, AdminCommand, Cli, Command, ServeConfig};
-use ocomms_server::mail::Mailer;
 use ocomms_server::{App, server};
-use ocomms_store::Store;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -26,13 +26,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate(args) => {
             let url = config::database_url(&args, config_file)?;
-            Store::open(&url).await?;
+            Database::open(&url).await?;
             println!("migrated {}", server::redact(&url));
             Ok(())
         }
         Command::Admin { database, action } => {
             let url = config::database_url(&database, config_file)?;
-            let app = App::new(Store::open(&url).await?, Mailer::Log, Default::default());
+            let app = App::offline(Database::open(&url).await?, Mailer::Log);
             admin(&app, action).await
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! The database is the source of truth and the order: every change is an event with a
 //! gapless, commit-ordered position per workspace (ADR 0005). After a commit, the app calls
-//! [`Hub::notify`]; the workspace's feed task reads the new events from the database once, in
+//! [`Publisher::announce`], which the hub implements; the workspace's feed task reads the new events from the database once, in
 //! position order, serialises each once, and hands the frame to the connections of the people
 //! in that conversation. A reconnecting client names its last position and gets everything
 //! after it, once, in order (docs/protocol.md).
@@ -17,11 +17,10 @@ mod sockets;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+use ocomms_app::{AppError, EventLog, Publisher, SessionCache};
 use ocomms_proto::realtime::{PRESENCE_BATCH, PresenceEntry, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
-use ocomms_store::Store;
 
-use crate::app::SessionCache;
 use feed::Feed;
 pub use feed::{Backlog, Connection, Subscription};
 pub use outbox::Outbox;
@@ -44,7 +43,7 @@ pub const CONNECTION_QUEUE: usize = 1024;
 
 /// All workspace feeds of this process.
 pub struct Hub {
-    store: Store,
+    events: EventLog,
     feeds: Mutex<HashMap<WorkspaceId, Arc<Feed>>>,
     /// Other nodes, when several share the database (`--redis-url`).
     bus: std::sync::OnceLock<bus::RedisBus>,
@@ -75,9 +74,13 @@ impl Drop for Hub {
 const PRESENCE_GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Hub {
-    pub fn new(store: Store, poll: std::time::Duration, sessions: Arc<SessionCache>) -> Arc<Self> {
+    pub fn new(
+        events: EventLog,
+        poll: std::time::Duration,
+        sessions: Arc<SessionCache>,
+    ) -> Arc<Self> {
         let hub = Arc::new(Self {
-            store,
+            events,
             feeds: Mutex::new(HashMap::new()),
             bus: std::sync::OnceLock::new(),
             poll,
@@ -114,13 +117,6 @@ impl Hub {
             }
         });
         Ok(())
-    }
-
-    /// Events were committed in `workspace` on this node: wake the local feed and tell the
-    /// other nodes.
-    pub fn announce(&self, workspace: WorkspaceId) {
-        self.notify(workspace);
-        self.publish(bus::Notice::Events { workspace });
     }
 
     fn publish(&self, notice: bus::Notice) {
@@ -169,31 +165,6 @@ impl Hub {
         self.sockets.track(user, session, kick);
     }
 
-    /// Closes every socket of these sessions, on every node (they were revoked).
-    pub fn end_sessions(&self, sessions: &[SessionId]) {
-        if sessions.is_empty() {
-            return;
-        }
-        self.sessions.forget_sessions(sessions);
-        self.sockets.end_sessions(sessions);
-        self.publish(bus::Notice::SessionsEnded {
-            sessions: sessions.to_vec(),
-        });
-    }
-
-    /// The person's account record changed: every node reads their sessions again.
-    pub fn user_changed(&self, user: UserId) {
-        self.sessions.forget_user(user);
-        self.publish(bus::Notice::UserChanged { user });
-    }
-
-    /// The person joined or left a workspace: their sockets, on every node, reconnect and
-    /// subscribe to exactly the workspaces they now belong to.
-    pub fn reconnect_user(&self, user: UserId) {
-        self.sockets.reconnect_user(user);
-        self.publish(bus::Notice::Reconnect { user });
-    }
-
     /// New events exist in `workspace`: wake its feed, if anyone listens here.
     pub fn notify(&self, workspace: WorkspaceId) {
         if let Some(feed) = self.lock().get(&workspace) {
@@ -218,7 +189,7 @@ impl Hub {
         user: UserId,
         connection: Connection,
         after: Option<i64>,
-    ) -> Result<(Subscription, Backlog), ocomms_store::StoreError> {
+    ) -> Result<(Subscription, Backlog), AppError> {
         loop {
             let feed = self.feed(workspace).await?;
             if let Some(subscription) = feed.add(user, connection.clone(), after) {
@@ -327,24 +298,11 @@ impl Hub {
         }
     }
 
-    /// Everyone online or away in `workspace`, on any node.
-    pub fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
-        let here = self
-            .lock()
-            .get(&workspace)
-            .map(|feed| feed.connected_users())
-            .unwrap_or_default();
-        self.presence.online_in(workspace, &here)
-    }
-
-    async fn feed(
-        self: &Arc<Self>,
-        workspace: WorkspaceId,
-    ) -> Result<Arc<Feed>, ocomms_store::StoreError> {
+    async fn feed(self: &Arc<Self>, workspace: WorkspaceId) -> Result<Arc<Feed>, AppError> {
         if let Some(feed) = self.lock().get(&workspace) {
             return Ok(feed.clone());
         }
-        let started = Feed::start(self.store.clone(), workspace, self.poll).await?;
+        let started = Feed::start(self.events.clone(), workspace, self.poll).await?;
         let feed = self
             .lock()
             .entry(workspace)
@@ -370,6 +328,40 @@ impl Hub {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<WorkspaceId, Arc<Feed>>> {
         lock(&self.feeds)
+    }
+}
+
+/// What the app tells the realtime layer: delivered here and carried to the other nodes.
+impl Publisher for Hub {
+    /// Wakes the local feed and tells the other nodes.
+    fn announce(&self, workspace: WorkspaceId) {
+        self.notify(workspace);
+        self.publish(bus::Notice::Events { workspace });
+    }
+
+    fn end_sessions(&self, sessions: &[SessionId]) {
+        self.sockets.end_sessions(sessions);
+        self.publish(bus::Notice::SessionsEnded {
+            sessions: sessions.to_vec(),
+        });
+    }
+
+    fn user_changed(&self, user: UserId) {
+        self.publish(bus::Notice::UserChanged { user });
+    }
+
+    fn reconnect_user(&self, user: UserId) {
+        self.sockets.reconnect_user(user);
+        self.publish(bus::Notice::Reconnect { user });
+    }
+
+    fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
+        let here = self
+            .lock()
+            .get(&workspace)
+            .map(|feed| feed.connected_users())
+            .unwrap_or_default();
+        self.presence.online_in(workspace, &here)
     }
 }
 

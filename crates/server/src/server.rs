@@ -2,14 +2,18 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
-use ocomms_store::Store;
+use ocomms_app::mail::Mailer;
+use ocomms_app::{Database, SessionCache};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_layer::Layer as _;
 
 use crate::App;
 use crate::config::ServeConfig;
-use crate::mail::Mailer;
+use crate::realtime::Hub;
 
 /// A server running in the background (used by `serve` and by integration tests).
 pub struct RunningServer {
@@ -31,7 +35,7 @@ impl RunningServer {
             let _ = tx.send(());
         }
         (&mut self.task).await??;
-        self.app.store().close().await;
+        self.app.close().await;
         Ok(())
     }
 
@@ -45,7 +49,7 @@ impl RunningServer {
 
 /// Opens (and migrates) the database, binds the listener and starts serving.
 pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
-    let store = Store::open(&config.database_url)
+    let database = Database::open(&config.database_url)
         .await
         .with_context(|| format!("opening database {}", redact(&config.database_url)))?;
     let mailer = match &config.smtp {
@@ -64,28 +68,34 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    let settings = crate::app::Settings {
+    let settings = ocomms_app::Settings {
         public_url,
         trust_forwarded_for: config.trust_forwarded_for,
-        realtime_poll: config.realtime_poll,
         auth_rate_limits: config.auth_rate_limits,
     };
     if !config.auth_rate_limits {
         tracing::warn!("rate limits on sign-in, sign-up and password reset are off");
     }
-    let app = App::new(store, mailer, settings);
+    // The app and the hub share the session cache: the hub forgets what other nodes say
+    // has ended; the app publishes through the hub.
+    let sessions = Arc::new(SessionCache::default());
+    let hub = Hub::new(database.event_log(), config.realtime_poll, sessions.clone());
+    let app = App::new(database, mailer, settings, sessions, hub.clone());
     if let Some(redis) = &config.redis_url {
-        app.hub()
-            .connect_redis(redis)
+        hub.connect_redis(redis)
             .with_context(|| format!("invalid Redis URL {}", redact(redis)))?;
         tracing::info!("sharing realtime events with other nodes through Redis");
     }
-    let router = crate::http::router(app.clone());
+    // Forms name their method before routing sees the request (`web::method`).
+    let service = axum::middleware::map_request(crate::web::method::from_query)
+        .layer(crate::http::router(app.clone(), hub));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                SocketAddr,
+            >(service),
         )
         .with_graceful_shutdown(async {
             let _ = rx.await;

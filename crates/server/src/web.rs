@@ -12,6 +12,7 @@ mod direct;
 mod extract;
 mod invitation;
 mod member;
+pub mod method;
 mod page;
 mod password_reset;
 mod profile;
@@ -22,12 +23,10 @@ mod workspace;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
+use ocomms_app::AVATAR_MAX_BYTES;
 
 use crate::App;
-use crate::app::AVATAR_MAX_BYTES;
-
-pub use page::escape;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -57,18 +56,14 @@ pub fn routes() -> Router<App> {
         .route("/w/{slug}", get(workspace::home))
         .route("/w/{slug}/members", get(member::page))
         .route(
-            "/w/{slug}/members/{user_id}/role",
-            post(member::change_role),
+            "/w/{slug}/members/{user_id}",
+            axum::routing::patch(member::change_role).delete(member::remove),
         )
-        .route("/w/{slug}/members/{user_id}/remove", post(member::remove))
         .route(
             "/w/{slug}/invitations",
             get(invitation::page).post(invitation::create),
         )
-        .route(
-            "/w/{slug}/invitations/{id}/revoke",
-            post(invitation::revoke),
-        )
+        .route("/w/{slug}/invitations/{id}", delete(invitation::revoke))
         .route(
             "/w/{slug}/channels",
             get(channel::browse).post(channel::create),
@@ -77,22 +72,23 @@ pub fn routes() -> Router<App> {
         .route("/w/{slug}/dms", post(direct::open))
         .route("/w/{slug}/dms/new", get(direct::new_page))
         .route("/w/{slug}/c/{id}", get(conversation::view))
-        .route("/w/{slug}/c/{id}/join", post(conversation::join))
-        .route("/w/{slug}/c/{id}/leave", post(conversation::leave))
+        .route(
+            "/w/{slug}/c/{id}/membership",
+            put(conversation::join).delete(conversation::leave),
+        )
         .route("/w/{slug}/c/{id}/members", post(conversation::add_member))
         .route(
-            "/w/{slug}/c/{id}/members/{user_id}/remove",
-            post(conversation::remove_member),
-        )
-        .route(
-            "/w/{slug}/c/{id}/members/{user_id}/role",
-            post(conversation::change_role),
+            "/w/{slug}/c/{id}/members/{user_id}",
+            axum::routing::patch(conversation::change_role).delete(conversation::remove_member),
         )
         .route(
             "/w/{slug}/c/{id}/settings",
             get(channel::settings).post(channel::save_settings),
         )
-        .route("/w/{slug}/c/{id}/archive", post(channel::archive))
+        .route(
+            "/w/{slug}/c/{id}/archive",
+            put(channel::archive).delete(channel::unarchive),
+        )
         .route(
             "/w/{slug}/c/{id}/messages",
             // Form-encoded, a 40,000-character message of 4-byte characters is 12 bytes a
@@ -102,8 +98,8 @@ pub fn routes() -> Router<App> {
             )),
         )
         .route(
-            "/w/{slug}/c/{id}/messages/{message_id}/delete",
-            post(conversation::delete_message),
+            "/w/{slug}/c/{id}/messages/{message_id}",
+            delete(conversation::delete_message),
         )
         .route("/assets/timeline.js", get(assets::timeline_js))
         .route(
@@ -114,18 +110,13 @@ pub fn routes() -> Router<App> {
         .route(
             "/profile/avatar",
             post(profile::upload_avatar)
-                .layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES + 1024 * 1024)),
+                .layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES + 1024 * 1024))
+                .delete(profile::remove_avatar),
         )
-        .route("/profile/avatar/remove", post(profile::remove_avatar))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
-        .route(
-            "/account/sessions/{id}/revoke",
-            post(account::revoke_session),
-        )
-        .route(
-            "/account/sessions/revoke-others",
-            post(account::revoke_others),
-        )
+        // Every session but the one asking (signing out ends that one).
+        .route("/account/sessions", delete(account::revoke_others))
+        .route("/account/sessions/{id}", delete(account::revoke_session))
         .route("/admin", get(admin::page).post(admin::save))
 }

@@ -15,11 +15,12 @@ pub mod workspace;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use ocomms_app::{AVATAR_MAX_BYTES, AppError};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 
 use crate::App;
-use crate::app::{AVATAR_MAX_BYTES, AppError};
+use crate::http::error::ApiError;
 
 /// The API router: documented routes only. `OpenApiRouter` also lets plain axum routes in;
 /// this wrapper does not, so the document and the router cannot drift apart.
@@ -54,8 +55,8 @@ pub fn routes() -> Router<App> {
 }
 
 /// Anything under `/api/v1` that is not a route: a JSON 404 like every other API error.
-pub async fn not_found() -> AppError {
-    AppError::NotFound("This API route")
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound("This API route"))
 }
 
 fn api_routes() -> Documented {

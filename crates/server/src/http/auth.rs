@@ -7,9 +7,10 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum_extra::extract::CookieJar;
+use ocomms_app::{Actor, AppError, ClientContext};
 
 use crate::App;
-use crate::app::{Actor, AppError, ClientContext};
+use crate::http::error::ApiError;
 
 pub const SESSION_COOKIE: &str = "ocomms_session";
 /// Cookie-authenticated API calls that change something must echo the session's CSRF
@@ -40,7 +41,7 @@ pub fn presented_token(parts: &Parts) -> Option<(String, Via)> {
 pub struct ApiActor(pub Actor);
 
 impl FromRequestParts<App> for ApiActor {
-    type Rejection = AppError;
+    type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let (token, via) = presented_token(parts).ok_or(AppError::Unauthenticated)?;

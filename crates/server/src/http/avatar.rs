@@ -3,11 +3,12 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use ocomms_app::AvatarImage;
 use ocomms_proto::UserId;
 
 use crate::App;
-use crate::app::{AppError, AvatarImage};
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::ApiPath;
 
 pub async fn get(
@@ -15,7 +16,7 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     ApiPath(user): ApiPath<UserId>,
     request_headers: HeaderMap,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let image = app.avatar(&actor, user).await?;
     let (etag, content_type, body) = match image {
         AvatarImage::Png { bytes, etag } => (etag, "image/png", bytes),

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ocomms_proto::{ErrorBody, ErrorCode};
 
-use crate::app::AppError;
+use ocomms_app::AppError;
 
 pub fn status(error: &AppError) -> StatusCode {
     use AppError::*;
@@ -59,10 +59,23 @@ pub fn body(error: &AppError) -> ErrorBody {
     }
 }
 
-impl IntoResponse for AppError {
+/// An `AppError` on its way to becoming an API response. (`AppError` lives in `ocomms-app`,
+/// which knows nothing of HTTP; the orphan rule keeps `IntoResponse` off it.) API handlers
+/// and extractors return this; `?` on an app call converts.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (status(&self), Json(body(&self))).into_response();
-        if let AppError::RateLimited(secs) = self
+        let error = self.0;
+        let mut response = (status(&error), Json(body(&error))).into_response();
+        if let AppError::RateLimited(secs) = error
             && let Ok(value) = secs.to_string().parse()
         {
             response.headers_mut().insert("retry-after", value);

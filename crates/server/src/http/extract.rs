@@ -7,21 +7,23 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
+use ocomms_app::AppError;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppError;
+use crate::http::error::ApiError;
 
 /// `axum::Json` with a JSON error body on rejection, for bodies that are JSON objects.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
+    type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !is_json(req.headers()) {
             return Err(AppError::UnsupportedMedia(
                 "Send the body as JSON, with the header Content-Type: application/json.".into(),
-            ));
+            )
+            .into());
         }
         let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
         json_object(&bytes).map(Self)
@@ -42,13 +44,13 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// Reads a request body that must be a JSON object. serde would also read a struct from an
 /// array of its fields in order (`[null, null]`), which the API document does not allow.
-pub fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+pub fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(AppError::Malformed("the body must be a JSON object".into()));
+        return Err(AppError::Malformed("the body must be a JSON object".into()).into());
     }
     axum::Json::<T>::from_bytes(bytes)
         .map(|axum::Json(value)| value)
-        .map_err(json_rejection)
+        .map_err(|rejection| json_rejection(rejection).into())
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
@@ -65,13 +67,13 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
 pub struct ApiBytes(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for ApiBytes {
-    type Rejection = AppError;
+    type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         Bytes::from_request(req, state)
             .await
             .map(Self)
-            .map_err(bytes_rejection)
+            .map_err(|rejection| bytes_rejection(rejection).into())
     }
 }
 
@@ -88,13 +90,13 @@ fn bytes_rejection(rejection: BytesRejection) -> AppError {
 pub struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = AppError;
+    type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| Self(value))
-            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()).into())
     }
 }
 
@@ -102,12 +104,12 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = AppError;
+    type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| Self(value))
-            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()).into())
     }
 }

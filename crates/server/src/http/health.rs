@@ -12,7 +12,7 @@ pub async fn alive() -> &'static str {
 
 /// The process can serve: its database answers.
 pub async fn ready(State(app): State<App>) -> (StatusCode, &'static str) {
-    if app.store().ping().await {
+    if app.database_ready().await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

@@ -6,10 +6,11 @@ use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
+use ocomms_app::AppError;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
-use crate::app::AppError;
+use crate::http::error::ApiError;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -149,7 +150,7 @@ pub fn publish(document: &Value) {
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
     responses((status = 200, description = "the OpenAPI document", content_type = "application/json")))]
-pub async fn get() -> Result<impl IntoResponse, AppError> {
+pub async fn get() -> Result<impl IntoResponse, ApiError> {
     // Invariant: `api::routes` publishes before its router can serve this route.
     let document = DOCUMENT
         .get()

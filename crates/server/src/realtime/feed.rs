@@ -5,10 +5,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ocomms_app::visibility::Audience;
+use ocomms_app::{AppError, EventLog};
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::realtime::ServerFrame;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
-use ocomms_store::{Store, StoreError};
 use tokio::sync::Notify;
 
 use super::Frame;
@@ -24,7 +25,7 @@ pub struct Feed {
     /// Even without a notification, look for new events this often: a safety net for
     /// writes whose notification was lost (another node, Redis away).
     poll: Duration,
-    store: Store,
+    events: EventLog,
     wake: Notify,
     state: Mutex<State>,
 }
@@ -97,19 +98,19 @@ impl Feed {
     /// Reads the head first and the memberships second: an event committed in between is
     /// then applied again by the feed, which is harmless (set insert and remove).
     pub async fn start(
-        store: Store,
+        events: EventLog,
         workspace: WorkspaceId,
         poll: Duration,
-    ) -> Result<Arc<Self>, StoreError> {
-        let cursor = store.workspace_head(workspace).await?;
+    ) -> Result<Arc<Self>, AppError> {
+        let cursor = events.head(workspace).await?;
         let mut audiences: HashMap<ConversationId, HashSet<UserId>> = HashMap::new();
-        for (conversation, user) in store.workspace_audiences(workspace).await? {
+        for (conversation, user) in events.audiences(workspace).await? {
             audiences.entry(conversation).or_default().insert(user);
         }
         Ok(Arc::new(Self {
             workspace,
             poll,
-            store,
+            events,
             wake: Notify::new(),
             state: Mutex::new(State {
                 cursor,
@@ -226,13 +227,10 @@ impl Feed {
     }
 
     /// Delivers every event after the cursor, in order.
-    async fn pump(&self) -> Result<(), StoreError> {
+    async fn pump(&self) -> Result<(), AppError> {
         loop {
             let cursor = self.lock().cursor;
-            let events = self
-                .store
-                .workspace_events(self.workspace, cursor, BATCH)
-                .await?;
+            let events = self.events.after(self.workspace, cursor, BATCH).await?;
             if events.is_empty() {
                 return Ok(());
             }
@@ -260,22 +258,20 @@ impl Feed {
 
 impl State {
     fn deliver(&mut self, event: &Event) {
-        let conversation = event.conversation_id;
-        let mut extra = None;
-        let members = self.audiences.entry(conversation).or_default();
+        let members = self.audiences.entry(event.conversation_id).or_default();
         match &event.payload {
             EventPayload::MemberJoined { user_id } => {
                 members.insert(*user_id);
             }
-            // The creator hears of the new conversation (its members join right after).
-            EventPayload::ConversationCreated { .. } => extra = Some(event.actor),
             EventPayload::MemberLeft { user_id } | EventPayload::MemberRemoved { user_id } => {
                 members.remove(user_id);
-                // The person who went hears that they went, and nothing after.
-                extra = Some(*user_id);
             }
             _ => {}
         }
+        // Members as of this event, and whoever else it concerns.
+        let extra = Audience::of(event)
+            .concerns()
+            .filter(|user| !members.contains(user));
         let Ok(json) = serde_json::to_string(&ServerFrame::Event {
             event: event.clone(),
         }) else {
@@ -297,21 +293,5 @@ impl State {
                 delivered
             });
         }
-    }
-}
-
-/// Whether a replayed event belongs to a user who, as of the subscription, is in
-/// `conversations`: events of their conversations, and those about themselves.
-pub fn replay_for(event: &Event, user: UserId, conversations: &HashSet<ConversationId>) -> bool {
-    conversations.contains(&event.conversation_id) || about(event) == Some(user)
-}
-
-/// The person a membership event is about.
-fn about(event: &Event) -> Option<UserId> {
-    match &event.payload {
-        EventPayload::MemberJoined { user_id }
-        | EventPayload::MemberLeft { user_id }
-        | EventPayload::MemberRemoved { user_id } => Some(*user_id),
-        _ => None,
     }
 }

@@ -21,14 +21,16 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use ocomms_app::visibility::Audience;
+use ocomms_app::{Actor, AppError};
+
 use self::frame::{First, TOO_BIG, close, first_frame};
 use self::live::Live;
-use super::feed::replay_for;
 use super::sockets::SocketSlot;
-use super::{Backlog, Connection, Outbox, PresenceChange, Subscription};
+use super::{Backlog, Connection, Hub, Outbox, PresenceChange, Subscription};
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 
 /// Clients ping at least this often; silence for twice as long closes the connection.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -46,22 +48,23 @@ const WRITE_BUFFER: usize = 4 * 1024;
 
 pub async fn connect(
     State(app): State<App>,
+    hub: Arc<Hub>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may
     // connect with them (cross-site WebSocket hijacking).
     if crate::http::security::cross_site(&headers) {
-        return Err(AppError::Forbidden(
-            "Cross-site WebSocket connections are refused.".into(),
-        ));
+        return Err(
+            AppError::Forbidden("Cross-site WebSocket connections are refused.".into()).into(),
+        );
     }
-    actor.require_verified(app.email_verification_required())?;
+    app.require_verified(&actor)?;
     // Counted from before the upgrade, so a burst of connects cannot all pass the cap. Over
     // it, the upgrade still happens: a close code is the only refusal a browser's
     // WebSocket can read (a failed handshake shows no status).
-    let slot = app.hub().claim_socket(actor.session.id);
+    let slot = hub.claim_socket(actor.session.id);
     // Everything the connection starts with travels boxed: a future keeps room for its
     // arguments for as long as it lives, and these (the account records, the socket before
     // it is split) are needed only while opening.
@@ -72,7 +75,12 @@ pub async fn connect(
         .max_frame_size(MAX_CLIENT_FRAME_BYTES)
         .max_message_size(MAX_CLIENT_FRAME_BYTES)
         .on_upgrade(move |socket| {
-            let start = Box::new((app, actor, socket));
+            let start = Box::new(Start {
+                app,
+                hub,
+                actor,
+                socket,
+            });
             async move {
                 let Some(slot) = slot else {
                     // Boxed: the refusal's state must not widen every connection's task.
@@ -85,9 +93,17 @@ pub async fn connect(
         }))
 }
 
+/// What a connection starts with.
+struct Start {
+    app: App,
+    hub: Arc<Hub>,
+    actor: Box<Actor>,
+    socket: WebSocket,
+}
+
 /// Closes a socket its session has no room for.
-async fn refuse(start: Box<(App, Box<Actor>, WebSocket)>) {
-    let (_, _, mut socket) = *start;
+async fn refuse(start: Box<Start>) {
+    let mut socket = start.socket;
     let reason =
         format!("Too many connections for this session (at most {MAX_SOCKETS_PER_SESSION}).");
     let _ = socket.send(close(CLOSE_TOO_MANY_SOCKETS, &reason)).await;
@@ -104,22 +120,23 @@ struct Opened {
 }
 
 /// `_slot` counts the socket against its session until the connection ends.
-async fn serve(
-    start: Box<(App, Box<Actor>, WebSocket)>,
-    _slot: SocketSlot,
-) -> Result<(), axum::Error> {
-    let (app, actor, socket) = *start;
+async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), axum::Error> {
+    let Start {
+        app,
+        hub,
+        actor,
+        socket,
+    } = *start;
     let (mut sink, mut stream) = socket.split();
     // Boxed, and over before the connection goes live: opening awaits large futures (the
     // database, the account records) that would otherwise be laid out in every idle
     // connection's task for its whole life.
-    let opened = Box::pin(open(&app, actor, &mut sink, &mut stream)).await?;
+    let opened = Box::pin(open(&app, &hub, actor, &mut sink, &mut stream)).await?;
     let Some(opened) = opened else {
         return Ok(());
     };
-    let hub = app.hub();
     let connection = Live {
-        app: &app,
+        hub: &hub,
         user: opened.user,
         subscriptions: &opened.subscriptions,
         kick: &opened.kick,
@@ -141,6 +158,7 @@ async fn serve(
 /// resume properly or the subscriptions could not be made (the socket then closes).
 async fn open(
     app: &App,
+    hub: &Arc<Hub>,
     actor: Box<Actor>,
     sink: &mut Sink,
     stream: &mut futures_util::stream::SplitStream<WebSocket>,
@@ -174,14 +192,13 @@ async fn open(
     let outbox = Arc::new(Outbox::default());
     let kick = Arc::new(Notify::new());
     // Revoking this session, or a change of the person's workspaces, closes this socket.
-    app.hub()
-        .track_socket(actor.user.id, actor.session.id, &kick);
+    hub.track_socket(actor.user.id, actor.session.id, &kick);
     let connection = Connection {
         outbox: outbox.clone(),
         kick: kick.clone(),
     };
     let Some((subscriptions, heads)) =
-        subscribe_and_replay(app, &actor, &positions, connection, sink).await?
+        subscribe_and_replay(app, hub, &actor, &positions, connection, sink).await?
     else {
         return Ok(None);
     };
@@ -190,9 +207,8 @@ async fn open(
     sink.send(text(&ServerFrame::Ready { positions: heads }))
         .await?;
     // Only now, so that every connection counted online is also counted out (`serve`).
-    let presence_id = app.hub().connection_id();
-    app.hub()
-        .presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
+    let presence_id = hub.connection_id();
+    hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
     Ok(Some(Opened {
         user,
         outbox,
@@ -210,6 +226,7 @@ type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
 /// backoff, instead of sitting silent.
 async fn subscribe_and_replay(
     app: &App,
+    hub: &Arc<Hub>,
     actor: &Actor,
     positions: &BTreeMap<WorkspaceId, i64>,
     connection: Connection,
@@ -226,8 +243,7 @@ async fn subscribe_and_replay(
     let mut heads = BTreeMap::new();
     for workspace in workspaces {
         let after = positions.get(&workspace).copied();
-        let (subscription, backlog) = match app
-            .hub()
+        let (subscription, backlog) = match hub
             .subscribe(workspace, actor.user.id, connection.clone(), after)
             .await
         {
@@ -271,7 +287,7 @@ async fn replay(
         return sink.send(text(&frame)).await;
     }
     while after < subscription.cursor {
-        let events = match app.store().workspace_events(workspace, after, 500).await {
+        let events = match app.event_log().after(workspace, after, 500).await {
             Ok(events) => events,
             Err(e) => {
                 tracing::warn!(error = %e, "replay failed");
@@ -290,7 +306,7 @@ async fn replay(
                 break;
             }
             after = event.position;
-            if replay_for(&event, user, &backlog.conversations) {
+            if Audience::of(&event).includes(user, &backlog.conversations) {
                 sink.feed(text(&ServerFrame::Event { event })).await?;
             }
         }

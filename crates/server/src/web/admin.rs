@@ -6,7 +6,6 @@ use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::AppError;
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{NoticeQuery, PageResult, render, see_other};
 use crate::web::shell::Shell;
@@ -24,12 +23,10 @@ pub async fn page(
     Viewer(actor): Viewer,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    if !actor.user.is_instance_admin {
-        return Err(AppError::NotFound("Page").into());
-    }
+    let info = app.instance_settings(&actor).await?;
     Ok(render(&AdminPage {
         shell: Shell::build(&app, &actor, None, "admin", q.notice.as_deref()).await?,
-        info: app.instance_info().await?,
+        info,
         smtp_configured: app.email_verification_required(),
     }))
 }

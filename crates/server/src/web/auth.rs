@@ -3,12 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
+use ocomms_app::{AppError, SignUp, SignedUp};
 use ocomms_proto::account::SessionKind;
 use ocomms_proto::workspace::InvitationPreview;
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{AppError, SignUp, SignedUp};
 use crate::http::auth::Client;
 use crate::web::extract::{MaybeViewer, SignedForm};
 use crate::web::page::{
@@ -131,14 +131,8 @@ async fn create_account(
             let next = if app.email_verification_required() && !created.user.email_verified {
                 "/verify/pending".to_owned()
             } else {
-                match app
-                    .store()
-                    .memberships_of(created.user.id)
-                    .await
-                    .map_err(AppError::from)?
-                    .first()
-                {
-                    Some(m) => format!("/w/{}?notice=joined", m.workspace.slug),
+                match app.workspaces(&created.actor()).await?.first() {
+                    Some(w) => format!("/w/{}?notice=joined", w.slug),
                     None => "/workspaces/new".to_owned(),
                 }
             };

@@ -2,16 +2,16 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use ocomms_app::{Actor, AppError};
+use ocomms_domain::channel;
 use ocomms_proto::ConversationId;
 use ocomms_proto::conversation::{ChannelQuery, Conversation, ConversationUpdate, CreateChannel};
-use ocomms_proto::workspace::Role;
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::web::conversation::load;
 use crate::web::extract::{SignedForm, Viewer};
-use crate::web::page::{FormError, PageResult, form_status, render, render_with, see_other};
+use crate::web::page::{Empty, FormError, PageResult, form_status, render, render_with, see_other};
 use crate::web::shell::Shell;
 
 #[derive(Template)]
@@ -49,7 +49,7 @@ pub async fn browse(
     let can_create = shell
         .current
         .as_ref()
-        .is_some_and(|w| w.role != Role::Guest);
+        .is_some_and(|w| channel::may_create(w.role).is_ok());
     Ok(render(&BrowserPage {
         shell,
         can_create,
@@ -185,21 +185,34 @@ pub async fn save_settings(
     changed(&app, &actor, &slug, id, update).await
 }
 
-#[derive(Deserialize)]
-pub struct ArchiveForm {
-    archived: bool,
-}
-
 pub async fn archive(
     State(app): State<App>,
     Path((slug, id)): Path<(String, ConversationId)>,
-    SignedForm(actor, form): SignedForm<ArchiveForm>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    set_archived(&app, &actor, &slug, id, true).await
+}
+
+pub async fn unarchive(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, ConversationId)>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    set_archived(&app, &actor, &slug, id, false).await
+}
+
+async fn set_archived(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    id: ConversationId,
+    archived: bool,
 ) -> PageResult {
     let update = ConversationUpdate {
-        archived: Some(form.archived),
+        archived: Some(archived),
         ..ConversationUpdate::default()
     };
-    changed(&app, &actor, &slug, id, update).await
+    changed(app, actor, slug, id, update).await
 }
 
 async fn changed(

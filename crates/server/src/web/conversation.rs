@@ -5,15 +5,15 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use ocomms_app::{Actor, AppError};
 use ocomms_proto::conversation::{Conversation, ConversationMember, ConversationRole};
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{HistoryQuery, PostMessage};
-use ocomms_proto::workspace::{Member, Role};
+use ocomms_proto::workspace::Member;
 use ocomms_proto::{ConversationId, MessageId, UserId};
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{Empty, PageResult, form_status, render, render_with, see_other};
 use crate::web::shell::{PresenceMap, Shell};
@@ -87,8 +87,7 @@ async fn page_for(
     // Read the position before the history: anything newer is replayed to the page's
     // script, and duplicates are recognised by message id.
     let position = app
-        .store()
-        .workspace_head(conversation.workspace_id)
+        .workspace_position(actor, conversation.workspace_id)
         .await?;
     let members = app.conversation_members(actor, id).await?;
     let everyone = app.members(actor, slug).await?;
@@ -140,11 +139,7 @@ async fn page_for(
         .into_iter()
         .filter(|m| !members.iter().any(|c| c.user_id == m.user_id))
         .collect();
-    let guest = shell
-        .current
-        .as_ref()
-        .is_some_and(|w| w.role == Role::Guest);
-    let can_add = conversation.is_member && !conversation.archived && !guest && !addable.is_empty();
+    let can_add = conversation.can_add_members && !addable.is_empty();
     Ok(ConversationPage {
         shell,
         slug: slug.to_owned(),

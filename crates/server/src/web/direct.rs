@@ -2,12 +2,12 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use ocomms_app::AppError;
 use ocomms_proto::UserId;
 use ocomms_proto::workspace::Member;
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::AppError;
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{PageResult, form_status, render, render_with, see_other};
 use crate::web::shell::Shell;
@@ -30,7 +30,7 @@ pub struct PickerQuery {
 
 async fn picker(
     app: &App,
-    actor: &crate::app::Actor,
+    actor: &ocomms_app::Actor,
     slug: &str,
     query: &str,
     error: Option<String>,

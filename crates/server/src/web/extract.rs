@@ -3,11 +3,11 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use ocomms_app::{Actor, AppError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::http::auth::{Via, presented_token};
 use crate::web::page::PageError;
 

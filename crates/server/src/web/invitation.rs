@@ -2,12 +2,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use ocomms_app::{Actor, AppError};
+use ocomms_domain::permission;
 use ocomms_proto::InvitationId;
 use ocomms_proto::workspace::{CreateInvitation, Invitation, InvitationPreview, Role, Workspace};
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
 use crate::web::page::{
     Empty, FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
@@ -37,10 +38,9 @@ async fn invitations_page(
         .current
         .clone()
         .ok_or(AppError::NotFound("Workspace"))?;
-    // Only owners may invite owners; everyone else is offered the roles below their own.
     let roles = Role::ALL
         .into_iter()
-        .filter(|r| *r != Role::Owner || workspace.role == Role::Owner)
+        .filter(|r| permission::may_invite(workspace.role, *r).is_ok())
         .collect();
     Ok(InvitationsPage {
         invitations: app.invitations(actor, slug).await?,

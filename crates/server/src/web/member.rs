@@ -2,12 +2,12 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use ocomms_app::{Actor, AppError};
 use ocomms_proto::UserId;
 use ocomms_proto::workspace::{Member, Role, Workspace};
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{
     Empty, NoticeQuery, PageResult, form_status, render, render_with, see_other,

@@ -3,26 +3,10 @@
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use ocomms_app::AppError;
 
-use crate::app::AppError;
 use crate::http::auth::SESSION_COOKIE;
 use crate::http::error as http_error;
-
-/// HTML-escapes text placed into markup the templates do not build (generated SVG).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 /// Renders a template as a 200 page.
 pub fn render(template: &impl Template) -> Response {
@@ -195,11 +179,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escaping_and_notices() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
+    fn notices_and_times() {
         assert_eq!(notice_text(Some("<script>")), None);
         assert!(notice_text(Some("profile_saved")).is_some());
         assert_eq!(iso(&0), "1970-01-01T00:00:00Z");

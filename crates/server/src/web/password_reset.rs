@@ -3,10 +3,10 @@
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
+use ocomms_app::AppError;
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::Client;
 use crate::web::auth::NoticePage;
 use crate::web::page::{

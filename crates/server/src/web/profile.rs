@@ -2,11 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
+use ocomms_app::{Actor, AppError};
 use ocomms_proto::account::{Profile, ProfileUpdate};
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::{Actor, AppError};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{
     Empty, FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
@@ -131,7 +131,7 @@ pub async fn upload_avatar(
 
 fn upload_error(detail: &str) -> AppError {
     if detail.contains("length limit") || detail.contains("too large") {
-        AppError::TooLarge(crate::app::AVATAR_MAX_BYTES / (1024 * 1024))
+        AppError::TooLarge(ocomms_app::AVATAR_MAX_BYTES / (1024 * 1024))
     } else {
         AppError::Malformed(detail.to_owned())
     }

@@ -1,11 +1,12 @@
 //! The frame around every signed-in page: workspace rail, sidebar, header.
 
+use ocomms_app::{Actor, AppResult};
+use ocomms_domain::permission;
 use ocomms_proto::ConversationId;
 use ocomms_proto::conversation::{ChannelQuery, Conversation};
-use ocomms_proto::workspace::{Role, Workspace};
+use ocomms_proto::workspace::Workspace;
 
 use crate::App;
-use crate::app::{Actor, AppResult};
 use crate::web::page::notice_text;
 
 /// What the layout needs to know; every signed-in page template has one as `shell`.
@@ -77,7 +78,7 @@ impl Shell {
     pub fn is_workspace_admin(&self) -> bool {
         self.current
             .as_ref()
-            .is_some_and(|w| matches!(w.role, Role::Owner | Role::Admin))
+            .is_some_and(|w| permission::is_admin(w.role))
     }
 
     pub fn is_current(&self, slug: &str) -> bool {

@@ -58,10 +58,10 @@ pub async fn new_page(State(app): State<App>, Viewer(actor): Viewer) -> PageResu
 
 fn actor_must_be_verified(
     app: &App,
-    actor: &crate::app::Actor,
+    actor: &ocomms_app::Actor,
 ) -> Result<(), crate::web::page::PageError> {
     if app.email_verification_required() && !actor.user.email_verified {
-        return Err(crate::app::AppError::EmailNotVerified.into());
+        return Err(ocomms_app::AppError::EmailNotVerified.into());
     }
     Ok(())
 }
@@ -108,7 +108,7 @@ pub async fn home(
     let workspace = shell
         .current
         .clone()
-        .ok_or(crate::app::AppError::NotFound("Workspace"))?;
+        .ok_or(ocomms_app::AppError::NotFound("Workspace"))?;
     Ok(render(&HomePage {
         shell,
         workspace,

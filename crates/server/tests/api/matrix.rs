@@ -357,7 +357,13 @@ async fn every_channel_endpoint_and_page_answers_each_role_as_it_should(db: Test
         m,
         "join private by form",
         [404, 404, 303, 303, 404, 404],
-        |w| m.post(w, &format!("/w/{slug}/c/{vault}/join"), &[]).await
+        |w| m
+            .post(
+                w,
+                &format!("/w/{slug}/c/{vault}/membership?_method=PUT"),
+                &[]
+            )
+            .await
     );
     row!(
         m,
@@ -385,8 +391,8 @@ async fn every_channel_endpoint_and_page_answers_each_role_as_it_should(db: Test
         |w| m
             .post(
                 w,
-                &format!("/w/{slug}/c/{town}/archive"),
-                &[("archived", "false")]
+                &format!("/w/{slug}/c/{town}/archive?_method=DELETE"),
+                &[]
             )
             .await
     );

@@ -68,6 +68,7 @@ pub(super) fn conversation(id: ConversationId, name: &str, general: bool) -> Con
         member_count: 2,
         is_member: true,
         can_manage: true,
+        can_add_members: true,
         last_seq: 0,
         participants: vec![],
     }

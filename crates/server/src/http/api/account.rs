@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse as _, Response};
+use ocomms_app::{SignUp, SignedUp};
 use ocomms_proto::ErrorBody;
 use ocomms_proto::account::{
     ChangePasswordRequest, CurrentUser, EmailVerification, PasswordResetConfirm,
@@ -11,8 +12,8 @@ use ocomms_proto::account::{
 };
 
 use crate::App;
-use crate::app::{AppError, SignUp, SignedUp};
 use crate::http::auth::{ApiActor, Client};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath};
 
 /// Create an account. The first account on a server becomes its administrator; later
@@ -28,7 +29,7 @@ pub async fn sign_up(
     State(app): State<App>,
     Client(client): Client,
     ApiJson(body): ApiJson<SignUpRequest>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let form = SignUp {
         email: body.email,
         password: body.password,
@@ -62,7 +63,7 @@ pub async fn change_password(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.change_password(&actor, &body.current_password, &body.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -74,7 +75,7 @@ pub async fn change_password(
 pub async fn resend_verification(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.resend_verification(&actor).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -85,7 +86,7 @@ pub async fn resend_verification(
 pub async fn verify_email(
     State(app): State<App>,
     ApiJson(body): ApiJson<EmailVerification>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.verify_email(&body.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -97,7 +98,7 @@ pub async fn request_reset(
     State(app): State<App>,
     Client(client): Client,
     ApiJson(body): ApiJson<PasswordResetRequest>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.request_password_reset(&body.email, &client)?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -110,7 +111,7 @@ pub async fn reset(
     State(app): State<App>,
     ApiPath(token): ApiPath<String>,
     ApiJson(body): ApiJson<PasswordResetConfirm>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.reset_password(&token, &body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

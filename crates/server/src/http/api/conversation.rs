@@ -13,8 +13,8 @@ use ocomms_proto::{ConversationId, ErrorBody, UserId};
 use serde::Deserialize;
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, json_object};
 
 /// Channels the caller may see: their own and every public one (guests: their own only).
@@ -26,7 +26,7 @@ pub async fn channels(
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<ChannelQuery>,
-) -> Result<Json<Vec<Conversation>>, AppError> {
+) -> Result<Json<Vec<Conversation>>, ApiError> {
     Ok(Json(app.channels(&actor, &slug, &query).await?))
 }
 
@@ -40,7 +40,7 @@ pub async fn create_channel(
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<CreateChannel>,
-) -> Result<(StatusCode, Json<Conversation>), AppError> {
+) -> Result<(StatusCode, Json<Conversation>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(app.create_channel(&actor, &slug, body).await?),
@@ -54,7 +54,7 @@ pub async fn directs(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-) -> Result<Json<Vec<Conversation>>, AppError> {
+) -> Result<Json<Vec<Conversation>>, ApiError> {
     Ok(Json(app.directs(&actor, &slug).await?))
 }
 
@@ -69,7 +69,7 @@ pub async fn open_direct(
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<OpenDirect>,
-) -> Result<Json<Conversation>, AppError> {
+) -> Result<Json<Conversation>, ApiError> {
     Ok(Json(app.open_direct(&actor, &slug, &body.user_ids).await?))
 }
 
@@ -80,7 +80,7 @@ pub async fn get(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
-) -> Result<Json<Conversation>, AppError> {
+) -> Result<Json<Conversation>, ApiError> {
     Ok(Json(app.conversation(&actor, id).await?))
 }
 
@@ -95,7 +95,7 @@ pub async fn update(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<ConversationUpdate>,
-) -> Result<Json<Conversation>, AppError> {
+) -> Result<Json<Conversation>, ApiError> {
     Ok(Json(app.update_conversation(&actor, id, body).await?))
 }
 
@@ -106,7 +106,7 @@ pub async fn members(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
-) -> Result<Json<Vec<ConversationMember>>, AppError> {
+) -> Result<Json<Vec<ConversationMember>>, ApiError> {
     Ok(Json(app.conversation_members(&actor, id).await?))
 }
 
@@ -120,7 +120,7 @@ pub async fn add_member(
     ApiActor(actor): ApiActor,
     ApiPath((id, user)): ApiPath<(ConversationId, UserId)>,
     ApiBytes(body): ApiBytes,
-) -> Result<Json<Conversation>, AppError> {
+) -> Result<Json<Conversation>, ApiError> {
     // The body is optional: none, `null` and `{}` all mean "just add".
     let trimmed = body.trim_ascii();
     let change: MembershipChange = if trimmed.is_empty() || trimmed == b"null" {
@@ -142,7 +142,7 @@ pub async fn remove_member(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath((id, user)): ApiPath<(ConversationId, UserId)>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.remove_from_conversation(&actor, id, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -164,7 +164,7 @@ pub async fn events(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(query): ApiQuery<EventsQuery>,
-) -> Result<Json<Vec<Event>>, AppError> {
+) -> Result<Json<Vec<Event>>, ApiError> {
     Ok(Json(
         app.conversation_events(&actor, id, query.after).await?,
     ))

@@ -6,13 +6,13 @@ use ocomms_proto::ErrorBody;
 use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::ApiJson;
 
 /// What a client may learn before signing in (the desktop client's capability probe).
 #[utoipa::path(get, path = "/api/v1/instance", tag = "instance", security(()), responses((status = 200, body = InstanceInfo)))]
-pub async fn get(State(app): State<App>) -> Result<Json<InstanceInfo>, AppError> {
+pub async fn get(State(app): State<App>) -> Result<Json<InstanceInfo>, ApiError> {
     Ok(Json(app.instance_info().await?))
 }
 
@@ -23,6 +23,6 @@ pub async fn update(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<InstanceSettingsUpdate>,
-) -> Result<Json<InstanceInfo>, AppError> {
+) -> Result<Json<InstanceInfo>, ApiError> {
     Ok(Json(app.update_instance(&actor, body).await?))
 }

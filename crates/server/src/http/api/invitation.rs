@@ -9,8 +9,8 @@ use ocomms_proto::workspace::{
 use ocomms_proto::{ErrorBody, InvitationId};
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath};
 
 /// A workspace's invitations (owners and admins).
@@ -20,7 +20,7 @@ pub async fn list(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-) -> Result<Json<Vec<Invitation>>, AppError> {
+) -> Result<Json<Vec<Invitation>>, ApiError> {
     Ok(Json(app.invitations(&actor, &slug).await?))
 }
 
@@ -33,7 +33,7 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<CreateInvitation>,
-) -> Result<(StatusCode, Json<CreatedInvitation>), AppError> {
+) -> Result<(StatusCode, Json<CreatedInvitation>), ApiError> {
     let created = app.create_invitation(&actor, &slug, body).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -46,7 +46,7 @@ pub async fn revoke(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath((slug, id)): ApiPath<(String, InvitationId)>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.revoke_invitation(&actor, &slug, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -58,7 +58,7 @@ pub async fn revoke(
 pub async fn preview(
     State(app): State<App>,
     ApiPath(token): ApiPath<String>,
-) -> Result<Json<InvitationPreview>, AppError> {
+) -> Result<Json<InvitationPreview>, ApiError> {
     Ok(Json(app.preview_invitation(&token, None).await?.preview))
 }
 
@@ -70,6 +70,6 @@ pub async fn accept(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(token): ApiPath<String>,
-) -> Result<Json<Workspace>, AppError> {
+) -> Result<Json<Workspace>, ApiError> {
     Ok(Json(app.accept_invitation(&actor, &token).await?))
 }

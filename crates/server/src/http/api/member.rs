@@ -7,8 +7,8 @@ use ocomms_proto::workspace::{Member, MemberUpdate};
 use ocomms_proto::{ErrorBody, UserId};
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath};
 
 /// Everyone in the workspace.
@@ -18,7 +18,7 @@ pub async fn list(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-) -> Result<Json<Vec<Member>>, AppError> {
+) -> Result<Json<Vec<Member>>, ApiError> {
     Ok(Json(app.members(&actor, &slug).await?))
 }
 
@@ -31,7 +31,7 @@ pub async fn update(
     ApiActor(actor): ApiActor,
     ApiPath((slug, user)): ApiPath<(String, UserId)>,
     ApiJson(body): ApiJson<MemberUpdate>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.change_role(&actor, &slug, user, body.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -44,7 +44,7 @@ pub async fn remove(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath((slug, user)): ApiPath<(String, UserId)>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.remove_member(&actor, &slug, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,8 +7,8 @@ use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, Pos
 use ocomms_proto::{ConversationId, ErrorBody, MessageId};
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// The request body limit of these routes (the default is far too small for a long message).
@@ -26,7 +26,7 @@ pub async fn post(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<PostMessage>,
-) -> Result<(StatusCode, Json<Message>), AppError> {
+) -> Result<(StatusCode, Json<Message>), ApiError> {
     let (message, created) = app.post_message(&actor, id, body).await?;
     let status = if created {
         StatusCode::CREATED
@@ -46,7 +46,7 @@ pub async fn history(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(query): ApiQuery<HistoryQuery>,
-) -> Result<Json<MessagePage>, AppError> {
+) -> Result<Json<MessagePage>, ApiError> {
     Ok(Json(app.history(&actor, id, &query).await?))
 }
 
@@ -59,7 +59,7 @@ pub async fn edit(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<MessageId>,
     ApiJson(body): ApiJson<EditMessage>,
-) -> Result<Json<Message>, AppError> {
+) -> Result<Json<Message>, ApiError> {
     Ok(Json(app.edit_message(&actor, id, body).await?))
 }
 
@@ -70,7 +70,7 @@ pub async fn delete(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<MessageId>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.delete_message(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

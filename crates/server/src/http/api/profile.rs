@@ -6,8 +6,8 @@ use ocomms_proto::account::{Profile, ProfileUpdate};
 use ocomms_proto::{ErrorBody, UserId};
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiBytes, ApiJson, ApiPath};
 
 /// The caller's profile.
@@ -15,7 +15,7 @@ use crate::http::extract::{ApiBytes, ApiJson, ApiPath};
 pub async fn mine(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Profile>, AppError> {
+) -> Result<Json<Profile>, ApiError> {
     Ok(Json(app.profile(&actor, actor.user.id).await?))
 }
 
@@ -26,7 +26,7 @@ pub async fn update(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<ProfileUpdate>,
-) -> Result<Json<Profile>, AppError> {
+) -> Result<Json<Profile>, ApiError> {
     Ok(Json(app.update_profile(&actor, body).await?))
 }
 
@@ -39,7 +39,7 @@ pub async fn upload_avatar(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiBytes(body): ApiBytes,
-) -> Result<Json<Profile>, AppError> {
+) -> Result<Json<Profile>, ApiError> {
     Ok(Json(app.set_avatar(&actor, body.to_vec()).await?))
 }
 
@@ -48,7 +48,7 @@ pub async fn upload_avatar(
 pub async fn remove_avatar(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Profile>, AppError> {
+) -> Result<Json<Profile>, ApiError> {
     Ok(Json(app.clear_avatar(&actor).await?))
 }
 
@@ -59,6 +59,6 @@ pub async fn of_user(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<UserId>,
-) -> Result<Json<Profile>, AppError> {
+) -> Result<Json<Profile>, ApiError> {
     Ok(Json(app.profile(&actor, id).await?))
 }

@@ -1,15 +1,21 @@
 //! `/api/v1/ws`: the WebSocket handshake. The protocol spoken after it is in
 //! docs/protocol.md and `ocomms_proto::realtime`; the gateway serves it.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use ocomms_proto::ErrorBody;
 
+use ocomms_app::AppError;
+
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
+use crate::realtime::Hub;
 
 /// Open the realtime connection: a WebSocket handshake (RFC 6455: `Upgrade: websocket`,
 /// `Connection: Upgrade`, `Sec-WebSocket-Version: 13`, `Sec-WebSocket-Key`). Frames are
@@ -21,12 +27,13 @@ use crate::http::auth::ApiActor;
         (status = 403, description = "forbidden (cross-site) or email_not_verified", body = ErrorBody)))]
 pub async fn connect(
     state: State<App>,
+    Extension(hub): Extension<Arc<Hub>>,
     actor: ApiActor,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let upgrade = upgrade.map_err(|_| {
         AppError::Malformed("this route opens a WebSocket: send a WebSocket handshake".into())
     })?;
-    crate::realtime::gateway::connect(state, actor, headers, upgrade).await
+    crate::realtime::gateway::connect(state, hub, actor, headers, upgrade).await
 }

@@ -3,12 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use ocomms_app::NewSession;
 use ocomms_proto::account::{SessionInfo, SessionKind, SessionToken, SignInRequest};
 use ocomms_proto::{ErrorBody, SessionId};
 
 use crate::App;
-use crate::app::{AppError, NewSession};
 use crate::http::auth::{ApiActor, Client};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath};
 
 pub(crate) fn token_body(app: &App, created: NewSession) -> SessionToken {
@@ -27,7 +28,7 @@ pub async fn sign_in(
     State(app): State<App>,
     Client(client): Client,
     ApiJson(body): ApiJson<SignInRequest>,
-) -> Result<(StatusCode, Json<SessionToken>), AppError> {
+) -> Result<(StatusCode, Json<SessionToken>), ApiError> {
     let created = app
         .sign_in(
             &body.email,
@@ -46,7 +47,7 @@ pub async fn sign_in(
 pub async fn list(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Vec<SessionInfo>>, AppError> {
+) -> Result<Json<Vec<SessionInfo>>, ApiError> {
     Ok(Json(app.sessions(&actor).await?))
 }
 
@@ -57,7 +58,7 @@ pub async fn revoke(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<SessionId>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.revoke_session(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -68,7 +69,7 @@ pub async fn revoke(
 pub async fn sign_out(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, ApiError> {
     app.sign_out(&actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,8 +7,8 @@ use ocomms_proto::ErrorBody;
 use ocomms_proto::workspace::{CreateWorkspace, Workspace};
 
 use crate::App;
-use crate::app::AppError;
 use crate::http::auth::ApiActor;
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath};
 
 /// The caller's workspaces.
@@ -16,7 +16,7 @@ use crate::http::extract::{ApiJson, ApiPath};
 pub async fn list(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Vec<Workspace>>, AppError> {
+) -> Result<Json<Vec<Workspace>>, ApiError> {
     Ok(Json(app.workspaces(&actor).await?))
 }
 
@@ -28,7 +28,7 @@ pub async fn create(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<CreateWorkspace>,
-) -> Result<(StatusCode, Json<Workspace>), AppError> {
+) -> Result<(StatusCode, Json<Workspace>), ApiError> {
     let created = app.create_workspace(&actor, &body.name).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -40,7 +40,7 @@ pub async fn get(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-) -> Result<Json<Workspace>, AppError> {
+) -> Result<Json<Workspace>, ApiError> {
     Ok(Json(app.workspace(&actor, &slug).await?))
 }
 
@@ -51,6 +51,6 @@ pub async fn presence(
     State(app): State<App>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-) -> Result<Json<Vec<ocomms_proto::realtime::PresenceEntry>>, AppError> {
+) -> Result<Json<Vec<ocomms_proto::realtime::PresenceEntry>>, ApiError> {
     Ok(Json(app.presence(&actor, &slug).await?))
 }

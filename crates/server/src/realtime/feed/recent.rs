@@ -3,10 +3,10 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use ocomms_app::visibility::Audience;
 use ocomms_proto::event::Event;
 use ocomms_proto::{ConversationId, UserId};
 
-use super::about;
 use crate::realtime::Frame;
 
 /// The newest events' frames are kept, up to this many bytes, so that a client resuming
@@ -17,8 +17,7 @@ const RECENT_BYTES: usize = 512 * 1024;
 /// One delivered event as a replay needs it: enough to filter it, and its frame.
 struct RecentEvent {
     position: i64,
-    conversation: ConversationId,
-    about: Option<UserId>,
+    audience: Audience,
     frame: Frame,
 }
 
@@ -34,8 +33,7 @@ impl Recent {
         self.bytes += frame.len();
         self.events.push_back(RecentEvent {
             position: event.position,
-            conversation: event.conversation_id,
-            about: about(event),
+            audience: Audience::of(event),
             frame,
         });
         while self.bytes > RECENT_BYTES {
@@ -71,7 +69,7 @@ impl Recent {
             self.events
                 .iter()
                 .skip(skip)
-                .filter(|e| conversations.contains(&e.conversation) || e.about == Some(user))
+                .filter(|e| e.audience.includes(user, conversations))
                 .map(|e| e.frame.clone())
                 .collect(),
         )

@@ -12,12 +12,11 @@ use tokio::time::Instant;
 
 use super::frame::{TOO_BIG, close, too_big};
 use super::{HEARTBEAT, Sink, TYPING_EVERY, text};
-use crate::App;
-use crate::realtime::{Outbox, PresenceChange, Subscription};
+use crate::realtime::{Hub, Outbox, PresenceChange, Subscription};
 
 /// A connection after its replay: frames out, client frames in, until either side stops.
 pub(super) struct Live<'a> {
-    pub(super) app: &'a App,
+    pub(super) hub: &'a Hub,
     pub(super) user: UserId,
     pub(super) subscriptions: &'a [Subscription],
     pub(super) kick: &'a Notify,
@@ -110,9 +109,7 @@ impl Live<'_> {
                 if !recent {
                     last_typing.insert(conversation_id, now);
                     for s in self.subscriptions {
-                        self.app
-                            .hub()
-                            .typing(s.workspace, conversation_id, self.user);
+                        self.hub.typing(s.workspace, conversation_id, self.user);
                     }
                 }
             }
@@ -122,7 +119,7 @@ impl Live<'_> {
                     PresenceStatus::Away => true,
                     PresenceStatus::Offline => return Ok(()),
                 };
-                self.app.hub().presence_changed(
+                self.hub.presence_changed(
                     self.user,
                     self.presence_id,
                     PresenceChange::Away(away),

@@ -4,7 +4,7 @@ use ocomms_domain::permission;
 use ocomms_proto::UserId;
 use ocomms_proto::workspace::{Member, Role};
 
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 impl App {
     /// Everyone in the workspace, by display name. Any member may look.
@@ -72,7 +72,7 @@ impl App {
             .await?;
         self.announce(workspace);
         // Gone from the workspace: their open sockets stop hearing it at once.
-        self.hub().reconnect_user(target);
+        self.publisher().reconnect_user(target);
         Ok(())
     }
 }

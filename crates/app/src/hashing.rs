@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use ocomms_domain::password;
 
-use crate::app::{AppError, AppResult};
+use crate::{AppError, AppResult};
 
 type Job = Box<dyn FnOnce() + Send>;
 

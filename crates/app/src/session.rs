@@ -5,7 +5,7 @@ use ocomms_proto::account::{SessionInfo, SessionKind};
 use ocomms_proto::{SessionId, UserId};
 use ocomms_store::{SessionRecord, UserRecord};
 
-use crate::app::{Actor, App, AppError, AppResult, token};
+use crate::{Actor, App, AppError, AppResult, token};
 
 /// Where a request comes from, for rate limits and session labels.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +45,16 @@ pub struct NewSession {
     pub token: String,
     pub session: SessionRecord,
     pub user: UserRecord,
+}
+
+impl NewSession {
+    /// The person this session signs in, as the next request will see them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.user.clone(),
+            session: self.session.clone(),
+        }
+    }
 }
 
 impl App {
@@ -145,14 +155,15 @@ impl App {
     /// The user's record changed: sessions cached with the old one, on every node, are
     /// read again.
     pub(crate) fn user_changed(&self, user: UserId) {
-        self.hub().user_changed(user);
+        self.inner.sessions.forget_user(user);
+        self.publisher().user_changed(user);
     }
 
     pub async fn sign_out(&self, actor: &Actor) -> AppResult<()> {
         self.store()
             .delete_session(actor.user.id, actor.session.id)
             .await?;
-        self.hub().end_sessions(&[actor.session.id]);
+        self.end_sessions(&[actor.session.id]);
         Ok(())
     }
 
@@ -180,7 +191,7 @@ impl App {
                 ocomms_store::StoreError::NotFound => AppError::NotFound("Session"),
                 other => other.into(),
             })?;
-        self.hub().end_sessions(&[session]);
+        self.end_sessions(&[session]);
         Ok(())
     }
 
@@ -190,7 +201,7 @@ impl App {
             .store()
             .delete_sessions_except(actor.user.id, Some(actor.session.id))
             .await?;
-        self.hub().end_sessions(&ended);
+        self.end_sessions(&ended);
         Ok(ended.len() as u64)
     }
 }

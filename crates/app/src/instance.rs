@@ -2,7 +2,7 @@
 
 use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate, PROTOCOL_VERSION};
 
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 impl App {
     /// What anyone may learn before signing in.
@@ -26,6 +26,15 @@ impl App {
             .to_vec(),
             auth_methods: vec!["password".to_owned()],
         })
+    }
+
+    /// The server settings page: instance administrators only; to anyone else the page
+    /// does not exist.
+    pub async fn instance_settings(&self, actor: &Actor) -> AppResult<InstanceInfo> {
+        if !actor.user.is_instance_admin {
+            return Err(AppError::NotFound("Page"));
+        }
+        self.instance_info().await
     }
 
     /// Instance administrators only.

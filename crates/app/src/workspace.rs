@@ -5,7 +5,7 @@ use ocomms_proto::WorkspaceId;
 use ocomms_proto::workspace::Workspace;
 use ocomms_store::Membership;
 
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 impl App {
     /// Creates a workspace owned by the actor, with a slug derived from its name.
@@ -21,7 +21,7 @@ impl App {
                 .await
             {
                 Ok(record) => {
-                    self.hub().reconnect_user(actor.user.id);
+                    self.publisher().reconnect_user(actor.user.id);
                     return Ok(wire(Membership {
                         workspace: record,
                         role: ocomms_proto::workspace::Role::Owner,

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::app::{AppError, AppResult};
+use crate::{AppError, AppResult};
 
 /// Wrong guesses at one account: ten at once, then one every 30 s, from anywhere.
 const ACCOUNT_BURST: u32 = 10;

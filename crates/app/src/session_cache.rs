@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use ocomms_proto::{SessionId, UserId};
 
-use crate::app::Actor;
+use crate::Actor;
 
 /// How long a session read from the database is trusted without reading it again. Below
 /// the store's 60 s `last_seen_at` refresh, so "last seen" stays as accurate as before.

@@ -6,7 +6,7 @@ use ocomms_domain::{password, validation};
 use ocomms_proto::account::SessionKind;
 use ocomms_store::{InvitationWithWorkspace, NewUser, StoreError, TokenPurpose};
 
-use crate::app::{App, AppError, AppResult, ClientContext, NewSession};
+use crate::{App, AppError, AppResult, ClientContext, NewSession};
 
 /// A sign-up form, from the web or the API.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 
 use ocomms_store::{SessionRecord, UserRecord};
 
-use crate::app::{AppError, AppResult};
+use crate::{AppError, AppResult};
 
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -34,5 +34,13 @@ impl Actor {
             return Err(AppError::EmailNotVerified);
         }
         Ok(())
+    }
+}
+
+impl crate::App {
+    /// Refuses workspace features to an unconfirmed address when the server sends email
+    /// (the WebSocket handshake asks before upgrading, so the refusal is an HTTP status).
+    pub fn require_verified(&self, actor: &Actor) -> AppResult<()> {
+        actor.require_verified(self.email_verification_required())
     }
 }

@@ -7,7 +7,7 @@ use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, Pos
 use ocomms_proto::{ConversationId, MessageId};
 use ocomms_store::{HistoryWindow, NewMessage, StoreError};
 
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = ocomms_proto::limit::MAX_HISTORY_PAGE;

@@ -8,8 +8,8 @@ use ocomms_proto::workspace::Role;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::{ConversationRecord, NewConversation, StoreError};
 
-use crate::app::conversation::{Visible, wire};
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::conversation::{Visible, wire};
+use crate::{Actor, App, AppError, AppResult};
 
 impl App {
     /// Opens (finding or creating) the direct message with `others`.

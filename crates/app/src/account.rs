@@ -5,7 +5,7 @@ use ocomms_proto::UserId;
 use ocomms_proto::account::{CurrentUser, SessionKind};
 use ocomms_store::{TokenPurpose, UserRecord};
 
-use crate::app::{Actor, App, AppError, AppResult, ClientContext, token};
+use crate::{Actor, App, AppError, AppResult, ClientContext, token};
 
 const VERIFY_TTL_MS: i64 = 24 * 3_600_000;
 pub(super) const RESET_TTL_MS: i64 = 3_600_000;
@@ -156,7 +156,7 @@ impl App {
         self.store().mark_email_verified(user).await?;
         self.user_changed(user);
         let ended = self.store().delete_sessions_except(user, None).await?;
-        self.hub().end_sessions(&ended);
+        self.end_sessions(&ended);
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::app::{AppError, AppResult};
+use crate::{AppError, AppResult};
 
 pub(crate) use failures::FailedAttempts;
 

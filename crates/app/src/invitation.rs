@@ -7,7 +7,7 @@ use ocomms_proto::workspace::{
 };
 use ocomms_store::{InvitationRecord, InvitationWithWorkspace, NewInvitation, Redeemed};
 
-use crate::app::{Actor, App, AppError, AppResult, token};
+use crate::{Actor, App, AppError, AppResult, token};
 
 /// What the holder of an invitation link may do with it.
 #[derive(Debug, Clone)]
@@ -144,7 +144,7 @@ impl App {
         {
             Ok(Redeemed::Joined(role)) => {
                 self.announce(found.workspace.id);
-                self.hub().reconnect_user(actor.user.id);
+                self.publisher().reconnect_user(actor.user.id);
                 role
             }
             Ok(Redeemed::AlreadyMember(role)) => role,

@@ -13,9 +13,9 @@ use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::{NewMessage, PostingAccess, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::app::conversation::viewer_of;
-use crate::app::{AppError, AppResult};
-use crate::realtime::Hub;
+use crate::Publisher;
+use crate::conversation::viewer_of;
+use crate::{AppError, AppResult};
 
 /// Most messages in one transaction.
 const MAX_GROUP: usize = 256;
@@ -28,9 +28,9 @@ pub(crate) struct Committer {
 }
 
 impl Committer {
-    pub fn start(store: Store, hub: Arc<Hub>) -> Self {
+    pub fn start(store: Store, publisher: Arc<dyn Publisher>) -> Self {
         let (queue, incoming) = mpsc::unbounded_channel();
-        tokio::spawn(run(store, hub, incoming));
+        tokio::spawn(run(store, publisher, incoming));
         Self { queue }
     }
 
@@ -49,7 +49,7 @@ impl Committer {
 
 async fn run(
     store: Store,
-    hub: Arc<Hub>,
+    publisher: Arc<dyn Publisher>,
     mut incoming: mpsc::UnboundedReceiver<(NewMessage, Reply)>,
 ) {
     while let Some(first) = incoming.recv().await {
@@ -63,7 +63,7 @@ async fn run(
         let allowed = authorize(&store, group).await;
         let written = commit(&store, allowed).await;
         for workspace in written {
-            hub.announce(workspace);
+            publisher.announce(workspace);
         }
     }
 }

@@ -15,7 +15,7 @@ use ocomms_proto::workspace::Role;
 use ocomms_proto::{ConversationId, UserId};
 use ocomms_store::{ConversationChange, ConversationRecord, NewConversation, StoreError};
 
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 /// What someone is to a conversation of `kind`, if they may know it exists: `NotFound`
 /// outside its workspace, and for a private one they are not in, exactly as for a
@@ -110,9 +110,7 @@ impl App {
         request: CreateChannel,
     ) -> AppResult<Conversation> {
         let membership = self.membership(actor, slug).await?;
-        if membership.role == Role::Guest {
-            return Err(Refusal::Guest.into());
-        }
+        channel::may_create(membership.role)?;
         let name = channel::name(&request.name)?;
         let topic = channel::topic(request.topic.as_deref().unwrap_or(""))?;
         let description = channel::description(request.description.as_deref().unwrap_or(""))?;
@@ -274,6 +272,8 @@ pub(crate) fn wire(
         member_count: u32::try_from(record.member_count).unwrap_or(u32::MAX),
         is_member: viewer.is_member(),
         can_manage: channel::can_manage(record.kind, viewer),
+        can_add_members: channel::may_add(record.kind, viewer, record.archived_at.is_some())
+            .is_ok(),
         last_seq: record.last_seq,
         participants: participants.unwrap_or_default(),
     }

@@ -8,7 +8,7 @@ use ocomms_proto::conversation::{
 use ocomms_proto::{ConversationId, UserId};
 use ocomms_store::StoreError;
 
-use crate::app::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 impl App {
     pub async fn conversation_members(
@@ -30,7 +30,7 @@ impl App {
                     role: m.role,
                     is_manager: channel::can_manage(visible.record.kind, viewer),
                     joined_at: m.joined_at,
-                    profile: crate::app::profile::profile_of(&m.user),
+                    profile: crate::profile::profile_of(&m.user),
                 }
             })
             .collect())
@@ -52,7 +52,7 @@ impl App {
             channel::may_manage(record.kind, visible.viewer)?;
             return match self
                 .store()
-                .set_conversation_role(id, user, role, actor.user.id, crate::app::now())
+                .set_conversation_role(id, user, role, actor.user.id, crate::now())
                 .await
             {
                 Ok(()) => {
@@ -67,13 +67,7 @@ impl App {
             if !visible.viewer.is_member() {
                 channel::may_join(visible.viewer, archived)?;
                 self.store()
-                    .add_conversation_member(
-                        id,
-                        user,
-                        ConversationRole::Member,
-                        user,
-                        crate::app::now(),
-                    )
+                    .add_conversation_member(id, user, ConversationRole::Member, user, crate::now())
                     .await?;
                 self.announce(record.workspace_id);
             }
@@ -101,7 +95,7 @@ impl App {
                 user,
                 ConversationRole::Member,
                 actor.user.id,
-                crate::app::now(),
+                crate::now(),
             )
             .await?;
         self.announce(record.workspace_id);
@@ -143,7 +137,7 @@ impl App {
         }
         match self
             .store()
-            .remove_conversation_member(id, user, actor.user.id, crate::app::now())
+            .remove_conversation_member(id, user, actor.user.id, crate::now())
             .await
         {
             Ok(()) => {

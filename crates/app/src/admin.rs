@@ -3,7 +3,7 @@
 use ocomms_domain::{password, validation};
 use ocomms_store::{NewUser, StoreError, UserRecord};
 
-use crate::app::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult};
 
 impl App {
     /// Creates a verified account without the sign-up gate (no invitation needed).
@@ -51,7 +51,7 @@ impl App {
         self.store().mark_email_verified(user.id).await?;
         self.user_changed(user.id);
         let ended = self.store().delete_sessions_except(user.id, None).await?;
-        self.hub().end_sessions(&ended);
+        self.end_sessions(&ended);
         Ok(())
     }
 

@@ -1,0 +1,65 @@
+//! The ordered event stream, as the realtime layer reads it: a workspace's position, who is
+//! in each of its conversations, and the events after a position. These reads take no
+//! actor: a feed reads each event once for everyone and hands it only to those
+//! `visibility::may_see` allows.
+
+use ocomms_proto::event::Event;
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_store::Store;
+
+use crate::AppResult;
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct EventLog {
+    store: Store,
+}
+
+impl EventLog {
+    pub(crate) fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// The position of the workspace's newest event (0 before the first).
+    pub async fn head(&self, workspace: WorkspaceId) -> AppResult<i64> {
+        Ok(self.store.workspace_head(workspace).await?)
+    }
+
+    /// Every (conversation, member) pair of the workspace, as of now.
+    pub async fn audiences(
+        &self,
+        workspace: WorkspaceId,
+    ) -> AppResult<Vec<(ConversationId, UserId)>> {
+        Ok(self.store.workspace_audiences(workspace).await?)
+    }
+
+    /// Up to `limit` events after position `after`, in position order.
+    pub async fn after(
+        &self,
+        workspace: WorkspaceId,
+        after: i64,
+        limit: i64,
+    ) -> AppResult<Vec<Event>> {
+        Ok(self.store.workspace_events(workspace, after, limit).await?)
+    }
+}
+
+impl crate::App {
+    /// The position of `workspace`'s newest event, for a page that shows history and then
+    /// follows live events from there. Members only.
+    pub async fn workspace_position(
+        &self,
+        actor: &crate::Actor,
+        workspace: WorkspaceId,
+    ) -> AppResult<i64> {
+        if self
+            .store()
+            .member_role(workspace, actor.user.id)
+            .await?
+            .is_none()
+        {
+            return Err(crate::AppError::NotFound("Workspace"));
+        }
+        Ok(self.store().workspace_head(workspace).await?)
+    }
+}
