@@ -4,6 +4,8 @@
 //! exactly like a channel that does not exist.
 
 mod membership;
+mod view;
+
 use ocomms_domain::Invalid;
 use ocomms_domain::channel::{self, Refusal, Viewer};
 use ocomms_proto::conversation::{
@@ -14,6 +16,7 @@ use ocomms_proto::event::Event;
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{ConversationId, UserId};
 use ocomms_store::{ConversationChange, ConversationRecord, NewConversation, StoreError};
+pub use view::ConversationView;
 
 use crate::{Actor, App, AppError, AppResult};
 

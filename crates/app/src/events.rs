@@ -43,23 +43,3 @@ impl EventLog {
         Ok(self.store.workspace_events(workspace, after, limit).await?)
     }
 }
-
-impl crate::App {
-    /// The position of `workspace`'s newest event, for a page that shows history and then
-    /// follows live events from there. Members only.
-    pub async fn workspace_position(
-        &self,
-        actor: &crate::Actor,
-        workspace: WorkspaceId,
-    ) -> AppResult<i64> {
-        if self
-            .store()
-            .member_role(workspace, actor.user.id)
-            .await?
-            .is_none()
-        {
-            return Err(crate::AppError::NotFound("Workspace"));
-        }
-        Ok(self.store().workspace_head(workspace).await?)
-    }
-}

@@ -40,6 +40,7 @@ use std::sync::Arc;
 use ocomms_store::Store;
 
 pub use actor::Actor;
+pub use conversation::ConversationView;
 pub use error::AppError;
 pub use events::EventLog;
 pub use invitation::InvitationAccess;

@@ -7,8 +7,8 @@ use ocomms_proto::event::EventPayload;
 use ocomms_proto::{ConversationId, Timestamp, UserId, WorkspaceId};
 
 use crate::backend::{in_transaction, on_pool};
-use crate::event::{lock_workspace, record_event};
 use crate::row::Columns;
+use crate::steps::Steps as _;
 use crate::{Store, StoreError, StoreResult, UserRecord};
 
 mod access;
@@ -124,7 +124,8 @@ impl Store {
                 kind: new.kind,
                 name: new.name.clone().unwrap_or_default(),
             };
-            record_event!(tx, id, new.created_by.0, new.now, created);
+            tx.record_event(id, new.created_by.0, new.now, &created)
+                .await?;
             for (user, role) in &new.members {
                 sqlx::query(
                     "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
@@ -137,7 +138,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 let joined = EventPayload::MemberJoined { user_id: *user };
-                record_event!(tx, id, new.created_by.0, new.now, joined);
+                tx.record_event(id, new.created_by.0, new.now, &joined)
+                    .await?;
             }
             Ok(id)
         })?;
@@ -254,7 +256,7 @@ impl Store {
         };
         let archive_now = matches!(change, ConversationChange::Archive(true));
         in_transaction!(self, |tx| {
-            lock_workspace!(tx, conversation.0);
+            tx.lock_workspace(conversation.0).await?;
             let query = sqlx::query(sql).bind(conversation.0);
             let query = match (&text, archive_now) {
                 (Some(text), _) => query.bind(text.clone()),
@@ -264,7 +266,8 @@ impl Store {
             if query.execute(&mut *tx).await?.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
-            record_event!(tx, conversation.0, actor.0, now, event);
+            tx.record_event(conversation.0, actor.0, now, &event)
+                .await?;
             Ok(())
         })
     }
@@ -280,7 +283,7 @@ impl Store {
         now: Timestamp,
     ) -> StoreResult<()> {
         in_transaction!(self, |tx| {
-            lock_workspace!(tx, conversation.0);
+            tx.lock_workspace(conversation.0).await?;
             sqlx::query("UPDATE conversations SET direct_key = $2 WHERE id = $1")
                 .bind(conversation.0)
                 .bind(new_key)
@@ -295,13 +298,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_event!(
-                tx,
+            tx.record_event(
                 conversation.0,
                 actor.0,
                 now,
-                EventPayload::MemberJoined { user_id: user }
-            );
+                &EventPayload::MemberJoined { user_id: user },
+            )
+            .await?;
             Ok(())
         })
     }

@@ -9,93 +9,10 @@ use crate::backend::on_pool;
 use crate::row::Columns;
 use crate::{Store, StoreError, StoreResult};
 
-/// Takes the next positions for an event in a conversation, inside an open transaction:
-/// `(workspace id, workspace position, conversation seq)`. Both counters are bumped with
-/// `UPDATE … RETURNING`, whose row locks are held until commit, so positions are gapless and
-/// commit in order.
-///
-/// Lock order, everywhere: the workspace row, then conversation rows. On PostgreSQL two
-/// nodes' group commits each write several conversations; taking the conversation first
-/// let one hold conversation A and the workspace while waiting for B, and the other hold B
-/// while waiting for the workspace — a deadlock (found by `ocomms-loadgen nodes`). A
-/// transaction that changes a conversation row before recording its event therefore takes
-/// the workspace first with `lock_workspace!`. (SQLite writes one transaction at a time.)
-macro_rules! next_position {
-    ($tx:ident, $conversation:expr) => {{
-        let (workspace, position): (i64, i64) = sqlx::query_as(
-            "UPDATE workspaces SET last_position = last_position + 1 \
-             WHERE id = (SELECT workspace_id FROM conversations WHERE id = $1) \
-             RETURNING id, last_position",
-        )
-        .bind($conversation)
-        .fetch_one(&mut *$tx)
-        .await?;
-        let seq: i64 = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
-        )
-        .bind($conversation)
-        .fetch_one(&mut *$tx)
-        .await?;
-        (workspace, position, seq)
-    }};
-}
-
-/// Takes the row lock of a conversation's workspace (see `next_position!` on lock order).
-macro_rules! lock_workspace {
-    ($tx:ident, $conversation:expr) => {{
-        sqlx::query(
-            "UPDATE workspaces SET last_position = last_position \
-             WHERE id = (SELECT workspace_id FROM conversations WHERE id = $1)",
-        )
-        .bind($conversation)
-        .execute(&mut *$tx)
-        .await?;
-    }};
-}
-
-/// The head of every event insert: one row (`VALUES ($1, …, $7)`, see `insert_event!`) or
+/// The head of every event insert: one row (`VALUES ($1, …, $7)`, see `Steps::insert_event`) or
 /// many (`group::row_placeholders`), always these columns in this order.
 pub(crate) const EVENT_INSERT: &str = "INSERT INTO conversation_events \
      (workspace_id, position, conversation_id, seq, actor, at, payload) VALUES ";
-
-/// Writes an event at positions taken with `next_position!`.
-macro_rules! insert_event {
-    ($tx:ident, ($workspace:expr, $position:expr, $seq:expr), $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
-        let payload = serde_json::to_string(&$payload)
-            .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
-        sqlx::query(&format!(
-            "{}($1, $2, $3, $4, $5, $6, $7)",
-            $crate::event::EVENT_INSERT
-        ))
-        .bind($workspace)
-        .bind($position)
-        .bind($conversation)
-        .bind($seq)
-        .bind($actor)
-        .bind($now)
-        .bind(payload)
-        .execute(&mut *$tx)
-        .await?;
-    }};
-}
-
-/// Appends an event to a conversation inside an open transaction; yields its `seq`.
-macro_rules! record_event {
-    ($tx:ident, $conversation:expr, $actor:expr, $now:expr, $payload:expr) => {{
-        let (workspace, position, seq) = $crate::event::next_position!($tx, $conversation);
-        $crate::event::insert_event!(
-            $tx,
-            (workspace, position, seq),
-            $conversation,
-            $actor,
-            $now,
-            $payload
-        );
-        seq
-    }};
-}
-
-pub(crate) use {insert_event, lock_workspace, next_position, record_event};
 
 impl Store {
     /// A conversation's events after `seq`, oldest first, at most `limit`.

@@ -3,13 +3,10 @@
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{InvitationId, Timestamp, UserId, WorkspaceId};
 
-use ocomms_proto::event::EventPayload;
-
 use crate::backend::{in_transaction, on_pool};
-use crate::event::record_event;
 use crate::record::{INVITATION_COLUMNS, WORKSPACE_COLUMNS};
 use crate::row::Columns as _;
-use crate::workspace::join_general;
+use crate::steps::Steps as _;
 use crate::{
     InvitationRecord, InvitationWithWorkspace, NewInvitation, Store, StoreError, StoreResult,
     WorkspaceRecord,
@@ -151,7 +148,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if invitation.role != Role::Guest {
-                join_general!(tx, invitation.workspace_id.0, user, now);
+                tx.join_general(invitation.workspace_id.0, user, now)
+                    .await?;
             }
             Ok(Redeemed::Joined(invitation.role))
         })

@@ -11,6 +11,7 @@ mod backend;
 mod migration;
 mod record;
 mod row;
+mod steps;
 
 mod account;
 mod conversation;

@@ -1,17 +1,19 @@
 //! Messages: posted, edited and deleted with their events in one transaction.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use group::{Numbering, advance_counters};
+use batch::BatchSteps as _;
+use group::Numbering;
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
-use crate::event::record_event;
 use crate::row::Columns;
+use crate::steps::Steps as _;
 use crate::{Store, StoreError, StoreResult};
 
+mod batch;
 mod group;
 
 const COLUMNS: &str = "m.id, m.conversation_id, m.seq, m.author_id, m.client_id, m.body, m.html, \
@@ -78,115 +80,33 @@ impl Store {
             return Ok(Vec::new());
         }
         let conversations: BTreeSet<i64> = batch.iter().map(|n| n.conversation_id.0).collect();
-        let retried: Vec<&NewMessage> = batch.iter().filter(|n| n.client_id.is_some()).collect();
-        let authors: BTreeSet<i64> = retried.iter().map(|n| n.author_id.0).collect();
-        let client_ids: BTreeSet<&str> = retried
-            .iter()
-            .filter_map(|n| n.client_id.as_deref())
-            .collect();
-        let placement_sql = format!(
-            "SELECT id, workspace_id FROM conversations WHERE id IN ({})",
-            group::placeholders(1, conversations.len())
-        );
-        let earlier_sql = format!(
-            "SELECT {COLUMNS} FROM messages m WHERE m.author_id IN ({}) AND m.client_id IN ({})",
-            group::placeholders(1, authors.len()),
-            group::placeholders(authors.len() + 1, client_ids.len())
-        );
         in_transaction!(self, |tx| {
-            let mut placement = sqlx::query_as::<_, (i64, i64)>(&placement_sql);
-            for id in &conversations {
-                placement = placement.bind(*id);
-            }
-            let workspace_of: HashMap<i64, i64> =
-                placement.fetch_all(&mut *tx).await?.into_iter().collect();
-            let mut earlier = HashMap::new();
-            if !retried.is_empty() {
-                let mut query = sqlx::query(&earlier_sql);
-                for author in &authors {
-                    query = query.bind(*author);
-                }
-                for client_id in &client_ids {
-                    query = query.bind(*client_id);
-                }
-                for row in query.fetch_all(&mut *tx).await? {
-                    let message = message_from_row(&row)?;
-                    if let Some(client_id) = message.client_id.clone() {
-                        earlier.insert((message.author_id, client_id), message);
-                    }
-                }
-            }
+            // Plan: which items are new (retries are answered with what is stored).
+            let workspace_of = tx.workspaces_of(&conversations).await?;
+            let earlier = tx.earlier_posts(batch).await?;
             let mut numbering =
                 Numbering::plan(batch, &earlier, &workspace_of).ok_or(StoreError::NotFound)?;
-            // Lock order (see `next_position!`): workspaces first, then conversations, each
-            // in id order (the maps are sorted).
-            let workspace_last = advance_counters!(
-                tx,
-                "UPDATE workspaces SET last_position = last_position + $2 WHERE id = $1 \
-                 RETURNING last_position",
-                &numbering.workspace_counts
-            );
-            let conversation_last = advance_counters!(
-                tx,
-                "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
-                 RETURNING last_seq",
-                &numbering.conversation_counts
-            );
+            // Counters, in lock order (see `Steps::next_position`): workspaces first, then
+            // conversations, each in id order (the maps are sorted).
+            let workspace_last = tx
+                .advance_counters(
+                    "UPDATE workspaces SET last_position = last_position + $2 WHERE id = $1 \
+                     RETURNING last_position",
+                    &numbering.workspace_counts,
+                )
+                .await?;
+            let conversation_last = tx
+                .advance_counters(
+                    "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
+                     RETURNING last_seq",
+                    &numbering.conversation_counts,
+                )
+                .await?;
             numbering.number(&workspace_last, &conversation_last, batch);
+            // Insert the messages and their events, then answer every item.
             let fresh = numbering.fresh();
-            let mut ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(fresh.len());
-            for chunk in fresh.chunks(group::ROWS_PER_INSERT) {
-                let sql = format!(
-                    "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
-                     created_at) VALUES {} RETURNING id, conversation_id, seq",
-                    group::row_placeholders(chunk.len(), 7)
-                );
-                let mut insert = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
-                for (i, _, _, seq) in chunk {
-                    let new = &batch[*i];
-                    insert = insert
-                        .bind(new.conversation_id.0)
-                        .bind(*seq)
-                        .bind(new.author_id.0)
-                        .bind(&new.client_id)
-                        .bind(&new.body)
-                        .bind(&new.html)
-                        .bind(new.now);
-                }
-                for (id, conversation, seq) in insert.fetch_all(&mut *tx).await? {
-                    ids.insert((conversation, seq), id);
-                }
-            }
-            let mut posted: HashMap<usize, Message> = HashMap::with_capacity(fresh.len());
-            for chunk in fresh.chunks(group::ROWS_PER_INSERT) {
-                let sql = format!(
-                    "{}{}",
-                    crate::event::EVENT_INSERT,
-                    group::row_placeholders(chunk.len(), 7)
-                );
-                let mut insert = sqlx::query(&sql);
-                for (i, workspace, position, seq) in chunk {
-                    let new = &batch[*i];
-                    let id = ids.get(&(new.conversation_id.0, *seq)).copied().ok_or(
-                        StoreError::Invariant("an inserted message was not read back"),
-                    )?;
-                    let message = group::new_message(new, id, *seq);
-                    let payload = serde_json::to_string(&EventPayload::MessagePosted {
-                        message: message.clone(),
-                    })
-                    .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
-                    insert = insert
-                        .bind(*workspace)
-                        .bind(*position)
-                        .bind(new.conversation_id.0)
-                        .bind(*seq)
-                        .bind(new.author_id.0)
-                        .bind(new.now)
-                        .bind(payload);
-                    posted.insert(*i, message);
-                }
-                insert.execute(&mut *tx).await?;
-            }
+            let ids = tx.insert_messages(batch, &fresh).await?;
+            let posted = tx.insert_posted_events(batch, &fresh, &ids).await?;
             numbering.answer(posted)
         })
     }
@@ -249,7 +169,8 @@ impl Store {
                 html: html.to_owned(),
                 edited_at: now,
             };
-            record_event!(tx, message.conversation_id.0, actor.0, now, event);
+            tx.record_event(message.conversation_id.0, actor.0, now, &event)
+                .await?;
             Ok(())
         })
     }
@@ -277,7 +198,8 @@ impl Store {
             let event = EventPayload::MessageDeleted {
                 message_id: message.id,
             };
-            record_event!(tx, message.conversation_id.0, actor.0, now, event);
+            tx.record_event(message.conversation_id.0, actor.0, now, &event)
+                .await?;
             Ok(())
         })
     }

@@ -7,9 +7,9 @@ use ocomms_proto::conversation::ConversationKind;
 use ocomms_proto::event::EventPayload;
 
 use crate::backend::{in_transaction, on_pool};
-use crate::event::record_event;
 use crate::record::{USER_COLUMNS, WORKSPACE_COLUMNS, role_from_row};
 use crate::row::Columns;
+use crate::steps::Steps as _;
 use crate::{
     MemberRecord, Membership, Store, StoreError, StoreResult, UserRecord, WorkspaceRecord,
 };
@@ -19,42 +19,6 @@ use crate::{
 /// on PostgreSQL the app's prior check plus this guard cover every ordinary race.
 const KEEPS_AN_OWNER: &str = "(role <> 'owner' OR (SELECT COUNT(*) FROM members o \
     WHERE o.workspace_id = $1 AND o.role = 'owner') > 1)";
-
-/// Puts a workspace member into #general, inside an open transaction. Guests are never
-/// put there: they see only the channels they are added to.
-macro_rules! join_general {
-    ($tx:ident, $workspace:expr, $user:expr, $now:expr) => {{
-        let general: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM conversations WHERE workspace_id = $1 AND is_general",
-        )
-        .bind($workspace)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        if let Some(general) = general {
-            let joined = sqlx::query(
-                "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
-                 VALUES ($1, $2, 'member', $3) ON CONFLICT DO NOTHING",
-            )
-            .bind(general)
-            .bind($user.0)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected();
-            if joined == 1 {
-                record_event!(
-                    $tx,
-                    general,
-                    $user.0,
-                    $now,
-                    EventPayload::MemberJoined { user_id: $user }
-                );
-            }
-        }
-    }};
-}
-
-pub(crate) use join_general;
 
 impl Store {
     /// Creates a workspace with `owner` as its first member. The slug is `base_slug` or,
@@ -111,7 +75,7 @@ impl Store {
                 kind: ConversationKind::Public,
                 name: "general".to_owned(),
             };
-            record_event!(tx, general, owner.0, now, created);
+            tx.record_event(general, owner.0, now, &created).await?;
             sqlx::query(
                 "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) \
                  VALUES ($1, $2, 'manager', $3)",
@@ -121,13 +85,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_event!(
-                tx,
+            tx.record_event(
                 general,
                 owner.0,
                 now,
-                EventPayload::MemberJoined { user_id: owner }
-            );
+                &EventPayload::MemberJoined { user_id: owner },
+            )
+            .await?;
             Ok::<_, StoreError>(workspace)
         })
     }
@@ -263,7 +227,7 @@ impl Store {
                 return Ok(0);
             }
             if role != Role::Guest {
-                join_general!(tx, workspace.0, user, now);
+                tx.join_general(workspace.0, user, now).await?;
             } else {
                 let general: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM conversations WHERE workspace_id = $1 AND is_general",
@@ -281,13 +245,13 @@ impl Store {
                     .await?
                     .rows_affected();
                     if left == 1 {
-                        record_event!(
-                            tx,
+                        tx.record_event(
                             general,
                             actor.0,
                             now,
-                            EventPayload::MemberRemoved { user_id: user }
-                        );
+                            &EventPayload::MemberRemoved { user_id: user },
+                        )
+                        .await?;
                     }
                 }
             }
@@ -340,7 +304,7 @@ impl Store {
                 } else {
                     EventPayload::MemberRemoved { user_id: user }
                 };
-                record_event!(tx, channel, actor.0, now, event);
+                tx.record_event(channel, actor.0, now, &event).await?;
             }
             Ok(removed)
         })?;
@@ -370,7 +334,7 @@ impl Store {
             .rows_affected()
                 == 1;
             if added && role != Role::Guest {
-                join_general!(tx, workspace.0, user, now);
+                tx.join_general(workspace.0, user, now).await?;
             }
             Ok(added)
         })

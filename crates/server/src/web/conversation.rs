@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use ocomms_app::{Actor, AppError};
 use ocomms_proto::conversation::{Conversation, ConversationMember, ConversationRole};
 use ocomms_proto::event::EventPayload;
-use ocomms_proto::message::{HistoryQuery, PostMessage};
+use ocomms_proto::message::PostMessage;
 use ocomms_proto::workspace::Member;
 use ocomms_proto::{ConversationId, MessageId, UserId};
 use serde::Deserialize;
@@ -75,23 +75,18 @@ async fn page_for(
     query: &ViewQuery,
     error: Option<String>,
 ) -> Result<ConversationPage, AppError> {
-    let (shell, conversation) = load(
+    let view = app.conversation_view(actor, slug, id, query.before).await?;
+    let mut shell = Shell::build(
         app,
         actor,
-        slug,
-        id,
+        Some(slug),
         "conversation",
         query.notice.as_deref(),
     )
     .await?;
-    // Read the position before the history: anything newer is replayed to the page's
-    // script, and duplicates are recognised by message id.
-    let position = app
-        .workspace_position(actor, conversation.workspace_id)
-        .await?;
-    let members = app.conversation_members(actor, id).await?;
-    let everyone = app.members(actor, slug).await?;
-    let people: HashMap<UserId, (String, String)> = everyone
+    shell.open = Some(id);
+    let people: HashMap<UserId, (String, String)> = view
+        .people
         .iter()
         .map(|m| {
             (
@@ -100,20 +95,10 @@ async fn page_for(
             )
         })
         .collect();
-    let history = HistoryQuery {
-        before: query.before,
-        limit: Some(50),
-        ..HistoryQuery::default()
-    };
-    let page = app.history(actor, id, &history).await?;
-    let first_seq = page.messages.first().map_or(i64::MAX, |m| m.seq);
-    let from = if page.more_before { first_seq - 1 } else { 0 };
-    let until = query.before.unwrap_or(i64::MAX);
-    let notices: Vec<(i64, i64, String)> = app
-        .conversation_events(actor, id, from)
-        .await?
+    let conversation = view.conversation;
+    let notices: Vec<(i64, i64, String)> = view
+        .events
         .iter()
-        .filter(|e| e.seq < until)
         // A direct message's people are there from the start; saying so is noise.
         .filter(|e| {
             conversation.kind.is_channel()
@@ -122,7 +107,9 @@ async fn page_for(
         })
         .filter_map(|e| Some((e.seq, e.at, describe(e, &people)?)))
         .collect();
-    let items = timeline(page.messages, notices, &people, actor.user.id);
+    let more_before = view.history.more_before;
+    let first_seq = view.history.messages.first().map_or(0, |m| m.seq);
+    let items = timeline(view.history.messages, notices, &people, actor.user.id);
     let people_json = serde_json::to_string(
         &people
             .iter()
@@ -135,22 +122,17 @@ async fn page_for(
             .collect::<serde_json::Map<_, _>>(),
     )
     .unwrap_or_else(|_| "{}".to_owned());
-    let addable: Vec<Member> = everyone
-        .into_iter()
-        .filter(|m| !members.iter().any(|c| c.user_id == m.user_id))
-        .collect();
-    let can_add = conversation.can_add_members && !addable.is_empty();
     Ok(ConversationPage {
         shell,
         slug: slug.to_owned(),
+        can_add: !view.addable.is_empty(),
         conversation,
-        members,
-        addable,
-        can_add,
-        more_before: page.more_before,
-        first_seq: if first_seq == i64::MAX { 0 } else { first_seq },
+        members: view.members,
+        addable: view.addable,
+        more_before,
+        first_seq,
         items,
-        position,
+        position: view.position,
         people_json,
         presence: PresenceMap::load(app, actor, slug).await?,
         viewer: actor.user.id,

@@ -7,9 +7,9 @@ use ocomms_proto::{ConversationId, Timestamp, UserId};
 
 use super::ConversationMemberRecord;
 use crate::backend::{in_transaction, on_pool};
-use crate::event::record_event;
 use crate::record::{USER_COLUMNS, role_from_row};
 use crate::row::Columns;
+use crate::steps::Steps as _;
 use crate::{Store, StoreError, StoreResult, UserRecord};
 
 impl Store {
@@ -69,7 +69,8 @@ impl Store {
                 == 1;
             if added {
                 let joined = EventPayload::MemberJoined { user_id: user };
-                record_event!(tx, conversation.0, actor.0, now, joined);
+                tx.record_event(conversation.0, actor.0, now, &joined)
+                    .await?;
             }
             Ok(added)
         })
@@ -101,7 +102,8 @@ impl Store {
             } else {
                 EventPayload::MemberRemoved { user_id: user }
             };
-            record_event!(tx, conversation.0, actor.0, now, event);
+            tx.record_event(conversation.0, actor.0, now, &event)
+                .await?;
             Ok(())
         })
     }
@@ -131,7 +133,8 @@ impl Store {
                 user_id: user,
                 role,
             };
-            record_event!(tx, conversation.0, actor.0, now, event);
+            tx.record_event(conversation.0, actor.0, now, &event)
+                .await?;
             Ok(())
         })
     }

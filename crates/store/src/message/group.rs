@@ -32,25 +32,6 @@ pub(super) fn row_placeholders(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-/// Runs `$sql` (`… SET counter = counter + $2 WHERE id = $1 RETURNING counter`) for each
-/// `(id, count)` of `$counts`, in the map's (id) order, inside the open transaction `$tx`;
-/// yields each id's counter after the increase.
-macro_rules! advance_counters {
-    ($tx:ident, $sql:expr, $counts:expr) => {{
-        let mut last: HashMap<i64, i64> = HashMap::new();
-        for (id, count) in $counts {
-            let value: i64 = sqlx::query_scalar($sql)
-                .bind(*id)
-                .bind(*count)
-                .fetch_one(&mut *$tx)
-                .await?;
-            last.insert(*id, value);
-        }
-        last
-    }};
-}
-pub(super) use advance_counters;
-
 /// How one item of a group is answered.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Answer {
