@@ -28,6 +28,7 @@ mod message;
 mod presence;
 mod profile;
 mod publish;
+mod reaction;
 mod session;
 mod session_cache;
 mod signup;

@@ -177,7 +177,7 @@ impl App {
         Ok(page)
     }
 
-    async fn visible_message(
+    pub(crate) async fn visible_message(
         &self,
         actor: &Actor,
         id: MessageId,
@@ -199,7 +199,7 @@ impl App {
 }
 
 /// Deleted between our read and our write.
-fn gone(e: StoreError) -> AppError {
+pub(crate) fn gone(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound => AppError::NotFound("Message"),
         other => other.into(),

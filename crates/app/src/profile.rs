@@ -207,29 +207,13 @@ fn generated_svg(user: &UserRecord) -> String {
         "#4f46e5", "#0891b2", "#059669", "#ca8a04", "#dc2626", "#db2777", "#7c3aed", "#475569",
     ];
     let colour = COLOURS[usize::try_from(user.id.0.rem_euclid(8)).unwrap_or(0)];
-    let initials = escape(&rules::initials(&user.display_name));
+    let initials = ocomms_domain::markdown::escape(&rules::initials(&user.display_name));
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\" width=\"64\" height=\"64\">\
          <rect width=\"64\" height=\"64\" rx=\"12\" fill=\"{colour}\"/>\
          <text x=\"32\" y=\"41\" font-family=\"system-ui,sans-serif\" font-size=\"26\" \
          font-weight=\"600\" fill=\"#fff\" text-anchor=\"middle\">{initials}</text></svg>"
     )
-}
-
-/// Escapes text for the generated SVG (XML): the only markup built outside the templates.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -241,14 +225,6 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
-    }
-
-    #[test]
-    fn svg_text_is_escaped() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Messages, their history, and the realtime session.
 
 use ocomms_proto::event::Event;
-use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
+use ocomms_proto::message::{
+    EditMessage, HistoryQuery, Message, MessagePage, PostMessage, Reactions,
+};
 use ocomms_proto::{ConversationId, MessageId};
 use reqwest::Method;
 
@@ -41,6 +43,18 @@ impl Client {
             .await
     }
 
+    /// Reacts with a Unicode emoji or its shortcode; returns the message's reactions.
+    pub async fn react(&self, id: MessageId, emoji: &str) -> Result<Reactions> {
+        self.call(self.request(Method::PUT, &reaction_path(id, emoji)))
+            .await
+    }
+
+    /// Takes a reaction back; returns the message's reactions.
+    pub async fn unreact(&self, id: MessageId, emoji: &str) -> Result<Reactions> {
+        self.call(self.request(Method::DELETE, &reaction_path(id, emoji)))
+            .await
+    }
+
     pub async fn history(
         &self,
         conversation: ConversationId,
@@ -73,4 +87,9 @@ impl Client {
             .query(&[("after", after)]);
         self.call(builder).await
     }
+}
+
+fn reaction_path(id: MessageId, emoji: &str) -> String {
+    let emoji = percent_encoding::utf8_percent_encode(emoji, percent_encoding::NON_ALPHANUMERIC);
+    format!("/messages/{id}/reactions/{emoji}")
 }

@@ -275,6 +275,7 @@ fn switching_servers_with_a_thousand_messages_each() {
                 created_at: 1_796_256_000_000 + seq * 60_000,
                 edited_at: None,
                 deleted: false,
+                reactions: Vec::new(),
             };
             update(
                 &mut state,

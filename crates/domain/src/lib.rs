@@ -12,6 +12,7 @@ pub mod message;
 pub mod password;
 pub mod permission;
 pub mod profile;
+pub mod reaction;
 pub mod slug;
 pub mod validation;
 

@@ -82,7 +82,7 @@ fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
 }
 
 fn anchor(url: &str) -> String {
-    format!("<a href=\"{}\" rel=\"{REL}\">", escape_attribute(url))
+    format!("<a href=\"{}\" rel=\"{REL}\">", escape(url))
 }
 
 fn is_safe_url(url: &str) -> bool {
@@ -90,24 +90,26 @@ fn is_safe_url(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
 }
 
-fn escape_attribute(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
+/// Escapes text for HTML or XML markup built outside the renderer (an attribute in double
+/// quotes, or element text): `&`, `<`, `>` and `"`.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{escape, render};
+
+    #[test]
+    fn escaping_covers_markup_and_double_quoted_attributes() {
+        assert_eq!(
+            escape("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
+    }
 
     #[test]
     fn the_supported_subset_renders() {

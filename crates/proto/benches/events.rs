@@ -30,6 +30,7 @@ fn frame() -> ServerFrame {
                     created_at: 1_795_000_000_000,
                     edited_at: None,
                     deleted: false,
+                    reactions: Vec::new(),
                 },
             },
         },

@@ -69,6 +69,18 @@ pub enum EventPayload {
     MessageDeleted {
         message_id: MessageId,
     },
+    /// `user_id` reacted to the message with `emoji` (Unicode, skin tone included).
+    ReactionAdded {
+        message_id: MessageId,
+        user_id: UserId,
+        emoji: String,
+    },
+    /// `user_id` took their `emoji` reaction back.
+    ReactionRemoved {
+        message_id: MessageId,
+        user_id: UserId,
+        emoji: String,
+    },
 }
 
 #[cfg(test)]

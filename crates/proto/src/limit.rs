@@ -18,3 +18,8 @@ pub const MAX_INVITATION_HOURS: u32 = 24 * 30;
 pub const MAX_INVITATION_USES: u32 = 1000;
 /// Most messages one history page returns.
 pub const MAX_HISTORY_PAGE: u32 = 200;
+/// Different emoji on one message, at most (Slack's limit is 23 per person, 50 in all).
+pub const MAX_REACTION_EMOJI: usize = 50;
+/// The longest emoji name or character sequence a reaction route accepts (the longest
+/// Unicode emoji, a family with skin tones, is 35 bytes).
+pub const MAX_EMOJI_CHARS: usize = 64;

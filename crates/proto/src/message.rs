@@ -32,6 +32,28 @@ pub struct Message {
     pub edited_at: Option<Timestamp>,
     /// A tombstone: the message was deleted and its text is gone.
     pub deleted: bool,
+    /// Reactions, by emoji, in the order each emoji was first used.
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
+}
+
+/// The people who reacted to a message with one emoji.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reaction {
+    /// The emoji as Unicode, skin tone included (e.g. `👍🏽`).
+    pub emoji: String,
+    /// Who reacted with it, in the order they did; its count is their number.
+    pub user_ids: Vec<UserId>,
+}
+
+/// `PUT`/`DELETE /api/v1/messages/{id}/reactions/{emoji}`: the message's reactions after
+/// the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reactions {
+    pub message_id: MessageId,
+    pub reactions: Vec<Reaction>,
 }
 
 /// `POST /api/v1/conversations/{id}/messages`

@@ -4,6 +4,8 @@
 // pending and retry states; typing indicators; older history on scroll; a visible
 // reconnecting/offline state. The page works without this file: forms post and reload.
 
+import { applyReactionEvent, drawReactions, loadCatalogue, remember, setReactions } from "/assets/reactions.js";
+
 const root = document.querySelector("[data-timeline]");
 if (root) start(root);
 
@@ -31,6 +33,27 @@ function start(root) {
   const composer = root.querySelector("#composer");
   const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
   const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+  // Reactions: live toggles over the server-rendered forms (assets/reactions.js).
+  const reacting = {
+    me: state.me,
+    canReact: Boolean(composer),
+    person,
+    toggle: async (id, emoji, on) => {
+      const response = await fetch(`/api/v1/messages/${id}/reactions/${encodeURIComponent(emoji)}`, {
+        method: on ? "PUT" : "DELETE",
+        headers: { "x-csrf-token": state.csrf },
+      });
+      const li = document.getElementById(`m${id}`);
+      if (response.ok && li) {
+        setReactions(li, (await response.json()).reactions, reacting);
+        if (on) remember(emoji);
+      }
+    },
+  };
+  for (const li of list.querySelectorAll(".message")) drawReactions(li, reacting);
+  // Labels name each emoji once the list is in (it is cached with the other assets).
+  loadCatalogue().then(() => { for (const li of list.querySelectorAll(".message")) drawReactions(li, reacting); });
 
   localiseDays(list);
   scrollToBottom();
@@ -118,6 +141,9 @@ function start(root) {
     } else if (p.type === "message_deleted") {
       const li = document.getElementById(`m${p.message_id}`);
       if (li) tombstone(li);
+    } else if (p.type === "reaction_added" || p.type === "reaction_removed") {
+      const li = document.getElementById(`m${p.message_id}`);
+      if (li) applyReactionEvent(li, p, reacting);
     } else {
       const text = describe(event);
       if (text) append(noticeLine(text, event.at, event.seq));
@@ -189,6 +215,8 @@ function start(root) {
     if (m.edited_at) markEdited(li, meta);
     if (m.author_id === state.me && !pending) main.append(deleteButton());
     li.append(avatar, main);
+    li.dataset.reactions = JSON.stringify(m.reactions || []);
+    if (!pending) drawReactions(li, reacting);
     if (m.deleted) tombstone(li);
     return li;
   }
@@ -209,6 +237,7 @@ function start(root) {
     body.textContent = "This message was deleted.";
     li.querySelector(".message-actions")?.remove();
     li.querySelector(".edited")?.remove();
+    li.querySelector(".reactions")?.replaceChildren();
   }
 
   function noticeLine(text, at, seq) {

@@ -101,7 +101,17 @@ pub fn routes() -> Router<App> {
             "/w/{slug}/c/{id}/messages/{message_id}",
             delete(conversation::delete_message),
         )
+        .route(
+            "/w/{slug}/c/{id}/messages/{message_id}/reactions",
+            post(conversation::add_reaction),
+        )
+        .route(
+            "/w/{slug}/c/{id}/messages/{message_id}/reactions/{emoji}",
+            delete(conversation::remove_reaction),
+        )
         .route("/assets/timeline.js", get(assets::timeline_js))
+        .route("/assets/reactions.js", get(assets::reactions_js))
+        .route("/assets/emoji.json", get(assets::emoji))
         .route(
             "/invite/{token}",
             get(invitation::landing).post(invitation::accept),

@@ -19,6 +19,7 @@ mod api {
     mod nodes;
     mod pages;
     mod profiles;
+    mod reactions;
     mod realtime;
     mod rejections;
     mod signin_limits;

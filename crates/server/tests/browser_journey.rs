@@ -544,6 +544,35 @@ async fn live_chat_browser_journey(db: TestDb) {
     wait_for_text(&ann, ".message .edited", "(edited)").await;
     screenshot(&ann, &shots, "22-live-messages").await;
 
+    // Ann reacts with the picker (search by name, Enter picks the first); Max sees it live,
+    // labelled with who reacted.
+    ann.execute(
+        "document.querySelector('.message:not(.mine) .react-add').click()",
+        vec![],
+    )
+    .await
+    .expect("open the picker");
+    let search = ann
+        .find(Locator::Css(".emoji-picker input[type=search]"))
+        .await
+        .expect("picker search");
+    search.send_keys("party").await.expect("type");
+    wait_for_text(&ann, ".emoji-grid button", "🎉").await;
+    screenshot(&ann, &shots, "24-emoji-picker").await;
+    search.send_keys("\u{E007}").await.expect("pick");
+    let chip = wait_for_text(&max, ".message .reaction", "🎉").await;
+    assert!(chip.contains('1'), "{chip}");
+    let label = max
+        .find(Locator::Css(".message .reaction"))
+        .await
+        .expect("reaction")
+        .attr("aria-label")
+        .await
+        .expect("label")
+        .unwrap_or_default();
+    assert_eq!(label, "Ann Admin reacted with 🎉 (party popper)");
+    screenshot(&max, &shots, "25-reaction").await;
+
     // Max deletes it (through the API, as the hover button would); Ann sees the tombstone.
     let mine = t
         .member

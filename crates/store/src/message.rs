@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use batch::BatchSteps as _;
 use group::Numbering;
+pub(crate) use group::placeholders;
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
@@ -31,6 +32,7 @@ fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Error> {
         created_at: row.int("created_at")?,
         edited_at: row.opt_int("edited_at")?,
         deleted: row.opt_int("deleted_at")?.is_some(),
+        reactions: Vec::new(),
     })
 }
 
@@ -133,10 +135,17 @@ impl Store {
 
     pub async fn message(&self, id: MessageId) -> StoreResult<Option<Message>> {
         let sql = format!("SELECT {COLUMNS} FROM messages m WHERE m.id = $1");
-        on_pool!(self, |pool| {
+        let message = on_pool!(self, |pool| {
             let row = sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?;
-            Ok(row.map(|r| message_from_row(&r)).transpose()?)
-        })
+            row.map(|r| message_from_row(&r)).transpose()?
+        });
+        let Some(message) = message else {
+            return Ok(None);
+        };
+        let mut one = [message];
+        self.attach_reactions(&mut one).await?;
+        let [message] = one;
+        Ok(Some(message))
     }
 
     /// Replaces a live message's text; `NotFound` if it is deleted or missing.
@@ -238,6 +247,7 @@ impl Store {
         if order == "DESC" {
             messages.reverse();
         }
+        self.attach_reactions(&mut messages).await?;
         Ok((messages, more))
     }
 }

@@ -17,7 +17,12 @@ macro_rules! embedded {
     };
 }
 
-embedded!["0001_foundation", "0002_conversations", "0003_messages"];
+embedded![
+    "0001_foundation",
+    "0002_conversations",
+    "0003_messages",
+    "0004_reactions",
+];
 
 /// The SQL texts of a backend's migrations, in order.
 pub fn migrations_for(backend: Backend) -> &'static [&'static str] {

@@ -144,6 +144,7 @@ pub(crate) fn message(seq: i64, at: Timestamp, body: &str) -> Message {
         created_at: at,
         edited_at: None,
         deleted: false,
+        reactions: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod invitation;
 pub mod member;
 pub mod message;
 pub mod profile;
+pub mod reaction;
 pub mod realtime;
 pub mod session;
 pub mod workspace;
@@ -108,5 +109,6 @@ fn api_routes() -> Documented {
             message::BODY_LIMIT,
         )
         .add_with_body_limit(routes!(message::edit, message::delete), message::BODY_LIMIT)
+        .add(routes!(reaction::add, reaction::remove))
         .add(routes!(realtime::connect))
 }

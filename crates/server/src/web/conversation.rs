@@ -294,3 +294,36 @@ pub async fn delete_message(
         .map(|()| to.as_str());
     after(&app, &actor, &slug, id, outcome).await
 }
+
+#[derive(Deserialize)]
+pub struct ReactionForm {
+    emoji: String,
+}
+
+/// Without the page script, a reaction button or the quick picker posts here.
+pub async fn add_reaction(
+    State(app): State<App>,
+    Path((slug, id, message)): Path<(String, ConversationId, MessageId)>,
+    SignedForm(actor, form): SignedForm<ReactionForm>,
+) -> PageResult {
+    let to = format!("/w/{slug}/c/{id}#m{message}");
+    let outcome = app
+        .add_reaction(&actor, message, &form.emoji)
+        .await
+        .map(|_| to.as_str());
+    after(&app, &actor, &slug, id, outcome).await
+}
+
+/// Without the page script, pressing one's own reaction takes it back.
+pub async fn remove_reaction(
+    State(app): State<App>,
+    Path((slug, id, message, emoji)): Path<(String, ConversationId, MessageId, String)>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    let to = format!("/w/{slug}/c/{id}#m{message}");
+    let outcome = app
+        .remove_reaction(&actor, message, &emoji)
+        .await
+        .map(|_| to.as_str());
+    after(&app, &actor, &slug, id, outcome).await
+}

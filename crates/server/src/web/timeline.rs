@@ -27,6 +27,53 @@ pub(crate) struct MessageView {
     pub mine: bool,
     /// Same author within five minutes of the previous message: shown without the header.
     pub continued: bool,
+    pub reactions: Vec<ReactionChip>,
+    /// The reactions for the page script (`[{emoji, user_ids}]`), which keeps them live.
+    pub reactions_json: String,
+}
+
+/// The emoji offered first when adding a reaction (the page script adds search over all).
+pub(crate) const QUICK_REACTIONS: [&str; 8] = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
+
+/// One emoji's reactions under a message, as a toggle button.
+pub(crate) struct ReactionChip {
+    pub emoji: String,
+    /// The emoji as a URL path segment.
+    pub segment: String,
+    pub count: usize,
+    /// The viewer reacted with it: pressing takes it back.
+    pub mine: bool,
+    /// Who reacted, in words (tooltip and accessible name).
+    pub label: String,
+}
+
+fn chips(
+    message: &Message,
+    people: &HashMap<UserId, (String, String)>,
+    viewer: UserId,
+) -> Vec<ReactionChip> {
+    message
+        .reactions
+        .iter()
+        .map(|r| {
+            let names: Vec<&str> = r
+                .user_ids
+                .iter()
+                .map(|id| match people.get(id) {
+                    _ if *id == viewer => "You",
+                    Some((name, _)) => name.as_str(),
+                    None => "Former member",
+                })
+                .collect();
+            ReactionChip {
+                emoji: r.emoji.clone(),
+                segment: url::form_urlencoded::byte_serialize(r.emoji.as_bytes()).collect(),
+                count: r.user_ids.len(),
+                mine: r.user_ids.contains(&viewer),
+                label: ocomms_domain::reaction::label(&r.emoji, &names),
+            }
+        })
+        .collect()
 }
 
 /// Messages and notices in position order, with day separators and grouping.
@@ -60,6 +107,9 @@ pub(crate) fn timeline(
             notice: String::new(),
             message: Some(MessageView {
                 mine: message.author_id == viewer,
+                reactions: chips(&message, people, viewer),
+                reactions_json: serde_json::to_string(&message.reactions)
+                    .unwrap_or_else(|_| "[]".to_owned()),
                 message,
                 author,
                 avatar,
@@ -137,8 +187,11 @@ pub(crate) fn describe(
         EventPayload::MemberRoleChanged { user_id, .. } => {
             format!("{actor} made {} a regular member", name(user_id))
         }
+        // Shown on the message itself, not as a line of the timeline.
         EventPayload::MessagePosted { .. }
         | EventPayload::MessageEdited { .. }
-        | EventPayload::MessageDeleted { .. } => return None,
+        | EventPayload::MessageDeleted { .. }
+        | EventPayload::ReactionAdded { .. }
+        | EventPayload::ReactionRemoved { .. } => return None,
     })
 }

@@ -377,6 +377,40 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
         Some(edit),
     )
     .await;
+    let reaction = [
+        ("id", posted.body["id"].to_string()),
+        ("emoji", "%F0%9F%91%8D".to_owned()),
+    ];
+    let reacted = c
+        .call(
+            Method::PUT,
+            "/api/v1/messages/{id}/reactions/{emoji}",
+            &reaction,
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(reacted.status, 200);
+    let not_an_emoji = [
+        ("id", posted.body["id"].to_string()),
+        ("emoji", "x".to_owned()),
+    ];
+    c.call(
+        Method::PUT,
+        "/api/v1/messages/{id}/reactions/{emoji}",
+        &not_an_emoji,
+        t,
+        None,
+    )
+    .await;
+    c.call(
+        Method::DELETE,
+        "/api/v1/messages/{id}/reactions/{emoji}",
+        &reaction,
+        t,
+        None,
+    )
+    .await;
     c.call(Method::DELETE, "/api/v1/messages/{id}", &message, t, None)
         .await;
 

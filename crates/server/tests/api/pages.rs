@@ -12,6 +12,7 @@ ocomms_store::backend_tests!(
     the_message_form_takes_the_longest_message_in_any_script,
     probes_and_the_api_document_answer,
     members_and_guests_cannot_use_admin_pages,
+    reactions_work_without_the_page_script,
 );
 
 fn browser() -> Client {
@@ -371,4 +372,52 @@ async fn the_message_form_takes_the_longest_message_in_any_script(db: TestDb) {
     assert_eq!(posted.status(), StatusCode::SEE_OTHER);
     let history = owner.history(general, &Default::default()).await.unwrap();
     assert_eq!(history.messages.last().unwrap().body, body);
+}
+
+/// The server-rendered reaction forms: the quick picker adds, one's own chip takes it back.
+async fn reactions_work_without_the_page_script(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let owner = s.open_server().await;
+    let slug = owner.create_workspace("Acme").await.unwrap().slug;
+    let general = owner.channels(&slug, &Default::default()).await.unwrap()[0].id;
+    let message = owner.post_message(general, "lunch?", None).await.unwrap();
+    let http = browser();
+    let url = s.url();
+    let cookie = web_sign_in(&http, &url, "admin@example.com").await;
+    let page_url = format!("{url}/w/{slug}/c/{general}");
+    let (_, html) = page(&http, &page_url, &cookie).await;
+    assert!(
+        html.contains("aria-label=\"React with 👍\""),
+        "the quick picker is there"
+    );
+    let csrf = csrf_in(&html);
+    let reactions = format!("{page_url}/messages/{}/reactions", message.id);
+    let added = http
+        .post(&reactions)
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("emoji", "👍")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&added),
+        format!("/w/{slug}/c/{general}#m{}", message.id)
+    );
+    let (_, html) = page(&http, &page_url, &cookie).await;
+    assert!(
+        html.contains("aria-label=\"You reacted with 👍 (thumbs up)\""),
+        "the chip says who reacted"
+    );
+    assert!(html.contains("aria-pressed=\"true\""));
+    let removed = http
+        .post(format!("{reactions}/%F0%9F%91%8D?_method=DELETE"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let history = owner.history(general, &Default::default()).await.unwrap();
+    assert!(history.messages.last().unwrap().reactions.is_empty());
 }

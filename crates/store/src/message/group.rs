@@ -17,7 +17,7 @@ use crate::{StoreError, StoreResult};
 pub(super) const ROWS_PER_INSERT: usize = 256;
 
 /// `$first, $first+1, …` for `count` parameters.
-pub(super) fn placeholders(first: usize, count: usize) -> String {
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -191,6 +191,7 @@ pub(super) fn new_message(new: &NewMessage, id: i64, seq: i64) -> Message {
         created_at: new.now,
         edited_at: None,
         deleted: false,
+        reactions: Vec::new(),
     }
 }
 

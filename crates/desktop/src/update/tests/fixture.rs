@@ -91,6 +91,7 @@ pub(super) fn posted(
         created_at: 1_796_256_000_000 + seq,
         edited_at: None,
         deleted: false,
+        reactions: Vec::new(),
     };
     Msg::Realtime {
         account: AccountKey(0),

@@ -1,0 +1,77 @@
+//! Reactions: any member of a conversation toggles their own emoji on a message they can
+//! see, while the conversation is active.
+
+use crate::message::gone;
+use crate::{Actor, App, AppError, AppResult};
+use ocomms_domain::channel::Refusal;
+use ocomms_domain::reaction as rules;
+use ocomms_proto::MessageId;
+use ocomms_proto::message::Reactions;
+
+impl App {
+    /// Adds the actor's `emoji` reaction (idempotent: reacting twice changes nothing).
+    pub async fn add_reaction(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+        emoji: &str,
+    ) -> AppResult<Reactions> {
+        let emoji = rules::emoji(emoji)?;
+        let (message, visible) = self.visible_message(actor, id).await?;
+        self.may_react(&visible)?;
+        let is_new = !message.reactions.iter().any(|r| r.emoji == emoji);
+        rules::may_add(message.reactions.len(), is_new)?;
+        let added = self
+            .store()
+            .add_reaction(&message, actor.user.id, &emoji, super::now())
+            .await
+            .map_err(gone)?;
+        if added {
+            self.announce(visible.record.workspace_id);
+        }
+        self.reactions_of(id).await
+    }
+
+    /// Takes the actor's `emoji` reaction back (idempotent).
+    pub async fn remove_reaction(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+        emoji: &str,
+    ) -> AppResult<Reactions> {
+        let emoji = rules::emoji(emoji)?;
+        let (message, visible) = self.visible_message(actor, id).await?;
+        self.may_react(&visible)?;
+        let removed = self
+            .store()
+            .remove_reaction(&message, actor.user.id, &emoji, super::now())
+            .await?;
+        if removed {
+            self.announce(visible.record.workspace_id);
+        }
+        self.reactions_of(id).await
+    }
+
+    /// Members react; people who can only see a public channel join it first, as to post.
+    fn may_react(&self, visible: &crate::conversation::Visible) -> AppResult<()> {
+        if !visible.viewer.is_member() {
+            return Err(Refusal::NotMember.into());
+        }
+        if visible.record.archived_at.is_some() {
+            return Err(Refusal::Archived.into());
+        }
+        Ok(())
+    }
+
+    async fn reactions_of(&self, id: MessageId) -> AppResult<Reactions> {
+        let message = self
+            .store()
+            .message(id)
+            .await?
+            .ok_or(AppError::NotFound("Message"))?;
+        Ok(Reactions {
+            message_id: id,
+            reactions: message.reactions,
+        })
+    }
+}
