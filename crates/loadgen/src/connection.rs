@@ -219,6 +219,9 @@ pub struct PayloadHead<'a> {
     pub kind: &'a str,
     #[serde(default, borrow)]
     pub message: Option<MessageHead<'a>>,
+    /// On reaction events.
+    #[serde(default)]
+    pub message_id: Option<i64>,
 }
 
 #[derive(Deserialize)]

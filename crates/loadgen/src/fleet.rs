@@ -110,7 +110,8 @@ impl Fleet {
         let prefix = population.message_prefix();
         for c in 0..connections {
             let token = population.socket_token(c);
-            let tracker = Tracker::new(prefix.clone());
+            let tracker = Tracker::new(prefix.clone())
+                .with_reaction_targets(population.reaction_targets.get().cloned());
             fleet.spawn(c, token, tracker, progress.clone(), Some(gate.clone()));
         }
         let ready = fleet

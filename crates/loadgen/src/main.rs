@@ -99,6 +99,9 @@ struct FanoutArgs {
     /// Posts awaiting acknowledgement at most
     #[arg(long, default_value_t = 1024)]
     max_in_flight: usize,
+    /// Send reactions (👍 on a message posted beforehand for each) instead of messages
+    #[arg(long)]
+    react: bool,
 }
 
 impl FanoutArgs {
@@ -113,6 +116,7 @@ impl FanoutArgs {
             seconds: self.seconds,
             drain_seconds: self.drain,
             max_in_flight: self.max_in_flight,
+            react: self.react,
         }
     }
 }

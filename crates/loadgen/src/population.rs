@@ -48,6 +48,9 @@ pub struct Population {
     pub users: Vec<LoadUser>,
     /// Unique per run: names channels and prefixes the run's message client ids.
     pub run: String,
+    /// In a reaction run, the message each numbered reaction goes on: a reaction to message
+    /// id `m` is the run's event number `reaction_targets[m]` (set before connecting).
+    pub reaction_targets: std::sync::OnceLock<Arc<std::collections::HashMap<i64, u64>>>,
 }
 
 impl Population {
@@ -103,6 +106,7 @@ impl Population {
             workspace_id: workspace.id,
             users: loaded,
             run: run_name(),
+            reaction_targets: std::sync::OnceLock::new(),
         })
     }
 

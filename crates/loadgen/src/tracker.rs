@@ -26,6 +26,8 @@ pub enum Seen {
 pub struct Tracker {
     /// `client_id` prefix of this run's messages: `{prefix}{n}`.
     prefix: std::sync::Arc<str>,
+    /// In a reaction run: the run's number of the reaction to each target message id.
+    reaction_targets: Option<std::sync::Arc<std::collections::HashMap<i64, u64>>>,
     received: Vec<u64>,
     pub duplicates: u64,
     /// Events whose position was not above the last one seen in their workspace.
@@ -39,12 +41,22 @@ impl Tracker {
     pub fn new(prefix: std::sync::Arc<str>) -> Self {
         Self {
             prefix,
+            reaction_targets: None,
             received: Vec::new(),
             duplicates: 0,
             out_of_order: 0,
             positions: BTreeMap::new(),
             ready: false,
         }
+    }
+
+    /// Counts `reaction_added` events on these messages as the run's numbered events.
+    pub fn with_reaction_targets(
+        mut self,
+        targets: Option<std::sync::Arc<std::collections::HashMap<i64, u64>>>,
+    ) -> Self {
+        self.reaction_targets = targets;
+        self
     }
 
     /// Reads one text frame.
@@ -71,14 +83,21 @@ impl Tracker {
                     self.out_of_order += 1;
                 }
                 *last = (*last).max(event.position);
-                let number = event
-                    .payload
-                    .message
-                    .and_then(|m| m.client_id)
-                    .and_then(|id| id.strip_prefix(&*self.prefix))
-                    .and_then(|n| n.parse::<u64>().ok());
+                let number = match (event.payload.kind, &self.reaction_targets) {
+                    ("message_posted", None) => event
+                        .payload
+                        .message
+                        .and_then(|m| m.client_id)
+                        .and_then(|id| id.strip_prefix(&*self.prefix))
+                        .and_then(|n| n.parse::<u64>().ok()),
+                    ("reaction_added", Some(targets)) => event
+                        .payload
+                        .message_id
+                        .and_then(|id| targets.get(&id).copied()),
+                    _ => None,
+                };
                 match number {
-                    Some(n) if event.payload.kind == "message_posted" => {
+                    Some(n) => {
                         if self.mark(n) {
                             Seen::Message(n)
                         } else {

@@ -2,7 +2,9 @@
 //! everyone connected, messages posted at a fixed rate whatever the server's pace (an open
 //! model: a late message is measured from when it was due, so a stall cannot hide itself,
 //! i.e. no coordinated omission). Every connection checks it got each message of its
-//! channels exactly once, and none of the others.
+//! channels exactly once, and none of the others. With `react`, each numbered event is a
+//! reaction (👍 on a message posted for it beforehand) instead of a post: the same fan-out
+//! through the same stream, for comparing a reaction's delivery with a message's.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -12,7 +14,7 @@ use anyhow::bail;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use ocomms_proto::ConversationId;
+use ocomms_proto::{ConversationId, MessageId};
 
 use crate::connection::{Connector, check_descriptors};
 use crate::fleet::{Fleet, Progress};
@@ -37,10 +39,14 @@ pub struct FanoutOptions {
     /// Posts awaiting their acknowledgement at most; past it, sending falls behind schedule
     /// (and the latency measured from the schedule shows it).
     pub max_in_flight: usize,
+    /// Send reactions instead of messages.
+    pub react: bool,
 }
 
 #[derive(Debug, Serialize)]
 pub struct FanoutReport {
+    /// `message` or `reaction`: what each numbered event was.
+    pub kind: &'static str,
     pub nodes: usize,
     pub channels: usize,
     pub members: usize,
@@ -85,7 +91,8 @@ impl std::fmt::Display for FanoutReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "fanout: {} node(s), {} channels × {} members, {} users, {} connections, {:.0} msg/s offered",
+            "fanout ({}s): {} node(s), {} channels × {} members, {} users, {} connections, {:.0}/s offered",
+            self.kind,
             self.nodes,
             self.channels,
             self.members,
@@ -189,6 +196,17 @@ pub async fn run(
         channel_ids.push(population.channel(&format!("fanout-{k}"), &list).await?);
     }
     let channel_ids = Arc::new(channel_ids);
+    let total = (rate * seconds).ceil() as u64;
+    let targets = if options.react {
+        let targets = post_targets(&population, &plan, &channel_ids, total).await?;
+        let by_message = targets.iter().enumerate().map(|(n, m)| (m.0, n as u64));
+        let _ = population
+            .reaction_targets
+            .set(Arc::new(by_message.collect()));
+        Some(Arc::new(targets))
+    } else {
+        None
+    };
 
     // Everyone connects and catches up before the first message is due.
     let interval = Duration::from_secs_f64(1.0 / rate);
@@ -216,7 +234,6 @@ pub async fn run(
         Fleet::connect_all(connector.clone(), &population, connections, progress).await?;
 
     let before = server.map(|s| s.sample()).transpose()?;
-    let total = (rate * seconds).ceil() as u64;
     let begin = Instant::now() + Duration::from_millis(50);
     let _ = start.set(begin);
     let schedule = Schedule {
@@ -231,6 +248,7 @@ pub async fn run(
         &connector,
         schedule,
         options.max_in_flight,
+        targets,
     )
     .await?;
 
@@ -277,6 +295,7 @@ pub async fn run(
     let last = Duration::from_micros(last_delivery.load(Ordering::Relaxed));
     let acknowledged = (0..total).filter(|&n| is_acked(n)).count() as u64;
     Ok(FanoutReport {
+        kind: if options.react { "reaction" } else { "message" },
         nodes: connector.nodes(),
         channels,
         members,
@@ -332,6 +351,7 @@ async fn send_at_rate(
     connector: &Connector,
     schedule: Schedule,
     max_in_flight: usize,
+    targets: Option<Arc<Vec<MessageId>>>,
 ) -> anyhow::Result<Arc<Sends>> {
     let sends = Arc::new(Sends {
         acked: (0..schedule.total)
@@ -353,10 +373,15 @@ async fn send_at_rate(
         let channel = channel_ids[plan.channel_of(n)];
         let client_id = format!("{prefix}{n}");
         let sends = sends.clone();
+        let target = targets.as_ref().map(|t| t[n as usize]);
         tokio::spawn(async move {
-            let result = client
-                .post_message(channel, &format!("fanout message {n}"), Some(&client_id))
-                .await;
+            let result = match target {
+                Some(message) => client.react(message, "👍").await.map(drop),
+                None => client
+                    .post_message(channel, &format!("fanout message {n}"), Some(&client_id))
+                    .await
+                    .map(drop),
+            };
             match result {
                 Ok(_) => {
                     sends
@@ -377,6 +402,41 @@ async fn send_at_rate(
         .acquire_many(u32::try_from(max_in_flight).unwrap_or(u32::MAX))
         .await?;
     Ok(sends)
+}
+
+/// Posts one message for each reaction `n` of the run, in `n`'s channel by `n`'s sender
+/// (before anyone connects, so their events are history, not measured).
+async fn post_targets(
+    population: &Arc<Population>,
+    plan: &Arc<Plan>,
+    channel_ids: &Arc<Vec<ConversationId>>,
+    total: u64,
+) -> anyhow::Result<Vec<MessageId>> {
+    let gate = Arc::new(Semaphore::new(32));
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..total {
+        let permit = gate.clone().acquire_owned().await?;
+        let (population, plan, channel_ids) =
+            (population.clone(), plan.clone(), channel_ids.clone());
+        posts.spawn(async move {
+            let client = population.users[plan.sender_of(n)].client(0).clone();
+            let posted = client
+                .post_message(
+                    channel_ids[plan.channel_of(n)],
+                    &format!("react to {n}"),
+                    None,
+                )
+                .await;
+            drop(permit);
+            posted.map(|m| (n, m.id))
+        });
+    }
+    let mut targets = vec![MessageId(0); total as usize];
+    while let Some(joined) = posts.join_next().await {
+        let (n, id) = joined??;
+        targets[n as usize] = id;
+    }
+    Ok(targets)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::support::Redis;
 
 ocomms_store::backend_tests!(
     loadgen_fanout_delivers_every_message_once_to_members_only,
+    loadgen_fanout_reactions_reach_every_member_once,
     loadgen_reconnect_storm_misses_nothing,
     loadgen_ingest_and_idle_run,
     loadgen_nodes_fanout_across_two_nodes_misses_nothing,
@@ -50,6 +51,7 @@ fn small_fanout() -> fanout::FanoutOptions {
         seconds: 1.5,
         drain_seconds: 20.0,
         max_in_flight: 64,
+        react: false,
     }
 }
 
@@ -64,6 +66,22 @@ async fn loadgen_fanout_delivers_every_message_once_to_members_only(db: TestDb) 
     assert!(report.expected_deliveries > 0);
     assert_eq!(report.deliveries, report.expected_deliveries, "{report}");
     assert_eq!(report.acknowledged, report.sent);
+}
+
+async fn loadgen_fanout_reactions_reach_every_member_once(db: TestDb) {
+    let server = load_server(&db, None).await;
+    let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
+    let options = fanout::FanoutOptions {
+        react: true,
+        ..small_fanout()
+    };
+    let report = fanout::run(connector, &options, Some(this_process()))
+        .await
+        .unwrap();
+    assert_eq!(report.kind, "reaction");
+    assert!(report.is_correct(), "{report}");
+    assert!(report.expected_deliveries > 0);
+    assert_eq!(report.deliveries, report.expected_deliveries, "{report}");
 }
 
 async fn loadgen_reconnect_storm_misses_nothing(db: TestDb) {
