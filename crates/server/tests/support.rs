@@ -407,3 +407,29 @@ impl Drop for Redis {
         self.stop();
     }
 }
+
+/// A channel to create, with its first members.
+pub fn channel(
+    name: &str,
+    private: bool,
+    members: Vec<ocomms_proto::UserId>,
+) -> ocomms_proto::conversation::CreateChannel {
+    ocomms_proto::conversation::CreateChannel {
+        name: name.into(),
+        private,
+        topic: None,
+        description: None,
+        members,
+    }
+}
+
+/// Waits for the session to be caught up.
+pub async fn ready(session: &mut ocomms_client::Realtime) {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), session.next()).await {
+            Ok(Some(ocomms_client::Update::Ready { .. })) => return,
+            Ok(Some(other)) => eprintln!("waiting for ready: {other:?}"),
+            other => panic!("no ready: {other:?}"),
+        }
+    }
+}

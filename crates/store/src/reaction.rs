@@ -44,11 +44,7 @@ impl Store {
             .rows_affected()
                 == 1;
             if added {
-                let event = EventPayload::ReactionAdded {
-                    message_id: message.id,
-                    user_id: user,
-                    emoji: emoji.to_owned(),
-                };
+                let event = change(message, user, emoji, true);
                 tx.record_event(message.conversation_id.0, user.0, now, &event)
                     .await?;
             }
@@ -77,11 +73,7 @@ impl Store {
             .rows_affected()
                 == 1;
             if removed {
-                let event = EventPayload::ReactionRemoved {
-                    message_id: message.id,
-                    user_id: user,
-                    emoji: emoji.to_owned(),
-                };
+                let event = change(message, user, emoji, false);
                 tx.record_event(message.conversation_id.0, user.0, now, &event)
                     .await?;
             }
@@ -122,5 +114,23 @@ impl Store {
             message.reactions = by_message.remove(&message.id).unwrap_or_default();
         }
         Ok(())
+    }
+}
+
+/// The event of `user` adding or taking back their `emoji` on `message`.
+fn change(message: &Message, user: UserId, emoji: &str, added: bool) -> EventPayload {
+    let (message_id, user_id, emoji) = (message.id, user, emoji.to_owned());
+    if added {
+        EventPayload::ReactionAdded {
+            message_id,
+            user_id,
+            emoji,
+        }
+    } else {
+        EventPayload::ReactionRemoved {
+            message_id,
+            user_id,
+            emoji,
+        }
     }
 }

@@ -5,38 +5,17 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ocomms_client::{Realtime, Update};
+use ocomms_proto::ConversationId;
 use ocomms_proto::ErrorCode;
-use ocomms_proto::conversation::CreateChannel;
 use ocomms_proto::event::{Event, EventPayload};
-use ocomms_proto::{ConversationId, UserId};
 use ocomms_store::testing::TestDb;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, channel, ready};
 
 ocomms_store::backend_tests!(
     reactions_toggle_count_and_reach_members_live,
     reactions_are_refused_out_of_reach
 );
-
-fn channel(name: &str, private: bool, members: Vec<UserId>) -> CreateChannel {
-    CreateChannel {
-        name: name.into(),
-        private,
-        topic: None,
-        description: None,
-        members,
-    }
-}
-
-async fn ready(session: &mut Realtime) {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Ready { .. })) => return,
-            Ok(Some(_)) => {}
-            other => panic!("no ready: {other:?}"),
-        }
-    }
-}
 
 /// The next event of `conversation`; others are skipped.
 async fn next_in(session: &mut Realtime, conversation: ConversationId) -> Event {

@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ocomms_client::{Realtime, Update};
-use ocomms_proto::conversation::CreateChannel;
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::message::HistoryQuery;
 use ocomms_proto::realtime::PresenceStatus;
 use ocomms_proto::{ConversationId, ErrorCode};
 use ocomms_store::testing::TestDb;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, channel, ready};
 
 ocomms_store::backend_tests!(
     messages_reach_other_members_once_and_in_order,
@@ -23,27 +22,6 @@ ocomms_store::backend_tests!(
     concurrent_posts_are_each_acknowledged_and_delivered_once,
     a_socket_follows_the_workspaces_its_person_belongs_to,
 );
-
-fn channel(name: &str, private: bool, members: Vec<ocomms_proto::UserId>) -> CreateChannel {
-    CreateChannel {
-        name: name.into(),
-        private,
-        topic: None,
-        description: None,
-        members,
-    }
-}
-
-/// Waits for the session to be caught up.
-async fn ready(session: &mut Realtime) {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Ready { .. })) => return,
-            Ok(Some(other)) => eprintln!("waiting for ready: {other:?}"),
-            other => panic!("no ready: {other:?}"),
-        }
-    }
-}
 
 /// The next `n` events of `conversation` (others are skipped), failing after 10 s.
 async fn events_in(session: &mut Realtime, conversation: ConversationId, n: usize) -> Vec<Event> {
