@@ -69,6 +69,7 @@ struct Inner {
     mailer: Mailer,
     limits: limiter::Limits,
     passwords: hashing::PasswordWorkers,
+    reactions: reaction::writer::ReactionWriter,
     public_url: String,
     trust_forwarded_for: bool,
 }
@@ -131,6 +132,10 @@ impl App {
         Self {
             inner: Arc::new(Inner {
                 committer: committer::Committer::start(store.clone(), publisher.clone()),
+                reactions: reaction::writer::ReactionWriter::start(
+                    store.clone(),
+                    publisher.clone(),
+                ),
                 publisher,
                 sessions,
                 store,

@@ -1,12 +1,14 @@
 //! Reactions: any member of a conversation toggles their own emoji on a message they can
-//! see, while the conversation is active.
+//! see, while the conversation is active. Writes go through `writer`'s group commit.
 
-use crate::message::gone;
+pub(crate) mod writer;
+
 use crate::{Actor, App, AppError, AppResult};
 use ocomms_domain::channel::Refusal;
 use ocomms_domain::reaction as rules;
 use ocomms_proto::MessageId;
-use ocomms_proto::message::Reactions;
+use ocomms_proto::message::{Message, Reactions};
+use ocomms_store::ReactionChange;
 
 impl App {
     /// Adds the actor's `emoji` reaction (idempotent: reacting twice changes nothing).
@@ -21,14 +23,11 @@ impl App {
         self.may_react(&visible)?;
         let is_new = !message.reactions.iter().any(|r| r.emoji == emoji);
         rules::may_add(message.reactions.len(), is_new)?;
-        let added = self
-            .store()
-            .add_reaction(&message, actor.user.id, &emoji, super::now())
-            .await
-            .map_err(gone)?;
-        if added {
-            self.announce(visible.record.workspace_id);
-        }
+        let change = change(&message, actor, emoji, true);
+        self.inner
+            .reactions
+            .write(change, visible.record.workspace_id)
+            .await?;
         self.reactions_of(id).await
     }
 
@@ -42,13 +41,11 @@ impl App {
         let emoji = rules::emoji(emoji)?;
         let (message, visible) = self.visible_message(actor, id).await?;
         self.may_react(&visible)?;
-        let removed = self
-            .store()
-            .remove_reaction(&message, actor.user.id, &emoji, super::now())
+        let change = change(&message, actor, emoji, false);
+        self.inner
+            .reactions
+            .write(change, visible.record.workspace_id)
             .await?;
-        if removed {
-            self.announce(visible.record.workspace_id);
-        }
         self.reactions_of(id).await
     }
 
@@ -73,5 +70,16 @@ impl App {
             message_id: id,
             reactions: message.reactions,
         })
+    }
+}
+
+fn change(message: &Message, actor: &Actor, emoji: String, add: bool) -> ReactionChange {
+    ReactionChange {
+        message_id: message.id,
+        conversation_id: message.conversation_id,
+        user: actor.user.id,
+        emoji,
+        add,
+        now: crate::now(),
     }
 }

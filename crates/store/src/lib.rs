@@ -35,6 +35,7 @@ pub use instance::InstanceSettings;
 pub use invitation::Redeemed;
 pub use message::{HistoryWindow, NewMessage};
 pub use migration::{MIGRATION_NAMES, migrations_for};
+pub use reaction::ReactionChange;
 pub use record::*;
 
 /// Errors of the persistence layer. Callers match on the variants; `Database` is for

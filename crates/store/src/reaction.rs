@@ -1,83 +1,94 @@
 //! Reactions on messages: one row per (message, person, emoji), added and removed with
-//! their events in one transaction, and read back for pages of history in one query.
+//! their events in one transaction per group of changes (the app gathers them as it does
+//! posts), and read back for pages of history in one query.
 
 use std::collections::HashMap;
 
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{Message, Reaction};
-use ocomms_proto::{MessageId, Timestamp, UserId};
+use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
 use crate::message::placeholders;
-use crate::steps::Steps as _;
+use crate::steps::{Steps as _, for_both_backends};
 use crate::{Store, StoreError, StoreResult};
 
-impl Store {
-    /// Adds `user`'s `emoji` reaction to `message`, with its event. `Ok(false)` when it was
-    /// there already (nothing is written); `NotFound` when the message is deleted or gone.
-    pub async fn add_reaction(
-        &self,
-        message: &Message,
-        user: UserId,
-        emoji: &str,
-        now: Timestamp,
-    ) -> StoreResult<bool> {
-        in_transaction!(self, |tx| {
-            let live: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND deleted_at IS NULL")
-                    .bind(message.id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+/// One person adding or taking back one emoji on one message.
+#[derive(Debug, Clone)]
+pub struct ReactionChange {
+    pub message_id: MessageId,
+    pub conversation_id: ConversationId,
+    pub user: UserId,
+    /// Unicode, validated by the caller.
+    pub emoji: String,
+    /// Add (`true`) or take back (`false`).
+    pub add: bool,
+    pub now: Timestamp,
+}
+
+trait ReactionSteps {
+    /// Applies one change and records its event; `Ok(false)` when it changed nothing (already
+    /// there, or already gone); `NotFound` when adding to a deleted or missing message.
+    async fn change_reaction(&mut self, change: &ReactionChange) -> StoreResult<bool>;
+}
+
+for_both_backends! { impl ReactionSteps {
+    async fn change_reaction(&mut self, change: &ReactionChange) -> StoreResult<bool> {
+        let changed = if change.add {
+            let live: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM messages WHERE id = $1 AND deleted_at IS NULL",
+            )
+            .bind(change.message_id.0)
+            .fetch_optional(&mut *self)
+            .await?;
             if live.is_none() {
                 return Err(StoreError::NotFound);
             }
-            let added = sqlx::query(
+            sqlx::query(
                 "INSERT INTO message_reactions (message_id, user_id, emoji, created_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             )
-            .bind(message.id.0)
-            .bind(user.0)
-            .bind(emoji)
-            .bind(now)
-            .execute(&mut *tx)
+            .bind(change.message_id.0)
+            .bind(change.user.0)
+            .bind(&change.emoji)
+            .bind(change.now)
+            .execute(&mut *self)
             .await?
             .rows_affected()
-                == 1;
-            if added {
-                let event = change(message, user, emoji, true);
-                tx.record_event(message.conversation_id.0, user.0, now, &event)
-                    .await?;
-            }
-            Ok(added)
-        })
-    }
-
-    /// Takes `user`'s `emoji` reaction off `message`, with its event; `Ok(false)` when there
-    /// was none.
-    pub async fn remove_reaction(
-        &self,
-        message: &Message,
-        user: UserId,
-        emoji: &str,
-        now: Timestamp,
-    ) -> StoreResult<bool> {
-        in_transaction!(self, |tx| {
-            let removed = sqlx::query(
+                == 1
+        } else {
+            sqlx::query(
                 "DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3",
             )
-            .bind(message.id.0)
-            .bind(user.0)
-            .bind(emoji)
-            .execute(&mut *tx)
+            .bind(change.message_id.0)
+            .bind(change.user.0)
+            .bind(&change.emoji)
+            .execute(&mut *self)
             .await?
             .rows_affected()
-                == 1;
-            if removed {
-                let event = change(message, user, emoji, false);
-                tx.record_event(message.conversation_id.0, user.0, now, &event)
-                    .await?;
+                == 1
+        };
+        if changed {
+            let event = event_of(change);
+            self.record_event(change.conversation_id.0, change.user.0, change.now, &event)
+                .await?;
+        }
+        Ok(changed)
+    }
+} }
+
+impl Store {
+    /// Applies reaction changes in one transaction (one commit, one fsync on SQLite), in
+    /// the order given — callers order them by workspace, then conversation, the lock order
+    /// (see `Steps::next_position`). Answers, per change, whether it changed anything. Any
+    /// failure rolls all back; the caller then applies them one by one.
+    pub async fn change_reactions(&self, batch: &[ReactionChange]) -> StoreResult<Vec<bool>> {
+        in_transaction!(self, |tx| {
+            let mut changed = Vec::with_capacity(batch.len());
+            for change in batch {
+                changed.push(tx.change_reaction(change).await?);
             }
-            Ok(removed)
+            Ok(changed)
         })
     }
 
@@ -117,10 +128,10 @@ impl Store {
     }
 }
 
-/// The event of `user` adding or taking back their `emoji` on `message`.
-fn change(message: &Message, user: UserId, emoji: &str, added: bool) -> EventPayload {
-    let (message_id, user_id, emoji) = (message.id, user, emoji.to_owned());
-    if added {
+/// The event a change records.
+fn event_of(change: &ReactionChange) -> EventPayload {
+    let (message_id, user_id, emoji) = (change.message_id, change.user, change.emoji.clone());
+    if change.add {
         EventPayload::ReactionAdded {
             message_id,
             user_id,
