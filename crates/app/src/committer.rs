@@ -1,5 +1,5 @@
-//! Group commit: posts that arrive while a commit is under way are authorized and written
-//! together in the next round, so a busy server pays one authorization read and one commit
+//! Group commit of posts (queueing in `group`): posts that arrive while a commit is under
+//! way are authorized and written together in the next round, so a busy server pays one authorization read and one commit
 //! (one fsync on SQLite) per group rather than per message. Nobody waits for a group to
 //! fill: an idle server commits each message at once. Each post is acknowledged only after
 //! its group committed; each workspace written to is announced once per group.
@@ -7,64 +7,39 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::Publisher;
+use crate::conversation::viewer_of;
+use crate::group::{self, Groups};
+use crate::{AppError, AppResult};
 use ocomms_domain::channel::Refusal;
 use ocomms_proto::message::Message;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use ocomms_store::{NewMessage, PostingAccess, Store, StoreError};
-use tokio::sync::{mpsc, oneshot};
 
-use crate::Publisher;
-use crate::conversation::viewer_of;
-use crate::{AppError, AppResult};
+type Reply = group::Reply<(Message, bool)>;
 
-/// Most messages in one transaction.
-const MAX_GROUP: usize = 256;
-
-type Reply = oneshot::Sender<AppResult<(Message, bool)>>;
-
-#[derive(Clone)]
 pub(crate) struct Committer {
-    queue: mpsc::UnboundedSender<(NewMessage, Reply)>,
+    groups: Groups<NewMessage, (Message, bool)>,
 }
 
 impl Committer {
     pub fn start(store: Store, publisher: Arc<dyn Publisher>) -> Self {
-        let (queue, incoming) = mpsc::unbounded_channel();
-        tokio::spawn(run(store, publisher, incoming));
-        Self { queue }
+        let groups = Groups::start(move |group| {
+            let (store, publisher) = (store.clone(), publisher.clone());
+            async move {
+                let allowed = authorize(&store, group).await;
+                for workspace in commit(&store, allowed).await {
+                    publisher.announce(workspace);
+                }
+            }
+        });
+        Self { groups }
     }
 
     /// Authorizes the post (its author must be a member of an open conversation) and writes
     /// it with the next group; answers once it is committed.
     pub async fn post(&self, new: NewMessage) -> AppResult<(Message, bool)> {
-        let (reply, answer) = oneshot::channel();
-        if self.queue.send((new, reply)).is_err() {
-            return Err(StoreError::closed().into());
-        }
-        answer
-            .await
-            .unwrap_or_else(|_| Err(StoreError::closed().into()))
-    }
-}
-
-async fn run(
-    store: Store,
-    publisher: Arc<dyn Publisher>,
-    mut incoming: mpsc::UnboundedReceiver<(NewMessage, Reply)>,
-) {
-    while let Some(first) = incoming.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match incoming.try_recv() {
-                Ok(next) => group.push(next),
-                Err(_) => break,
-            }
-        }
-        let allowed = authorize(&store, group).await;
-        let written = commit(&store, allowed).await;
-        for workspace in written {
-            publisher.announce(workspace);
-        }
+        self.groups.submit(new).await
     }
 }
 

@@ -18,6 +18,7 @@ mod conversation;
 mod direct;
 mod error;
 mod events;
+mod group;
 mod hashing;
 mod instance;
 mod invitation;

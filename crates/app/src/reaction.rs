@@ -18,17 +18,7 @@ impl App {
         id: MessageId,
         emoji: &str,
     ) -> AppResult<Reactions> {
-        let emoji = rules::emoji(emoji)?;
-        let (message, visible) = self.visible_message(actor, id).await?;
-        self.may_react(&visible)?;
-        let is_new = !message.reactions.iter().any(|r| r.emoji == emoji);
-        rules::may_add(message.reactions.len(), is_new)?;
-        let change = change(&message, actor, emoji, true);
-        self.inner
-            .reactions
-            .write(change, visible.record.workspace_id)
-            .await?;
-        self.reactions_of(id).await
+        self.change_reaction(actor, id, emoji, true).await
     }
 
     /// Takes the actor's `emoji` reaction back (idempotent).
@@ -38,10 +28,25 @@ impl App {
         id: MessageId,
         emoji: &str,
     ) -> AppResult<Reactions> {
+        self.change_reaction(actor, id, emoji, false).await
+    }
+
+    /// Checks and writes one change; answers the message's reactions after it.
+    async fn change_reaction(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+        emoji: &str,
+        add: bool,
+    ) -> AppResult<Reactions> {
         let emoji = rules::emoji(emoji)?;
         let (message, visible) = self.visible_message(actor, id).await?;
         self.may_react(&visible)?;
-        let change = change(&message, actor, emoji, false);
+        if add {
+            let is_new = !message.reactions.iter().any(|r| r.emoji == emoji);
+            rules::may_add(message.reactions.len(), is_new)?;
+        }
+        let change = change(&message, actor, emoji, add);
         self.inner
             .reactions
             .write(change, visible.record.workspace_id)

@@ -1,7 +1,7 @@
-//! Group commit for reactions, as `committer` does for posts: changes that arrive while a
-//! write is under way go together in the next transaction (one commit, one fsync on SQLite),
+//! Group commit for reactions (queueing in `group`), as `committer` does for posts: changes
+//! that arrive while a write is under way go together in the next transaction (one commit, one fsync on SQLite),
 //! so a burst of reactions does not queue one transaction each on the database's write lock.
-//! Nobody waits for a group to fill. Within a group, changes are ordered by workspace and
+//! Within a group, changes are ordered by workspace and
 //! conversation (the lock order, `ocomms_store` `Steps::next_position`), arrival order kept
 //! within a conversation; each is answered after its group committed, and each workspace
 //! written to is announced once per group.
@@ -10,58 +10,40 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ocomms_proto::WorkspaceId;
-use ocomms_store::{ReactionChange, Store, StoreError};
-use tokio::sync::{mpsc, oneshot};
+use ocomms_store::{ReactionChange, Store};
 
+use crate::group::{self, Groups};
 use crate::message::gone;
 use crate::{AppResult, Publisher};
 
-/// Most changes in one transaction.
-const MAX_GROUP: usize = 256;
-
-type Reply = oneshot::Sender<AppResult<bool>>;
+type Reply = group::Reply<bool>;
 
 pub(crate) struct ReactionWriter {
-    queue: mpsc::UnboundedSender<(ReactionChange, WorkspaceId, Reply)>,
+    groups: Groups<(ReactionChange, WorkspaceId), bool>,
 }
 
 impl ReactionWriter {
     pub fn start(store: Store, publisher: Arc<dyn Publisher>) -> Self {
-        let (queue, incoming) = mpsc::unbounded_channel();
-        tokio::spawn(run(store, publisher, incoming));
-        Self { queue }
+        let groups = Groups::start(
+            move |mut group: Vec<((ReactionChange, WorkspaceId), Reply)>| {
+                let (store, publisher) = (store.clone(), publisher.clone());
+                async move {
+                    // Stable: a change and its undo in one conversation keep their order.
+                    group.sort_by_key(|((change, workspace), _)| {
+                        (workspace.0, change.conversation_id.0)
+                    });
+                    for workspace in write(&store, group).await {
+                        publisher.announce(workspace);
+                    }
+                }
+            },
+        );
+        Self { groups }
     }
 
     /// Writes an authorized change with the next group; whether it changed anything.
     pub async fn write(&self, change: ReactionChange, workspace: WorkspaceId) -> AppResult<bool> {
-        let (reply, answer) = oneshot::channel();
-        if self.queue.send((change, workspace, reply)).is_err() {
-            return Err(StoreError::closed().into());
-        }
-        answer
-            .await
-            .unwrap_or_else(|_| Err(StoreError::closed().into()))
-    }
-}
-
-async fn run(
-    store: Store,
-    publisher: Arc<dyn Publisher>,
-    mut incoming: mpsc::UnboundedReceiver<(ReactionChange, WorkspaceId, Reply)>,
-) {
-    while let Some(first) = incoming.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match incoming.try_recv() {
-                Ok(next) => group.push(next),
-                Err(_) => break,
-            }
-        }
-        // Stable: a change and its undo in one conversation keep their order.
-        group.sort_by_key(|(change, workspace, _)| (workspace.0, change.conversation_id.0));
-        for workspace in write(&store, group).await {
-            publisher.announce(workspace);
-        }
+        self.groups.submit((change, workspace)).await
     }
 }
 
@@ -69,13 +51,16 @@ async fn run(
 /// whose event streams grew.
 async fn write(
     store: &Store,
-    group: Vec<(ReactionChange, WorkspaceId, Reply)>,
+    group: Vec<((ReactionChange, WorkspaceId), Reply)>,
 ) -> BTreeSet<WorkspaceId> {
     let mut written = BTreeSet::new();
-    let batch: Vec<ReactionChange> = group.iter().map(|(change, ..)| change.clone()).collect();
+    let batch: Vec<ReactionChange> = group
+        .iter()
+        .map(|((change, _), _)| change.clone())
+        .collect();
     match store.change_reactions(&batch).await {
         Ok(changed) if changed.len() == group.len() => {
-            for ((_, workspace, reply), changed) in group.into_iter().zip(changed) {
+            for (((_, workspace), reply), changed) in group.into_iter().zip(changed) {
                 if changed {
                     written.insert(workspace);
                 }
@@ -85,7 +70,7 @@ async fn write(
         // One bad change (a message deleted meanwhile) spoils the group: write each alone,
         // so only the bad one fails.
         _ => {
-            for (change, workspace, reply) in group {
+            for ((change, workspace), reply) in group {
                 let result = store
                     .change_reactions(std::slice::from_ref(&change))
                     .await
