@@ -33,6 +33,7 @@ mod reaction;
 mod session;
 mod session_cache;
 mod signup;
+mod thread;
 mod token;
 pub mod visibility;
 mod workspace;

@@ -5,7 +5,7 @@ use ocomms_domain::channel::Refusal;
 use ocomms_domain::{markdown, message as rules, permission};
 use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
 use ocomms_proto::{ConversationId, MessageId};
-use ocomms_store::{HistoryWindow, NewMessage, StoreError};
+use ocomms_store::{HistoryScope, HistoryWindow, NewMessage, StoreError};
 
 use crate::{Actor, App, AppError, AppResult};
 
@@ -26,6 +26,17 @@ impl App {
         // author may post there is decided with the rest of the group (`committer`).
         let body = rules::body(&request.body)?;
         let client_id = rules::client_id(request.client_id.as_deref())?;
+        let thread_root_id = match request.thread_root_id {
+            Some(root) => Some(self.thread_root(actor, conversation, root).await?),
+            None if request.also_in_channel => {
+                return Err(ocomms_domain::Invalid::new(
+                    "also_in_channel",
+                    "Only a reply in a thread can also be sent to the conversation.",
+                )
+                .into());
+            }
+            None => None,
+        };
         let html = markdown::render(&body);
         let (message, created) = self
             .inner
@@ -36,6 +47,8 @@ impl App {
                 client_id,
                 body,
                 html,
+                thread_root_id,
+                also_in_channel: thread_root_id.is_some() && request.also_in_channel,
                 now: super::now(),
             })
             .await?;
@@ -45,6 +58,11 @@ impl App {
             ));
         }
         Ok((message, created))
+    }
+
+    /// A message the actor can see (a tombstone if deleted).
+    pub async fn message(&self, actor: &Actor, id: MessageId) -> AppResult<Message> {
+        Ok(self.visible_message_or_tombstone(actor, id).await?.0)
     }
 
     /// Only the author edits; the text is re-rendered and the event says so.
@@ -97,8 +115,8 @@ impl App {
         Ok(())
     }
 
-    /// A page of history, oldest first: the newest page, or the page before/after a
-    /// position, or the one around it (for jumping to a message).
+    /// A page of a conversation's timeline, oldest first: the newest page, or the page
+    /// before/after a position, or the one around it (for jumping to a message).
     pub async fn history(
         &self,
         actor: &Actor,
@@ -106,6 +124,16 @@ impl App {
         query: &HistoryQuery,
     ) -> AppResult<MessagePage> {
         self.visible(actor, conversation).await?;
+        self.page_of(HistoryScope::Timeline(conversation), query)
+            .await
+    }
+
+    /// A page of `scope`'s messages as `query` asks (see `history`).
+    pub(crate) async fn page_of(
+        &self,
+        scope: HistoryScope,
+        query: &HistoryQuery,
+    ) -> AppResult<MessagePage> {
         let limit = query.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=MAX_PAGE).contains(&limit) {
             return Err(ocomms_domain::Invalid::new(
@@ -118,9 +146,8 @@ impl App {
         let store = self.store();
         let page = match (query.before, query.after, query.around) {
             (None, None, None) => {
-                let (messages, more_before) = store
-                    .history(conversation, HistoryWindow::Latest, limit)
-                    .await?;
+                let (messages, more_before) =
+                    store.history(scope, HistoryWindow::Latest, limit).await?;
                 MessagePage {
                     messages,
                     more_before,
@@ -129,7 +156,7 @@ impl App {
             }
             (Some(seq), None, None) => {
                 let (messages, more_before) = store
-                    .history(conversation, HistoryWindow::Before(seq), limit)
+                    .history(scope, HistoryWindow::Before(seq), limit)
                     .await?;
                 MessagePage {
                     messages,
@@ -139,7 +166,7 @@ impl App {
             }
             (None, Some(seq), None) => {
                 let (messages, more_after) = store
-                    .history(conversation, HistoryWindow::After(seq), limit)
+                    .history(scope, HistoryWindow::After(seq), limit)
                     .await?;
                 MessagePage {
                     messages,
@@ -150,14 +177,10 @@ impl App {
             (None, None, Some(seq)) => {
                 let half = (limit / 2).max(1);
                 let (mut messages, more_before) = store
-                    .history(
-                        conversation,
-                        HistoryWindow::Before(seq.saturating_add(1)),
-                        half,
-                    )
+                    .history(scope, HistoryWindow::Before(seq.saturating_add(1)), half)
                     .await?;
                 let (after, more_after) = store
-                    .history(conversation, HistoryWindow::After(seq), limit - half)
+                    .history(scope, HistoryWindow::After(seq), limit - half)
                     .await?;
                 messages.extend(after);
                 MessagePage {
@@ -177,7 +200,22 @@ impl App {
         Ok(page)
     }
 
+    /// A live message the actor can see, with its conversation.
     pub(crate) async fn visible_message(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+    ) -> AppResult<(Message, super::conversation::Visible)> {
+        let (message, visible) = self.visible_message_or_tombstone(actor, id).await?;
+        if message.deleted {
+            return Err(AppError::NotFound("Message"));
+        }
+        Ok((message, visible))
+    }
+
+    /// A message the actor can see, deleted or not (a thread stays readable under its
+    /// deleted top-level message).
+    pub(crate) async fn visible_message_or_tombstone(
         &self,
         actor: &Actor,
         id: MessageId,
@@ -191,9 +229,6 @@ impl App {
             .visible(actor, message.conversation_id)
             .await
             .map_err(|_| AppError::NotFound("Message"))?;
-        if message.deleted {
-            return Err(AppError::NotFound("Message"));
-        }
         Ok((message, visible))
     }
 }

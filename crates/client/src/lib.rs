@@ -8,6 +8,7 @@ mod error;
 mod message;
 mod profile;
 pub mod realtime;
+mod thread;
 mod workspace;
 
 use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};

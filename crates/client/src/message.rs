@@ -21,6 +21,8 @@ impl Client {
         let request = PostMessage {
             body: body.to_owned(),
             client_id: client_id.map(str::to_owned),
+            thread_root_id: None,
+            also_in_channel: false,
         };
         self.send(
             Method::POST,

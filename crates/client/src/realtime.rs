@@ -23,7 +23,8 @@ pub enum Update {
     Ready {
         positions: BTreeMap<WorkspaceId, i64>,
     },
-    Event(Event),
+    /// (Boxed: an event with a message is far larger than the other updates.)
+    Event(Box<Event>),
     /// Too far behind to replay: reload over REST; the session continues from `position`.
     ResyncRequired {
         workspace_id: WorkspaceId,
@@ -39,10 +40,7 @@ pub enum Update {
         status: PresenceStatus,
     },
     /// The connection dropped; the session reconnects after `delay`.
-    Reconnecting {
-        attempt: u32,
-        delay: Duration,
-    },
+    Reconnecting { attempt: u32, delay: Duration },
     /// The server refused the token (signed out, revoked or expired). The session stops:
     /// retrying could never succeed. Sign in again for a new one.
     SessionEnded,

@@ -276,20 +276,26 @@ fn switching_servers_with_a_thousand_messages_each() {
                 edited_at: None,
                 deleted: false,
                 reactions: Vec::new(),
+                thread_root_id: None,
+                also_in_channel: false,
+                thread: None,
             };
             update(
                 &mut state,
                 Msg::Realtime {
                     account: new_key,
-                    update: Update::Event(Event {
+                    update: Update::Event(Box::new(Event {
                         workspace_id: WorkspaceId(1),
                         position: seq,
                         conversation_id: ConversationId(5),
                         seq,
                         actor: UserId(2),
                         at: 0,
-                        payload: EventPayload::MessagePosted { message },
-                    }),
+                        payload: EventPayload::MessagePosted {
+                            message,
+                            thread: None,
+                        },
+                    })),
                 },
             );
         }

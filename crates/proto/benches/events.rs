@@ -11,7 +11,7 @@ use std::hint::black_box;
 fn frame() -> ServerFrame {
     let body = "**Deploy** is done, see https://ci.example.com/runs/4812".to_owned();
     ServerFrame::Event {
-        event: Event {
+        event: Box::new(Event {
             workspace_id: WorkspaceId(1),
             position: 1_234_567,
             conversation_id: ConversationId(42),
@@ -31,9 +31,13 @@ fn frame() -> ServerFrame {
                     edited_at: None,
                     deleted: false,
                     reactions: Vec::new(),
+                    thread_root_id: None,
+                    also_in_channel: false,
+                    thread: None,
                 },
+                thread: None,
             },
-        },
+        }),
     }
 }
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::conversation::{ConversationKind, ConversationRole};
-use crate::message::Message;
+use crate::message::{Message, ThreadSummary};
 use crate::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,10 @@ pub enum EventPayload {
     },
     MessagePosted {
         message: Message,
+        /// For a reply: its thread's summary after it (the top-level message is
+        /// `message.thread_root_id`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thread: Option<ThreadSummary>,
     },
     MessageEdited {
         message_id: MessageId,
@@ -68,6 +72,12 @@ pub enum EventPayload {
     },
     MessageDeleted {
         message_id: MessageId,
+        /// For a reply: its top-level message…
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thread_root_id: Option<MessageId>,
+        /// …and that thread's summary after the deletion (none when no reply is left).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thread: Option<ThreadSummary>,
     },
     /// `user_id` reacted to the message with `emoji` (Unicode, skin tone included).
     ReactionAdded {

@@ -23,3 +23,5 @@ pub const MAX_REACTION_EMOJI: usize = 50;
 /// The longest emoji name or character sequence a reaction route accepts (the longest
 /// Unicode emoji, a family with skin tones, is 35 bytes).
 pub const MAX_EMOJI_CHARS: usize = 64;
+/// Most threads one All-threads page returns.
+pub const MAX_THREADS_PAGE: u32 = 50;

@@ -35,6 +35,33 @@ pub struct Message {
     /// Reactions, by emoji, in the order each emoji was first used.
     #[serde(default)]
     pub reactions: Vec<Reaction>,
+    /// A reply: the top-level message whose thread it belongs to.
+    #[serde(default)]
+    pub thread_root_id: Option<MessageId>,
+    /// A reply also shown in the conversation's timeline ("also send to #channel").
+    #[serde(default)]
+    pub also_in_channel: bool,
+    /// A top-level message with replies: its thread in brief.
+    #[serde(default)]
+    pub thread: Option<ThreadSummary>,
+}
+
+impl Message {
+    /// Shown in the conversation's timeline: top-level messages and replies also sent there.
+    pub fn in_timeline(&self) -> bool {
+        self.thread_root_id.is_none() || self.also_in_channel
+    }
+}
+
+/// A thread in brief, as its top-level message shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadSummary {
+    /// Replies not deleted.
+    pub reply_count: i64,
+    pub last_reply_at: Timestamp,
+    /// Up to three people who replied, the most recent first.
+    pub participants: Vec<UserId>,
 }
 
 /// The people who reacted to a message with one emoji.
@@ -67,6 +94,12 @@ pub struct PostMessage {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::client_id))]
     pub client_id: Option<String>,
+    /// Posts a reply in this top-level message's thread (one level: not a reply's).
+    #[serde(default)]
+    pub thread_root_id: Option<MessageId>,
+    /// With `thread_root_id`: show the reply in the conversation's timeline too.
+    #[serde(default)]
+    pub also_in_channel: bool,
 }
 
 /// `PATCH /api/v1/messages/{id}`
@@ -104,4 +137,48 @@ pub struct MessagePage {
     pub more_before: bool,
     /// Newer messages exist after the last one.
     pub more_after: bool,
+}
+
+/// Whether the caller follows a thread: they see it under All threads and, later, get its
+/// notifications. `PUT`/`DELETE /api/v1/messages/{id}/following`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadFollowing {
+    pub root_id: MessageId,
+    pub following: bool,
+}
+
+/// `GET /api/v1/workspaces/{slug}/threads`: a page of the threads the caller follows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ThreadsQuery {
+    /// The root id of the last thread already shown: the page continues after it.
+    #[serde(default)]
+    pub after: Option<MessageId>,
+    /// 1–50, default 20.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::threads_limit))]
+    pub limit: Option<u32>,
+}
+
+/// One thread under All threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadItem {
+    /// The top-level message, with its `thread` summary.
+    pub root: Message,
+    /// The newest reply (a tombstone if it was deleted since).
+    pub latest_reply: Option<Message>,
+    /// Replies arrived since the caller last read the thread.
+    pub unread: bool,
+}
+
+/// Threads the caller follows in a workspace, newest activity first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadList {
+    pub threads: Vec<ThreadItem>,
+    /// More threads follow the last one (ask again with `after` = its root id).
+    pub more: bool,
 }

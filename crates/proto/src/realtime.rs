@@ -20,7 +20,8 @@ pub enum ServerFrame {
         positions: BTreeMap<WorkspaceId, i64>,
     },
     /// One recorded event, in position order per workspace, each exactly once.
-    Event { event: Event },
+    /// (Boxed: an event with a message is far larger than every other frame.)
+    Event { event: Box<Event> },
     /// The client was away too long (or named a position we cannot replay from): reload
     /// the state over REST, then resume from `position`.
     ResyncRequired {

@@ -172,6 +172,12 @@ pub fn history_limit() -> Object {
         .build()
 }
 
+pub fn threads_limit() -> Object {
+    integer(1, i64::from(crate::limit::MAX_THREADS_PAGE), true)
+        .description(Some("Threads in the page (default 20)."))
+        .build()
+}
+
 /// The people to message besides yourself.
 pub fn direct_participants() -> utoipa::openapi::schema::Array {
     ArrayBuilder::new()

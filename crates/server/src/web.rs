@@ -17,6 +17,7 @@ mod page;
 mod password_reset;
 mod profile;
 mod shell;
+mod thread;
 mod timeline;
 mod verification;
 mod workspace;
@@ -32,7 +33,6 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(workspace::root))
         .route("/assets/app.css", get(assets::css))
-        .route("/assets/app.js", get(assets::js))
         .route("/setup", get(auth::setup_page).post(auth::setup))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/signin", get(auth::signin_page).post(auth::signin))
@@ -109,8 +109,13 @@ pub fn routes() -> Router<App> {
             "/w/{slug}/c/{id}/messages/{message_id}/reactions/{emoji}",
             delete(conversation::remove_reaction),
         )
-        .route("/assets/timeline.js", get(assets::timeline_js))
-        .route("/assets/reactions.js", get(assets::reactions_js))
+        .route("/w/{slug}/c/{id}/t/{root}", get(thread::view))
+        .route(
+            "/w/{slug}/c/{id}/t/{root}/following",
+            put(thread::follow).delete(thread::unfollow),
+        )
+        .route("/w/{slug}/threads", get(thread::all))
+        .route("/assets/{script}", get(assets::script))
         .route("/assets/emoji.json", get(assets::emoji))
         .route(
             "/invite/{token}",

@@ -25,5 +25,6 @@ mod api {
     mod signin_limits;
     mod signup;
     mod sockets;
+    mod threads;
     mod workspaces;
 }

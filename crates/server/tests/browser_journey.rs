@@ -10,6 +10,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
+#[path = "browser_journey/threads.rs"]
+mod threads;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -572,6 +574,10 @@ async fn live_chat_browser_journey(db: TestDb) {
         .unwrap_or_default();
     assert_eq!(label, "Ann Admin reacted with 🎉 (party popper)");
     screenshot(&max, &shots, "25-reaction").await;
+
+    threads::thread_steps(&max, &ann, &shots, &url, &slug).await;
+    max.goto(&channel).await.expect("back to the channel");
+    ann.goto(&channel).await.expect("back to the channel");
 
     // Max deletes it (through the API, as the hover button would); Ann sees the tombstone.
     let mine = t

@@ -21,6 +21,7 @@ mod invitation;
 mod message;
 mod reaction;
 mod session;
+mod thread;
 mod workspace;
 
 #[cfg(feature = "test-support")]
@@ -33,10 +34,11 @@ pub use conversation::{
 };
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;
-pub use message::{HistoryWindow, NewMessage};
+pub use message::{HistoryScope, HistoryWindow, NewMessage};
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use reaction::ReactionChange;
 pub use record::*;
+pub use thread::FollowedThread;
 
 /// Errors of the persistence layer. Callers match on the variants; `Database` is for
 /// failures they cannot act on (connection lost, disk full) and becomes a 5xx.

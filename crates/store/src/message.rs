@@ -6,21 +6,24 @@ use batch::BatchSteps as _;
 use group::Numbering;
 pub(crate) use group::placeholders;
 use ocomms_proto::event::EventPayload;
-use ocomms_proto::message::Message;
+use ocomms_proto::message::{Message, ThreadSummary};
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
 use crate::row::Columns;
 use crate::steps::Steps as _;
+use crate::thread::ThreadSteps as _;
 use crate::{Store, StoreError, StoreResult};
 
 mod batch;
+pub(crate) use batch::Fresh;
 mod group;
 
-const COLUMNS: &str = "m.id, m.conversation_id, m.seq, m.author_id, m.client_id, m.body, m.html, \
-    m.created_at, m.edited_at, m.deleted_at";
+pub(crate) const COLUMNS: &str = "m.id, m.conversation_id, m.seq, m.author_id, m.client_id, m.body, m.html, \
+    m.created_at, m.edited_at, m.deleted_at, m.thread_root_id, m.also_in_channel, m.reply_count, \
+    m.last_reply_at";
 
-fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Error> {
+pub(crate) fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Error> {
     Ok(Message {
         id: MessageId(row.int("id")?),
         conversation_id: ConversationId(row.int("conversation_id")?),
@@ -33,6 +36,17 @@ fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Error> {
         edited_at: row.opt_int("edited_at")?,
         deleted: row.opt_int("deleted_at")?.is_some(),
         reactions: Vec::new(),
+        thread_root_id: row.opt_int("thread_root_id")?.map(MessageId),
+        also_in_channel: row.flag("also_in_channel")?,
+        // Participants are read for a whole page at once (`attach_details`).
+        thread: match (row.int("reply_count")?, row.opt_int("last_reply_at")?) {
+            (count, Some(at)) if count > 0 => Some(ThreadSummary {
+                reply_count: count,
+                last_reply_at: at,
+                participants: Vec::new(),
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -43,7 +57,20 @@ pub struct NewMessage {
     pub client_id: Option<String>,
     pub body: String,
     pub html: String,
+    /// A reply in this top-level message's thread (the caller checked it is one, in the
+    /// same conversation).
+    pub thread_root_id: Option<MessageId>,
+    pub also_in_channel: bool,
     pub now: Timestamp,
+}
+
+/// Whose messages a page of history holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryScope {
+    /// A conversation's timeline: top-level messages and replies also sent there.
+    Timeline(ConversationId),
+    /// A thread's replies.
+    Thread(MessageId),
 }
 
 /// Which page of history to read.
@@ -108,7 +135,10 @@ impl Store {
             // Insert the messages and their events, then answer every item.
             let fresh = numbering.fresh();
             let ids = tx.insert_messages(batch, &fresh).await?;
-            let posted = tx.insert_posted_events(batch, &fresh, &ids).await?;
+            let threads = tx.update_threads(batch, &fresh).await?;
+            let posted = tx
+                .insert_posted_events(batch, &fresh, &ids, &threads)
+                .await?;
             numbering.answer(posted)
         })
     }
@@ -143,7 +173,7 @@ impl Store {
             return Ok(None);
         };
         let mut one = [message];
-        self.attach_reactions(&mut one).await?;
+        self.attach_details(&mut one).await?;
         let [message] = one;
         Ok(Some(message))
     }
@@ -158,6 +188,9 @@ impl Store {
         now: Timestamp,
     ) -> StoreResult<()> {
         in_transaction!(self, |tx| {
+            // The workspace first: a group commit holding it may be updating this message's
+            // thread summary (see `Steps::next_position` on lock order).
+            tx.lock_workspace(message.conversation_id.0).await?;
             let changed = sqlx::query(
                 "UPDATE messages SET body = $2, html = $3, edited_at = $4 \
                  WHERE id = $1 AND deleted_at IS NULL",
@@ -192,6 +225,7 @@ impl Store {
         now: Timestamp,
     ) -> StoreResult<()> {
         in_transaction!(self, |tx| {
+            tx.lock_workspace(message.conversation_id.0).await?;
             let changed = sqlx::query(
                 "UPDATE messages SET body = '', html = '', deleted_at = $2 \
                  WHERE id = $1 AND deleted_at IS NULL",
@@ -204,8 +238,15 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::NotFound);
             }
+            // A deleted reply no longer counts in its thread's summary.
+            let thread = match message.thread_root_id {
+                Some(root) => tx.refresh_thread(root.0).await?.1,
+                None => None,
+            };
             let event = EventPayload::MessageDeleted {
                 message_id: message.id,
+                thread_root_id: message.thread_root_id,
+                thread,
             };
             tx.record_event(message.conversation_id.0, actor.0, now, &event)
                 .await?;
@@ -213,11 +254,11 @@ impl Store {
         })
     }
 
-    /// Up to `limit` messages (tombstones included) of a conversation, oldest first, plus
-    /// whether more exist beyond the page in the direction read.
+    /// Up to `limit` messages (tombstones included) of a conversation's timeline or a
+    /// thread, oldest first, plus whether more exist beyond the page in the direction read.
     pub async fn history(
         &self,
-        conversation: ConversationId,
+        scope: HistoryScope,
         window: HistoryWindow,
         limit: i64,
     ) -> StoreResult<(Vec<Message>, bool)> {
@@ -226,14 +267,21 @@ impl Store {
             HistoryWindow::Before(seq) => ("m.seq < $2", "DESC", seq),
             HistoryWindow::After(seq) => ("m.seq > $2", "ASC", seq),
         };
+        let (scoped, id) = match scope {
+            HistoryScope::Timeline(conversation) => (
+                "m.conversation_id = $1 AND (m.thread_root_id IS NULL OR m.also_in_channel)",
+                conversation.0,
+            ),
+            HistoryScope::Thread(root) => ("m.thread_root_id = $1", root.0),
+        };
         let sql = format!(
-            "SELECT {COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND ({condition} OR $2 IS NULL) \
+            "SELECT {COLUMNS} FROM messages m WHERE {scoped} AND ({condition} OR $2 IS NULL) \
              ORDER BY m.seq {order} LIMIT $3"
         );
         let bound = (window != HistoryWindow::Latest).then_some(bound);
         let mut messages = on_pool!(self, |pool| {
             let rows = sqlx::query(&sql)
-                .bind(conversation.0)
+                .bind(id)
                 .bind(bound)
                 .bind(limit + 1)
                 .fetch_all(pool)
@@ -247,7 +295,7 @@ impl Store {
         if order == "DESC" {
             messages.reverse();
         }
-        self.attach_reactions(&mut messages).await?;
+        self.attach_details(&mut messages).await?;
         Ok((messages, more))
     }
 }

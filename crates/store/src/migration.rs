@@ -22,6 +22,7 @@ embedded![
     "0002_conversations",
     "0003_messages",
     "0004_reactions",
+    "0005_threads",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

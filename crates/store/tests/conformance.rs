@@ -666,6 +666,8 @@ async fn messages_post_in_groups_with_idempotent_client_ids(db: TestDb) {
         client_id: client.map(str::to_owned),
         body: body.to_owned(),
         html: format!("<p>{body}</p>"),
+        thread_root_id: None,
+        also_in_channel: false,
         now: 10,
     };
     let (first, created) = s.post_message(&new("one", Some("c1"))).await.unwrap();
@@ -692,7 +694,11 @@ async fn messages_post_in_groups_with_idempotent_client_ids(db: TestDb) {
         "positions follow each other"
     );
     let (page, _) = s
-        .history(general, ocomms_store::HistoryWindow::Latest, 10)
+        .history(
+            ocomms_store::HistoryScope::Timeline(general),
+            ocomms_store::HistoryWindow::Latest,
+            10,
+        )
         .await
         .unwrap();
     let bodies: Vec<&str> = page.iter().map(|m| m.body.as_str()).collect();
@@ -718,6 +724,8 @@ async fn a_group_spanning_workspaces_numbers_each_without_gaps(db: TestDb) {
         client_id: Some(format!("{body}-id")),
         body: body.to_owned(),
         html: format!("<p>{body}</p>"),
+        thread_root_id: None,
+        also_in_channel: false,
         now: 10,
     };
     let group = s
@@ -739,7 +747,7 @@ async fn a_group_spanning_workspaces_numbers_each_without_gaps(db: TestDb) {
         let posted: Vec<String> = events
             .iter()
             .map(|e| match &e.payload {
-                EventPayload::MessagePosted { message } => message.body.clone(),
+                EventPayload::MessagePosted { message, .. } => message.body.clone(),
                 other => panic!("unexpected {other:?}"),
             })
             .collect();

@@ -145,6 +145,9 @@ pub(crate) fn message(seq: i64, at: Timestamp, body: &str) -> Message {
         edited_at: None,
         deleted: false,
         reactions: Vec::new(),
+        thread_root_id: None,
+        also_in_channel: false,
+        thread: None,
     }
 }
 

@@ -296,7 +296,7 @@ fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
             };
             vec![]
         }
-        Update::Event(event) => apply_event(account, event, viewed),
+        Update::Event(event) => apply_event(account, *event, viewed),
         Update::ResyncRequired { workspace_id, .. } => {
             // Too far behind to replay: reload the list and forget cached timelines there.
             let ids: Vec<_> = account
@@ -318,7 +318,7 @@ fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
 fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect> {
     let conversation = event.conversation_id;
     match event.payload {
-        EventPayload::MessagePosted { message } => {
+        EventPayload::MessagePosted { message, .. } => {
             if let Some(client_id) = &message.client_id {
                 account.outbox.acknowledge(client_id);
             }
@@ -345,7 +345,7 @@ fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect>
             }
             vec![]
         }
-        EventPayload::MessageDeleted { message_id } => {
+        EventPayload::MessageDeleted { message_id, .. } => {
             if let Some(t) = account.timelines.get_mut(&conversation) {
                 t.delete(message_id);
             }

@@ -12,6 +12,7 @@ pub mod profile;
 pub mod reaction;
 pub mod realtime;
 pub mod session;
+pub mod thread;
 pub mod workspace;
 
 use axum::Router;
@@ -108,7 +109,14 @@ fn api_routes() -> Documented {
             routes!(message::history, message::post),
             message::BODY_LIMIT,
         )
-        .add_with_body_limit(routes!(message::edit, message::delete), message::BODY_LIMIT)
+        .add_with_body_limit(
+            routes!(message::get, message::edit, message::delete),
+            message::BODY_LIMIT,
+        )
         .add(routes!(reaction::add, reaction::remove))
+        .add(routes!(thread::replies))
+        .add(routes!(thread::following, thread::follow, thread::unfollow))
+        .add(routes!(thread::mark_read))
+        .add(routes!(thread::list))
         .add(routes!(realtime::connect))
 }

@@ -273,7 +273,7 @@ impl State {
             .concerns()
             .filter(|user| !members.contains(user));
         let Ok(json) = serde_json::to_string(&ServerFrame::Event {
-            event: event.clone(),
+            event: Box::new(event.clone()),
         }) else {
             return;
         };

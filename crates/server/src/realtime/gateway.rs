@@ -307,7 +307,10 @@ async fn replay(
             }
             after = event.position;
             if Audience::of(&event).includes(user, &backlog.conversations) {
-                sink.feed(text(&ServerFrame::Event { event })).await?;
+                sink.feed(text(&ServerFrame::Event {
+                    event: Box::new(event),
+                }))
+                .await?;
             }
         }
         sink.flush().await?;

@@ -1,12 +1,20 @@
 //! The stylesheet and script, compiled into the binary: one file to deploy, no build step.
 
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 const CSS: &str = include_str!("../../assets/app.css");
-const JS: &str = include_str!("../../assets/app.js");
-const TIMELINE_JS: &str = include_str!("../../assets/timeline.js");
-const REACTIONS_JS: &str = include_str!("../../assets/reactions.js");
+/// The page scripts, by file name: `app.js` on every page; `timeline.js` and the modules it
+/// imports on conversation pages.
+const SCRIPTS: [(&str, &str); 6] = [
+    ("app.js", include_str!("../../assets/app.js")),
+    ("timeline.js", include_str!("../../assets/timeline.js")),
+    ("pane.js", include_str!("../../assets/pane.js")),
+    ("messages.js", include_str!("../../assets/messages.js")),
+    ("threads.js", include_str!("../../assets/threads.js")),
+    ("reactions.js", include_str!("../../assets/reactions.js")),
+];
 /// Assets change only with the binary; browsers revalidate hourly.
 const CACHE: &str = "public, max-age=3600";
 
@@ -17,27 +25,6 @@ pub async fn css() -> impl IntoResponse {
             (header::CACHE_CONTROL, CACHE),
         ],
         CSS,
-    )
-}
-
-pub async fn js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE),
-        ],
-        JS,
-    )
-}
-
-/// Reaction toggles and the emoji picker, imported by the timeline.
-pub async fn reactions_js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE),
-        ],
-        REACTIONS_JS,
     )
 }
 
@@ -67,13 +54,17 @@ pub async fn emoji() -> impl IntoResponse {
     )
 }
 
-/// The live timeline, loaded only by conversation pages.
-pub async fn timeline_js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE),
-        ],
-        TIMELINE_JS,
-    )
+/// A page script by file name; 404 for any other name.
+pub async fn script(Path(name): Path<String>) -> Response {
+    match SCRIPTS.iter().find(|(file, _)| *file == name) {
+        Some((_, source)) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, CACHE),
+            ],
+            *source,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }

@@ -17,11 +17,12 @@ use crate::App;
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{Empty, PageResult, form_status, render, render_with, see_other};
 use crate::web::shell::{PresenceMap, Shell};
+use crate::web::thread::{ThreadPanel, ThreadView};
 use crate::web::timeline::{Item, describe, timeline};
 
 #[derive(Template)]
 #[template(path = "conversation.html")]
-struct ConversationPage {
+pub(crate) struct ConversationPage {
     shell: Shell,
     slug: String,
     conversation: Conversation,
@@ -41,12 +42,14 @@ struct ConversationPage {
     presence: PresenceMap,
     viewer: UserId,
     error: Option<String>,
+    /// The thread open beside the timeline, in place of the members panel.
+    thread: Option<ThreadView>,
 }
 
 #[derive(Deserialize)]
 pub struct ViewQuery {
-    notice: Option<String>,
-    before: Option<i64>,
+    pub(crate) notice: Option<String>,
+    pub(crate) before: Option<i64>,
 }
 
 /// Loads the conversation for the page; it must belong to the workspace in the URL.
@@ -67,15 +70,21 @@ pub(crate) async fn load(
     Ok((shell, conversation))
 }
 
-async fn page_for(
+pub(crate) async fn page_for(
     app: &App,
     actor: &Actor,
     slug: &str,
     id: ConversationId,
     query: &ViewQuery,
     error: Option<String>,
+    thread: Option<MessageId>,
 ) -> Result<ConversationPage, AppError> {
     let view = app.conversation_view(actor, slug, id, query.before).await?;
+    // Read first, so the sidebar's Threads badge already counts this thread as read.
+    let thread = match thread {
+        Some(root) => Some(ThreadPanel::load(app, actor, id, root).await?),
+        None => None,
+    };
     let mut shell = Shell::build(
         app,
         actor,
@@ -110,6 +119,7 @@ async fn page_for(
     let more_before = view.history.more_before;
     let first_seq = view.history.messages.first().map_or(0, |m| m.seq);
     let items = timeline(view.history.messages, notices, &people, actor.user.id);
+    let thread = thread.map(|t| t.render(&people, actor.user.id));
     let people_json = serde_json::to_string(
         &people
             .iter()
@@ -137,6 +147,7 @@ async fn page_for(
         presence: PresenceMap::load(app, actor, slug).await?,
         viewer: actor.user.id,
         error,
+        thread,
     })
 }
 
@@ -146,11 +157,13 @@ pub async fn view(
     Path((slug, id)): Path<(String, ConversationId)>,
     Query(q): Query<ViewQuery>,
 ) -> PageResult {
-    Ok(render(&page_for(&app, &actor, &slug, id, &q, None).await?))
+    Ok(render(
+        &page_for(&app, &actor, &slug, id, &q, None, None).await?,
+    ))
 }
 
 /// After an action: back to the conversation, or the page again with the refusal shown.
-async fn after(
+pub(crate) async fn after(
     app: &App,
     actor: &Actor,
     slug: &str,
@@ -170,7 +183,7 @@ async fn after(
                 notice: None,
                 before: None,
             };
-            let page = page_for(app, actor, slug, id, &query, Some(message)).await?;
+            let page = page_for(app, actor, slug, id, &query, Some(message), None).await?;
             Ok(render_with(form_status(&error), &page))
         }
         Err(other) => Err(other.into()),
@@ -263,9 +276,15 @@ pub struct MessageForm {
     body: String,
     #[serde(default)]
     client_id: Option<String>,
+    /// From a thread's composer.
+    #[serde(default)]
+    thread_root_id: Option<MessageId>,
+    /// The thread composer's "Also send to #channel" box, when ticked.
+    #[serde(default)]
+    also_in_channel: Option<String>,
 }
 
-/// Without the page script, the composer posts here.
+/// Without the page script, the composer posts here (a thread's composer too).
 pub async fn post_message(
     State(app): State<App>,
     Path((slug, id)): Path<(String, ConversationId)>,
@@ -274,9 +293,14 @@ pub async fn post_message(
     let request = PostMessage {
         body: form.body,
         client_id: form.client_id.filter(|c| !c.is_empty()),
+        thread_root_id: form.thread_root_id,
+        also_in_channel: form.also_in_channel.is_some(),
     };
     match app.post_message(&actor, id, request).await {
-        Ok((message, _)) => Ok(see_other(&format!("/w/{slug}/c/{id}#m{}", message.id))),
+        Ok((message, _)) => Ok(see_other(&match message.thread_root_id {
+            Some(root) => format!("/w/{slug}/c/{id}/t/{root}#t{}", message.id),
+            None => format!("/w/{slug}/c/{id}#m{}", message.id),
+        })),
         Err(e) => after(&app, &actor, &slug, id, Err(e)).await,
     }
 }

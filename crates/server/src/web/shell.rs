@@ -31,6 +31,8 @@ pub struct Shell {
     /// Who is online in the current workspace, for the sidebar's direct messages.
     pub presence: PresenceMap,
     pub viewer: ocomms_proto::UserId,
+    /// Followed threads with unread replies in the current workspace (the Threads badge).
+    pub unread_threads: i64,
 }
 
 impl Shell {
@@ -46,14 +48,20 @@ impl Shell {
             Some(slug) => Some(app.workspace(actor, slug).await?),
             None => None,
         };
-        let (channels, directs, presence) = match slug {
+        let (channels, directs, presence, unread_threads) = match slug {
             Some(slug) => {
                 let mut channels = app.channels(actor, slug, &ChannelQuery::default()).await?;
                 channels.retain(|c| c.is_member);
                 let presence = PresenceMap::load(app, actor, slug).await?;
-                (channels, app.directs(actor, slug).await?, presence)
+                let unread_threads = app.unread_threads(actor, slug).await?;
+                (
+                    channels,
+                    app.directs(actor, slug).await?,
+                    presence,
+                    unread_threads,
+                )
             }
-            None => (Vec::new(), Vec::new(), PresenceMap::default()),
+            None => (Vec::new(), Vec::new(), PresenceMap::default(), 0),
         };
         let profile = app.current_user(&actor.user).profile;
         Ok(Self {
@@ -71,6 +79,7 @@ impl Shell {
             open: None,
             presence,
             viewer: actor.user.id,
+            unread_threads,
         })
     }
 

@@ -18,6 +18,8 @@ pub(crate) struct Item {
     pub day: String,
     pub message: Option<MessageView>,
     pub notice: String,
+    /// Shown in a thread panel (no thread line or reply link of its own).
+    pub in_thread: bool,
 }
 
 pub(crate) struct MessageView {
@@ -30,6 +32,62 @@ pub(crate) struct MessageView {
     pub reactions: Vec<ReactionChip>,
     /// The reactions for the page script (`[{emoji, user_ids}]`), which keeps them live.
     pub reactions_json: String,
+    /// A top-level message with replies: the line under it that opens its thread.
+    pub thread: Option<ThreadLine>,
+}
+
+/// "👤👤 3 replies · Last reply 2026-12-03 10:04 UTC" under a message with a thread.
+pub(crate) struct ThreadLine {
+    pub replies: String,
+    pub last_reply_at: i64,
+    /// The latest repliers' names and avatars, most recent first.
+    pub participants: Vec<(String, String)>,
+}
+
+impl ThreadLine {
+    fn of(message: &Message, people: &HashMap<UserId, (String, String)>) -> Option<Self> {
+        let thread = message.thread.as_ref()?;
+        Some(Self {
+            replies: match thread.reply_count {
+                1 => "1 reply".to_owned(),
+                n => format!("{n} replies"),
+            },
+            last_reply_at: thread.last_reply_at,
+            participants: thread
+                .participants
+                .iter()
+                .map(|id| {
+                    people
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| ("Former member".to_owned(), String::new()))
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A message as the page shows it (not yet grouped with the one before).
+pub(crate) fn message_view(
+    message: Message,
+    people: &HashMap<UserId, (String, String)>,
+    viewer: UserId,
+) -> MessageView {
+    let (author, avatar) = people
+        .get(&message.author_id)
+        .cloned()
+        .unwrap_or_else(|| ("Former member".to_owned(), String::new()));
+    MessageView {
+        mine: message.author_id == viewer,
+        reactions: chips(&message, people, viewer),
+        reactions_json: serde_json::to_string(&message.reactions)
+            .unwrap_or_else(|_| "[]".to_owned()),
+        thread: ThreadLine::of(&message, people),
+        message,
+        author,
+        avatar,
+        continued: false,
+    }
 }
 
 /// The emoji offered first when adding a reaction (the page script adds search over all).
@@ -92,29 +150,18 @@ pub(crate) fn timeline(
             day: String::new(),
             message: None,
             notice,
+            in_thread: false,
         })
         .collect();
     for message in messages {
-        let (author, avatar) = people
-            .get(&message.author_id)
-            .cloned()
-            .unwrap_or_else(|| ("Former member".to_owned(), String::new()));
         items.push(Item {
             seq: message.seq,
             at: message.created_at,
             new_day: false,
             day: String::new(),
             notice: String::new(),
-            message: Some(MessageView {
-                mine: message.author_id == viewer,
-                reactions: chips(&message, people, viewer),
-                reactions_json: serde_json::to_string(&message.reactions)
-                    .unwrap_or_else(|_| "[]".to_owned()),
-                message,
-                author,
-                avatar,
-                continued: false,
-            }),
+            message: Some(message_view(message, people, viewer)),
+            in_thread: false,
         });
     }
     items.sort_by_key(|i| i.seq);

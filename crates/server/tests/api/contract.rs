@@ -11,6 +11,7 @@ use ocomms_store::testing::TestDb;
 use crate::support::{PASSWORD, TestServer};
 
 mod harness;
+mod threads;
 
 use harness::{Contract, png};
 
@@ -411,6 +412,7 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
         None,
     )
     .await;
+    threads::call_thread_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
     c.call(Method::DELETE, "/api/v1/messages/{id}", &message, t, None)
         .await;
 

@@ -28,7 +28,7 @@ async fn next_message(session: &mut ocomms_client::Realtime) -> String {
     loop {
         match tokio::time::timeout(Duration::from_secs(15), session.next()).await {
             Ok(Some(Update::Event(e))) => {
-                if let EventPayload::MessagePosted { message } = e.payload {
+                if let EventPayload::MessagePosted { message, .. } = e.payload {
                     return message.body;
                 }
             }

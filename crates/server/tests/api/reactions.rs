@@ -21,7 +21,7 @@ ocomms_store::backend_tests!(
 async fn next_in(session: &mut Realtime, conversation: ConversationId) -> Event {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => return e,
+            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => return *e,
             Ok(Some(_)) => {}
             other => panic!("no event: {other:?}"),
         }

@@ -28,7 +28,7 @@ async fn events_in(session: &mut Realtime, conversation: ConversationId, n: usiz
     let mut out = Vec::new();
     while out.len() < n {
         match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => out.push(e),
+            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => out.push(*e),
             Ok(Some(_)) => {}
             other => panic!("after {} of {n} events: {other:?}", out.len()),
         }
@@ -40,7 +40,7 @@ async fn events_in(session: &mut Realtime, conversation: ConversationId, n: usiz
 async fn next_event(session: &mut Realtime) -> Event {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Event(e))) => return e,
+            Ok(Some(Update::Event(e))) => return *e,
             Ok(Some(_)) => {}
             other => panic!("no event: {other:?}"),
         }
@@ -93,7 +93,7 @@ async fn messages_reach_other_members_once_and_in_order(db: TestDb) {
 
     let got = events_in(&mut b, town, 3).await;
     match &got[0].payload {
-        EventPayload::MessagePosted { message } => {
+        EventPayload::MessagePosted { message, .. } => {
             assert_eq!(
                 (
                     message.id,
@@ -120,7 +120,9 @@ async fn messages_reach_other_members_once_and_in_order(db: TestDb) {
     assert_eq!(
         got[2].payload,
         EventPayload::MessageDeleted {
-            message_id: posted.id
+            message_id: posted.id,
+            thread_root_id: None,
+            thread: None,
         }
     );
     assert!(
@@ -176,7 +178,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(db: TestDb) {
     let ids: Vec<_> = replayed
         .iter()
         .map(|e| match &e.payload {
-            EventPayload::MessagePosted { message } => message.id,
+            EventPayload::MessagePosted { message, .. } => message.id,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -189,7 +191,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(db: TestDb) {
         .await
         .unwrap();
     match &events_in(&mut b, town, 1).await[0].payload {
-        EventPayload::MessagePosted { message } => assert_eq!(message.id, live.id),
+        EventPayload::MessagePosted { message, .. } => assert_eq!(message.id, live.id),
         other => panic!("{other:?}"),
     }
     quiet(&mut b, town).await;
@@ -596,7 +598,7 @@ async fn concurrent_posts_are_each_acknowledged_and_delivered_once(db: TestDb) {
     let mut ids: Vec<_> = delivered
         .iter()
         .map(|e| match &e.payload {
-            EventPayload::MessagePosted { message } => message.id,
+            EventPayload::MessagePosted { message, .. } => message.id,
             other => panic!("{other:?}"),
         })
         .collect();

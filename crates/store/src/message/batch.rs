@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use ocomms_proto::UserId;
 use ocomms_proto::event::EventPayload;
-use ocomms_proto::message::Message;
+use ocomms_proto::message::{Message, ThreadSummary};
 
 use super::group::{self, ROWS_PER_INSERT, placeholders, row_placeholders};
 use super::{COLUMNS, NewMessage, message_from_row};
@@ -15,7 +15,7 @@ use crate::steps::for_both_backends;
 use crate::{StoreError, StoreResult};
 
 /// A message the group writes: its index in the batch, its workspace, position and seq.
-pub(super) type Fresh = (usize, i64, i64, i64);
+pub(crate) type Fresh = (usize, i64, i64, i64);
 
 pub(super) trait BatchSteps {
     /// The workspace of each conversation.
@@ -37,13 +37,14 @@ pub(super) trait BatchSteps {
         fresh: &[Fresh],
     ) -> StoreResult<HashMap<(i64, i64), i64>>;
 
-    /// Inserts a `message_posted` event for each fresh message; returns the messages by
-    /// their index in the batch.
+    /// Inserts a `message_posted` event for each fresh message (a reply's carries its
+    /// thread's summary from `threads`); returns the messages by their index in the batch.
     async fn insert_posted_events(
         &mut self,
         batch: &[NewMessage],
         fresh: &[Fresh],
         ids: &HashMap<(i64, i64), i64>,
+        threads: &HashMap<i64, Option<ThreadSummary>>,
     ) -> StoreResult<HashMap<usize, Message>>;
 }
 
@@ -107,8 +108,9 @@ for_both_backends! { impl BatchSteps {
         for chunk in fresh.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
-                 created_at) VALUES {} RETURNING id, conversation_id, seq",
-                row_placeholders(chunk.len(), 7)
+                 created_at, thread_root_id, also_in_channel) VALUES {} \
+                 RETURNING id, conversation_id, seq",
+                row_placeholders(chunk.len(), 9)
             );
             let mut insert = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
             for (i, _, _, seq) in chunk {
@@ -120,7 +122,9 @@ for_both_backends! { impl BatchSteps {
                     .bind(&new.client_id)
                     .bind(&new.body)
                     .bind(&new.html)
-                    .bind(new.now);
+                    .bind(new.now)
+                    .bind(new.thread_root_id.map(|id| id.0))
+                    .bind(new.also_in_channel);
             }
             for (id, conversation, seq) in insert.fetch_all(&mut *self).await? {
                 ids.insert((conversation, seq), id);
@@ -134,6 +138,7 @@ for_both_backends! { impl BatchSteps {
         batch: &[NewMessage],
         fresh: &[Fresh],
         ids: &HashMap<(i64, i64), i64>,
+        threads: &HashMap<i64, Option<ThreadSummary>>,
     ) -> StoreResult<HashMap<usize, Message>> {
         let mut posted = HashMap::with_capacity(fresh.len());
         for chunk in fresh.chunks(ROWS_PER_INSERT) {
@@ -146,8 +151,12 @@ for_both_backends! { impl BatchSteps {
                     .copied()
                     .ok_or(StoreError::Invariant("an inserted message was not read back"))?;
                 let message = group::new_message(new, id, *seq);
+                let thread = new
+                    .thread_root_id
+                    .and_then(|root| threads.get(&root.0).cloned().flatten());
                 let payload = serde_json::to_string(&EventPayload::MessagePosted {
                     message: message.clone(),
+                    thread,
                 })
                 .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
                 insert = insert

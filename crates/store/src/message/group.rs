@@ -12,7 +12,7 @@ use ocomms_proto::{MessageId, UserId};
 use super::NewMessage;
 use crate::{StoreError, StoreResult};
 
-/// Rows per multi-row `INSERT`: 7 parameters each stays far below both engines' limits
+/// Rows per multi-row `INSERT`: 9 parameters each stays far below both engines' limits
 /// (32,766 on SQLite, 65,535 on PostgreSQL).
 pub(super) const ROWS_PER_INSERT: usize = 256;
 
@@ -192,6 +192,9 @@ pub(super) fn new_message(new: &NewMessage, id: i64, seq: i64) -> Message {
         edited_at: None,
         deleted: false,
         reactions: Vec::new(),
+        thread_root_id: new.thread_root_id,
+        also_in_channel: new.also_in_channel,
+        thread: None,
     }
 }
 
@@ -207,6 +210,8 @@ mod tests {
             client_id: client_id.map(str::to_owned),
             body: "hi".into(),
             html: "<p>hi</p>".into(),
+            thread_root_id: None,
+            also_in_channel: false,
             now: 1,
         }
     }

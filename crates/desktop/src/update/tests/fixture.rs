@@ -92,18 +92,24 @@ pub(super) fn posted(
         edited_at: None,
         deleted: false,
         reactions: Vec::new(),
+        thread_root_id: None,
+        also_in_channel: false,
+        thread: None,
     };
     Msg::Realtime {
         account: AccountKey(0),
-        update: Update::Event(Event {
+        update: Update::Event(Box::new(Event {
             workspace_id: WS,
             position: seq,
             conversation_id: conversation,
             seq,
             actor: author,
             at: message.created_at,
-            payload: EventPayload::MessagePosted { message },
-        }),
+            payload: EventPayload::MessagePosted {
+                message,
+                thread: None,
+            },
+        })),
     }
 }
 

@@ -49,7 +49,7 @@ fn the_timeline_applies_edits_deletes_and_shows_authors() {
     update(&mut state, to(account, posted(GENERAL, 2, OTHER, None)));
     let event = |seq: i64, payload| Msg::Realtime {
         account,
-        update: Update::Event(Event {
+        update: Update::Event(Box::new(Event {
             workspace_id: WS,
             position: 10 + seq,
             conversation_id: GENERAL,
@@ -57,7 +57,7 @@ fn the_timeline_applies_edits_deletes_and_shows_authors() {
             actor: OTHER,
             at: 0,
             payload,
-        }),
+        })),
     };
     update(
         &mut state,
@@ -77,6 +77,8 @@ fn the_timeline_applies_edits_deletes_and_shows_authors() {
             2,
             EventPayload::MessageDeleted {
                 message_id: MessageId(100_002),
+                thread_root_id: None,
+                thread: None,
             },
         ),
     );
@@ -185,13 +187,12 @@ fn older_history_is_fetched_before_the_oldest_message() {
         messages: (from..from + 3)
             .filter_map(|seq| match posted(GENERAL, seq, OTHER, None) {
                 Msg::Realtime {
-                    update:
-                        Update::Event(Event {
-                            payload: EventPayload::MessagePosted { message },
-                            ..
-                        }),
+                    update: Update::Event(event),
                     ..
-                } => Some(message),
+                } => match event.payload {
+                    EventPayload::MessagePosted { message, .. } => Some(message),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect(),

@@ -19,7 +19,8 @@ pub const BODY_LIMIT: usize = ocomms_proto::message::MAX_REQUEST_BYTES;
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "messages",
     params(("id" = i64, Path)), request_body = PostMessage,
     responses((status = 201, body = Message), (status = 200, description = "a retry", body = Message),
-        (status = 422, description = "empty or too long", body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "empty or too long; thread_root_id not a top-level message of this conversation", body = ErrorBody),
+        (status = 404, description = "conversation or thread_root_id not found", body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "conversation_archived", body = ErrorBody)))]
 pub async fn post(
     State(app): State<App>,
@@ -48,6 +49,17 @@ pub async fn history(
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<MessagePage>, ApiError> {
     Ok(Json(app.history(&actor, id, &query).await?))
+}
+
+/// One message (a tombstone if deleted), with its reactions and thread summary.
+#[utoipa::path(get, path = "/api/v1/messages/{id}", tag = "messages", params(("id" = i64, Path)),
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<MessageId>,
+) -> Result<Json<Message>, ApiError> {
+    Ok(Json(app.message(&actor, id).await?))
 }
 
 /// Edit your message.

@@ -1,0 +1,164 @@
+// A message as an element, built from the API's JSON the way templates/message.html renders
+// it, for the timeline and for a thread panel; and the small changes events make to one.
+
+import { drawReactions } from "/assets/reactions.js";
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+const whenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** `{name, avatar}` of a person the page knows. */
+export function person(ctx, id) {
+  return ctx.people[String(id)] || { name: "Someone", avatar: "" };
+}
+
+/** The link that opens a thread beside the conversation (it also works as a page). */
+export function threadUrl(ctx, root) {
+  return `/w/${encodeURIComponent(ctx.slug)}/c/${ctx.conversation}/t/${root}`;
+}
+
+/**
+ * `ctx`: `{me, people, slug, conversation, reacting}`. In a thread panel (`inThread`) a
+ * message has no thread line or reply link of its own; a pending one is the sender's copy
+ * before the server's arrives.
+ */
+export function messageElement(m, ctx, { pending = false, inThread = false } = {}) {
+  const li = document.createElement("li");
+  li.className = "message" + (m.author_id === ctx.me ? " mine" : "") + (pending ? " pending" : "");
+  li.id = pending ? "" : `${inThread ? "t" : "m"}${m.id}`;
+  li.dataset.id = m.id ?? "";
+  li.dataset.seq = m.seq ?? "";
+  li.dataset.author = m.author_id;
+  li.dataset.at = m.created_at;
+  li.dataset.body = m.body;
+  if (m.client_id) li.dataset.clientId = m.client_id;
+  const who = person(ctx, m.author_id);
+  const avatar = document.createElement("img");
+  avatar.className = "avatar";
+  avatar.src = who.avatar;
+  avatar.alt = "";
+  avatar.width = avatar.height = 36;
+  const main = document.createElement("div");
+  main.className = "message-main";
+  if (!inThread && m.thread_root_id) main.append(repliedTo(ctx, m.thread_root_id));
+  const meta = document.createElement("p");
+  meta.className = "message-meta";
+  const author = document.createElement("strong");
+  author.className = "message-author";
+  author.textContent = who.name;
+  const time = document.createElement("time");
+  time.dateTime = new Date(m.created_at).toISOString();
+  time.textContent = (inThread ? whenFormat : timeFormat).format(new Date(m.created_at));
+  meta.append(author, " ", time);
+  const body = document.createElement("div");
+  body.className = "message-body";
+  // Rendered by the server from Markdown with every HTML tag of the source escaped.
+  if (pending) body.textContent = m.body; else body.innerHTML = m.html;
+  const reactions = document.createElement("div");
+  reactions.className = "reactions";
+  main.append(meta, body, reactions);
+  if (m.edited_at) markEdited(li, meta);
+  li.append(avatar, main);
+  if (!inThread && !m.thread_root_id && !pending) {
+    if (m.thread) setThreadSummary(li, m.thread, ctx);
+    main.append(replyLink(ctx, m.id));
+  }
+  if (m.author_id === ctx.me && !pending) main.append(deleteButton());
+  li.dataset.reactions = JSON.stringify(m.reactions || []);
+  if (!pending) drawReactions(li, ctx.reacting);
+  if (m.deleted) tombstone(li);
+  return li;
+}
+
+export function markEdited(li, meta = li.querySelector(".message-meta")) {
+  if (meta.querySelector(".edited")) return;
+  const edited = document.createElement("span");
+  edited.className = "edited";
+  edited.textContent = "(edited)";
+  meta.append(" ", edited);
+}
+
+/** What stays of a deleted message; its thread, if any, stays reachable. */
+export function tombstone(li) {
+  li.classList.add("deleted");
+  li.dataset.body = "";
+  const body = li.querySelector(".message-body");
+  body.className = "message-body tombstone";
+  body.textContent = "This message was deleted.";
+  li.querySelector(".message-actions")?.remove();
+  li.querySelector(".reply-link")?.remove();
+  li.querySelector(".edited")?.remove();
+  li.querySelector(".reactions")?.replaceChildren();
+}
+
+/** "3 replies · Last reply 10:04" under a top-level message; none once no reply is left. */
+export function setThreadSummary(li, summary, ctx) {
+  let line = li.querySelector(".thread-summary");
+  if (!summary) {
+    line?.remove();
+    return;
+  }
+  if (!line) {
+    line = document.createElement("a");
+    line.className = "thread-summary";
+    line.href = threadUrl(ctx, li.dataset.id);
+    line.dataset.thread = li.dataset.id;
+    const anchor = li.querySelector(".reply-link, .message-actions");
+    if (anchor) anchor.before(line); else li.querySelector(".message-main").append(line);
+  }
+  const people = document.createElement("span");
+  people.className = "thread-people";
+  for (const id of summary.participants) {
+    const img = document.createElement("img");
+    img.className = "avatar";
+    img.src = person(ctx, id).avatar;
+    img.alt = "";
+    img.title = person(ctx, id).name;
+    img.width = img.height = 20;
+    people.append(img);
+  }
+  const count = document.createElement("strong");
+  count.className = "thread-count";
+  count.textContent = replies(summary.reply_count);
+  const last = document.createElement("span");
+  last.className = "muted";
+  const time = document.createElement("time");
+  time.dateTime = new Date(summary.last_reply_at).toISOString();
+  time.textContent = whenFormat.format(new Date(summary.last_reply_at));
+  last.append("Last reply ", time);
+  line.replaceChildren(people, " ", count, " ", last);
+}
+
+export function replies(count) {
+  return count === 0 ? "No replies yet" : count === 1 ? "1 reply" : `${count} replies`;
+}
+
+function repliedTo(ctx, root) {
+  const p = document.createElement("p");
+  p.className = "replied-to muted";
+  const link = document.createElement("a");
+  link.href = threadUrl(ctx, root);
+  link.dataset.thread = root;
+  link.textContent = "a thread";
+  p.append("Replied to ", link);
+  return p;
+}
+
+function replyLink(ctx, id) {
+  const link = document.createElement("a");
+  link.className = "link reply-link";
+  link.href = threadUrl(ctx, id);
+  link.dataset.thread = id;
+  link.textContent = "Reply in thread";
+  return link;
+}
+
+function deleteButton() {
+  const form = document.createElement("form");
+  form.className = "message-actions";
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.className = "link danger";
+  button.textContent = "Delete";
+  form.append(button);
+  return form;
+}

@@ -1,0 +1,227 @@
+// A list of messages with its composer: the conversation's timeline, or a thread beside it.
+// Sending shows the message at once as pending and swaps in the server's copy (matched by
+// client id); Enter sends, Shift+Enter adds a line, Up edits your last message, Esc cancels.
+
+import { markEdited, messageElement, tombstone } from "/assets/messages.js";
+import { applyReactionEvent } from "/assets/reactions.js";
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+const whenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export class Pane {
+  /**
+   * `list`: the `<ol>` of messages. `root`: the thread's top-level message id, for a thread
+   * panel. `onScrolledAway(bool)`: told whether new messages arrive out of sight.
+   */
+  constructor(list, ctx, { root = null, onScrolledAway = () => {} } = {}) {
+    this.list = list;
+    this.ctx = ctx;
+    this.root = root;
+    this.onScrolledAway = onScrolledAway;
+    this.editing = null;
+    if (!root) localiseDays(list);
+    // The server writes UTC; show the reader's time (a thread has no day separators, so
+    // its messages carry the date).
+    localiseTimes(list, ".message-meta time[datetime]", root ? whenFormat : timeFormat);
+    localiseTimes(list, ".thread-summary time[datetime]", whenFormat);
+    this.wireDeletes(list);
+    this.scrollToBottom();
+  }
+
+  find(id) {
+    return this.list.querySelector(`.message[data-id="${CSS.escape(String(id))}"]`);
+  }
+
+  /** Adds the server's copy of a message unless it is there already. */
+  upsert(message) {
+    if (this.find(message.id)) return;
+    const pending = message.client_id &&
+      this.list.querySelector(`[data-client-id="${CSS.escape(message.client_id)}"]`);
+    const li = messageElement(message, this.ctx, { inThread: Boolean(this.root) });
+    if (pending) pending.replaceWith(li); else this.append(li);
+    this.wireDeletes(li);
+  }
+
+  append(li) {
+    const stick = this.nearBottom();
+    const last = [...this.list.querySelectorAll(".message, .notice-line")].pop();
+    const at = Number(li.dataset.at);
+    if (!this.root && (!last || day(Number(last.dataset.at)) !== day(at))) this.list.append(daySeparator(at));
+    if (li.classList.contains("message") && last && last.classList.contains("message") &&
+        last.dataset.author === li.dataset.author && at - Number(last.dataset.at) < 300000 &&
+        day(Number(last.dataset.at)) === day(at)) {
+      li.classList.add("continued");
+    }
+    this.list.append(li);
+    if (stick || li.classList.contains("mine")) this.scrollToBottom(); else this.onScrolledAway(true);
+  }
+
+  edited(id, body, html) {
+    const li = this.find(id);
+    if (!li) return;
+    li.dataset.body = body;
+    li.querySelector(".message-body").innerHTML = html;
+    markEdited(li);
+  }
+
+  deleted(id) {
+    const li = this.find(id);
+    if (li) tombstone(li);
+  }
+
+  reacted(payload) {
+    const li = this.find(payload.message_id);
+    if (li) applyReactionEvent(li, payload, this.ctx.reacting);
+  }
+
+  nearBottom() {
+    return this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 120;
+  }
+
+  scrollToBottom() {
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  // ---- composer ----
+
+  /** `extra()` adds to each request (a thread's root); `onInput()` runs as the person types. */
+  wireComposer(form, { extra = () => ({}), onInput = () => {} } = {}) {
+    const input = form.querySelector("textarea");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const body = input.value.trim();
+      if (!body) return;
+      if (this.editing) {
+        this.saveEdit(this.editing, body);
+        this.stopEditing(form, input);
+      } else {
+        this.send({ body, client_id: crypto.randomUUID(), ...extra() });
+      }
+      input.value = "";
+      resize(input);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      } else if (event.key === "ArrowUp" && !input.value) {
+        const mine = [...this.list.querySelectorAll(".message.mine:not(.deleted):not(.pending)")].pop();
+        if (mine && (!this.root || mine.dataset.id !== String(this.root))) {
+          event.preventDefault();
+          this.editing = mine;
+          mine.classList.add("editing");
+          form.classList.add("editing");
+          input.value = mine.dataset.body;
+        }
+      } else if (event.key === "Escape" && this.editing) {
+        // Handled here: Esc closes a thread panel only when nothing is being edited.
+        event.preventDefault();
+        this.stopEditing(form, input);
+        input.value = "";
+      }
+    });
+    input.addEventListener("input", () => {
+      resize(input);
+      onInput(input.value);
+    });
+  }
+
+  stopEditing(form, input) {
+    this.editing?.classList.remove("editing");
+    this.editing = null;
+    form.classList.remove("editing");
+    input.focus();
+  }
+
+  async send(request) {
+    const draft = { author_id: this.ctx.me, body: request.body, client_id: request.client_id, created_at: Date.now() };
+    let li = this.list.querySelector(`[data-client-id="${CSS.escape(request.client_id)}"]`);
+    if (!li) {
+      li = messageElement(draft, this.ctx, { pending: true, inThread: Boolean(this.root) });
+      this.append(li);
+    }
+    li.classList.remove("failed");
+    li.querySelector(".retry")?.remove();
+    try {
+      const response = await fetch(`/api/v1/conversations/${this.ctx.conversation}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": this.ctx.csrf },
+        body: JSON.stringify(request),
+      });
+      if (!response.ok) throw new Error((await response.json()).message);
+      this.upsert(await response.json());
+    } catch (error) {
+      li.classList.add("failed");
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "link retry";
+      retry.textContent = `Not sent${error.message ? ` (${error.message})` : ""}. Retry`;
+      retry.addEventListener("click", () => this.send(request));
+      li.querySelector(".message-main").append(retry);
+    }
+  }
+
+  async saveEdit(li, body) {
+    const response = await fetch(`/api/v1/messages/${li.dataset.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", "x-csrf-token": this.ctx.csrf },
+      body: JSON.stringify({ body }),
+    });
+    if (response.ok) {
+      const message = await response.json();
+      this.edited(message.id, message.body, message.html);
+    }
+  }
+
+  wireDeletes(scope) {
+    for (const form of scope.querySelectorAll(".message-actions")) {
+      if (form.dataset.wired) continue;
+      form.dataset.wired = "1";
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        if (!window.confirm("Delete this message?")) return;
+        const li = form.closest(".message");
+        const response = await fetch(`/api/v1/messages/${li.dataset.id}`, {
+          method: "DELETE",
+          headers: { "x-csrf-token": this.ctx.csrf },
+        });
+        if (response.ok) tombstone(li);
+      }, { capture: true });
+    }
+  }
+}
+
+function resize(input) {
+  input.style.height = "auto";
+  input.style.height = `${Math.min(input.scrollHeight, 240)}px`;
+}
+
+export function daySeparator(at) {
+  const li = document.createElement("li");
+  li.className = "day-separator";
+  li.dataset.day = day(at);
+  const span = document.createElement("span");
+  span.textContent = dayFormat.format(new Date(at));
+  li.append(span);
+  return li;
+}
+
+export function day(at) {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString().slice(0, 10);
+}
+
+function localiseTimes(scope, selector, format) {
+  for (const time of scope.querySelectorAll(selector)) {
+    const at = new Date(time.dateTime);
+    if (!Number.isNaN(at.getTime())) time.textContent = format.format(at);
+  }
+}
+
+function localiseDays(scope) {
+  for (const li of scope.querySelectorAll(".day-separator[data-day]")) {
+    li.querySelector("span").textContent = dayFormat.format(new Date(`${li.dataset.day}T12:00:00Z`));
+  }
+}
