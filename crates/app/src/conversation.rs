@@ -195,6 +195,12 @@ impl App {
         if editing && !active {
             return Err(Refusal::Archived.into());
         }
+        if let Some(managers_only) = update.pins_managers_only {
+            channel::may_manage(record.kind, viewer)?;
+            if managers_only != record.pins_managers_only {
+                changes.push(ConversationChange::PinsManagersOnly(managers_only));
+            }
+        }
         if let Some(name) = update.name {
             channel::may_manage(record.kind, viewer)?;
             let name = channel::name(&name)?;
@@ -279,6 +285,14 @@ pub(crate) fn wire(
             .is_ok(),
         last_seq: record.last_seq,
         participants: participants.unwrap_or_default(),
+        pins_managers_only: record.pins_managers_only,
+        can_pin: channel::may_pin(
+            record.kind,
+            viewer,
+            record.archived_at.is_some(),
+            record.pins_managers_only,
+        )
+        .is_ok(),
     }
 }
 

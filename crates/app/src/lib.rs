@@ -26,6 +26,7 @@ mod limiter;
 pub mod mail;
 mod member;
 mod message;
+mod pin;
 mod presence;
 mod profile;
 mod publish;

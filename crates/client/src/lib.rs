@@ -6,6 +6,7 @@ mod account;
 mod conversation;
 mod error;
 mod message;
+mod pin;
 mod profile;
 pub mod realtime;
 mod thread;

@@ -114,6 +114,8 @@ fn signed_in_state() -> State {
         can_add_members: true,
         last_seq: 0,
         participants: vec![],
+        pins_managers_only: false,
+        can_pin: true,
     };
     update(
         &mut state,
@@ -279,6 +281,7 @@ fn switching_servers_with_a_thousand_messages_each() {
                 thread_root_id: None,
                 also_in_channel: false,
                 thread: None,
+                pinned: None,
             };
             update(
                 &mut state,

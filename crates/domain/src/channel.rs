@@ -169,6 +169,26 @@ pub fn may_manage(kind: ConversationKind, viewer: Viewer) -> Result<(), Refusal>
     }
 }
 
+/// Pinning and unpinning a message: members, while the conversation is active; only the
+/// channel's managers (and workspace admins in it) when the channel keeps pins to them.
+pub fn may_pin(
+    kind: ConversationKind,
+    viewer: Viewer,
+    archived: bool,
+    managers_only: bool,
+) -> Result<(), Refusal> {
+    if archived {
+        return Err(Refusal::Archived);
+    }
+    if !viewer.is_member() {
+        return Err(Refusal::NotMember);
+    }
+    if managers_only && kind.is_channel() && !can_manage(kind, viewer) {
+        return Err(Refusal::NotManager);
+    }
+    Ok(())
+}
+
 /// Creating a channel: everyone but guests.
 pub fn may_create(workspace_role: Role) -> Result<(), Refusal> {
     if workspace_role == Role::Guest {

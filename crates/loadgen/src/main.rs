@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use clap::{Args, Parser, Subcommand};
-use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect};
+use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect, threads};
 use ocomms_loadgen::{Connector, ServerProcess};
 
 #[derive(Parser)]
@@ -73,6 +73,17 @@ enum Scenario {
         missed: u64,
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
+    },
+    /// A user following many threads asks for All threads again and again: its latency
+    Threads {
+        /// Threads the user follows (each started by them, with one reply)
+        #[arg(long, default_value_t = 1000)]
+        threads: usize,
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+        /// Threads per page
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
     },
 }
 
@@ -179,6 +190,19 @@ async fn main() -> anyhow::Result<()> {
             let report = reconnect::run(connector, &options, server).await?;
             print(&cli, &report)?;
             report.is_correct()
+        }
+        Scenario::Threads {
+            threads,
+            requests,
+            limit,
+        } => {
+            let options = threads::ThreadsOptions {
+                threads: *threads,
+                requests: *requests,
+                limit: *limit,
+            };
+            print(&cli, &threads::run(connector, &options, server).await?)?;
+            true
         }
     };
     if !correct {

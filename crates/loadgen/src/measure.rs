@@ -12,6 +12,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Percentiles {
     pub p50_ms: f64,
+    pub p95_ms: f64,
     pub p99_ms: f64,
     pub p999_ms: f64,
     pub max_ms: f64,
@@ -21,8 +22,8 @@ impl std::fmt::Display for Percentiles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
-            self.p50_ms, self.p99_ms, self.p999_ms, self.max_ms
+            "p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
+            self.p50_ms, self.p95_ms, self.p99_ms, self.p999_ms, self.max_ms
         )
     }
 }
@@ -60,6 +61,7 @@ impl Latencies {
         let ms = |v: u64| v as f64 / 1000.0;
         Percentiles {
             p50_ms: ms(all.value_at_quantile(0.5)),
+            p95_ms: ms(all.value_at_quantile(0.95)),
             p99_ms: ms(all.value_at_quantile(0.99)),
             p999_ms: ms(all.value_at_quantile(0.999)),
             max_ms: ms(all.max()),

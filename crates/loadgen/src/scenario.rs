@@ -5,3 +5,4 @@ pub mod fanout;
 pub mod idle;
 pub mod ingest;
 pub mod reconnect;
+pub mod threads;

@@ -34,6 +34,7 @@ fn frame() -> ServerFrame {
                     thread_root_id: None,
                     also_in_channel: false,
                     thread: None,
+                    pinned: None,
                 },
                 thread: None,
             },

@@ -70,6 +70,12 @@ pub struct Conversation {
     /// The people of a direct message (empty for channels: see their member list).
     #[serde(default)]
     pub participants: Vec<UserId>,
+    /// Only managers may pin and unpin messages (a channel setting).
+    #[serde(default)]
+    pub pins_managers_only: bool,
+    /// Whether the viewer may pin and unpin messages here now.
+    #[serde(default)]
+    pub can_pin: bool,
 }
 
 /// A member's role in a conversation.
@@ -145,6 +151,9 @@ pub struct ConversationUpdate {
     pub description: Option<String>,
     #[serde(default)]
     pub archived: Option<bool>,
+    /// Keep pinning to the channel's managers (managers only).
+    #[serde(default)]
+    pub pins_managers_only: Option<bool>,
 }
 
 /// `PUT /api/v1/conversations/{id}/members/{user_id}`: join (yourself) or add someone.

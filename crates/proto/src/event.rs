@@ -28,6 +28,9 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
+// A posted message is the big variant and also the common one: boxing it would allocate for
+// most events and clutter every match, while the frames that carry events box them whole.
+#[allow(clippy::large_enum_variant)]
 pub enum EventPayload {
     ConversationCreated {
         kind: ConversationKind,
@@ -78,6 +81,17 @@ pub enum EventPayload {
         /// …and that thread's summary after the deletion (none when no reply is left).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         thread: Option<ThreadSummary>,
+    },
+    /// The message was pinned to the conversation (by the event's actor).
+    MessagePinned {
+        message_id: MessageId,
+    },
+    MessageUnpinned {
+        message_id: MessageId,
+    },
+    /// Pinning is kept to the channel's managers (`true`) or open to every member.
+    PinPolicyChanged {
+        managers_only: bool,
     },
     /// `user_id` reacted to the message with `emoji` (Unicode, skin tone included).
     ReactionAdded {

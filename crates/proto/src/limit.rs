@@ -25,3 +25,5 @@ pub const MAX_REACTION_EMOJI: usize = 50;
 pub const MAX_EMOJI_CHARS: usize = 64;
 /// Most threads one All-threads page returns.
 pub const MAX_THREADS_PAGE: u32 = 50;
+/// Pinned messages in one conversation, at most (Slack's limit).
+pub const MAX_PINS: usize = 100;

@@ -44,6 +44,17 @@ pub struct Message {
     /// A top-level message with replies: its thread in brief.
     #[serde(default)]
     pub thread: Option<ThreadSummary>,
+    /// Pinned to its conversation: by whom and when.
+    #[serde(default)]
+    pub pinned: Option<Pin>,
+}
+
+/// Who pinned a message, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pin {
+    pub by: UserId,
+    pub at: Timestamp,
 }
 
 impl Message {

@@ -17,7 +17,7 @@ export function threadUrl(ctx, root) {
 }
 
 /**
- * `ctx`: `{me, people, slug, conversation, reacting}`. In a thread panel (`inThread`) a
+ * `ctx`: `{me, people, slug, conversation, canPin, reacting}`. In a thread panel (`inThread`) a
  * message has no thread line or reply link of its own; a pending one is the sender's copy
  * before the server's arrives.
  */
@@ -62,7 +62,9 @@ export function messageElement(m, ctx, { pending = false, inThread = false } = {
     if (m.thread) setThreadSummary(li, m.thread, ctx);
     main.append(replyLink(ctx, m.id));
   }
+  if (ctx.canPin && !pending) main.append(pinButton());
   if (m.author_id === ctx.me && !pending) main.append(deleteButton());
+  if (m.pinned) setPinned(li, m.pinned.by, ctx);
   li.dataset.reactions = JSON.stringify(m.reactions || []);
   if (!pending) drawReactions(li, ctx.reacting);
   if (m.deleted) tombstone(li);
@@ -85,9 +87,34 @@ export function tombstone(li) {
   body.className = "message-body tombstone";
   body.textContent = "This message was deleted.";
   li.querySelector(".message-actions")?.remove();
+  li.querySelector(".pin-form")?.remove();
+  li.querySelector(".pinned-by")?.remove();
+  li.classList.remove("pinned");
   li.querySelector(".reply-link")?.remove();
   li.querySelector(".edited")?.remove();
   li.querySelector(".reactions")?.replaceChildren();
+}
+
+/** Marks a message pinned by `by` (a user id), or not pinned (`null`). */
+export function setPinned(li, by, ctx) {
+  li.classList.toggle("pinned", by !== null);
+  let line = li.querySelector(".pinned-by");
+  if (by === null) {
+    line?.remove();
+  } else {
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "pinned-by muted";
+      li.querySelector(".message-meta").before(line);
+    }
+    const who = by === ctx.me ? "you" : person(ctx, by).name;
+    line.replaceChildren(Object.assign(document.createElement("span"), { ariaHidden: "true", textContent: "📌" }), ` Pinned by ${who}`);
+  }
+  const button = li.querySelector(".pin-button");
+  if (button) {
+    button.setAttribute("aria-pressed", String(by !== null));
+    button.textContent = by === null ? "Pin" : "Unpin";
+  }
 }
 
 /** "3 replies · Last reply 10:04" under a top-level message; none once no reply is left. */
@@ -150,6 +177,18 @@ function replyLink(ctx, id) {
   link.dataset.thread = id;
   link.textContent = "Reply in thread";
   return link;
+}
+
+function pinButton() {
+  const form = document.createElement("form");
+  form.className = "pin-form";
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.className = "link pin-button";
+  button.setAttribute("aria-pressed", "false");
+  button.textContent = "Pin";
+  form.append(button);
+  return form;
 }
 
 function deleteButton() {

@@ -2,7 +2,7 @@
 // Sending shows the message at once as pending and swaps in the server's copy (matched by
 // client id); Enter sends, Shift+Enter adds a line, Up edits your last message, Esc cancels.
 
-import { markEdited, messageElement, tombstone } from "/assets/messages.js";
+import { markEdited, messageElement, setPinned, tombstone } from "/assets/messages.js";
 import { applyReactionEvent } from "/assets/reactions.js";
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
@@ -68,6 +68,12 @@ export class Pane {
   deleted(id) {
     const li = this.find(id);
     if (li) tombstone(li);
+  }
+
+  /** Pinned by user `by`, or unpinned (`null`). */
+  pinned(id, by) {
+    const li = this.find(id);
+    if (li) setPinned(li, by, this.ctx);
   }
 
   reacted(payload) {
@@ -174,7 +180,23 @@ export class Pane {
     }
   }
 
+  /** The Delete and Pin buttons of messages in `scope`, over the API instead of a reload. */
   wireDeletes(scope) {
+    for (const form of scope.querySelectorAll(".pin-form")) {
+      if (form.dataset.wired) continue;
+      form.dataset.wired = "1";
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const li = form.closest(".message");
+        const pinned = li.classList.contains("pinned");
+        const response = await fetch(`/api/v1/messages/${li.dataset.id}/pin`, {
+          method: pinned ? "DELETE" : "PUT",
+          headers: { "x-csrf-token": this.ctx.csrf },
+        });
+        // The event that follows updates every copy and the count; this one shows it now.
+        if (response.ok) setPinned(li, (await response.json()).pinned?.by ?? null, this.ctx);
+      });
+    }
     for (const form of scope.querySelectorAll(".message-actions")) {
       if (form.dataset.wired) continue;
       form.dataset.wired = "1";

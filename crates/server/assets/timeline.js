@@ -28,6 +28,7 @@ function start(root) {
     me: Number(root.dataset.me),
     people: JSON.parse(root.dataset.people || "{}"),
     csrf: root.dataset.csrf,
+    canPin: root.dataset.canPin === "true",
   };
   // People whose status a `presence` frame brought since the last refreshPresence().
   let presenceSeen = new Set();
@@ -152,14 +153,25 @@ function start(root) {
     } else if (p.type === "message_edited") {
       for (const pane of panes) pane.edited(p.message_id, p.body, p.html);
     } else if (p.type === "message_deleted") {
+      if (timeline.find(p.message_id)?.classList.contains("pinned")) countPins(-1);
       for (const pane of panes) pane.deleted(p.message_id);
       if (p.thread_root_id) threads.replied(p.thread_root_id, p.thread ?? null);
     } else if (p.type === "reaction_added" || p.type === "reaction_removed") {
       for (const pane of panes) pane.reacted(p);
+    } else if (p.type === "message_pinned" || p.type === "message_unpinned") {
+      const pinned = p.type === "message_pinned";
+      for (const pane of panes) pane.pinned(p.message_id, pinned ? event.actor : null);
+      countPins(pinned ? 1 : -1);
+      timeline.append(noticeLine(describe(event), event.at, event.seq));
     } else {
       const text = describe(event);
       if (text) timeline.append(noticeLine(text, event.at, event.seq));
     }
+  }
+
+  function countPins(change) {
+    const count = document.querySelector("#pin-count");
+    if (count) count.textContent = Math.max(0, Number(count.textContent) + change);
   }
 
   function noticeLine(text, at, seq) {
@@ -186,6 +198,9 @@ function start(root) {
       case "conversation_renamed": return `${actor} renamed the channel to #${p.name}`;
       case "conversation_archived": return `${actor} archived the channel`;
       case "conversation_unarchived": return `${actor} unarchived the channel`;
+      case "message_pinned": return `${actor} pinned a message`;
+      case "message_unpinned": return `${actor} unpinned a message`;
+      case "pin_policy_changed": return p.managers_only ? `${actor} kept pinning to the channel's managers` : `${actor} let every member pin`;
       default: return null;
     }
   }

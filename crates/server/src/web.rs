@@ -115,6 +115,11 @@ pub fn routes() -> Router<App> {
             put(thread::follow).delete(thread::unfollow),
         )
         .route("/w/{slug}/threads", get(thread::all))
+        .route("/w/{slug}/c/{id}/pins", get(conversation::pins))
+        .route(
+            "/w/{slug}/c/{id}/messages/{message_id}/pin",
+            put(conversation::pin).delete(conversation::unpin),
+        )
         .route("/assets/{script}", get(assets::script))
         .route("/assets/emoji.json", get(assets::emoji))
         .route(

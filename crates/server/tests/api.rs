@@ -18,6 +18,7 @@ mod api {
     mod members;
     mod nodes;
     mod pages;
+    mod pins;
     mod profiles;
     mod reactions;
     mod realtime;

@@ -578,6 +578,11 @@ async fn live_chat_browser_journey(db: TestDb) {
     threads::thread_steps(&max, &ann, &shots, &url, &slug).await;
     max.goto(&channel).await.expect("back to the channel");
     ann.goto(&channel).await.expect("back to the channel");
+    // Give the new pages a moment to connect before the next live step.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    threads::pin_steps(&max, &ann, &shots).await;
+    max.goto(&channel).await.expect("back to the channel");
+    tokio::time::sleep(Duration::from_millis(700)).await;
 
     // Max deletes it (through the API, as the hover button would); Ann sees the tombstone.
     let mine = t

@@ -31,10 +31,11 @@ pub struct ConversationRecord {
     pub created_at: Timestamp,
     pub last_seq: i64,
     pub member_count: i64,
+    pub pins_managers_only: bool,
 }
 
 const COLUMNS: &str = "c.id, c.workspace_id, c.kind, c.name, c.topic, c.description, c.is_general, \
-    c.archived_at, c.created_by, c.created_at, c.last_seq, \
+    c.archived_at, c.created_by, c.created_at, c.last_seq, c.pins_managers_only, \
     (SELECT COUNT(*) FROM conversation_members n WHERE n.conversation_id = c.id) AS member_count";
 
 impl ConversationRecord {
@@ -54,6 +55,7 @@ impl ConversationRecord {
             created_at: row.int("created_at")?,
             last_seq: row.int("last_seq")?,
             member_count: row.int("member_count")?,
+            pins_managers_only: row.flag("pins_managers_only")?,
         })
     }
 }
@@ -95,6 +97,7 @@ pub enum ConversationChange {
     Topic(String),
     Description(String),
     Archive(bool),
+    PinsManagersOnly(bool),
 }
 
 impl Store {
@@ -253,15 +256,27 @@ impl Store {
                 None,
                 EventPayload::ConversationUnarchived,
             ),
+            ConversationChange::PinsManagersOnly(managers_only) => (
+                "UPDATE conversations SET pins_managers_only = $2 WHERE id = $1",
+                None,
+                EventPayload::PinPolicyChanged {
+                    managers_only: *managers_only,
+                },
+            ),
         };
         let archive_now = matches!(change, ConversationChange::Archive(true));
+        let flag = match change {
+            ConversationChange::PinsManagersOnly(managers_only) => Some(*managers_only),
+            _ => None,
+        };
         in_transaction!(self, |tx| {
             tx.lock_workspace(conversation.0).await?;
             let query = sqlx::query(sql).bind(conversation.0);
-            let query = match (&text, archive_now) {
-                (Some(text), _) => query.bind(text.clone()),
-                (None, true) => query.bind(now),
-                (None, false) => query,
+            let query = match (&text, archive_now, flag) {
+                (Some(text), _, _) => query.bind(text.clone()),
+                (None, true, _) => query.bind(now),
+                (None, false, Some(flag)) => query.bind(flag),
+                (None, false, None) => query,
             };
             if query.execute(&mut *tx).await?.rows_affected() == 0 {
                 return Err(StoreError::NotFound);

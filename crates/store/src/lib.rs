@@ -19,6 +19,7 @@ mod event;
 mod instance;
 mod invitation;
 mod message;
+mod pin;
 mod reaction;
 mod session;
 mod thread;

@@ -6,7 +6,7 @@ use batch::BatchSteps as _;
 use group::Numbering;
 pub(crate) use group::placeholders;
 use ocomms_proto::event::EventPayload;
-use ocomms_proto::message::{Message, ThreadSummary};
+use ocomms_proto::message::{Message, Pin, ThreadSummary};
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
@@ -21,7 +21,7 @@ mod group;
 
 pub(crate) const COLUMNS: &str = "m.id, m.conversation_id, m.seq, m.author_id, m.client_id, m.body, m.html, \
     m.created_at, m.edited_at, m.deleted_at, m.thread_root_id, m.also_in_channel, m.reply_count, \
-    m.last_reply_at";
+    m.last_reply_at, m.pinned_at, m.pinned_by";
 
 pub(crate) fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Error> {
     Ok(Message {
@@ -45,6 +45,10 @@ pub(crate) fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Erro
                 last_reply_at: at,
                 participants: Vec::new(),
             }),
+            _ => None,
+        },
+        pinned: match (row.opt_int("pinned_at")?, row.opt_int("pinned_by")?) {
+            (Some(at), Some(by)) => Some(Pin { by: UserId(by), at }),
             _ => None,
         },
     })
@@ -227,7 +231,8 @@ impl Store {
         in_transaction!(self, |tx| {
             tx.lock_workspace(message.conversation_id.0).await?;
             let changed = sqlx::query(
-                "UPDATE messages SET body = '', html = '', deleted_at = $2 \
+                "UPDATE messages SET body = '', html = '', deleted_at = $2, pinned_at = NULL, \
+                 pinned_by = NULL \
                  WHERE id = $1 AND deleted_at IS NULL",
             )
             .bind(message.id.0)

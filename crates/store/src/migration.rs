@@ -23,6 +23,7 @@ embedded![
     "0003_messages",
     "0004_reactions",
     "0005_threads",
+    "0006_pins",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

@@ -148,6 +148,7 @@ pub(crate) fn message(seq: i64, at: Timestamp, body: &str) -> Message {
         thread_root_id: None,
         also_in_channel: false,
         thread: None,
+        pinned: None,
     }
 }
 

@@ -322,6 +322,11 @@ fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect>
             if let Some(client_id) = &message.client_id {
                 account.outbox.acknowledge(client_id);
             }
+            // A reply only in its thread does not belong in the timeline (the client shows no
+            // threads yet).
+            if !message.in_timeline() {
+                return vec![];
+            }
             let mine = message.author_id == account.user.id;
             account
                 .timelines
@@ -351,6 +356,12 @@ fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect>
             }
             vec![]
         }
+        // Reactions and pins change a message, not the conversation list; the timeline does
+        // not show them yet.
+        EventPayload::ReactionAdded { .. }
+        | EventPayload::ReactionRemoved { .. }
+        | EventPayload::MessagePinned { .. }
+        | EventPayload::MessageUnpinned { .. } => vec![],
         // Membership, names, topics, archiving: the list is small, reload it.
         _ => reload_conversations(account, event.workspace_id),
     }

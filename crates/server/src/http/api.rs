@@ -8,6 +8,7 @@ pub mod instance;
 pub mod invitation;
 pub mod member;
 pub mod message;
+pub mod pin;
 pub mod profile;
 pub mod reaction;
 pub mod realtime;
@@ -118,5 +119,7 @@ fn api_routes() -> Documented {
         .add(routes!(thread::following, thread::follow, thread::unfollow))
         .add(routes!(thread::mark_read))
         .add(routes!(thread::list))
+        .add(routes!(pin::pin, pin::unpin))
+        .add(routes!(pin::list))
         .add(routes!(realtime::connect))
 }

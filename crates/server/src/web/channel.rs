@@ -167,10 +167,15 @@ pub struct SettingsForm {
     topic: String,
     #[serde(default)]
     description: String,
+    /// Present when the managers' fields were on the form (an unticked box sends nothing).
+    #[serde(default)]
+    pins_setting: Option<String>,
+    #[serde(default)]
+    pins_managers_only: Option<String>,
 }
 
-/// Saves topic and description (any member) and the name (managers; the field is only
-/// shown to them, and the app refuses it from anyone else).
+/// Saves topic and description (any member), the name and who may pin (managers; those
+/// fields are only shown to them, and the app refuses them from anyone else).
 pub async fn save_settings(
     State(app): State<App>,
     Path((slug, id)): Path<(String, ConversationId)>,
@@ -181,6 +186,7 @@ pub async fn save_settings(
         topic: Some(form.topic),
         description: Some(form.description),
         archived: None,
+        pins_managers_only: form.pins_setting.map(|_| form.pins_managers_only.is_some()),
     };
     changed(&app, &actor, &slug, id, update).await
 }

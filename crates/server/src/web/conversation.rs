@@ -44,6 +44,17 @@ pub(crate) struct ConversationPage {
     error: Option<String>,
     /// The thread open beside the timeline, in place of the members panel.
     thread: Option<ThreadView>,
+    /// The pinned messages, when their panel is open.
+    pins: Option<Vec<Item>>,
+    pinned_count: usize,
+}
+
+/// What opens beside the timeline, in place of the members panel.
+#[derive(Clone, Copy)]
+pub(crate) enum Panel {
+    Members,
+    Thread(MessageId),
+    Pins,
 }
 
 #[derive(Deserialize)]
@@ -77,14 +88,15 @@ pub(crate) async fn page_for(
     id: ConversationId,
     query: &ViewQuery,
     error: Option<String>,
-    thread: Option<MessageId>,
+    panel: Panel,
 ) -> Result<ConversationPage, AppError> {
     let view = app.conversation_view(actor, slug, id, query.before).await?;
     // Read first, so the sidebar's Threads badge already counts this thread as read.
-    let thread = match thread {
-        Some(root) => Some(ThreadPanel::load(app, actor, id, root).await?),
-        None => None,
+    let thread = match panel {
+        Panel::Thread(root) => Some(ThreadPanel::load(app, actor, id, root).await?),
+        _ => None,
     };
+    let pinned = app.pinned(actor, id).await?;
     let mut shell = Shell::build(
         app,
         actor,
@@ -120,6 +132,26 @@ pub(crate) async fn page_for(
     let first_seq = view.history.messages.first().map_or(0, |m| m.seq);
     let items = timeline(view.history.messages, notices, &people, actor.user.id);
     let thread = thread.map(|t| t.render(&people, actor.user.id));
+    let pinned_count = pinned.len();
+    let pins = matches!(panel, Panel::Pins).then(|| {
+        let mut items = timeline(pinned, Vec::new(), &people, actor.user.id);
+        // Latest pinned first, each shown whole (no grouping under the one before).
+        items.sort_by_key(|i| {
+            std::cmp::Reverse(
+                i.message
+                    .as_ref()
+                    .and_then(|m| m.message.pinned)
+                    .map(|p| p.at),
+            )
+        });
+        for item in &mut items {
+            item.in_thread = true;
+            if let Some(view) = item.message.as_mut() {
+                view.continued = false;
+            }
+        }
+        items
+    });
     let people_json = serde_json::to_string(
         &people
             .iter()
@@ -148,6 +180,8 @@ pub(crate) async fn page_for(
         viewer: actor.user.id,
         error,
         thread,
+        pins,
+        pinned_count,
     })
 }
 
@@ -158,7 +192,19 @@ pub async fn view(
     Query(q): Query<ViewQuery>,
 ) -> PageResult {
     Ok(render(
-        &page_for(&app, &actor, &slug, id, &q, None, None).await?,
+        &page_for(&app, &actor, &slug, id, &q, None, Panel::Members).await?,
+    ))
+}
+
+/// The conversation with its pinned messages beside it.
+pub async fn pins(
+    State(app): State<App>,
+    Viewer(actor): Viewer,
+    Path((slug, id)): Path<(String, ConversationId)>,
+    Query(q): Query<ViewQuery>,
+) -> PageResult {
+    Ok(render(
+        &page_for(&app, &actor, &slug, id, &q, None, Panel::Pins).await?,
     ))
 }
 
@@ -183,7 +229,8 @@ pub(crate) async fn after(
                 notice: None,
                 before: None,
             };
-            let page = page_for(app, actor, slug, id, &query, Some(message), None).await?;
+            let page =
+                page_for(app, actor, slug, id, &query, Some(message), Panel::Members).await?;
             Ok(render_with(form_status(&error), &page))
         }
         Err(other) => Err(other.into()),
@@ -333,6 +380,39 @@ pub async fn add_reaction(
     let to = format!("/w/{slug}/c/{id}#m{message}");
     let outcome = app
         .add_reaction(&actor, message, &form.emoji)
+        .await
+        .map(|_| to.as_str());
+    after(&app, &actor, &slug, id, outcome).await
+}
+
+/// Without the page script, a message's Pin / Unpin button posts here.
+pub async fn pin(
+    State(app): State<App>,
+    Path((slug, id, message)): Path<(String, ConversationId, MessageId)>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    set_pinned(app, actor, slug, id, message, true).await
+}
+
+pub async fn unpin(
+    State(app): State<App>,
+    Path((slug, id, message)): Path<(String, ConversationId, MessageId)>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    set_pinned(app, actor, slug, id, message, false).await
+}
+
+async fn set_pinned(
+    app: App,
+    actor: Actor,
+    slug: String,
+    id: ConversationId,
+    message: MessageId,
+    pin: bool,
+) -> PageResult {
+    let to = format!("/w/{slug}/c/{id}#m{message}");
+    let outcome = app
+        .set_pinned(&actor, message, pin)
         .await
         .map(|_| to.as_str());
     after(&app, &actor, &slug, id, outcome).await

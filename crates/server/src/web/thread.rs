@@ -11,7 +11,7 @@ use ocomms_proto::message::{HistoryQuery, Message, ThreadItem, ThreadsQuery};
 use ocomms_proto::{ConversationId, MessageId, UserId};
 
 use crate::App;
-use crate::web::conversation::{ViewQuery, after, page_for};
+use crate::web::conversation::{Panel, ViewQuery, after, page_for};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{Empty, PageResult, render};
 use crate::web::shell::Shell;
@@ -105,7 +105,7 @@ pub async fn view(
     Query(q): Query<ViewQuery>,
 ) -> PageResult {
     Ok(render(
-        &page_for(&app, &actor, &slug, id, &q, None, Some(root)).await?,
+        &page_for(&app, &actor, &slug, id, &q, None, Panel::Thread(root)).await?,
     ))
 }
 

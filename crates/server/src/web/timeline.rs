@@ -34,6 +34,8 @@ pub(crate) struct MessageView {
     pub reactions_json: String,
     /// A top-level message with replies: the line under it that opens its thread.
     pub thread: Option<ThreadLine>,
+    /// Pinned to the conversation: who pinned it.
+    pub pinned_by: Option<String>,
 }
 
 /// "👤👤 3 replies · Last reply 2026-12-03 10:04 UTC" under a message with a thread.
@@ -83,6 +85,11 @@ pub(crate) fn message_view(
         reactions_json: serde_json::to_string(&message.reactions)
             .unwrap_or_else(|_| "[]".to_owned()),
         thread: ThreadLine::of(&message, people),
+        pinned_by: message.pinned.map(|pin| match people.get(&pin.by) {
+            _ if pin.by == viewer => "you".to_owned(),
+            Some((name, _)) => name.clone(),
+            None => "a former member".to_owned(),
+        }),
         message,
         author,
         avatar,
@@ -234,6 +241,12 @@ pub(crate) fn describe(
         EventPayload::MemberRoleChanged { user_id, .. } => {
             format!("{actor} made {} a regular member", name(user_id))
         }
+        EventPayload::MessagePinned { .. } => format!("{actor} pinned a message"),
+        EventPayload::MessageUnpinned { .. } => format!("{actor} unpinned a message"),
+        EventPayload::PinPolicyChanged {
+            managers_only: true,
+        } => format!("{actor} kept pinning to the channel's managers"),
+        EventPayload::PinPolicyChanged { .. } => format!("{actor} let every member pin"),
         // Shown on the message itself, not as a line of the timeline.
         EventPayload::MessagePosted { .. }
         | EventPayload::MessageEdited { .. }

@@ -11,7 +11,7 @@ use ocomms_store::testing::TestDb;
 use crate::support::{PASSWORD, TestServer};
 
 mod harness;
-mod threads;
+mod threads_and_pins;
 
 use harness::{Contract, png};
 
@@ -412,7 +412,7 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
         None,
     )
     .await;
-    threads::call_thread_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
+    threads_and_pins::call_thread_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
     c.call(Method::DELETE, "/api/v1/messages/{id}", &message, t, None)
         .await;
 

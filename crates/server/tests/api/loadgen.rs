@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect};
+use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect, threads};
 use ocomms_loadgen::{Connector, ServerProcess};
 use ocomms_server::config::ServeConfig;
 use ocomms_server::server::{self, RunningServer};
@@ -17,7 +17,7 @@ ocomms_store::backend_tests!(
     loadgen_fanout_delivers_every_message_once_to_members_only,
     loadgen_fanout_reactions_reach_every_member_once,
     loadgen_reconnect_storm_misses_nothing,
-    loadgen_ingest_and_idle_run,
+    loadgen_ingest_idle_and_threads_run,
     loadgen_nodes_fanout_across_two_nodes_misses_nothing,
 );
 
@@ -100,7 +100,7 @@ async fn loadgen_reconnect_storm_misses_nothing(db: TestDb) {
     assert_eq!(report.caught_up, 40, "{report}");
 }
 
-async fn loadgen_ingest_and_idle_run(db: TestDb) {
+async fn loadgen_ingest_idle_and_threads_run(db: TestDb) {
     let server = load_server(&db, None).await;
     let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
     let options = ingest::IngestOptions {
@@ -118,10 +118,19 @@ async fn loadgen_ingest_and_idle_run(db: TestDb) {
         users: 2,
         hold_seconds: 0.2,
     };
-    let report = idle::run(connector, &options, this_process())
+    let report = idle::run(connector.clone(), &options, this_process())
         .await
         .unwrap();
     assert_eq!(report.connections, 70, "{report}");
+
+    // All threads for someone following 30 threads (the scenario checks the first page).
+    let options = threads::ThreadsOptions {
+        threads: 30,
+        requests: 5,
+        limit: 20,
+    };
+    let report = threads::run(connector, &options, None).await.unwrap();
+    assert_eq!(report.requests, 5, "{report}");
 }
 
 async fn loadgen_nodes_fanout_across_two_nodes_misses_nothing(db: TestDb) {

@@ -571,10 +571,8 @@ async fn concurrent_posts_are_each_acknowledged_and_delivered_once(db: TestDb) {
     let topics = 10;
     for i in 0..topics {
         let update = ocomms_proto::conversation::ConversationUpdate {
-            name: None,
             topic: Some(format!("topic {i}")),
-            description: None,
-            archived: None,
+            ..Default::default()
         };
         t.member.update_conversation(town, &update).await.unwrap();
     }

@@ -1,6 +1,6 @@
-//! The thread steps of the live journey: Ann replies in a thread beside the channel, Max
+//! The thread and pin steps of the live journey: Ann replies in a thread beside the channel, Max
 //! sees the count move, opens it and answers (also to the channel), reacts there, closes it
-//! with Esc; All threads lists it.
+//! with Esc; All threads lists it. Then Ann pins a message and Max sees it.
 
 use std::path::Path;
 
@@ -91,4 +91,26 @@ pub async fn thread_steps(max: &Client, ann: &Client, shots: &Path, url: &str, s
     screenshot(ann, shots, "27-all-threads").await;
     click(ann, ".thread-card-link").await;
     wait_for_text(ann, "#thread-messages .message-body", "Count me in").await;
+}
+
+/// Ann pins Max's message from the channel; Max sees it marked and counted live, and finds
+/// it in the pinned list from the header.
+pub async fn pin_steps(max: &Client, ann: &Client, shots: &Path) {
+    ann.execute(
+        "document.querySelector('#messages .message:not(.mine) .pin-button').click()",
+        vec![],
+    )
+    .await
+    .expect("pin");
+    wait_for_text(
+        max,
+        "#messages .message.pinned .pinned-by",
+        "Pinned by Ann Admin",
+    )
+    .await;
+    wait_for_text(max, "#pin-count", "1").await;
+    wait_for_text(max, "#messages .notice-line", "Ann Admin pinned a message").await;
+    click(max, "a[data-pins]").await;
+    wait_for_text(max, ".pins-panel .message-body", "the plan is final").await;
+    screenshot(max, shots, "28-pinned").await;
 }

@@ -36,7 +36,7 @@ pub(super) fn row_placeholders(rows: usize, width: usize) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Answer {
     /// A retry of a client id posted before this group: that message, nothing written.
-    Earlier(Message),
+    Earlier(Box<Message>),
     /// A repeat, within the group, of the client id of item `usize`.
     SameAs(usize),
     /// Written at these positions.
@@ -72,7 +72,7 @@ impl Numbering {
         for (i, new) in batch.iter().enumerate() {
             if let Some(client_id) = new.client_id.as_deref() {
                 if let Some(message) = earlier.get(&(new.author_id, client_id.to_owned())) {
-                    answers.push(Answer::Earlier(message.clone()));
+                    answers.push(Answer::Earlier(Box::new(message.clone())));
                     continue;
                 }
                 if let Some(first) = first_of.get(&(new.author_id, client_id)) {
@@ -158,7 +158,7 @@ impl Numbering {
         let mut out: Vec<(Message, bool)> = Vec::with_capacity(self.answers.len());
         for (i, answer) in self.answers.iter().enumerate() {
             let item = match answer {
-                Answer::Earlier(message) => (message.clone(), false),
+                Answer::Earlier(message) => ((**message).clone(), false),
                 // Always an earlier item, already answered.
                 Answer::SameAs(first) => {
                     let (message, _) = out
@@ -195,6 +195,7 @@ pub(super) fn new_message(new: &NewMessage, id: i64, seq: i64) -> Message {
         thread_root_id: new.thread_root_id,
         also_in_channel: new.also_in_channel,
         thread: None,
+        pinned: None,
     }
 }
 
@@ -258,7 +259,7 @@ mod tests {
                 new(1, 102, 1),
                 new(1, 103, 7),
                 Answer::SameAs(0),
-                Answer::Earlier(stored.clone()),
+                Answer::Earlier(Box::new(stored.clone())),
             ]
         );
         // Written: items 0, 1 and 2. Answered: each in order, the repeat as its first.

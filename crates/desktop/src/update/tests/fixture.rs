@@ -71,6 +71,8 @@ pub(super) fn conversation(id: ConversationId, name: &str, general: bool) -> Con
         can_add_members: true,
         last_seq: 0,
         participants: vec![],
+        pins_managers_only: false,
+        can_pin: true,
     }
 }
 
@@ -95,6 +97,7 @@ pub(super) fn posted(
         thread_root_id: None,
         also_in_channel: false,
         thread: None,
+        pinned: None,
     };
     Msg::Realtime {
         account: AccountKey(0),

@@ -1,11 +1,12 @@
-//! The thread operations, called on a message of the contract journey.
+//! The thread and pin operations, called on a message of the contract journey.
 
 use reqwest::Method;
 use serde_json::json;
 
 use super::harness::Contract;
 
-/// Replies to `root` in conversation `conv`, then reads, follows, marks read and lists.
+/// Replies to `root` in conversation `conv`, then reads, follows, marks read and lists;
+/// pins it, unpins and pins it again, and lists the pins.
 pub async fn call_thread_operations(
     c: &mut Contract,
     conv: &[(&str, String)],
@@ -85,4 +86,22 @@ pub async fn call_thread_operations(
         .await;
     assert_eq!(list.status, 200);
     assert_eq!(list.body["threads"].as_array().map(Vec::len), Some(1));
+
+    // Pins, on the same message.
+    for method in [Method::PUT, Method::DELETE, Method::PUT] {
+        let answer = c
+            .call(method, "/api/v1/messages/{id}/pin", &root, token, None)
+            .await;
+        assert_eq!(answer.status, 200);
+    }
+    let pins = c
+        .call(
+            Method::GET,
+            "/api/v1/conversations/{id}/pins",
+            conv,
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(pins.body.as_array().map(Vec::len), Some(1));
 }
