@@ -12,6 +12,14 @@ use crate::message::{COLUMNS, NewMessage, message_from_row, placeholders};
 use crate::steps::for_both_backends;
 use crate::{Store, StoreError, StoreResult};
 
+/// A follow row for `$1` on thread `$2` (`$3` following, `$4` read up to), with the thread's
+/// place and newest reply copied from its root.
+const FOLLOW_INSERT: &str = "INSERT INTO thread_follows (user_id, root_id, workspace_id, \
+    conversation_id, following, read_seq, last_reply_at, last_reply_seq) \
+    SELECT $1, m.id, c.workspace_id, m.conversation_id, $3, $4, m.last_reply_at, \
+    m.last_reply_seq FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+    WHERE m.id = $2";
+
 /// People a summary names.
 const PARTICIPANTS_SHOWN: usize = 3;
 
@@ -76,6 +84,15 @@ for_both_backends! { impl ThreadSteps {
         .fetch_optional(&mut *self)
         .await?;
         let (author, reply_count, last_reply_at) = row.ok_or(StoreError::NotFound)?;
+        // Followers' copies of the newest reply, which All threads sorts on.
+        sqlx::query(
+            "UPDATE thread_follows SET last_reply_at = m.last_reply_at, \
+             last_reply_seq = m.last_reply_seq FROM messages m \
+             WHERE m.id = $1 AND thread_follows.root_id = $1",
+        )
+        .bind(root)
+        .execute(&mut *self)
+        .await?;
         let Some(last_reply_at) = last_reply_at.filter(|_| reply_count > 0) else {
             return Ok((author, None));
         };
@@ -113,25 +130,24 @@ for_both_backends! { impl ThreadSteps {
             let (author, summary) = self.refresh_thread(*root).await?;
             summaries.insert(*root, summary);
             // The root's author follows from the first reply, unless they said otherwise.
-            sqlx::query(
-                "INSERT INTO thread_follows (user_id, root_id, following, read_seq) \
-                 VALUES ($1, $2, TRUE, 0) ON CONFLICT (user_id, root_id) DO NOTHING",
-            )
-            .bind(author)
-            .bind(*root)
-            .execute(&mut *self)
-            .await?;
+            sqlx::query(&format!("{FOLLOW_INSERT} ON CONFLICT (user_id, root_id) DO NOTHING"))
+                .bind(author)
+                .bind(*root)
+                .bind(true)
+                .bind(0_i64)
+                .execute(&mut *self)
+                .await?;
             // Replying follows again and reads the thread up to one's own reply.
             for (person, seq) in people {
-                sqlx::query(
-                    "INSERT INTO thread_follows (user_id, root_id, following, read_seq) \
-                     VALUES ($1, $2, TRUE, $3) ON CONFLICT (user_id, root_id) DO UPDATE \
+                sqlx::query(&format!(
+                    "{FOLLOW_INSERT} ON CONFLICT (user_id, root_id) DO UPDATE \
                      SET following = TRUE, read_seq = CASE \
                      WHEN excluded.read_seq > thread_follows.read_seq THEN excluded.read_seq \
-                     ELSE thread_follows.read_seq END",
-                )
+                     ELSE thread_follows.read_seq END"
+                ))
                 .bind(*person)
                 .bind(*root)
+                .bind(true)
                 .bind(*seq)
                 .execute(&mut *self)
                 .await?;
@@ -187,18 +203,25 @@ impl Store {
         root: MessageId,
         following: bool,
     ) -> StoreResult<()> {
+        let sql = format!(
+            "{FOLLOW_INSERT} ON CONFLICT (user_id, root_id) DO UPDATE \
+             SET following = excluded.following"
+        );
         on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO thread_follows (user_id, root_id, following, read_seq) \
-                 VALUES ($1, $2, $3, COALESCE((SELECT last_reply_seq FROM messages \
-                 WHERE id = $2), 0)) \
-                 ON CONFLICT (user_id, root_id) DO UPDATE SET following = excluded.following",
-            )
-            .bind(user.0)
-            .bind(root.0)
-            .bind(following)
-            .execute(pool)
-            .await?;
+            // Read up to the newest reply: `$4` is taken from the root in the statement.
+            let read: Option<i64> =
+                sqlx::query_scalar("SELECT last_reply_seq FROM messages WHERE id = $1")
+                    .bind(root.0)
+                    .fetch_optional(pool)
+                    .await?
+                    .flatten();
+            sqlx::query(&sql)
+                .bind(user.0)
+                .bind(root.0)
+                .bind(following)
+                .bind(read.unwrap_or(0))
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }
@@ -207,8 +230,8 @@ impl Store {
     pub async fn mark_thread_read(&self, user: UserId, root: MessageId) -> StoreResult<()> {
         on_pool!(self, |pool| {
             sqlx::query(
-                "UPDATE thread_follows SET read_seq = COALESCE((SELECT last_reply_seq \
-                 FROM messages WHERE id = $2), 0) WHERE user_id = $1 AND root_id = $2",
+                "UPDATE thread_follows SET read_seq = COALESCE(last_reply_seq, 0) \
+                 WHERE user_id = $1 AND root_id = $2",
             )
             .bind(user.0)
             .bind(root.0)
@@ -242,19 +265,20 @@ impl Store {
         after: Option<MessageId>,
         limit: i64,
     ) -> StoreResult<(Vec<FollowedThread>, bool)> {
+        // A page of the follows index, newest reply first; the root joined for each row.
         let sql = format!(
-            "SELECT {COLUMNS}, m.last_reply_seq > f.read_seq AS unread \
-             FROM thread_follows f \
-             JOIN messages m ON m.id = f.root_id \
-             JOIN conversations c ON c.id = m.conversation_id \
-             JOIN conversation_members cm \
-               ON cm.conversation_id = m.conversation_id AND cm.user_id = f.user_id \
-             WHERE f.user_id = $1 AND f.following AND c.workspace_id = $2 AND m.reply_count > 0 \
+            "SELECT {COLUMNS}, f.last_reply_seq > f.read_seq AS unread \
+             FROM thread_follows f JOIN messages m ON m.id = f.root_id \
+             WHERE f.user_id = $1 AND f.workspace_id = $2 AND f.following \
+               AND f.last_reply_at IS NOT NULL \
+               AND EXISTS (SELECT 1 FROM conversation_members cm \
+                 WHERE cm.conversation_id = f.conversation_id AND cm.user_id = f.user_id) \
                AND ($3 IS NULL \
-                 OR m.last_reply_at < (SELECT a.last_reply_at FROM messages a WHERE a.id = $3) \
-                 OR (m.last_reply_at = (SELECT a.last_reply_at FROM messages a WHERE a.id = $3) \
-                     AND m.id < $3)) \
-             ORDER BY m.last_reply_at DESC, m.id DESC LIMIT $4"
+                 OR f.last_reply_at < (SELECT a.last_reply_at FROM thread_follows a \
+                     WHERE a.user_id = $1 AND a.root_id = $3) \
+                 OR (f.last_reply_at = (SELECT a.last_reply_at FROM thread_follows a \
+                     WHERE a.user_id = $1 AND a.root_id = $3) AND f.root_id < $3)) \
+             ORDER BY f.last_reply_at DESC, f.root_id DESC LIMIT $4"
         );
         let mut rows: Vec<(Message, bool)> = on_pool!(self, |pool| {
             let rows = sqlx::query(&sql)
@@ -273,10 +297,19 @@ impl Store {
         });
         let more = rows.len() as i64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(0));
-        let (mut roots, unread): (Vec<Message>, Vec<bool>) = rows.into_iter().unzip();
-        self.attach_details(&mut roots).await?;
-        let mut latest = self.latest_replies(&roots).await?;
-        let threads = roots
+        let (roots, unread): (Vec<Message>, Vec<bool>) = rows.into_iter().unzip();
+        // Reactions and participants for the roots and their latest replies at once.
+        let latest = self.latest_replies(&roots).await?;
+        let shown = roots.len();
+        let mut messages = roots;
+        messages.extend(latest);
+        self.attach_details(&mut messages).await?;
+        let mut latest: HashMap<MessageId, Message> = messages
+            .split_off(shown)
+            .into_iter()
+            .filter_map(|m| Some((m.thread_root_id?, m)))
+            .collect();
+        let threads = messages
             .into_iter()
             .zip(unread)
             .map(|(root, unread)| FollowedThread {
@@ -297,12 +330,10 @@ impl Store {
         Ok(on_pool!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM thread_follows f \
-                 JOIN messages m ON m.id = f.root_id \
-                 JOIN conversations c ON c.id = m.conversation_id \
-                 JOIN conversation_members cm \
-                   ON cm.conversation_id = m.conversation_id AND cm.user_id = f.user_id \
-                 WHERE f.user_id = $1 AND f.following AND c.workspace_id = $2 \
-                   AND m.reply_count > 0 AND m.last_reply_seq > f.read_seq",
+                 WHERE f.user_id = $1 AND f.workspace_id = $2 AND f.following \
+                   AND f.last_reply_seq > f.read_seq \
+                   AND EXISTS (SELECT 1 FROM conversation_members cm \
+                     WHERE cm.conversation_id = f.conversation_id AND cm.user_id = f.user_id)",
             )
             .bind(user.0)
             .bind(workspace.0)
@@ -311,17 +342,17 @@ impl Store {
         }))
     }
 
-    /// The newest live reply of each of `roots`.
-    async fn latest_replies(&self, roots: &[Message]) -> StoreResult<HashMap<MessageId, Message>> {
+    /// The newest live reply of each of `roots` (without reactions: the caller adds them).
+    async fn latest_replies(&self, roots: &[Message]) -> StoreResult<Vec<Message>> {
         if roots.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(Vec::new());
         }
         let sql = format!(
             "SELECT {COLUMNS} FROM messages m WHERE m.thread_root_id IN ({}) \
              AND m.seq = (SELECT r.last_reply_seq FROM messages r WHERE r.id = m.thread_root_id)",
             placeholders(1, roots.len())
         );
-        let mut replies: Vec<Message> = on_pool!(self, |pool| {
+        Ok(on_pool!(self, |pool| {
             let mut query = sqlx::query(&sql);
             for root in roots {
                 query = query.bind(root.id.0);
@@ -330,11 +361,6 @@ impl Store {
             rows.iter()
                 .map(message_from_row)
                 .collect::<Result<Vec<_>, _>>()?
-        });
-        self.attach_details(&mut replies).await?;
-        Ok(replies
-            .into_iter()
-            .filter_map(|m| Some((m.thread_root_id?, m)))
-            .collect())
+        }))
     }
 }
