@@ -14,15 +14,28 @@ use crate::{Actor, App, AppError, AppResult};
 const DEFAULT_THREADS_PAGE: u32 = 20;
 
 impl App {
-    /// The message a reply names, checked: visible to the actor (404 otherwise, as for a
-    /// missing one), live, in the conversation posted to, and top-level.
+    /// The message a reply names, checked: visible to the actor, live, in the conversation
+    /// posted to, and top-level. A message out of reach is refused like a missing one, as a
+    /// bad field of the request (422): the conversation in the path exists, and a 404 would
+    /// say it did not.
     pub(crate) async fn thread_root(
         &self,
         actor: &Actor,
         conversation: ConversationId,
         root: MessageId,
     ) -> AppResult<MessageId> {
-        let (message, _) = self.visible_message(actor, root).await?;
+        // The conversation first: someone who cannot see it learns nothing from the root.
+        self.visible(actor, conversation).await?;
+        let (message, _) = match self.visible_message(actor, root).await {
+            Err(AppError::NotFound(_)) => {
+                return Err(Invalid::new(
+                    "thread_root_id",
+                    "There is no such message to reply to (it may have been deleted).",
+                )
+                .into());
+            }
+            other => other?,
+        };
         if message.conversation_id != conversation {
             return Err(Invalid::new(
                 "thread_root_id",

@@ -26,6 +26,7 @@ mod api {
     mod signin_limits;
     mod signup;
     mod sockets;
+    mod thread_pages;
     mod threads;
     mod workspaces;
 }

@@ -37,6 +37,8 @@ pub(crate) struct ThreadView {
     /// Older replies exist than the panel shows.
     pub more_before: bool,
     pub following: bool,
+    /// The top-level message is not deleted: replies are still taken.
+    pub open: bool,
 }
 
 impl ThreadPanel {
@@ -77,6 +79,7 @@ impl ThreadPanel {
     ) -> ThreadView {
         let count = self.root.thread.as_ref().map_or(0, |t| t.reply_count);
         let root_id = self.root.id;
+        let open = !self.root.deleted;
         let mut messages = self.replies;
         messages.insert(0, self.root);
         let mut items = timeline(messages, Vec::new(), people, viewer);
@@ -93,6 +96,7 @@ impl ThreadPanel {
             },
             more_before: self.more_before,
             following: self.following,
+            open,
         }
     }
 }

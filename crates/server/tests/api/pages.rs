@@ -15,11 +15,11 @@ ocomms_store::backend_tests!(
     reactions_work_without_the_page_script,
 );
 
-fn browser() -> Client {
+pub(super) fn browser() -> Client {
     Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
-fn location(r: &Response) -> String {
+pub(super) fn location(r: &Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
 }
 
@@ -32,7 +32,7 @@ fn session_cookie(r: &Response) -> String {
     set.split(';').next().unwrap().to_owned()
 }
 
-fn csrf_in(html: &str) -> String {
+pub(super) fn csrf_in(html: &str) -> String {
     let start = html
         .find("name=\"csrf\" value=\"")
         .expect("a form with a CSRF token")
@@ -40,7 +40,7 @@ fn csrf_in(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn page(http: &Client, url: &str, cookie: &str) -> (StatusCode, String) {
+pub(super) async fn page(http: &Client, url: &str, cookie: &str) -> (StatusCode, String) {
     let r = http.get(url).header("cookie", cookie).send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }
@@ -243,7 +243,7 @@ async fn probes_and_the_api_document_answer(db: TestDb) {
 }
 
 /// Signs in through the form and returns the session cookie.
-async fn web_sign_in(http: &Client, url: &str, email: &str) -> String {
+pub(super) async fn web_sign_in(http: &Client, url: &str, email: &str) -> String {
     let form = [("email", email), ("password", PASSWORD), ("next", "/")];
     let r = http
         .post(format!("{url}/signin"))

@@ -184,7 +184,16 @@ async fn threads_are_one_level_and_out_of_reach_is_missing(db: TestDb) {
     assert_eq!(error["details"]["field"], "also_in_channel");
 
     // A private channel's thread does not exist for those outside it: not to reply, read,
-    // follow or mark read.
+    // follow or mark read. Named as the root of a reply elsewhere, it is a bad field (422),
+    // as a missing message is.
+    assert_eq!(
+        code(t.admin.reply(town, secret.id, "hi", false).await),
+        invalid
+    );
+    assert_eq!(
+        code(t.outsider.reply(town, secret.id, "hi", false).await),
+        missing
+    );
     for outsider in [&t.admin, &t.outsider] {
         assert_eq!(
             code(outsider.reply(vault, secret.id, "hi", false).await),
@@ -202,11 +211,11 @@ async fn threads_are_one_level_and_out_of_reach_is_missing(db: TestDb) {
     t.member.delete_message(root.id).await.unwrap();
     assert_eq!(
         code(t.admin.reply(town, root.id, "late", false).await),
-        missing
+        invalid
     );
     assert_eq!(
         code(t.admin.reply(town, MessageId(999_999), "x", false).await),
-        missing
+        invalid
     );
     let too_many = ThreadsQuery {
         after: None,

@@ -19,8 +19,8 @@ pub const BODY_LIMIT: usize = ocomms_proto::message::MAX_REQUEST_BYTES;
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "messages",
     params(("id" = i64, Path)), request_body = PostMessage,
     responses((status = 201, body = Message), (status = 200, description = "a retry", body = Message),
-        (status = 422, description = "empty or too long; thread_root_id not a top-level message of this conversation", body = ErrorBody),
-        (status = 404, description = "conversation or thread_root_id not found", body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "empty or too long; thread_root_id missing, out of reach, deleted, a reply, or in another conversation; also_in_channel without thread_root_id", body = ErrorBody),
+        (status = 404, description = "conversation not found", body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "conversation_archived", body = ErrorBody)))]
 pub async fn post(
     State(app): State<App>,
