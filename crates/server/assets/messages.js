@@ -51,6 +51,7 @@ export function messageElement(m, ctx, { pending = false, inThread = false } = {
   meta.append(author, " ", time);
   const body = document.createElement("div");
   body.className = "message-body";
+  body.dir = "auto";
   // Rendered by the server from Markdown with every HTML tag of the source escaped.
   if (pending) body.textContent = m.body; else body.innerHTML = m.html;
   const reactions = document.createElement("div");

@@ -110,7 +110,8 @@ export class Pane {
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        form.requestSubmit();
+        // Nothing to send: do nothing (no "Please fill out this field" bubble).
+        if (input.value.trim()) form.requestSubmit();
       } else if (event.key === "ArrowUp" && !input.value) {
         const mine = [...this.list.querySelectorAll(".message.mine:not(.deleted):not(.pending)")].pop();
         if (mine && (!this.root || mine.dataset.id !== String(this.root))) {

@@ -33,6 +33,8 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(workspace::root))
         .route("/assets/app.css", get(assets::css))
+        .route("/assets/icon.svg", get(assets::icon))
+        .route("/favicon.ico", get(assets::icon))
         .route("/setup", get(auth::setup_page).post(auth::setup))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/signin", get(auth::signin_page).post(auth::signin))

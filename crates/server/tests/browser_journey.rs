@@ -503,6 +503,22 @@ async fn live_chat_browser_journey(db: TestDb) {
     }
     assert!(online, "Max shows as online to Ann");
 
+    // Enter in an empty composer does nothing (no "fill out this field" bubble, no post).
+    let empty = max
+        .find(Locator::Css("#composer-body"))
+        .await
+        .expect("composer");
+    empty.send_keys("\u{E007}").await.expect("press Enter");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let posted = max
+        .execute(
+            "return document.querySelectorAll('#messages .message').length",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(posted.as_u64(), Some(0), "nothing was posted");
+
     // Max sends with Enter; Ann sees it without reloading.
     type_and_send(&max, "Hello **Ann**, the _plan_ is ready").await;
     let seen = wait_for_text(&ann, ".message .message-body", "the plan is ready").await;

@@ -18,6 +18,18 @@ const SCRIPTS: [(&str, &str); 6] = [
 /// Assets change only with the binary; browsers revalidate hourly.
 const CACHE: &str = "public, max-age=3600";
 
+/// The app icon: every page links it; `/favicon.ico` answers with it too, for clients that
+/// ask there without reading the page.
+pub async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        include_str!("../../assets/icon.svg"),
+    )
+}
+
 pub async fn css() -> impl IntoResponse {
     (
         [

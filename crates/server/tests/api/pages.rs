@@ -214,6 +214,12 @@ async fn probes_and_the_api_document_answer(db: TestDb) {
     let s = TestServer::start(db).await;
     let http = browser();
     let url = s.url();
+    // The icon, linked from every page and at the address browsers try first.
+    for icon in ["/favicon.ico", "/assets/icon.svg"] {
+        let r = http.get(format!("{url}{icon}")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{icon}");
+        assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    }
     assert_eq!(
         http.get(format!("{url}/healthz"))
             .send()

@@ -49,6 +49,10 @@ async fn threads_and_pins_work_without_the_page_script(db: TestDb) {
     assert!(location(&posted).starts_with(&format!("{thread}#t")));
     let (_, html) = page(&http, &format!("{url}{thread}"), &cookie).await;
     assert!(html.contains("noodles") && html.contains("1 reply"));
+    assert!(
+        html.contains("<div class=\"message-body\" dir=\"auto\">"),
+        "each message takes the direction of its text"
+    );
     let (_, html) = page(&http, &channel, &cookie).await;
     assert!(html.contains("Replied to"), "also sent to the channel");
     assert!(html.contains("class=\"thread-count\">1 reply"));
