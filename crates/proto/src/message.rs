@@ -179,7 +179,7 @@ pub struct ThreadsQuery {
 pub struct ThreadItem {
     /// The top-level message, with its `thread` summary.
     pub root: Message,
-    /// The newest reply (a tombstone if it was deleted since).
+    /// The newest reply not deleted.
     pub latest_reply: Option<Message>,
     /// Replies arrived since the caller last read the thread.
     pub unread: bool,

@@ -180,25 +180,24 @@ function replyLink(ctx, id) {
   return link;
 }
 
-function pinButton() {
+/** A message's action as a small form, wired by the pane (pin, delete). */
+function actionForm(formClass, buttonClass, label) {
   const form = document.createElement("form");
-  form.className = "pin-form";
+  form.className = formClass;
   const button = document.createElement("button");
   button.type = "submit";
-  button.className = "link pin-button";
-  button.setAttribute("aria-pressed", "false");
-  button.textContent = "Pin";
+  button.className = buttonClass;
+  button.textContent = label;
   form.append(button);
   return form;
 }
 
-function deleteButton() {
-  const form = document.createElement("form");
-  form.className = "message-actions";
-  const button = document.createElement("button");
-  button.type = "submit";
-  button.className = "link danger";
-  button.textContent = "Delete";
-  form.append(button);
+function pinButton() {
+  const form = actionForm("pin-form", "link pin-button", "Pin");
+  form.querySelector("button").setAttribute("aria-pressed", "false");
   return form;
+}
+
+function deleteButton() {
+  return actionForm("message-actions", "link danger", "Delete");
 }

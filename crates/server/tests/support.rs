@@ -433,3 +433,28 @@ pub async fn ready(session: &mut ocomms_client::Realtime) {
         }
     }
 }
+
+/// The next event of `conversation` (others, presence and typing are skipped), failing
+/// after 10 s.
+pub async fn next_in(
+    session: &mut ocomms_client::Realtime,
+    conversation: ocomms_proto::ConversationId,
+) -> ocomms_proto::event::Event {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(ocomms_client::Update::Event(e))) if e.conversation_id == conversation => {
+                return *e;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no event: {other:?}"),
+        }
+    }
+}
+
+/// The error code and HTTP status of a refused call.
+pub fn refusal<T: std::fmt::Debug>(
+    result: Result<T, ocomms_client::ClientError>,
+) -> (Option<ocomms_proto::ErrorCode>, Option<u16>) {
+    let e = result.unwrap_err();
+    (e.code(), e.status())
+}

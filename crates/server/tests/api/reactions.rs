@@ -2,31 +2,17 @@
 //! the event stream, and refused where the message is out of reach.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use ocomms_client::{Realtime, Update};
-use ocomms_proto::ConversationId;
 use ocomms_proto::ErrorCode;
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::event::EventPayload;
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, channel, ready};
+use crate::support::{TestServer, channel, next_in, ready, refusal as code};
 
 ocomms_store::backend_tests!(
     reactions_toggle_count_and_reach_members_live,
     reactions_are_refused_out_of_reach
 );
-
-/// The next event of `conversation`; others are skipped.
-async fn next_in(session: &mut Realtime, conversation: ConversationId) -> Event {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => return *e,
-            Ok(Some(_)) => {}
-            other => panic!("no event: {other:?}"),
-        }
-    }
-}
 
 async fn reactions_toggle_count_and_reach_members_live(db: TestDb) {
     let s = TestServer::start(db).await;
@@ -106,10 +92,6 @@ async fn reactions_are_refused_out_of_reach(db: TestDb) {
         .unwrap()
         .id;
     let secret = t.member.post_message(vault, "secret", None).await.unwrap();
-    let code = |r: Result<_, ocomms_client::ClientError>| {
-        let e = r.unwrap_err();
-        (e.code(), e.status())
-    };
     // A private channel's message is missing to outsiders of the channel and the workspace.
     for outsider in [&t.admin, &t.outsider] {
         assert_eq!(

@@ -3,37 +3,19 @@
 //! message is out of reach.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use ocomms_client::{ClientError, Realtime, Update};
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{HistoryQuery, ThreadList, ThreadsQuery};
-use ocomms_proto::{ConversationId, ErrorCode, MessageId};
+use ocomms_proto::{ErrorCode, MessageId};
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, channel, ready};
+use crate::support::{TestServer, channel, next_in, ready, refusal as code};
 
 ocomms_store::backend_tests!(
     replies_keep_a_live_summary_on_their_thread,
     threads_are_one_level_and_out_of_reach_is_missing,
     all_threads_lists_followed_threads_newest_first
 );
-
-/// The next event of `conversation`; others are skipped.
-async fn next_in(session: &mut Realtime, conversation: ConversationId) -> Event {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
-            Ok(Some(Update::Event(e))) if e.conversation_id == conversation => return *e,
-            Ok(Some(_)) => {}
-            other => panic!("no event: {other:?}"),
-        }
-    }
-}
-
-fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (Option<ErrorCode>, Option<u16>) {
-    let e = r.unwrap_err();
-    (e.code(), e.status())
-}
 
 async fn replies_keep_a_live_summary_on_their_thread(db: TestDb) {
     let s = TestServer::start(db).await;
