@@ -458,3 +458,26 @@ pub fn refusal<T: std::fmt::Debug>(
     let e = result.unwrap_err();
     (e.code(), e.status())
 }
+
+impl Team {
+    /// A channel the plain member creates, with `members` added.
+    pub async fn channel_by_member(
+        &self,
+        name: &str,
+        private: bool,
+        members: Vec<ocomms_proto::UserId>,
+    ) -> ocomms_proto::ConversationId {
+        self.member
+            .create_channel(&self.slug, &channel(name, private, members))
+            .await
+            .expect("create channel")
+            .id
+    }
+}
+
+/// A realtime session of `client`, caught up.
+pub async fn live(client: &Client) -> ocomms_client::Realtime {
+    let mut session = client.realtime(std::collections::BTreeMap::new());
+    ready(&mut session).await;
+    session
+}

@@ -1,14 +1,12 @@
 //! Pins: pinned and unpinned with their events, listed latest first, kept to managers where
 //! a channel says so, and refused out of reach or past the limit.
 
-use std::collections::BTreeMap;
-
 use ocomms_proto::conversation::ConversationUpdate;
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::{ErrorCode, MessageId};
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, channel, next_in, ready, refusal as code};
+use crate::support::{TestServer, channel, live, next_in, refusal as code};
 
 ocomms_store::backend_tests!(
     pins_are_listed_and_delivered_live,
@@ -19,16 +17,10 @@ async fn pins_are_listed_and_delivered_live(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
     let ids = t.ids;
-    let town = t
-        .member
-        .create_channel(&t.slug, &channel("town", false, vec![ids.admin]))
-        .await
-        .unwrap()
-        .id;
+    let town = t.channel_by_member("town", false, vec![ids.admin]).await;
     let first = t.member.post_message(town, "agenda", None).await.unwrap();
     let second = t.member.post_message(town, "minutes", None).await.unwrap();
-    let mut admin_live = t.admin.realtime(BTreeMap::new());
-    ready(&mut admin_live).await;
+    let mut admin_live = live(&t.admin).await;
 
     let pinned = t.member.set_pinned(first.id, true).await.unwrap();
     assert_eq!(pinned.pinned.map(|p| p.by), Some(ids.member));

@@ -1,13 +1,11 @@
 //! Reactions: one per (message, person, emoji), counted per emoji, delivered live through
 //! the event stream, and refused where the message is out of reach.
 
-use std::collections::BTreeMap;
-
 use ocomms_proto::ErrorCode;
 use ocomms_proto::event::EventPayload;
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, channel, next_in, ready, refusal as code};
+use crate::support::{TestServer, live, next_in, refusal as code};
 
 ocomms_store::backend_tests!(
     reactions_toggle_count_and_reach_members_live,
@@ -18,15 +16,9 @@ async fn reactions_toggle_count_and_reach_members_live(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
     let ids = t.ids;
-    let town = t
-        .member
-        .create_channel(&t.slug, &channel("town", false, vec![ids.admin]))
-        .await
-        .unwrap()
-        .id;
+    let town = t.channel_by_member("town", false, vec![ids.admin]).await;
     let message = t.member.post_message(town, "lunch?", None).await.unwrap();
-    let mut admin_live = t.admin.realtime(BTreeMap::new());
-    ready(&mut admin_live).await;
+    let mut admin_live = live(&t.admin).await;
 
     let after = t.admin.react(message.id, "👍").await.unwrap();
     assert_eq!(after.reactions.len(), 1);
@@ -85,12 +77,7 @@ async fn reactions_are_refused_out_of_reach(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
     let ids = t.ids;
-    let vault = t
-        .member
-        .create_channel(&t.slug, &channel("vault", true, vec![]))
-        .await
-        .unwrap()
-        .id;
+    let vault = t.channel_by_member("vault", true, vec![]).await;
     let secret = t.member.post_message(vault, "secret", None).await.unwrap();
     // A private channel's message is missing to outsiders of the channel and the workspace.
     for outsider in [&t.admin, &t.outsider] {
@@ -108,12 +95,7 @@ async fn reactions_are_refused_out_of_reach(db: TestDb) {
         );
     }
     // Seeing a public channel is not being in it: join first.
-    let town = t
-        .member
-        .create_channel(&t.slug, &channel("town", false, vec![]))
-        .await
-        .unwrap()
-        .id;
+    let town = t.channel_by_member("town", false, vec![]).await;
     let hello = t.member.post_message(town, "hello", None).await.unwrap();
     assert_eq!(
         code(t.admin.react(hello.id, "👍").await),

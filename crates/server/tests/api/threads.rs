@@ -2,14 +2,12 @@
 //! live by the event stream, following and read state, All threads, and refusals where a
 //! message is out of reach.
 
-use std::collections::BTreeMap;
-
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{HistoryQuery, ThreadList, ThreadsQuery};
 use ocomms_proto::{ErrorCode, MessageId};
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, channel, next_in, ready, refusal as code};
+use crate::support::{TestServer, live, next_in, refusal as code};
 
 ocomms_store::backend_tests!(
     replies_keep_a_live_summary_on_their_thread,
@@ -21,15 +19,9 @@ async fn replies_keep_a_live_summary_on_their_thread(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
     let ids = t.ids;
-    let town = t
-        .member
-        .create_channel(&t.slug, &channel("town", false, vec![ids.admin]))
-        .await
-        .unwrap()
-        .id;
+    let town = t.channel_by_member("town", false, vec![ids.admin]).await;
     let root = t.member.post_message(town, "plans?", None).await.unwrap();
-    let mut member_live = t.member.realtime(BTreeMap::new());
-    ready(&mut member_live).await;
+    let mut member_live = live(&t.member).await;
 
     let first = t.admin.reply(town, root.id, "friday", false).await.unwrap();
     assert_eq!(first.thread_root_id, Some(root.id));
@@ -114,24 +106,9 @@ async fn threads_are_one_level_and_out_of_reach_is_missing(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
     let ids = t.ids;
-    let town = t
-        .member
-        .create_channel(&t.slug, &channel("town", false, vec![ids.admin]))
-        .await
-        .unwrap()
-        .id;
-    let other = t
-        .member
-        .create_channel(&t.slug, &channel("other", false, vec![ids.admin]))
-        .await
-        .unwrap()
-        .id;
-    let vault = t
-        .member
-        .create_channel(&t.slug, &channel("vault", true, vec![]))
-        .await
-        .unwrap()
-        .id;
+    let town = t.channel_by_member("town", false, vec![ids.admin]).await;
+    let other = t.channel_by_member("other", false, vec![ids.admin]).await;
+    let vault = t.channel_by_member("vault", true, vec![]).await;
     let root = t.member.post_message(town, "root", None).await.unwrap();
     let reply = t.admin.reply(town, root.id, "reply", false).await.unwrap();
     let secret = t.member.post_message(vault, "secret", None).await.unwrap();
@@ -220,11 +197,8 @@ async fn all_threads_lists_followed_threads_newest_first(db: TestDb) {
     let t = s.team().await;
     let ids = t.ids;
     let town = t
-        .member
-        .create_channel(&t.slug, &channel("town", false, vec![ids.admin, ids.owner]))
-        .await
-        .unwrap()
-        .id;
+        .channel_by_member("town", false, vec![ids.admin, ids.owner])
+        .await;
     let a = t.member.post_message(town, "a", None).await.unwrap();
     let b = t.member.post_message(town, "b", None).await.unwrap();
     let all = ThreadsQuery::default();
