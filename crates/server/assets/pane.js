@@ -6,6 +6,9 @@ import { markEdited, messageElement, setPinned, tombstone } from "/assets/messag
 import { applyReactionEvent } from "/assets/reactions.js";
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
+/** The server's limit, in characters (code points), and where the counter starts showing. */
+const MAX_CHARS = 40000;
+const COUNT_FROM = 36000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
 const whenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -94,10 +97,26 @@ export class Pane {
   /** `extra()` adds to each request (a thread's root); `onInput()` runs as the person types. */
   wireComposer(form, { extra = () => ({}), onInput = () => {} } = {}) {
     const input = form.querySelector("textarea");
+    this.input = input;
+    // Near the limit, how many characters are left; past it, sending waits.
+    const counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.setAttribute("aria-live", "polite");
+    counter.hidden = true;
+    input.after(counter);
+    const count = () => {
+      const used = [...input.value].length;
+      counter.hidden = used < COUNT_FROM;
+      counter.classList.toggle("over", used > MAX_CHARS);
+      counter.textContent = used > MAX_CHARS
+        ? `${(used - MAX_CHARS).toLocaleString()} characters too long to send (at most ${MAX_CHARS.toLocaleString()})`
+        : `${(MAX_CHARS - used).toLocaleString()} characters left`;
+      return used;
+    };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const body = input.value.trim();
-      if (!body) return;
+      if (!body || count() > MAX_CHARS) return;
       if (this.editing) {
         this.saveEdit(this.editing, body);
         this.stopEditing(form, input);
@@ -106,6 +125,7 @@ export class Pane {
       }
       input.value = "";
       resize(input);
+      count();
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -130,6 +150,7 @@ export class Pane {
     });
     input.addEventListener("input", () => {
       resize(input);
+      count();
       onInput(input.value);
     });
   }
@@ -149,7 +170,8 @@ export class Pane {
       this.append(li);
     }
     li.classList.remove("failed");
-    li.querySelector(".retry")?.remove();
+    li.classList.add("pending");
+    li.querySelector(".send-failure")?.remove();
     try {
       const response = await fetch(`/api/v1/conversations/${this.ctx.conversation}/messages`, {
         method: "POST",
@@ -159,14 +181,40 @@ export class Pane {
       if (!response.ok) throw new Error((await response.json()).message);
       this.upsert(await response.json());
     } catch (error) {
-      li.classList.add("failed");
-      const retry = document.createElement("button");
-      retry.type = "button";
-      retry.className = "link retry";
-      retry.textContent = `Not sent${error.message ? ` (${error.message})` : ""}. Retry`;
-      retry.addEventListener("click", () => this.send(request));
-      li.querySelector(".message-main").append(retry);
+      this.failed(li, request, error.message);
     }
+  }
+
+  /** A message that was not sent: shown folded, with Retry, Edit and Discard. */
+  failed(li, request, reason) {
+    li.classList.remove("pending");
+    li.classList.add("failed");
+    const failure = document.createElement("p");
+    failure.className = "send-failure";
+    failure.setAttribute("role", "alert");
+    const action = (label, run) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link";
+      button.textContent = label;
+      button.addEventListener("click", run);
+      return button;
+    };
+    failure.append(
+      `Not sent${reason ? `: ${reason}` : "."} `,
+      action("Retry", () => this.send(request)), " ",
+      action("Edit", () => {
+        li.remove();
+        if (this.input) {
+          this.input.value = request.body;
+          this.input.dispatchEvent(new Event("input"));
+          this.input.focus();
+        }
+      }), " ",
+      action("Discard", () => li.remove()),
+    );
+    li.querySelector(".message-main").append(failure);
+    li.scrollIntoView({ block: "nearest" });
   }
 
   async saveEdit(li, body) {

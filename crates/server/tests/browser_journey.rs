@@ -612,6 +612,56 @@ async fn live_chat_browser_journey(db: TestDb) {
     wait_for_text(&ann, ".message .tombstone", "This message was deleted.").await;
     screenshot(&ann, &shots, "23-deleted").await;
 
+    // Near the limit the composer counts down; past it, nothing is sent.
+    max.execute(
+        "const i = document.querySelector('#composer-body'); i.value = 'a'.repeat(40001); \
+         i.dispatchEvent(new Event('input'));",
+        vec![],
+    )
+    .await
+    .expect("fill the composer");
+    wait_for_text(&max, ".char-count", "1 characters too long").await;
+    max.execute(
+        "const i = document.querySelector('#composer-body'); i.value = ''; \
+         i.dispatchEvent(new Event('input'));",
+        vec![],
+    )
+    .await
+    .expect("empty the composer");
+    // A message the server refuses (the channel was archived meanwhile) stays folded, with
+    // Retry, Edit and Discard; Edit puts it back in the composer.
+    let archive = ocomms_proto::conversation::ConversationUpdate {
+        archived: Some(true),
+        ..Default::default()
+    };
+    t.member
+        .update_conversation(town, &archive)
+        .await
+        .expect("archive");
+    type_and_send(&max, "one more thing").await;
+    let failure = wait_for_text(&max, ".message.failed .send-failure", "Not sent").await;
+    assert!(
+        failure.contains("Retry") && failure.contains("Discard"),
+        "{failure}"
+    );
+    screenshot(&max, &shots, "29-not-sent").await;
+    max.execute(
+        "[...document.querySelectorAll('.send-failure button')].find(b => b.textContent === 'Edit').click()",
+        vec![],
+    )
+    .await
+    .expect("edit");
+    let back = max
+        .find(Locator::Css("#composer-body"))
+        .await
+        .expect("composer")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(back, "one more thing");
+    assert!(texts(&max, ".message.failed").await.is_empty());
+
     for browser in [max, ann] {
         browser.close().await.ok();
     }
