@@ -68,8 +68,32 @@ export function messageElement(m, ctx, { pending = false, inThread = false } = {
   if (m.pinned) setPinned(li, m.pinned.by, ctx);
   li.dataset.reactions = JSON.stringify(m.reactions || []);
   if (!pending) drawReactions(li, ctx.reacting);
+  addCopyButtons(body);
   if (m.deleted) tombstone(li);
   return li;
+}
+
+/** A Copy button on each code block in `scope` that has none yet. */
+export function addCopyButtons(scope) {
+  for (const pre of scope.querySelectorAll(".message-body pre")) {
+    if (pre.querySelector(".copy-code")) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-code";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy code");
+    button.addEventListener("click", async () => {
+      const code = pre.querySelector("code") || pre;
+      try {
+        await navigator.clipboard.writeText(code.textContent);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Select and copy";
+      }
+      setTimeout(() => { button.textContent = "Copy"; }, 2000);
+    });
+    pre.append(button);
+  }
 }
 
 export function markEdited(li, meta = li.querySelector(".message-meta")) {

@@ -2,7 +2,7 @@
 // Sending shows the message at once as pending and swaps in the server's copy (matched by
 // client id); Enter sends, Shift+Enter adds a line, Up edits your last message, Esc cancels.
 
-import { markEdited, messageElement, setPinned, tombstone } from "/assets/messages.js";
+import { addCopyButtons, markEdited, messageElement, setPinned, tombstone } from "/assets/messages.js";
 import { applyReactionEvent } from "/assets/reactions.js";
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
@@ -29,6 +29,7 @@ export class Pane {
     localiseTimes(list, ".message-meta time[datetime]", root ? whenFormat : timeFormat);
     localiseTimes(list, ".thread-summary time[datetime]", whenFormat);
     this.wireDeletes(list);
+    addCopyButtons(list);
     this.scrollToBottom();
   }
 
@@ -65,6 +66,7 @@ export class Pane {
     if (!li) return;
     li.dataset.body = body;
     li.querySelector(".message-body").innerHTML = html;
+    addCopyButtons(li);
     markEdited(li);
   }
 

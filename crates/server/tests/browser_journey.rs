@@ -612,6 +612,14 @@ async fn live_chat_browser_journey(db: TestDb) {
     wait_for_text(&ann, ".message .tombstone", "This message was deleted.").await;
     screenshot(&ann, &shots, "23-deleted").await;
 
+    // A code block arrives with a Copy button.
+    t.admin
+        .post_message(town, "Run:\n\n```\ncargo run --release -- serve\n```", None)
+        .await
+        .expect("code");
+    wait_for_text(&max, "#messages .message-body pre", "cargo run --release").await;
+    wait_for_text(&max, "#messages .message-body pre .copy-code", "Copy").await;
+
     // Near the limit the composer counts down; past it, nothing is sent.
     max.execute(
         "const i = document.querySelector('#composer-body'); i.value = 'a'.repeat(40001); \
