@@ -30,7 +30,7 @@ impl App {
             Err(AppError::NotFound(_)) => {
                 return Err(Invalid::new(
                     "thread_root_id",
-                    "There is no such message to reply to (it may have been deleted).",
+                    "The message you are replying to is gone or out of your reach: post yours as a new message instead.",
                 )
                 .into());
             }

@@ -28,7 +28,7 @@ export class Pane {
     // its messages carry the date).
     localiseTimes(list, ".message-meta time[datetime]", root ? whenFormat : timeFormat);
     localiseTimes(list, ".thread-summary time[datetime]", whenFormat);
-    this.wireDeletes(list);
+    this.wireActions(list);
     addCopyButtons(list);
     this.scrollToBottom();
   }
@@ -44,7 +44,7 @@ export class Pane {
       this.list.querySelector(`[data-client-id="${CSS.escape(message.client_id)}"]`);
     const li = messageElement(message, this.ctx, { inThread: Boolean(this.root) });
     if (pending) pending.replaceWith(li); else this.append(li);
-    this.wireDeletes(li);
+    this.wireActions(li);
   }
 
   append(li) {
@@ -232,7 +232,7 @@ export class Pane {
   }
 
   /** The Delete and Pin buttons of messages in `scope`, over the API instead of a reload. */
-  wireDeletes(scope) {
+  wireActions(scope) {
     for (const form of scope.querySelectorAll(".pin-form")) {
       if (form.dataset.wired) continue;
       form.dataset.wired = "1";

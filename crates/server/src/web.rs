@@ -12,6 +12,7 @@ mod direct;
 mod extract;
 mod invitation;
 mod member;
+mod message;
 pub mod method;
 mod page;
 mod password_reset;
@@ -95,21 +96,21 @@ pub fn routes() -> Router<App> {
             "/w/{slug}/c/{id}/messages",
             // Form-encoded, a 40,000-character message of 4-byte characters is 12 bytes a
             // character (%XX per byte), the same worst case as the API's JSON escapes.
-            post(conversation::post_message).layer(axum::extract::DefaultBodyLimit::max(
+            post(message::post_message).layer(axum::extract::DefaultBodyLimit::max(
                 ocomms_proto::message::MAX_REQUEST_BYTES,
             )),
         )
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}",
-            delete(conversation::delete_message),
+            delete(message::delete_message),
         )
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}/reactions",
-            post(conversation::add_reaction),
+            post(message::add_reaction),
         )
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}/reactions/{emoji}",
-            delete(conversation::remove_reaction),
+            delete(message::remove_reaction),
         )
         .route("/w/{slug}/c/{id}/t/{root}", get(thread::view))
         .route(
@@ -120,7 +121,7 @@ pub fn routes() -> Router<App> {
         .route("/w/{slug}/c/{id}/pins", get(conversation::pins))
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}/pin",
-            put(conversation::pin).delete(conversation::unpin),
+            put(message::pin).delete(message::unpin),
         )
         .route("/assets/{script}", get(assets::script))
         .route("/assets/emoji.json", get(assets::emoji))

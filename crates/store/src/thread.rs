@@ -12,13 +12,14 @@ use crate::message::{COLUMNS, NewMessage, message_from_row, placeholders};
 use crate::steps::for_both_backends;
 use crate::{Store, StoreError, StoreResult};
 
-/// A follow row for `$1` on thread `$2` (`$3` following, `$4` read up to), with the thread's
-/// place and newest reply copied from its root.
+/// A follow row for `$1` on thread `$2` (`$3` following, read up to `$4`, or up to the
+/// newest reply when `$4` is NULL), with the thread's place and newest reply copied from its
+/// root.
 const FOLLOW_INSERT: &str = "INSERT INTO thread_follows (user_id, root_id, workspace_id, \
     conversation_id, following, read_seq, last_reply_at, last_reply_seq) \
-    SELECT $1, m.id, c.workspace_id, m.conversation_id, $3, $4, m.last_reply_at, \
-    m.last_reply_seq FROM messages m JOIN conversations c ON c.id = m.conversation_id \
-    WHERE m.id = $2";
+    SELECT $1, m.id, c.workspace_id, m.conversation_id, $3, \
+    COALESCE($4, m.last_reply_seq, 0), m.last_reply_at, m.last_reply_seq \
+    FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = $2";
 
 /// People a summary names.
 const PARTICIPANTS_SHOWN: usize = 3;
@@ -208,18 +209,11 @@ impl Store {
              SET following = excluded.following"
         );
         on_pool!(self, |pool| {
-            // Read up to the newest reply: `$4` is taken from the root in the statement.
-            let read: Option<i64> =
-                sqlx::query_scalar("SELECT last_reply_seq FROM messages WHERE id = $1")
-                    .bind(root.0)
-                    .fetch_optional(pool)
-                    .await?
-                    .flatten();
             sqlx::query(&sql)
                 .bind(user.0)
                 .bind(root.0)
                 .bind(following)
-                .bind(read.unwrap_or(0))
+                .bind(None::<i64>)
                 .execute(pool)
                 .await?;
         });

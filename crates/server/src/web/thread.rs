@@ -15,7 +15,7 @@ use crate::web::conversation::{Panel, ViewQuery, after, page_for};
 use crate::web::extract::{SignedForm, Viewer};
 use crate::web::page::{Empty, PageResult, render};
 use crate::web::shell::Shell;
-use crate::web::timeline::{Item, timeline};
+use crate::web::timeline::{Item, replies_label, timeline};
 
 /// Most replies the panel shows at once (the newest); older ones are a link away.
 const PANEL_REPLIES: u32 = 200;
@@ -89,11 +89,7 @@ impl ThreadPanel {
         ThreadView {
             root_id,
             items,
-            replies: match count {
-                0 => "No replies yet".to_owned(),
-                1 => "1 reply".to_owned(),
-                n => format!("{n} replies"),
-            },
+            replies: replies_label(count),
             more_before: self.more_before,
             following: self.following,
             open,
@@ -188,24 +184,21 @@ pub async fn all(
 ) -> PageResult {
     let list = app.threads(&actor, &slug, &query).await?;
     let shell = Shell::build(&app, &actor, Some(&slug), "threads", None).await?;
-    let names: HashMap<UserId, String> = app
-        .members(&actor, &slug)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.profile.display_name))
-        .collect();
-    let name = |id: &UserId| {
-        names
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| "Former member".to_owned())
+    let names = Names {
+        people: app
+            .members(&actor, &slug)
+            .await?
+            .into_iter()
+            .map(|m| (m.user_id, m.profile.display_name))
+            .collect(),
+        // Threads are listed only in conversations one is in: the sidebar's.
+        places: shell
+            .channels
+            .iter()
+            .map(|c| (c.id, format!("#{}", c.name)))
+            .chain(shell.directs.iter().map(|c| (c.id, c.name.clone())))
+            .collect(),
     };
-    let places: HashMap<ConversationId, String> = shell
-        .channels
-        .iter()
-        .map(|c| (c.id, format!("#{}", c.name)))
-        .chain(shell.directs.iter().map(|c| (c.id, c.name.clone())))
-        .collect();
     let next = list
         .more
         .then(|| list.threads.last().map(|t| t.root.id))
@@ -213,31 +206,7 @@ pub async fn all(
     let threads = list
         .threads
         .into_iter()
-        .map(
-            |ThreadItem {
-                 root,
-                 latest_reply,
-                 unread,
-             }| {
-                let thread = root.thread.as_ref();
-                ThreadCard {
-                    href: format!("/w/{slug}/c/{}/t/{}", root.conversation_id, root.id),
-                    place: places
-                        .get(&root.conversation_id)
-                        .cloned()
-                        .unwrap_or_else(|| "An archived channel".to_owned()),
-                    root_author: name(&root.author_id),
-                    root_html: shown(&root),
-                    latest: latest_reply.map(|r| (name(&r.author_id), shown(&r))),
-                    replies: match thread.map_or(0, |t| t.reply_count) {
-                        1 => "1 reply".to_owned(),
-                        n => format!("{n} replies"),
-                    },
-                    last_reply_at: thread.map_or(root.created_at, |t| t.last_reply_at),
-                    unread,
-                }
-            },
-        )
+        .map(|item| names.card(&slug, item))
         .collect();
     Ok(render(&ThreadsPage {
         shell,
@@ -245,4 +214,42 @@ pub async fn all(
         threads,
         next,
     }))
+}
+
+/// Who is who and what is where, for the cards of All threads.
+struct Names {
+    people: HashMap<UserId, String>,
+    places: HashMap<ConversationId, String>,
+}
+
+impl Names {
+    fn person(&self, id: UserId) -> String {
+        self.people
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "Former member".to_owned())
+    }
+
+    fn card(&self, slug: &str, item: ThreadItem) -> ThreadCard {
+        let ThreadItem {
+            root,
+            latest_reply,
+            unread,
+        } = item;
+        let thread = root.thread.as_ref();
+        ThreadCard {
+            href: format!("/w/{slug}/c/{}/t/{}", root.conversation_id, root.id),
+            place: self
+                .places
+                .get(&root.conversation_id)
+                .cloned()
+                .unwrap_or_else(|| "An archived channel".to_owned()),
+            root_author: self.person(root.author_id),
+            root_html: shown(&root),
+            latest: latest_reply.map(|r| (self.person(r.author_id), shown(&r))),
+            replies: replies_label(thread.map_or(0, |t| t.reply_count)),
+            last_reply_at: thread.map_or(root.created_at, |t| t.last_reply_at),
+            unread,
+        }
+    }
 }

@@ -50,10 +50,7 @@ impl ThreadLine {
     fn of(message: &Message, people: &HashMap<UserId, (String, String)>) -> Option<Self> {
         let thread = message.thread.as_ref()?;
         Some(Self {
-            replies: match thread.reply_count {
-                1 => "1 reply".to_owned(),
-                n => format!("{n} replies"),
-            },
+            replies: replies_label(thread.reply_count),
             last_reply_at: thread.last_reply_at,
             participants: thread
                 .participants
@@ -66,6 +63,15 @@ impl ThreadLine {
                 })
                 .collect(),
         })
+    }
+}
+
+/// "No replies yet", "1 reply", "3 replies" (as `replies()` in assets/messages.js).
+pub(crate) fn replies_label(count: i64) -> String {
+    match count {
+        0 => "No replies yet".to_owned(),
+        1 => "1 reply".to_owned(),
+        n => format!("{n} replies"),
     }
 }
 

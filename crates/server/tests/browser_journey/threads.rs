@@ -113,4 +113,16 @@ pub async fn pin_steps(max: &Client, ann: &Client, shots: &Path) {
     click(max, "a[data-pins]").await;
     wait_for_text(max, ".pins-panel .message-body", "the plan is final").await;
     screenshot(max, shots, "28-pinned").await;
+
+    // As the channel's manager, Max keeps pinning to managers from its settings.
+    click(max, "a[href$='/settings']").await;
+    click(max, "input[name=pins_managers_only]").await;
+    screenshot(max, shots, "30-channel-settings").await;
+    click(max, "form.narrow button.primary").await;
+    wait_for_text(
+        max,
+        "#messages .notice-line",
+        "Max Member kept pinning to the channel's managers",
+    )
+    .await;
 }
