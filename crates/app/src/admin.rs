@@ -1,6 +1,6 @@
 //! Operations of the `ocomms admin` command line, for the person running the server.
 
-use ocomms_domain::{password, validation};
+use ocomms_domain::{AllValid, password, validation};
 use ocomms_store::{NewUser, StoreError, UserRecord};
 
 use crate::{App, AppError, AppResult};
@@ -14,9 +14,12 @@ impl App {
         display_name: &str,
         instance_admin: bool,
     ) -> AppResult<UserRecord> {
-        let email = validation::email(email)?;
-        let display_name = validation::display_name(display_name)?;
-        password::check_policy(new_password, &[&display_name])?;
+        let (email, display_name, ()) = (
+            validation::email(email),
+            validation::display_name(display_name),
+            password::check_policy(new_password, &[display_name.trim()]),
+        )
+            .all_valid()?;
         let password_hash =
             password::hash(new_password).map_err(|e| AppError::Internal(e.to_string()))?;
         let user = self

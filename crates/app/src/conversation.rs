@@ -6,8 +6,8 @@
 mod membership;
 mod view;
 
-use ocomms_domain::Invalid;
 use ocomms_domain::channel::{self, Refusal, Viewer};
+use ocomms_domain::{AllValid, Invalid};
 use ocomms_proto::conversation::{
     ChannelQuery, Conversation, ConversationKind, ConversationRole, ConversationUpdate,
     CreateChannel,
@@ -114,9 +114,12 @@ impl App {
     ) -> AppResult<Conversation> {
         let membership = self.membership(actor, slug).await?;
         channel::may_create(membership.role)?;
-        let name = channel::name(&request.name)?;
-        let topic = channel::topic(request.topic.as_deref().unwrap_or(""))?;
-        let description = channel::description(request.description.as_deref().unwrap_or(""))?;
+        let (name, topic, description) = (
+            channel::name(&request.name),
+            channel::topic(request.topic.as_deref().unwrap_or("")),
+            channel::description(request.description.as_deref().unwrap_or("")),
+        )
+            .all_valid()?;
         let workspace = membership.workspace.id;
         let mut members = vec![(actor.user.id, ConversationRole::Manager)];
         for user in request.members {
@@ -201,26 +204,27 @@ impl App {
                 changes.push(ConversationChange::PinsManagersOnly(managers_only));
             }
         }
-        if let Some(name) = update.name {
+        if update.name.is_some() {
             channel::may_manage(record.kind, viewer)?;
-            let name = channel::name(&name)?;
-            if record.name.as_deref() != Some(name.as_str()) {
-                changes.push(ConversationChange::Rename(name));
-            }
         }
-        if update.topic.is_some() || update.description.is_some() {
-            if !viewer.is_member() {
-                return Err(Refusal::NotMember.into());
-            }
-            if let Some(topic) = update.topic {
-                changes.push(ConversationChange::Topic(channel::topic(&topic)?));
-            }
-            if let Some(description) = update.description {
-                changes.push(ConversationChange::Description(channel::description(
-                    &description,
-                )?));
-            }
+        if (update.topic.is_some() || update.description.is_some()) && !viewer.is_member() {
+            return Err(Refusal::NotMember.into());
         }
+        let (name, topic, description) = (
+            update.name.as_deref().map(channel::name).transpose(),
+            update.topic.as_deref().map(channel::topic).transpose(),
+            update
+                .description
+                .as_deref()
+                .map(channel::description)
+                .transpose(),
+        )
+            .all_valid()?;
+        if let Some(name) = name.filter(|name| record.name.as_deref() != Some(name.as_str())) {
+            changes.push(ConversationChange::Rename(name));
+        }
+        changes.extend(topic.map(ConversationChange::Topic));
+        changes.extend(description.map(ConversationChange::Description));
         for change in &changes {
             self.store()
                 .update_conversation(id, change, actor.user.id, super::now())
@@ -300,10 +304,10 @@ pub(crate) fn wire(
 /// channel is private: that would tell a non-member it exists.
 fn name_taken(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict => AppError::Invalid(ocomms_domain::Invalid::new(
-            "name",
-            "That name is already taken. Choose another one.",
-        )),
+        StoreError::Conflict => {
+            ocomms_domain::Invalid::new("name", "That name is already taken. Choose another one.")
+                .into()
+        }
         other => other.into(),
     }
 }

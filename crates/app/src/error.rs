@@ -1,16 +1,17 @@
 //! What a use case can refuse, in terms a caller can act on. `http::error` turns each
 //! variant into a status code and `{code, message, details}`; the web UI shows the message.
 
-use ocomms_domain::Invalid;
 use ocomms_domain::channel::Refusal as ChannelRefusal;
 use ocomms_domain::permission::Refusal;
+use ocomms_domain::{Invalid, Invalids};
 use ocomms_proto::ErrorCode;
 use ocomms_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Every bad field of the request; the message is the first one's.
     #[error("{0}")]
-    Invalid(#[from] Invalid),
+    Invalid(#[from] Invalids),
     #[error("The request could not be read: {0}")]
     Malformed(String),
     #[error("Sign in to continue.")]
@@ -95,20 +96,38 @@ impl AppError {
     /// Structured extras for `details`.
     pub fn details(&self) -> Option<serde_json::Value> {
         match self {
-            Self::Invalid(invalid) => Some(serde_json::json!({ "field": invalid.field })),
+            Self::Invalid(invalids) => {
+                let fields: Vec<_> = invalids
+                    .all()
+                    .iter()
+                    .map(|i| serde_json::json!({ "field": i.field, "message": i.message }))
+                    .collect();
+                Some(serde_json::json!({ "field": invalids.first().field, "fields": fields }))
+            }
             Self::WrongCurrentPassword => Some(serde_json::json!({ "field": "current_password" })),
             Self::RateLimited(secs) => Some(serde_json::json!({ "retry_after_seconds": secs })),
             _ => None,
         }
     }
 
-    /// The field a validation error belongs to, for tying messages to form inputs.
-    pub fn field(&self) -> Option<&'static str> {
+    /// The fields a validation error belongs to, with their messages, for tying messages
+    /// to form inputs.
+    pub fn field_errors(&self) -> Vec<(&'static str, String)> {
         match self {
-            Self::Invalid(invalid) => Some(invalid.field),
-            Self::WrongCurrentPassword => Some("current_password"),
-            _ => None,
+            Self::Invalid(invalids) => invalids
+                .all()
+                .iter()
+                .map(|i| (i.field, i.message.clone()))
+                .collect(),
+            Self::WrongCurrentPassword => vec![("current_password", self.to_string())],
+            _ => Vec::new(),
         }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid.into())
     }
 }
 

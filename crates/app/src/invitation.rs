@@ -1,6 +1,6 @@
 //! Invitations: by email or by shareable link, with expiry and use limits.
 
-use ocomms_domain::{invitation as rules, permission, validation};
+use ocomms_domain::{AllValid, invitation as rules, permission, validation};
 use ocomms_proto::InvitationId;
 use ocomms_proto::workspace::{
     CreateInvitation, CreatedInvitation, Invitation, InvitationPreview, Role, Workspace,
@@ -28,22 +28,26 @@ impl App {
         let membership = self.membership(actor, slug).await?;
         let role = request.role.unwrap_or(Role::Member);
         permission::may_invite(membership.role, role)?;
-        let email = request
+        let now = super::now();
+        let typed_email = request
             .email
             .as_deref()
             .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(validation::email)
-            .transpose()?;
-        let now = super::now();
+            .filter(|e| !e.is_empty());
+        let (email, max_uses, expires_at) = (
+            typed_email.map(validation::email).transpose(),
+            rules::max_uses(request.max_uses, typed_email.is_some()),
+            rules::expires_at(now, request.expires_in_hours),
+        )
+            .all_valid()?;
         let token = token::generate();
         let record = self
             .store()
             .create_invitation(&NewInvitation {
                 workspace_id: membership.workspace.id,
                 token_hash: token::hash(&token),
-                max_uses: rules::max_uses(request.max_uses, email.is_some())?,
-                expires_at: rules::expires_at(now, request.expires_in_hours)?,
+                max_uses,
+                expires_at,
                 email: email.clone(),
                 role,
                 created_by: actor.user.id,

@@ -3,7 +3,7 @@
 use std::io::Cursor;
 
 use image::{ImageError, ImageFormat, ImageReader};
-use ocomms_domain::{profile as rules, validation};
+use ocomms_domain::{AllValid, profile as rules, validation};
 use ocomms_proto::UserId;
 use ocomms_proto::account::{Profile, ProfileUpdate};
 use ocomms_store::{ProfileFields, UserRecord};
@@ -55,23 +55,26 @@ impl App {
     /// The actor's own profile fields; absent fields stay as they are.
     pub async fn update_profile(&self, actor: &Actor, update: ProfileUpdate) -> AppResult<Profile> {
         let user = &actor.user;
+        let (display_name, title, bio, time_zone) = (
+            update
+                .display_name
+                .as_deref()
+                .map(validation::display_name)
+                .transpose(),
+            update.title.as_deref().map(rules::title).transpose(),
+            update.bio.as_deref().map(rules::bio).transpose(),
+            update
+                .time_zone
+                .as_deref()
+                .map(rules::time_zone)
+                .transpose(),
+        )
+            .all_valid()?;
         let fields = ProfileFields {
-            display_name: match update.display_name {
-                Some(name) => validation::display_name(&name)?,
-                None => user.display_name.clone(),
-            },
-            title: match update.title {
-                Some(title) => rules::title(&title)?,
-                None => user.title.clone(),
-            },
-            bio: match update.bio {
-                Some(bio) => rules::bio(&bio)?,
-                None => user.bio.clone(),
-            },
-            time_zone: match update.time_zone {
-                Some(tz) => rules::time_zone(&tz)?,
-                None => user.time_zone.clone(),
-            },
+            display_name: display_name.unwrap_or_else(|| user.display_name.clone()),
+            title: title.unwrap_or_else(|| user.title.clone()),
+            bio: bio.unwrap_or_else(|| user.bio.clone()),
+            time_zone: time_zone.unwrap_or_else(|| user.time_zone.clone()),
         };
         self.store().update_profile(user.id, &fields).await?;
         self.user_changed(user.id);

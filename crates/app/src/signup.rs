@@ -2,7 +2,7 @@
 //! or not the address already has an account: the account is made, or its owner told, in
 //! the background, and only the mailbox learns which (docs/adr/0008-sign-up-reveals-no-account.md).
 
-use ocomms_domain::{password, validation};
+use ocomms_domain::{AllValid, password, validation};
 use ocomms_proto::account::SessionKind;
 use ocomms_store::{InvitationWithWorkspace, NewUser, StoreError, TokenPurpose};
 
@@ -48,10 +48,17 @@ impl App {
         client: &ClientContext,
     ) -> AppResult<SignedUp> {
         self.limits().sign_up_by_ip.check(&client.ip)?;
-        let email = validation::email(&form.email)?;
-        let display_name = validation::display_name(&form.display_name)?;
-        let local_part = email.split('@').next().unwrap_or_default();
-        password::check_policy(&form.password, &[local_part, &display_name, &email])?;
+        // The password must not contain the name or address as typed, even when those
+        // are refused too: every bad field is reported in one answer.
+        let typed_email = form.email.trim().to_lowercase();
+        let local_part = typed_email.split('@').next().unwrap_or_default();
+        let typed_name = form.display_name.trim();
+        let (email, display_name, ()) = (
+            validation::email(&form.email),
+            validation::display_name(&form.display_name),
+            password::check_policy(&form.password, &[local_part, typed_name, &typed_email]),
+        )
+            .all_valid()?;
 
         let admission = self
             .admission(&email, form.invitation_token.as_deref())

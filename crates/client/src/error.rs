@@ -24,6 +24,27 @@ impl ClientError {
         }
     }
 
+    /// The fields a `validation_failed` answer flagged, each with its message, in the
+    /// order the server checked them (a form marks them all at once).
+    pub fn invalid_fields(&self) -> Vec<(String, String)> {
+        let Self::Api { body, .. } = self else {
+            return Vec::new();
+        };
+        let Some(fields) = body.details.as_ref().and_then(|d| d.get("fields")) else {
+            return Vec::new();
+        };
+        fields
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| {
+                let field = f.get("field")?.as_str()?;
+                let message = f.get("message")?.as_str()?;
+                Some((field.to_owned(), message.to_owned()))
+            })
+            .collect()
+    }
+
     /// No valid session: it expired, was revoked, or none was presented (HTTP 401).
     pub fn is_unauthenticated(&self) -> bool {
         self.status() == Some(401)

@@ -16,4 +16,4 @@ pub mod reaction;
 pub mod slug;
 pub mod validation;
 
-pub use validation::{Invalid, Validated};
+pub use validation::{AllValid, Invalid, Invalids, Validated};

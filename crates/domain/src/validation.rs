@@ -20,6 +20,56 @@ impl Invalid {
 
 pub type Validated<T> = Result<T, Invalid>;
 
+/// Every field of one request that failed, in the order the fields were checked. A form
+/// flags them all in one answer instead of making people fix one field per round trip.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.first().message)]
+pub struct Invalids(Vec<Invalid>);
+
+impl Invalids {
+    /// The first failure: its field and message head the error for clients that show one.
+    pub fn first(&self) -> &Invalid {
+        // Never empty: built from one `Invalid` or by `AllValid` when something failed.
+        &self.0[0]
+    }
+
+    pub fn all(&self) -> &[Invalid] {
+        &self.0
+    }
+}
+
+impl From<Invalid> for Invalids {
+    fn from(invalid: Invalid) -> Self {
+        Self(vec![invalid])
+    }
+}
+
+/// Checks several fields at once: `(email(a), display_name(b)).all_valid()?` gives both
+/// values, or every failure of the two.
+pub trait AllValid {
+    type Output;
+    fn all_valid(self) -> Result<Self::Output, Invalids>;
+}
+
+macro_rules! all_valid_for_tuples {
+    ($(($($value:ident: $ty:ident),+)),+) => {$(
+        impl<$($ty),+> AllValid for ($(Validated<$ty>,)+) {
+            type Output = ($($ty,)+);
+            fn all_valid(self) -> Result<Self::Output, Invalids> {
+                let ($($value,)+) = self;
+                let mut failed = Vec::new();
+                $(let $value = $value.map_err(|e| failed.push(e)).ok();)+
+                match ($($value,)+) {
+                    ($(Some($value),)+) => Ok(($($value,)+)),
+                    _ => Err(Invalids(failed)),
+                }
+            }
+        }
+    )+};
+}
+
+all_valid_for_tuples!((a: A, b: B), (a: A, b: B, c: C), (a: A, b: B, c: C, d: D));
+
 pub const MAX_EMAIL_LEN: usize = ocomms_proto::limit::MAX_EMAIL_CHARS;
 pub const MAX_DISPLAY_NAME_LEN: usize = ocomms_proto::limit::MAX_DISPLAY_NAME_CHARS;
 pub const MAX_WORKSPACE_NAME_LEN: usize = ocomms_proto::limit::MAX_WORKSPACE_NAME_CHARS;
@@ -105,6 +155,19 @@ mod tests {
             assert_eq!(email(input).ok().as_deref(), expected, "input {input:?}");
         }
         assert_eq!(email("x").unwrap_err().field, "email");
+    }
+
+    #[test]
+    fn all_valid_reports_every_failed_field_in_order() {
+        let ok = (email("a@b.c"), display_name("Ann")).all_valid();
+        assert_eq!(ok, Ok(("a@b.c".to_owned(), "Ann".to_owned())));
+        let failed = (email("nope"), display_name("Ann"), display_name(" "))
+            .all_valid()
+            .unwrap_err();
+        let fields: Vec<_> = failed.all().iter().map(|i| i.field).collect();
+        assert_eq!(fields, ["email", "display_name"]);
+        assert_eq!(failed.first().field, "email");
+        assert_eq!(failed.to_string(), failed.first().message);
     }
 
     #[test]

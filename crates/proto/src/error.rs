@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// A field failed validation; `details.field` names it.
+    /// Fields failed validation: `details.field` names the first, `details.fields` lists
+    /// every bad field of the request as `{field, message}`.
     ValidationFailed,
     /// The request body or query could not be parsed.
     MalformedRequest,

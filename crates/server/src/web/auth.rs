@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
+use axum::response::Response;
 use ocomms_app::{AppError, SignUp, SignedUp};
 use ocomms_proto::account::SessionKind;
 use ocomms_proto::workspace::InvitationPreview;
@@ -78,25 +79,34 @@ pub async fn signup_page(State(app): State<App>, Query(q): Query<InviteQuery>) -
     if info.needs_setup {
         return Ok(see_other("/setup"));
     }
-    let invitation = if token.is_empty() {
+    if token.is_empty() {
         if !info.open_signup {
             return Err(AppError::SignupClosed.into());
         }
-        None
-    } else {
-        Some(app.preview_invitation(&token, None).await?.preview)
-    };
-    Ok(render(&SignUpPage {
+        return Ok(render(&SignUpPage {
+            first_run: false,
+            invitation: None,
+            invitation_token: token,
+            email: String::new(),
+            display_name: String::new(),
+            error: FormError::default(),
+        }));
+    }
+    let preview = app.preview_invitation(&token, None).await?.preview;
+    Ok(invited_sign_up(token, preview))
+}
+
+/// The sign-up form with the invitation shown on it: what an invitation link opens for
+/// someone signed out, so joining is one form, not a landing page and then a form.
+pub(super) fn invited_sign_up(token: String, preview: InvitationPreview) -> Response {
+    render(&SignUpPage {
         first_run: false,
-        email: invitation
-            .as_ref()
-            .and_then(|i| i.email.clone())
-            .unwrap_or_default(),
-        invitation,
+        email: preview.email.clone().unwrap_or_default(),
+        invitation: Some(preview),
         invitation_token: token,
         display_name: String::new(),
         error: FormError::default(),
-    }))
+    })
 }
 
 pub async fn signup(state: State<App>, client: Client, form: Form<SignUpForm>) -> PageResult {

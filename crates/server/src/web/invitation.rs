@@ -3,12 +3,13 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use ocomms_app::{Actor, AppError};
-use ocomms_domain::permission;
+use ocomms_domain::{AllValid, Invalid, Validated, permission};
 use ocomms_proto::InvitationId;
 use ocomms_proto::workspace::{CreateInvitation, Invitation, InvitationPreview, Role, Workspace};
 use serde::Deserialize;
 
 use crate::App;
+use crate::web::auth::invited_sign_up;
 use crate::web::extract::{MaybeViewer, SignedForm, Viewer};
 use crate::web::page::{
     Empty, FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
@@ -78,19 +79,25 @@ pub struct CreateForm {
 
 impl CreateForm {
     fn request(&self) -> Result<CreateInvitation, AppError> {
-        let number = |field: &'static str, text: &str| -> Result<Option<u32>, AppError> {
+        let number = |field: &'static str, text: &str| -> Validated<Option<u32>> {
             match text.trim() {
                 "" => Ok(None),
-                t => t.parse().map(Some).map_err(|_| {
-                    ocomms_domain::Invalid::new(field, "Enter a whole number.").into()
-                }),
+                t => t
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| Invalid::new(field, "Enter a whole number.")),
             }
         };
+        let (max_uses, expires_in_hours) = (
+            number("max_uses", &self.max_uses),
+            number("expires_in_hours", &self.expires_in_hours),
+        )
+            .all_valid()?;
         Ok(CreateInvitation {
             email: Some(self.email.clone()).filter(|e| !e.trim().is_empty()),
             role: Some(Role::parse(&self.role).unwrap_or(Role::Member)),
-            max_uses: number("max_uses", &self.max_uses)?,
-            expires_in_hours: number("expires_in_hours", &self.expires_in_hours)?,
+            max_uses,
+            expires_in_hours,
         })
     }
 }
@@ -136,7 +143,7 @@ pub async fn revoke(
 struct LandingPage {
     token: String,
     invite: InvitationPreview,
-    viewer_name: Option<String>,
+    viewer_name: String,
     already_member: bool,
     csrf: String,
     error: Option<String>,
@@ -148,12 +155,15 @@ pub async fn landing(
     Path(token): Path<String>,
 ) -> PageResult {
     let access = app.preview_invitation(&token, viewer.as_ref()).await?;
+    let Some(viewer) = viewer else {
+        return Ok(invited_sign_up(token, access.preview));
+    };
     Ok(render(&LandingPage {
         token,
         invite: access.preview,
-        viewer_name: viewer.as_ref().map(|a| a.user.display_name.clone()),
+        viewer_name: viewer.user.display_name.clone(),
         already_member: access.already_member,
-        csrf: viewer.map(|a| a.session.csrf_token).unwrap_or_default(),
+        csrf: viewer.session.csrf_token,
         error: None,
     }))
 }
@@ -172,7 +182,7 @@ pub async fn accept(
                 &LandingPage {
                     token,
                     invite: access.preview,
-                    viewer_name: Some(actor.user.display_name.clone()),
+                    viewer_name: actor.user.display_name.clone(),
                     already_member: access.already_member,
                     csrf: actor.session.csrf_token.clone(),
                     error: Some(error.to_string()),

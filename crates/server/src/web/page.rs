@@ -139,33 +139,35 @@ pub struct NoticeQuery {
 #[derive(Debug, serde::Deserialize)]
 pub struct Empty {}
 
-/// A form error: tied to a field when the app names one, else shown above the form.
+/// A form's errors: each tied to a field when the app names one (all bad fields at once),
+/// else one message shown above the form.
 #[derive(Debug, Clone, Default)]
 pub struct FormError {
-    pub field: Option<&'static str>,
-    pub message: String,
+    fields: Vec<(&'static str, String)>,
+    message: String,
 }
 
 impl FormError {
     pub fn from_app(error: &AppError) -> Self {
         Self {
-            field: error.field(),
+            fields: error.field_errors(),
             message: http_error::public_message(error),
         }
     }
 
-    /// The message if it belongs to `field`.
+    /// The message if one belongs to `field`.
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        (self.field == Some(field)).then_some(self.message.as_str())
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, message)| message.as_str())
     }
 
-    /// The message if it belongs to none of `fields`.
+    /// The message if it belongs to none of `fields` (the form shows it above itself).
     pub fn general(&self, fields: &[&str]) -> Option<&str> {
-        match self.field {
-            Some(f) if fields.contains(&f) => None,
-            _ if self.message.is_empty() => None,
-            _ => Some(self.message.as_str()),
-        }
+        let shown_by_fields =
+            !self.fields.is_empty() && self.fields.iter().all(|(f, _)| fields.contains(f));
+        (!shown_by_fields && !self.message.is_empty()).then_some(self.message.as_str())
     }
 }
 

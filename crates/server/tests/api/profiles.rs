@@ -60,6 +60,18 @@ async fn profiles_are_edited_and_shown_to_co_members(db: TestDb) {
             (Some(ErrorCode::ValidationFailed), Some(422))
         );
     }
+    let both = ProfileUpdate {
+        title: Some("t".repeat(200)),
+        time_zone: Some("Mars/Base".into()),
+        ..ProfileUpdate::default()
+    };
+    let err = ada.update_profile(&both).await.unwrap_err();
+    let fields: Vec<_> = err.invalid_fields().into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        fields,
+        ["title", "time_zone"],
+        "every bad field, in one answer"
+    );
     assert_eq!(
         ada.profile().await.unwrap().title,
         "Countess",

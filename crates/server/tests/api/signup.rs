@@ -14,6 +14,7 @@ ocomms_store::backend_tests!(
     the_sign_up_page_answers_alike_for_taken_and_new_addresses,
     resets_and_verifications_tell_nothing_about_accounts,
     without_email_a_taken_address_is_said_plainly,
+    every_bad_field_is_reported_in_one_answer,
 );
 
 /// Status and JSON body of a raw request, with the email address blanked out.
@@ -260,4 +261,30 @@ async fn without_email_a_taken_address_is_said_plainly(db: TestDb) {
     let new = post(&s, "/accounts", sign_up_body("new@example.com")).await;
     assert_eq!(new.0, 201);
     assert!(new.1["token"].is_string());
+}
+
+async fn every_bad_field_is_reported_in_one_answer(db: TestDb) {
+    let s = TestServer::start(db).await;
+    s.open_server().await;
+    let body = json!({"email": "not-an-address", "password": "short", "display_name": "  "});
+    let (status, answer) = post(&s, "/accounts", body).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (422, Some("validation_failed"))
+    );
+    let fields: Vec<_> = answer["details"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["message"].is_string()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("email", true), ("display_name", true), ("password", true)]
+    );
+    assert_eq!(
+        answer["details"]["field"], "email",
+        "the first one, as before"
+    );
+    assert_eq!(answer["message"], answer["details"]["fields"][0]["message"]);
 }
