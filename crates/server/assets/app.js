@@ -1,6 +1,13 @@
 // OComms page behaviour. Every page works without this file; it only adds comfort:
-// local times, copy buttons, confirmations and the time-zone suggestion.
-// Plain ES module, served from the binary: no bundler, no dependencies.
+// local times, copy buttons, confirmations, the time-zone suggestion, and (in the app shell)
+// the narrow-screen drawer, the members panel toggle and the keyboard shortcuts.
+// Plain ES modules, served from the binary: no bundler, no dependencies.
+
+import { wireDrawer, wireMembersPanel } from "/assets/layout.js";
+import { wireShortcuts } from "/assets/shortcuts.js";
+
+// Styles that only make sense with this script (the hover toolbar, say) key off this class.
+document.documentElement.classList.add("js");
 
 /** Shows `<time datetime>` values in the reader's own time zone and language. */
 function localiseTimes(root) {
@@ -74,3 +81,6 @@ wireListFilters(document);
 wireCopyButtons(document);
 wireConfirmations(document);
 suggestTimeZone(document);
+wireDrawer();
+wireMembersPanel();
+wireShortcuts();

@@ -59,12 +59,8 @@ export function messageElement(m, ctx, { pending = false, inThread = false } = {
   main.append(meta, body, reactions);
   if (m.edited_at) markEdited(li, meta);
   li.append(avatar, main);
-  if (!inThread && !m.thread_root_id && !pending) {
-    if (m.thread) setThreadSummary(li, m.thread, ctx);
-    main.append(replyLink(ctx, m.id));
-  }
-  if (ctx.canPin && !pending) main.append(pinButton());
-  if (m.author_id === ctx.me && !pending) main.append(deleteButton());
+  if (m.thread_root_id) li.dataset.threadRoot = m.thread_root_id;
+  if (!inThread && !m.thread_root_id && !pending && m.thread) setThreadSummary(li, m.thread, ctx);
   if (m.pinned) setPinned(li, m.pinned.by, ctx);
   li.dataset.reactions = JSON.stringify(m.reactions || []);
   if (!pending) drawReactions(li, ctx.reacting);
@@ -111,11 +107,9 @@ export function tombstone(li) {
   const body = li.querySelector(".message-body");
   body.className = "message-body tombstone";
   body.textContent = "This message was deleted.";
-  li.querySelector(".message-actions")?.remove();
-  li.querySelector(".pin-form")?.remove();
+  li.querySelector(".message-toolbar")?.remove();
   li.querySelector(".pinned-by")?.remove();
   li.classList.remove("pinned");
-  li.querySelector(".reply-link")?.remove();
   li.querySelector(".edited")?.remove();
   li.querySelector(".reactions")?.replaceChildren();
 }
@@ -137,8 +131,10 @@ export function setPinned(li, by, ctx) {
   }
   const button = li.querySelector(".pin-button");
   if (button) {
+    const label = by === null ? "Pin" : "Unpin";
     button.setAttribute("aria-pressed", String(by !== null));
-    button.textContent = by === null ? "Pin" : "Unpin";
+    button.setAttribute("aria-label", label);
+    button.title = `${label} (P)`;
   }
 }
 
@@ -154,8 +150,7 @@ export function setThreadSummary(li, summary, ctx) {
     line.className = "thread-summary";
     line.href = threadUrl(ctx, li.dataset.id);
     line.dataset.thread = li.dataset.id;
-    const anchor = li.querySelector(".reply-link, .message-actions");
-    if (anchor) anchor.before(line); else li.querySelector(".message-main").append(line);
+    li.querySelector(".message-main").append(line);
   }
   const people = document.createElement("span");
   people.className = "thread-people";
@@ -193,35 +188,4 @@ function repliedTo(ctx, root) {
   link.textContent = "a thread";
   p.append("Replied to ", link);
   return p;
-}
-
-function replyLink(ctx, id) {
-  const link = document.createElement("a");
-  link.className = "link reply-link";
-  link.href = threadUrl(ctx, id);
-  link.dataset.thread = id;
-  link.textContent = "Reply in thread";
-  return link;
-}
-
-/** A message's action as a small form, wired by the pane (pin, delete). */
-function actionForm(formClass, buttonClass, label) {
-  const form = document.createElement("form");
-  form.className = formClass;
-  const button = document.createElement("button");
-  button.type = "submit";
-  button.className = buttonClass;
-  button.textContent = label;
-  form.append(button);
-  return form;
-}
-
-function pinButton() {
-  const form = actionForm("pin-form", "link pin-button", "Pin");
-  form.querySelector("button").setAttribute("aria-pressed", "false");
-  return form;
-}
-
-function deleteButton() {
-  return actionForm("message-actions", "link danger", "Delete");
 }

@@ -2,6 +2,7 @@
 // Sending shows the message at once as pending and swaps in the server's copy (matched by
 // client id); Enter sends, Shift+Enter adds a line, Up edits your last message, Esc cancels.
 
+import { drawToolbar, keepTabStop, showLinked, wireKeyboard } from "/assets/actions.js";
 import { addCopyButtons, markEdited, messageElement, setPinned, tombstone } from "/assets/messages.js";
 import { applyReactionEvent } from "/assets/reactions.js";
 
@@ -28,9 +29,10 @@ export class Pane {
     // its messages carry the date).
     localiseTimes(list, ".message-meta time[datetime]", root ? whenFormat : timeFormat);
     localiseTimes(list, ".thread-summary time[datetime]", whenFormat);
-    this.wireActions(list);
+    for (const li of list.querySelectorAll(".message")) this.decorate(li);
+    wireKeyboard(this);
     addCopyButtons(list);
-    this.scrollToBottom();
+    if (!showLinked(list)) this.scrollToBottom();
   }
 
   find(id) {
@@ -44,7 +46,13 @@ export class Pane {
       this.list.querySelector(`[data-client-id="${CSS.escape(message.client_id)}"]`);
     const li = messageElement(message, this.ctx, { inThread: Boolean(this.root) });
     if (pending) pending.replaceWith(li); else this.append(li);
-    this.wireActions(li);
+    this.decorate(li);
+    keepTabStop(this.list);
+  }
+
+  /** Gives a message its action toolbar (assets/actions.js). */
+  decorate(li) {
+    drawToolbar(li, this);
   }
 
   append(li) {
@@ -99,6 +107,7 @@ export class Pane {
   /** `extra()` adds to each request (a thread's root); `onInput()` runs as the person types. */
   wireComposer(form, { extra = () => ({}), onInput = () => {} } = {}) {
     const input = form.querySelector("textarea");
+    this.form = form;
     this.input = input;
     // Near the limit, how many characters are left; past it, sending waits.
     const counter = document.createElement("p");
@@ -138,10 +147,7 @@ export class Pane {
         const mine = [...this.list.querySelectorAll(".message.mine:not(.deleted):not(.pending)")].pop();
         if (mine && (!this.root || mine.dataset.id !== String(this.root))) {
           event.preventDefault();
-          this.editing = mine;
-          mine.classList.add("editing");
-          form.classList.add("editing");
-          input.value = mine.dataset.body;
+          this.edit(mine);
         }
       } else if (event.key === "Escape" && this.editing) {
         // Handled here: Esc closes a thread panel only when nothing is being edited.
@@ -155,6 +161,18 @@ export class Pane {
       count();
       onInput(input.value);
     });
+  }
+
+  /** Puts one of the viewer's messages in the composer to be changed (Enter saves). */
+  edit(li) {
+    if (!this.input) return;
+    this.editing?.classList.remove("editing");
+    this.editing = li;
+    li.classList.add("editing");
+    this.form.classList.add("editing");
+    this.input.value = li.dataset.body;
+    this.input.dispatchEvent(new Event("input"));
+    this.input.focus();
   }
 
   stopEditing(form, input) {
@@ -231,37 +249,27 @@ export class Pane {
     }
   }
 
-  /** The Delete and Pin buttons of messages in `scope`, over the API instead of a reload. */
-  wireActions(scope) {
-    for (const form of scope.querySelectorAll(".pin-form")) {
-      if (form.dataset.wired) continue;
-      form.dataset.wired = "1";
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        const li = form.closest(".message");
-        const pinned = li.classList.contains("pinned");
-        const response = await fetch(`/api/v1/messages/${li.dataset.id}/pin`, {
-          method: pinned ? "DELETE" : "PUT",
-          headers: { "x-csrf-token": this.ctx.csrf },
-        });
-        // The event that follows updates every copy and the count; this one shows it now.
-        if (response.ok) setPinned(li, (await response.json()).pinned?.by ?? null, this.ctx);
-      });
-    }
-    for (const form of scope.querySelectorAll(".message-actions")) {
-      if (form.dataset.wired) continue;
-      form.dataset.wired = "1";
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-        if (!window.confirm("Delete this message?")) return;
-        const li = form.closest(".message");
-        const response = await fetch(`/api/v1/messages/${li.dataset.id}`, {
-          method: "DELETE",
-          headers: { "x-csrf-token": this.ctx.csrf },
-        });
-        if (response.ok) tombstone(li);
-      }, { capture: true });
+  /** Pins or unpins a message; the event that follows updates every copy and the count. */
+  async pin(li) {
+    const pinned = li.classList.contains("pinned");
+    const response = await fetch(`/api/v1/messages/${li.dataset.id}/pin`, {
+      method: pinned ? "DELETE" : "PUT",
+      headers: { "x-csrf-token": this.ctx.csrf },
+    });
+    if (response.ok) setPinned(li, (await response.json()).pinned?.by ?? null, this.ctx);
+  }
+
+  /** Deletes one of the viewer's messages, after asking. */
+  async remove(li) {
+    if (!window.confirm("Delete this message?")) return;
+    const response = await fetch(`/api/v1/messages/${li.dataset.id}`, {
+      method: "DELETE",
+      headers: { "x-csrf-token": this.ctx.csrf },
+    });
+    if (response.ok) {
+      const next = li.nextElementSibling?.closest(".message") || this.input;
+      tombstone(li);
+      next?.focus();
     }
   }
 }

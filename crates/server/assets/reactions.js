@@ -65,7 +65,7 @@ export function drawReactions(li, ctx) {
   if (!row) {
     row = document.createElement("div");
     row.className = "reactions";
-    main.append(row);
+    main.querySelector(".message-body").after(row);
   }
   if (li.classList.contains("deleted")) {
     row.replaceChildren();
@@ -80,17 +80,21 @@ export function drawReactions(li, ctx) {
     button.setAttribute("aria-pressed", String(mine));
     const label = labelFor(reaction, ctx);
     button.title = label;
-    button.setAttribute("aria-label", label);
     button.disabled = !ctx.canReact;
     const count = document.createElement("span");
     count.className = "count";
     count.textContent = reaction.user_ids.length;
-    button.append(`${reaction.emoji} `, count);
+    // The name read out starts with what is seen ("👍 2"), then says who.
+    const who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = `: ${label}`;
+    button.append(`${reaction.emoji} `, count, who);
     button.addEventListener("click", () => ctx.toggle(id, reaction.emoji, !mine));
     return button;
   });
   row.replaceChildren(...chips);
-  if (ctx.canReact) row.append(pickerButton(id, ctx));
+  // With no reaction yet, the row takes no room: the toolbar's button adds the first.
+  if (ctx.canReact && chips.length) row.append(pickerButton(id, ctx));
 }
 
 /** "Ana, Ben and 3 others reacted with 👍 (thumbs up)", as the server words it. */
@@ -163,7 +167,7 @@ function rank(entry, needle) {
   return NO_MATCH;
 }
 
-async function openPicker(anchor, id, ctx) {
+export async function openPicker(anchor, id, ctx) {
   document.querySelector(".emoji-picker")?.remove();
   const dialog = document.createElement("div");
   dialog.className = "emoji-picker";

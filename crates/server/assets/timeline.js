@@ -268,7 +268,7 @@ function start(root) {
       // Re-insert in order: each was put right after the anchor, so reverse them.
       const added = [...list.querySelectorAll(".load-older ~ .message")].slice(0, page.messages.length);
       added.reverse().forEach((li) => anchor.after(li));
-      timeline.wireActions(list);
+      for (const li of added) timeline.decorate(li);
       if (page.messages.length) state.firstSeq = page.messages[0].seq;
       state.moreBefore = page.more_before;
       if (!state.moreBefore) anchor.remove();

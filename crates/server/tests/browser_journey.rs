@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "browser_journey/gallery.rs"]
+mod gallery;
 mod support;
 #[path = "browser_journey/threads.rs"]
 mod threads;
@@ -25,7 +27,8 @@ use support::{PASSWORD, TestServer, link_in};
 ocomms_store::backend_tests!(
     browser_journey,
     channels_browser_journey,
-    live_chat_browser_journey
+    live_chat_browser_journey,
+    page_gallery,
 );
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -88,17 +91,27 @@ async fn start_driver() -> Driver {
 
 /// A headless browser with its own fresh profile (one person).
 async fn open_browser(driver: &Driver, profile: &Path) -> Client {
+    open_browser_with(driver, profile, &[]).await
+}
+
+/// The same with more Chromium switches (`--force-dark-mode`: the dark colour scheme).
+async fn open_browser_with(driver: &Driver, profile: &Path, extra: &[&str]) -> Client {
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--disable-quic".to_owned(),
+        "--no-first-run".to_owned(),
+        "--disable-background-networking".to_owned(),
+        "--disable-component-update".to_owned(),
+        "--disable-sync".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--window-size=1280,860".to_owned(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
     let caps = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1280,860",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }
+        "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
     });
     let serde_json::Value::Object(caps) = caps else {
         unreachable!()
@@ -150,6 +163,69 @@ async fn wait_for_path(browser: &Client, prefix: &str) -> String {
 async fn screenshot(browser: &Client, dir: &Path, name: &str) {
     let png = browser.screenshot().await.expect("screenshot");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("save screenshot");
+}
+
+/// axe-core's source, from `OCOMMS_AXE_JS` or `scripts/web-audit/node_modules` (`.ci/run`
+/// installs it there with npm). Without it the checks are skipped, unless the browser is
+/// required (CI).
+fn axe_source() -> Option<&'static str> {
+    static SOURCE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SOURCE
+        .get_or_init(|| {
+            let path = std::env::var("OCOMMS_AXE_JS")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| {
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("../../scripts/web-audit/node_modules/axe-core/axe.min.js")
+                });
+            let source = std::fs::read_to_string(&path).ok();
+            if source.is_none() {
+                assert!(
+                    std::env::var("OCOMMS_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
+                    "OCOMMS_TEST_REQUIRE_BROWSER=1 but axe-core is missing at {}: run \
+                     `npm ci --omit=dev --prefix scripts/web-audit`",
+                    path.display()
+                );
+                ocomms_store::testing::say_skipped(
+                    "accessibility checks did not run: axe-core is not installed",
+                );
+            }
+            source
+        })
+        .as_deref()
+}
+
+/// axe-core's serious and critical findings on the current page (WCAG 2.1 A and AA rules),
+/// one line each: rule, what it asks, and where.
+async fn accessibility_problems(browser: &Client) -> Vec<String> {
+    let Some(axe) = axe_source() else {
+        return Vec::new();
+    };
+    // Injected as the body of a WebDriver script, which the page's CSP does not apply to.
+    browser
+        .execute(&format!("{axe}\n;return true;"), vec![])
+        .await
+        .expect("inject axe-core");
+    let found = browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+              .then((r) => done(r.violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(", ")}`)))
+              .catch((e) => done([`axe failed: ${e}`]));"#,
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    found
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 async fn member_names(browser: &Client) -> Vec<String> {
@@ -259,9 +335,16 @@ async fn browser_journey(db: TestDb) {
         .await
         .expect("text");
     assert_eq!(heading, "Join Acme Corp");
-    screenshot(&bob, &shots, "04-invitation-landing").await;
-    click(&bob, "a.button.primary").await;
-    wait_for_path(&bob, "/signup").await;
+    // One click: the link opens the sign-up form itself, with the invitation on it.
+    let note = bob
+        .find(Locator::Css(".invitation-note"))
+        .await
+        .expect("the invitation is shown on the form")
+        .text()
+        .await
+        .expect("text");
+    assert!(note.contains("invited you to join Acme Corp"), "{note}");
+    screenshot(&bob, &shots, "04-invitation-sign-up").await;
     // Bob is not the first account: he is told to check his email (the same page a taken
     // address gets), confirms, then signs in and is in Acme.
     sign_up_and_verify(&s, &bob, "bob@example.com", "Bob Builder").await;
@@ -584,11 +667,18 @@ async fn live_chat_browser_journey(db: TestDb) {
         .find(Locator::Css(".message .reaction"))
         .await
         .expect("reaction")
-        .attr("aria-label")
+        .attr("title")
         .await
         .expect("label")
         .unwrap_or_default();
     assert_eq!(label, "Ann Admin reacted with 🎉 (party popper)");
+    let spoken = texts(&max, ".message .reaction .visually-hidden").await;
+    assert!(
+        spoken
+            .iter()
+            .any(|t| t.contains("Ann Admin reacted with 🎉")),
+        "screen readers hear who reacted: {spoken:?}"
+    );
     screenshot(&max, &shots, "25-reaction").await;
 
     threads::thread_steps(&max, &ann, &shots, &url, &slug).await;
@@ -673,4 +763,14 @@ async fn live_chat_browser_journey(db: TestDb) {
     for browser in [max, ann] {
         browser.close().await.ok();
     }
+}
+
+async fn page_gallery(db: TestDb) {
+    if !browser_available() {
+        return;
+    }
+    let shots = screenshot_dir(&db);
+    let s = TestServer::start(db).await;
+    let driver = start_driver().await;
+    gallery::gallery(&s, &driver, &shots).await;
 }

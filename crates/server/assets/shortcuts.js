@@ -1,0 +1,123 @@
+// Keys that work on every page of a workspace: Ctrl/Cmd+K jumps to a conversation or person
+// (assets/switcher.js), Alt+↑/↓ moves to the previous or next conversation of the sidebar,
+// and `?` shows every shortcut. The keys of a focused message live in assets/actions.js.
+
+import { openSwitcher } from "/assets/switcher.js";
+
+const SHEET = [
+  ["Everywhere", [
+    ["Ctrl K", "Jump to a channel, direct message or person (⌘ K on a Mac)"],
+    ["Alt ↑", "Previous conversation in the sidebar"],
+    ["Alt ↓", "Next conversation in the sidebar"],
+    ["?", "These shortcuts"],
+    ["Esc", "Close a dialog, the thread or the menu"],
+  ]],
+  ["Writing a message", [
+    ["Enter", "Send"],
+    ["Shift Enter", "New line"],
+    ["↑", "Edit your last message (in an empty composer)"],
+    ["Esc", "Stop editing"],
+    ["Shift Tab", "Go to the messages"],
+  ]],
+  ["On a message", [
+    ["R", "React"],
+    ["T", "Reply in thread"],
+    ["P", "Pin or unpin"],
+    ["E", "Edit your message"],
+    ["C", "Copy a link to the message"],
+    ["Delete", "Delete your message"],
+    ["↑ ↓", "Previous or next message"],
+    ["Esc", "Back to the composer"],
+  ]],
+];
+
+/** Whether a key press is someone typing text (then `?` is a question mark). */
+function typing(event) {
+  const target = event.target;
+  return target.closest?.("input, textarea, select, [contenteditable='true']") !== null;
+}
+
+export function wireShortcuts() {
+  const sidebar = document.getElementById("navigation");
+  const slug = sidebar?.dataset.slug;
+  for (const button of document.querySelectorAll("[data-shortcuts]")) {
+    button.hidden = false;
+    button.addEventListener("click", openSheet);
+  }
+  for (const button of document.querySelectorAll("[data-switcher]")) {
+    if (!slug) continue;
+    button.hidden = false;
+    button.querySelector("kbd").textContent = isMac() ? "⌘ K" : "Ctrl K";
+    button.addEventListener("click", () => openSwitcher(slug));
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || document.querySelector("dialog[open]")) return;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k" && slug) {
+      event.preventDefault();
+      openSwitcher(slug);
+    } else if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      if (moveConversation(event.key === "ArrowUp" ? -1 : 1)) event.preventDefault();
+    } else if (event.key === "?" && !typing(event)) {
+      event.preventDefault();
+      openSheet();
+    }
+  });
+}
+
+function isMac() {
+  return /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+}
+
+/** Opens the sidebar's conversation `step` away from the current one. */
+function moveConversation(step) {
+  const links = [...document.querySelectorAll(".sidebar a.conversation-link")];
+  if (!links.length) return false;
+  const at = links.findIndex((a) => a.getAttribute("aria-current") === "page");
+  const next = at < 0 ? (step > 0 ? links[0] : links[links.length - 1]) : links[at + step];
+  if (!next) return false;
+  location.href = next.href;
+  return true;
+}
+
+function openSheet() {
+  const dialog = document.createElement("dialog");
+  dialog.className = "dialog shortcuts-sheet";
+  dialog.setAttribute("aria-labelledby", "shortcuts-title");
+  const head = document.createElement("header");
+  head.className = "dialog-head";
+  const title = document.createElement("h2");
+  title.id = "shortcuts-title";
+  title.textContent = "Keyboard shortcuts";
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "close-panel";
+  close.setAttribute("aria-label", "Close");
+  close.textContent = "×";
+  close.addEventListener("click", () => dialog.close());
+  head.append(title, close);
+  dialog.append(head);
+  const mac = isMac();
+  for (const [heading, keys] of SHEET) {
+    const section = document.createElement("section");
+    const h3 = document.createElement("h3");
+    h3.textContent = heading;
+    const list = document.createElement("dl");
+    for (const [key, what] of keys) {
+      const dt = document.createElement("dt");
+      for (const part of key.split(" ")) {
+        const kbd = document.createElement("kbd");
+        kbd.textContent = mac && part === "Ctrl" ? "⌘" : mac && part === "Alt" ? "⌥" : part;
+        dt.append(kbd, " ");
+      }
+      const dd = document.createElement("dd");
+      dd.textContent = what;
+      list.append(dt, dd);
+    }
+    section.append(h3, list);
+    dialog.append(section);
+  }
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  close.focus();
+}
