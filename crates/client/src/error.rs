@@ -13,6 +13,9 @@ pub enum ClientError {
     /// The request did not complete (connection refused, timeout, bad JSON).
     #[error("transport: {0}")]
     Transport(#[from] reqwest::Error),
+    /// The trust settings could not be used (a CA file without certificates, say).
+    #[error("TLS trust: {0}")]
+    Trust(String),
 }
 
 impl ClientError {
@@ -90,7 +93,7 @@ impl ClientError {
         match self {
             Self::Unexpected { .. } => true,
             Self::Transport(e) => e.is_decode(),
-            Self::Api { .. } => false,
+            Self::Api { .. } | Self::Trust(_) => false,
         }
     }
 
@@ -98,6 +101,7 @@ impl ClientError {
         match self {
             Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
+            Self::Trust(_) => None,
         }
     }
 }

@@ -10,6 +10,7 @@ mod pin;
 mod profile;
 pub mod realtime;
 mod thread;
+pub mod tls;
 mod workspace;
 
 use ocomms_proto::instance::{InstanceInfo, InstanceSettingsUpdate};
@@ -20,6 +21,7 @@ use serde::de::DeserializeOwned;
 pub use account::SignedUp;
 pub use error::ClientError;
 pub use realtime::{Realtime, Update};
+pub use tls::{Fingerprint, Trust};
 
 pub type Result<T> = std::result::Result<T, ClientError>;
 
@@ -29,16 +31,35 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
+    /// The TLS rules of `with_trust`, for the WebSocket too; `None`: public CAs.
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
 }
 
 impl Client {
-    /// `base_url` like `https://chat.example.com` (no `/api/v1`).
+    /// `base_url` like `https://chat.example.com` (no `/api/v1`). Trusts certificates of
+    /// public CAs; see `with_trust` for the others.
     pub fn new(base_url: &str) -> Self {
         Self {
             http: reqwest::Client::new(),
             base: base_url.trim_end_matches('/').to_owned(),
             token: None,
+            tls: None,
         }
+    }
+
+    /// A client that accepts the server's certificate by `trust` (a private CA, or one
+    /// pinned certificate), over HTTP and the WebSocket alike.
+    pub fn with_trust(base_url: &str, trust: &Trust) -> Result<Self> {
+        let config = tls::client_config(trust)?;
+        let http = reqwest::Client::builder()
+            .use_preconfigured_tls((*config).clone())
+            .build()?;
+        Ok(Self {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: None,
+            tls: Some(config),
+        })
     }
 
     /// A client that authenticates with an existing bearer token.

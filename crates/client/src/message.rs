@@ -76,10 +76,11 @@ impl Client {
         &self,
         positions: std::collections::BTreeMap<ocomms_proto::WorkspaceId, i64>,
     ) -> Realtime {
-        Realtime::connect(
+        Realtime::connect_with(
             &self.base,
             self.token.as_deref().unwrap_or_default(),
             positions,
+            self.tls.clone(),
         )
     }
 

@@ -13,6 +13,7 @@ use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use rand::Rng as _;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
+use tokio_tungstenite::Connector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
@@ -59,6 +60,16 @@ impl Realtime {
     /// Connects to `base_url` (http(s)://…) with a bearer token, replaying events after
     /// `positions` (workspaces not named start live).
     pub fn connect(base_url: &str, token: &str, positions: BTreeMap<WorkspaceId, i64>) -> Self {
+        Self::connect_with(base_url, token, positions, None)
+    }
+
+    /// The same with the TLS rules of a `Client::with_trust` (`None`: public CAs).
+    pub(crate) fn connect_with(
+        base_url: &str,
+        token: &str,
+        positions: BTreeMap<WorkspaceId, i64>,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Self {
         let url = format!("{}/api/v1/ws", base_url.trim_end_matches('/'))
             .replacen("http://", "ws://", 1)
             .replacen("https://", "wss://", 1);
@@ -72,6 +83,7 @@ impl Realtime {
             positions: positions.clone(),
             updates: updates_tx,
             commands: commands_rx,
+            tls,
         };
         let task = tokio::spawn(worker.run(stop_rx));
         Self {
@@ -131,6 +143,7 @@ struct Worker {
     positions: Arc<Mutex<BTreeMap<WorkspaceId, i64>>>,
     updates: mpsc::Sender<Update>,
     commands: mpsc::UnboundedReceiver<ClientFrame>,
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 enum Ended {
@@ -181,7 +194,18 @@ impl Worker {
             return Ended::Stopped;
         };
         request.headers_mut().insert("authorization", auth);
-        let socket = match tokio_tungstenite::connect_async(request).await {
+        let connector = match &self.tls {
+            Some(config) => Some(Connector::Rustls(config.clone())),
+            None if self.url.starts_with("wss://") => {
+                crate::tls::client_config(&crate::Trust::PublicCa)
+                    .ok()
+                    .map(Connector::Rustls)
+            }
+            None => None,
+        };
+        let connecting =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector);
+        let socket = match connecting.await {
             Ok((socket, _)) => socket,
             Err(tokio_tungstenite::tungstenite::Error::Http(response))
                 if response.status() == 401 =>

@@ -99,6 +99,13 @@ pub struct ServeArgs {
     /// reset. Only for load tests, or behind a proxy that limits these routes itself.
     #[arg(long, env = "OCOMMS_NO_AUTH_RATE_LIMITS")]
     pub no_auth_rate_limits: bool,
+    /// Serve HTTPS with this certificate chain (PEM), for a server without a reverse proxy;
+    /// needs --tls-key
+    #[arg(long, env = "OCOMMS_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM)
+    #[arg(long, env = "OCOMMS_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The TOML file: every key optional.
@@ -114,6 +121,8 @@ struct FileConfig {
     trust_forwarded_for: Option<bool>,
     redis_url: Option<String>,
     auth_rate_limits: Option<bool>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +135,8 @@ pub enum ConfigError {
     SmtpFromMissing,
     #[error("--public-url must start with http:// or https://, got {0:?}")]
     PublicUrl(String),
+    #[error("--tls-cert and --tls-key go together: give both or neither")]
+    TlsHalf,
 }
 
 /// Settings `serve` runs with, after merging flags, environment and file.
@@ -142,6 +153,8 @@ pub struct ServeConfig {
     pub realtime_poll: std::time::Duration,
     /// Rate limits on sign-in, sign-up and password reset (on unless turned off).
     pub auth_rate_limits: bool,
+    /// Serve HTTPS with these files instead of plain HTTP.
+    pub tls: Option<crate::tls::TlsFiles>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +230,14 @@ impl ServeConfig {
             redis_url: args.redis_url.clone().or(file.redis_url),
             realtime_poll: std::time::Duration::from_secs(1),
             auth_rate_limits: !args.no_auth_rate_limits && file.auth_rate_limits.unwrap_or(true),
+            tls: match (
+                args.tls_cert.clone().or(file.tls_cert),
+                args.tls_key.clone().or(file.tls_key),
+            ) {
+                (Some(cert), Some(key)) => Some(crate::tls::TlsFiles { cert, key }),
+                (None, None) => None,
+                _ => return Err(ConfigError::TlsHalf),
+            },
         })
     }
 
@@ -231,6 +252,7 @@ impl ServeConfig {
             redis_url: None,
             realtime_poll: std::time::Duration::from_secs(1),
             auth_rate_limits: true,
+            tls: None,
         }
     }
 }

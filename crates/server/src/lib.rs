@@ -10,6 +10,7 @@ pub mod config;
 pub mod http;
 pub mod realtime;
 pub mod server;
+pub mod tls;
 pub mod web;
 
 pub use config::ServeConfig;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use axum::serve::ListenerExt as _;
 use ocomms_app::mail::Mailer;
 use ocomms_app::{Database, SessionCache};
 use tokio::sync::oneshot;
@@ -18,15 +19,18 @@ use crate::realtime::Hub;
 /// A server running in the background (used by `serve` and by integration tests).
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Whether it speaks HTTPS (`--tls-cert`).
+    pub tls: bool,
     pub app: App,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
 impl RunningServer {
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT`, or `https://…` with TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, lets in-flight requests finish, closes the database.
@@ -61,13 +65,20 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
             Mailer::Log
         }
     };
+    // Read before anything is bound, so a bad file is reported at once.
+    let tls = config
+        .tls
+        .as_ref()
+        .map(crate::tls::server_config)
+        .transpose()?;
     let listener =
         listen(config.listen).with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let public_url = config
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+        .unwrap_or_else(|| format!("{scheme}://{addr}"));
     let settings = ocomms_app::Settings {
         public_url,
         trust_forwarded_for: config.trust_forwarded_for,
@@ -90,20 +101,32 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
     let service = axum::middleware::map_request(crate::web::method::from_query)
         .layer(crate::http::router(app.clone(), hub));
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
-                SocketAddr,
-            >(service),
-        )
-        .with_graceful_shutdown(async {
-            let _ = rx.await;
-        })
-        .await
-    });
+    let stopped = async {
+        let _ = rx.await;
+    };
+    let make_service =
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
+            service,
+        );
+    let task = match &tls {
+        // `tap_io` lends the listener axum's `ConnectInfo<SocketAddr>` support.
+        Some(config) => {
+            let listener = crate::tls::TlsListener::new(listener, config.clone())?.tap_io(|_| {});
+            tokio::spawn(async move {
+                axum::serve(listener, make_service)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            })
+        }
+        None => tokio::spawn(async move {
+            axum::serve(listener, make_service)
+                .with_graceful_shutdown(stopped)
+                .await
+        }),
+    };
     Ok(RunningServer {
         addr,
+        tls: tls.is_some(),
         app,
         shutdown: Some(tx),
         task,

@@ -28,5 +28,6 @@ mod api {
     mod sockets;
     mod thread_pages;
     mod threads;
+    mod tls;
     mod workspaces;
 }
