@@ -20,7 +20,7 @@ export function drawToolbar(li, pane) {
   const id = Number(li.dataset.id);
   const mine = li.classList.contains("mine");
   const bar = document.createElement("div");
-  bar.className = "message-toolbar";
+  bar.className = "message-toolbar live";
   bar.setAttribute("role", "toolbar");
   bar.setAttribute("aria-label", "Message actions");
   const tool = (className, icon, label, key, run) => {

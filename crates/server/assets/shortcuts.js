@@ -41,14 +41,15 @@ export function wireShortcuts() {
   const sidebar = document.getElementById("navigation");
   const slug = sidebar?.dataset.slug;
   for (const button of document.querySelectorAll("[data-shortcuts]")) {
-    button.hidden = false;
     button.addEventListener("click", openSheet);
   }
-  for (const button of document.querySelectorAll("[data-switcher]")) {
+  for (const link of document.querySelectorAll("[data-switcher]")) {
     if (!slug) continue;
-    button.hidden = false;
-    button.querySelector("kbd").textContent = isMac() ? "⌘ K" : "Ctrl K";
-    button.addEventListener("click", () => openSwitcher(slug));
+    link.querySelector("kbd").textContent = isMac() ? "⌘ K" : "Ctrl K";
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      openSwitcher(slug);
+    });
   }
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || document.querySelector("dialog[open]")) return;

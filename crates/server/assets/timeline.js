@@ -57,8 +57,11 @@ function start(root) {
   };
   const drawAll = () => { for (const li of document.querySelectorAll(".message")) drawReactions(li, ctx.reacting); };
   drawAll();
-  // Labels name each emoji once the list is in (it is cached with the other assets).
-  loadCatalogue().then(drawAll);
+  // Labels name each emoji once the list is in (cached with the other assets); a page
+  // without reactions waits for the picker to need it.
+  let naming = null;
+  const nameReactions = () => { naming ??= loadCatalogue().then(drawAll); };
+  if (document.querySelector(".reaction")) nameReactions();
 
   const timeline = new Pane(list, ctx, { onScrolledAway: (away) => { jump.hidden = !away; } });
   const threads = new Threads(ctx);
@@ -158,6 +161,7 @@ function start(root) {
       if (p.thread_root_id) threads.replied(p.thread_root_id, p.thread ?? null);
     } else if (p.type === "reaction_added" || p.type === "reaction_removed") {
       for (const pane of panes) pane.reacted(p);
+      if (p.type === "reaction_added") nameReactions();
     } else if (p.type === "message_pinned" || p.type === "message_unpinned") {
       const pinned = p.type === "message_pinned";
       for (const pane of panes) pane.pinned(p.message_id, pinned ? event.actor : null);

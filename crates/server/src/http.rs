@@ -36,6 +36,9 @@ pub fn router(app: App, hub: Arc<Hub>) -> Router {
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(security::same_origin_posts))
+        // Pages, scripts and JSON for clients that accept gzip (a conversation page: 133 KiB
+        // → 9 KiB, docs/benchmarks.md); images and small bodies go as they are.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(Extension(hub))
         .with_state(app)
