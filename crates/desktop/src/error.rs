@@ -1,7 +1,7 @@
 //! What can go wrong, in the words the UI shows. Each variant is a distinct situation the
 //! user can act on differently (fix the URL, trust a certificate, ask the admin to upgrade).
 
-use ocomms_client::ClientError;
+use ocomms_client::{ClientError, Fingerprint};
 
 /// Adding a server: the capability probe's answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,6 +15,22 @@ pub enum ProbeError {
     Unreachable(String),
     #[error("Secure connection failed (TLS): {0}")]
     Tls(String),
+    /// A certificate no public CA signed (self-signed, say): the user may compare its
+    /// fingerprint with the administrator's and trust it.
+    #[error(
+        "This server's certificate is not signed by an authority this computer trusts. Compare its fingerprint with the one your administrator gives you before trusting it."
+    )]
+    Untrusted { fingerprint: Fingerprint },
+    /// A pinned server presents another certificate: a hard stop (ADR 0014).
+    #[error(
+        "The server's certificate changed since you trusted it (it was {pinned}, it is now {presented}). Either the server got a new certificate, or someone is intercepting the connection. Ask the administrator; to trust the new one, remove the server and add it again."
+    )]
+    CertificateChanged {
+        pinned: Fingerprint,
+        presented: Fingerprint,
+    },
+    #[error("Cannot use the CA certificate file: {0}")]
+    CaFile(String),
     #[error("That address answers, but it is not an OComms server")]
     NotOComms,
     #[error("The server runs OComms {version}, too old for this client (protocol {needed})")]

@@ -11,6 +11,7 @@ use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 
 use crate::error::{AuthError, CallError, ProbeError};
+use crate::registry::{Saved, SavedTrust};
 use crate::state::{AccountKey, ServerKey};
 
 /// A workspace's conversations and the display names of its members.
@@ -23,6 +24,15 @@ pub enum Msg {
     CloseAddServer,
     /// Probe this address and add the server if it answers well.
     AddServer(String),
+    /// The same for a server whose certificate a private CA signed (its certificate file).
+    AddServerWithCa {
+        input: String,
+        ca_file: String,
+    },
+    /// A server remembered from an earlier run, with how its certificate is trusted.
+    RestoreServer(Saved),
+    /// The user compared the fingerprint the add-server dialog shows and trusts it.
+    TrustCertificate,
     RemoveServer(ServerKey),
     SelectServer(ServerKey),
     SelectAccount(AccountKey),
@@ -96,13 +106,16 @@ pub enum Msg {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Ask the server at `url` what it is, trusting its certificate as `trust` says.
     Probe {
         url: String,
+        trust: SavedTrust,
     },
     SignIn {
         server: ServerKey,
         account: AccountKey,
         url: String,
+        trust: SavedTrust,
         email: String,
         password: String,
     },
@@ -110,6 +123,7 @@ pub enum Effect {
         server: ServerKey,
         account: AccountKey,
         url: String,
+        trust: SavedTrust,
         email: String,
         password: String,
         display_name: String,
@@ -147,9 +161,9 @@ pub enum Effect {
         message: MessageId,
         body: String,
     },
-    /// Add the address to the registry of servers kept across runs.
+    /// Add the server (or its new trust) to the registry kept across runs.
     RememberServer {
-        url: String,
+        saved: Saved,
     },
     /// Remove the address from that registry (the user removed the server).
     ForgetServer {

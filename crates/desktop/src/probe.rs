@@ -1,11 +1,15 @@
 //! The capability probe run before a server joins the registry: the address the user typed
-//! is normalised, `GET /api/v1/instance` asked through the SDK, and the answer checked for a
-//! protocol this client speaks. Every failure is a distinct `ProbeError`.
+//! is normalised, `GET /api/v1/instance` asked through the SDK with the server's trust
+//! (docs/adr/0014), and the answer checked for a protocol this client speaks. Every failure
+//! is a distinct `ProbeError`; a certificate nobody vouches for comes back with its
+//! fingerprint, and a pinned one that changed as a hard stop.
 
-use ocomms_client::Client;
+use ocomms_client::tls::presented_certificate;
+use ocomms_client::{Client, ClientError, Trust};
 use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
 
 use crate::error::ProbeError;
+use crate::registry::SavedTrust;
 use crate::state::host_of;
 
 /// `chat.example.com` → `https://chat.example.com`; trailing slashes and `/api/v1` dropped.
@@ -59,11 +63,50 @@ pub fn check(info: &InstanceInfo) -> Result<(), ProbeError> {
     }
 }
 
+/// A client for the server at `url` with its trust. A CA file is read here, at each
+/// connection, so a replaced file takes effect without re-adding the server.
+pub fn client_for(url: &str, trust: &SavedTrust) -> Result<Client, ProbeError> {
+    let trust = match trust {
+        SavedTrust::PublicCa => return Ok(Client::new(url)),
+        SavedTrust::CaFile(path) => Trust::PrivateCa(
+            std::fs::read_to_string(path)
+                .map_err(|e| ProbeError::CaFile(format!("{}: {e}", path.display())))?,
+        ),
+        SavedTrust::Pinned(fingerprint) => Trust::Pinned(*fingerprint),
+    };
+    Client::with_trust(url, &trust).map_err(|e| ProbeError::CaFile(e.to_string()))
+}
+
 /// Asks the server at `url` (already normalised) what it is.
-pub async fn probe(url: &str) -> Result<InstanceInfo, ProbeError> {
-    let info = Client::new(url).instance().await?;
-    check(&info)?;
-    Ok(info)
+pub async fn probe(url: &str, trust: &SavedTrust) -> Result<InstanceInfo, ProbeError> {
+    match client_for(url, trust)?.instance().await {
+        Ok(info) => {
+            check(&info)?;
+            Ok(info)
+        }
+        Err(e) if e.is_tls() && url.starts_with("https://") => {
+            Err(why_untrusted(url, trust, e).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A failed handshake in trust terms: a certificate no authority vouches for (to compare and
+/// trust), or a pinned one that changed (a hard stop). Anything else stays a TLS error.
+async fn why_untrusted(url: &str, trust: &SavedTrust, error: ClientError) -> ProbeError {
+    let Ok(presented) = presented_certificate(url).await else {
+        return error.into();
+    };
+    match trust {
+        SavedTrust::PublicCa => ProbeError::Untrusted {
+            fingerprint: presented,
+        },
+        SavedTrust::Pinned(pinned) if *pinned != presented => ProbeError::CertificateChanged {
+            pinned: *pinned,
+            presented,
+        },
+        _ => error.into(),
+    }
 }
 
 #[cfg(test)]

@@ -104,20 +104,24 @@ impl Runner {
 
     fn start(&self, effect: Effect) {
         match effect {
-            Effect::Probe { url } => self.spawn(async move {
-                let result = probe::probe(&url).await;
+            Effect::Probe { url, trust } => self.spawn(async move {
+                let result = probe::probe(&url, &trust).await;
                 Msg::Probed { url, result }
             }),
             Effect::SignIn {
                 server,
                 account,
                 url,
+                trust,
                 email,
                 password,
             } => {
                 let this = self.clone();
                 self.spawn(async move {
-                    let mut client = Client::new(&url);
+                    let mut client = match probe::client_for(&url, &trust) {
+                        Ok(client) => client,
+                        Err(e) => return this.refused(server, account, e),
+                    };
                     let result = client.sign_in(&email, &password).await;
                     this.signed_in(server, account, client, result.map_err(AuthError::from))
                 });
@@ -126,13 +130,17 @@ impl Runner {
                 server,
                 account,
                 url,
+                trust,
                 email,
                 password,
                 display_name,
             } => {
                 let this = self.clone();
                 self.spawn(async move {
-                    let mut client = Client::new(&url);
+                    let mut client = match probe::client_for(&url, &trust) {
+                        Ok(client) => client,
+                        Err(e) => return this.refused(server, account, e),
+                    };
                     let request = SignUpRequest {
                         email,
                         password,
@@ -168,7 +176,9 @@ impl Runner {
                 self.sessions().remove(&account);
             }
             Effect::Connect { account } => self.connect(account),
-            Effect::RememberServer { url } => self.registry(|path| registry::remember(path, &url)),
+            Effect::RememberServer { saved } => {
+                self.registry(|path| registry::remember(path, &saved));
+            }
             Effect::ForgetServer { url } => self.registry(|path| registry::forget(path, &url)),
             Effect::LoadWorkspaces { account } => self.call(account, move |client| async move {
                 Msg::WorkspacesLoaded {
@@ -261,6 +271,21 @@ impl Runner {
         match self.client(account) {
             Some(client) => self.spawn(call(client)),
             None => (self.sink)(Msg::SessionExpired(account)),
+        }
+    }
+
+    /// Signing in could not start: the server's trust could not be set up (a CA file that
+    /// is gone, say). The form says why.
+    fn refused(
+        &self,
+        server: crate::state::ServerKey,
+        account: AccountKey,
+        error: crate::error::ProbeError,
+    ) -> Msg {
+        Msg::SignedIn {
+            server,
+            account,
+            result: Err(AuthError::Refused(error.to_string())),
         }
     }
 

@@ -14,6 +14,8 @@ use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
 use crate::error::{AuthError, ProbeError};
+use crate::registry::{Saved, SavedTrust};
+use ocomms_client::Fingerprint;
 pub use outbox::Outbox;
 pub use timeline::Timeline;
 
@@ -151,6 +153,8 @@ pub struct Server {
     pub key: ServerKey,
     /// Normalised base URL, e.g. `https://chat.example.com`.
     pub url: String,
+    /// How its certificate is trusted (docs/adr/0014).
+    pub trust: SavedTrust,
     pub info: InstanceInfo,
     pub accounts: Vec<Account>,
     pub active_account: Option<AccountKey>,
@@ -210,15 +214,37 @@ impl Server {
     pub fn connection(&self) -> Option<Connection> {
         self.active().map(|a| a.connection)
     }
+
+    /// How the connection is protected, in the toolbar's words.
+    pub fn security(&self) -> String {
+        if self.url.starts_with("http://") {
+            return "not encrypted".into();
+        }
+        match &self.trust {
+            SavedTrust::PublicCa => "encrypted".into(),
+            SavedTrust::CaFile(path) => format!("encrypted · private CA ({})", path.display()),
+            SavedTrust::Pinned(fp) => format!("encrypted · certificate you trusted (SHA-256 {fp})"),
+        }
+    }
 }
 
 /// The "add a server" dialog.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AddServer {
     pub open: bool,
-    /// The addresses being probed (several when given on the command line).
-    pub probing: Vec<String>,
+    /// The addresses being probed, each with the trust it is probed with (several when
+    /// given on the command line).
+    pub probing: Vec<Saved>,
     pub error: Option<ProbeError>,
+    /// A server whose certificate no authority vouches for: its address and the fingerprint
+    /// the dialog shows for the user to compare and trust.
+    pub untrusted: Option<(String, Fingerprint)>,
+}
+
+impl AddServer {
+    pub fn is_probing(&self, url: &str) -> bool {
+        self.probing.iter().any(|p| p.url == url)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -119,12 +119,14 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_connection_level(next.toolbar.level);
     window.set_account(next.toolbar.account.as_str().into());
     window.set_unencrypted(next.toolbar.unencrypted);
+    window.set_security(next.toolbar.security.as_str().into());
     window.set_notice(next.notice.as_str().into());
     window.set_more_before(next.more_before);
     window.set_editing(next.editing);
     window.set_add_open(next.add_server.open);
     window.set_add_probing(next.add_server.probing);
     window.set_add_error(next.add_server.error.as_str().into());
+    window.set_add_fingerprint(next.add_server.fingerprint.as_str().into());
     window.set_add_can_cancel(!next.rail.is_empty());
     window.set_auth_open(next.auth.open);
     window.set_auth_busy(next.auth.busy);
@@ -154,7 +156,18 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_close_add_server(move || d(Msg::CloseAddServer));
     let d = dispatch.clone();
-    window.on_add_server(move |url| d(Msg::AddServer(url.into())));
+    window.on_add_server(move |url, ca_file| {
+        d(if ca_file.trim().is_empty() {
+            Msg::AddServer(url.into())
+        } else {
+            Msg::AddServerWithCa {
+                input: url.into(),
+                ca_file: ca_file.into(),
+            }
+        });
+    });
+    let d = dispatch.clone();
+    window.on_trust_certificate(move || d(Msg::TrustCertificate));
     let d = dispatch.clone();
     window.on_select_account(move |k| {
         if let Some(k) = key(&k, AccountKey) {
@@ -269,7 +282,10 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
             bridge,
         });
     });
-    for url in remembered.into_iter().chain(servers) {
+    for saved in remembered {
+        dispatch(Msg::RestoreServer(saved));
+    }
+    for url in servers {
         dispatch(Msg::AddServer(url));
     }
     window.run()?;

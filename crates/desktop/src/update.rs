@@ -8,6 +8,7 @@ mod tests;
 
 use crate::msg::{Effect, Msg};
 use crate::probe::normalize_url;
+use crate::registry::{Saved, SavedTrust};
 use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, ServerKey, State};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -23,7 +24,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.add_server = AddServer::default();
             vec![]
         }
-        Msg::AddServer(input) => add_server(state, &input),
+        Msg::AddServer(input) => add_server(state, &input, SavedTrust::PublicCa),
+        Msg::AddServerWithCa { input, ca_file } => {
+            let ca_file = ca_file.trim();
+            let trust = if ca_file.is_empty() {
+                SavedTrust::PublicCa
+            } else {
+                SavedTrust::CaFile(ca_file.into())
+            };
+            add_server(state, &input, trust)
+        }
+        Msg::RestoreServer(saved) => add_server(state, &saved.url, saved.trust),
+        Msg::TrustCertificate => match state.add_server.untrusted.take() {
+            Some((url, fingerprint)) => add_server(state, &url, SavedTrust::Pinned(fingerprint)),
+            None => vec![],
+        },
         Msg::RemoveServer(key) => remove_server(state, key),
         Msg::SelectServer(key) => {
             if state.server(key).is_some() {
@@ -101,7 +116,7 @@ fn mark_viewed_read(state: &mut State) {
     }
 }
 
-fn add_server(state: &mut State, input: &str) -> Vec<Effect> {
+fn add_server(state: &mut State, input: &str, trust: SavedTrust) -> Vec<Effect> {
     let url = match normalize_url(input) {
         Ok(url) => url,
         Err(e) => {
@@ -115,12 +130,16 @@ fn add_server(state: &mut State, input: &str) -> Vec<Effect> {
         state.add_server = AddServer::default();
         return vec![];
     }
-    if state.add_server.probing.contains(&url) {
+    if state.add_server.is_probing(&url) {
         return vec![];
     }
-    state.add_server.probing.push(url.clone());
+    state.add_server.probing.push(Saved {
+        url: url.clone(),
+        trust: trust.clone(),
+    });
     state.add_server.error = None;
-    vec![Effect::Probe { url }]
+    state.add_server.untrusted = None;
+    vec![Effect::Probe { url, trust }]
 }
 
 fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
@@ -176,12 +195,13 @@ fn start_auth(
         error: None,
         email: email.clone(),
     };
-    let url = server.url.clone();
+    let (url, trust) = (server.url.clone(), server.trust.clone());
     vec![match display_name {
         None => Effect::SignIn {
             server: server_key,
             account,
             url,
+            trust,
             email,
             password,
         },
@@ -189,6 +209,7 @@ fn start_auth(
             server: server_key,
             account,
             url,
+            trust,
             email,
             password,
             display_name,

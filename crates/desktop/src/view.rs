@@ -51,6 +51,8 @@ pub struct AddServerView {
     pub open: bool,
     pub probing: bool,
     pub error: String,
+    /// The SHA-256 of a certificate to compare and trust (empty: none asked about).
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,6 +76,9 @@ pub struct Toolbar {
     pub account: String,
     /// Plain http (loopback only): said out loud.
     pub unencrypted: bool,
+    /// How the connection is protected: a public CA, a private CA, a certificate the user
+    /// trusted (with its fingerprint).
+    pub security: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -124,6 +129,12 @@ pub fn view(state: &State) -> View {
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
+        fingerprint: state
+            .add_server
+            .untrusted
+            .as_ref()
+            .map(|(_, fp)| fp.to_string())
+            .unwrap_or_default(),
     };
     let mut view = View {
         rail,
@@ -156,6 +167,7 @@ fn server_view(server: &Server, view: &mut View) {
         can_cancel: server.active().is_some(),
     };
     view.toolbar.unencrypted = server.url.starts_with("http://");
+    view.toolbar.security = server.security();
     view.accounts = server
         .accounts
         .iter()

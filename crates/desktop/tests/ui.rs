@@ -24,7 +24,7 @@ fn signed_in_state() -> State {
         &mut state,
         Msg::AddServer("https://chat.example.com".into()),
     );
-    let Some(Effect::Probe { url }) = effects.first().cloned() else {
+    let Some(Effect::Probe { url, .. }) = effects.first().cloned() else {
         panic!("{effects:?}")
     };
     let info = InstanceInfo {
@@ -321,5 +321,34 @@ fn switching_servers_with_a_thousand_messages_each() {
         "switching servers (5 servers, 1,000 messages each): mean {:?}, worst {:?}",
         total / rounds as u32,
         worst
+    );
+}
+
+#[test]
+fn an_unknown_certificate_is_shown_with_its_fingerprint_and_can_be_trusted() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = State::new("ui");
+    update(&mut state, Msg::AddServer("lan.example".into()));
+    let fingerprint = ocomms_client::Fingerprint::of(b"self-signed");
+    update(
+        &mut state,
+        Msg::Probed {
+            url: "https://lan.example".into(),
+            result: Err(openchat::error::ProbeError::Untrusted { fingerprint }),
+        },
+    );
+    let (window, sent) = window_for(&state);
+    one(&window, &format!("Certificate fingerprint {fingerprint}"));
+    one(&window, "Trust this certificate").invoke_accessible_default_action();
+    assert!(matches!(sent.borrow()[..], [Msg::TrustCertificate]));
+    // A private CA's file goes with the address.
+    one(&window, "Server address").set_accessible_value("corp.example");
+    one(&window, "Private CA certificate file").set_accessible_value("/etc/ssl/corp.pem");
+    one(&window, "Add server").invoke_accessible_default_action();
+    assert!(
+        sent.borrow().iter().any(|m| matches!(m,
+            Msg::AddServerWithCa { input, ca_file } if input == "corp.example" && ca_file == "/etc/ssl/corp.pem")),
+        "{:?}",
+        sent.borrow()
     );
 }

@@ -80,17 +80,20 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeError>) -> Vec<Effect> {
     // A late answer for a probe the user has since abandoned (closed the dialog).
-    let Some(at) = state.add_server.probing.iter().position(|p| *p == url) else {
+    let Some(at) = state.add_server.probing.iter().position(|p| p.url == url) else {
         return vec![];
     };
-    state.add_server.probing.remove(at);
+    let saved = state.add_server.probing.remove(at);
     match result {
         Ok(info) => {
             let key = ServerKey(state.next_key());
-            let remember = Effect::RememberServer { url: url.clone() };
+            let remember = Effect::RememberServer {
+                saved: saved.clone(),
+            };
             state.servers.push(Server {
                 key,
                 url,
+                trust: saved.trust,
                 info,
                 accounts: Vec::new(),
                 active_account: None,
@@ -100,12 +103,18 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
                 },
             });
             state.active_server = Some(key);
-            if state.add_server.probing.is_empty() {
+            // Closed once every probe answered, unless one failed (its reason stays shown).
+            if state.add_server.probing.is_empty() && state.add_server.error.is_none() {
                 state.add_server = AddServer::default();
             }
             vec![remember]
         }
         Err(e) => {
+            if let ProbeError::Untrusted { fingerprint } = e {
+                state.add_server.untrusted = Some((url, fingerprint));
+            }
+            // A remembered server that failed at start-up is said out loud.
+            state.add_server.open = true;
             state.add_server.error = Some(e);
             vec![]
         }

@@ -214,24 +214,30 @@ async fn two_servers_send_receive_and_survive_a_restart() {
 async fn the_probe_tells_failures_apart() {
     use openchat::error::ProbeError;
     use openchat::probe::probe;
+    use openchat::registry::SavedTrust;
 
     let site = Site::start("Probe").await;
-    let info = probe(&site.url).await.expect("a real server passes");
+    let info = probe(&site.url, &SavedTrust::PublicCa)
+        .await
+        .expect("a real server passes");
     assert!(info.auth_methods.iter().any(|m| m == "password"));
     let https = site.url.replacen("http://", "https://", 1);
-    assert!(matches!(probe(&https).await, Err(ProbeError::Tls(_))));
+    assert!(matches!(
+        probe(&https, &SavedTrust::PublicCa).await,
+        Err(ProbeError::Tls(_))
+    ));
     let closed = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind")
         .local_addr()
         .expect("addr");
     assert!(matches!(
-        probe(&format!("http://{closed}")).await,
+        probe(&format!("http://{closed}"), &SavedTrust::PublicCa).await,
         Err(ProbeError::Unreachable(_))
     ));
     // A web server that is not OComms: the web UI's own pages are, so ask a path below it.
     assert!(matches!(
-        probe(&format!("{}/nothing-here", site.url)).await,
+        probe(&format!("{}/nothing-here", site.url), &SavedTrust::PublicCa).await,
         Err(ProbeError::NotOComms)
     ));
 }

@@ -126,7 +126,7 @@ pub(super) fn to(account: AccountKey, msg: Msg) -> Msg {
 /// Adds a server by URL and signs in as `email`; returns the server and account keys.
 pub(super) fn join(state: &mut State, url: &str, email: &str) -> (ServerKey, AccountKey) {
     let effects = update(state, Msg::AddServer(url.into()));
-    let Some(Effect::Probe { url }) = effects.first().cloned() else {
+    let Some(Effect::Probe { url, .. }) = effects.first().cloned() else {
         return join_existing(state, email);
     };
     update(
