@@ -23,9 +23,10 @@ pub enum ProbeError {
     Untrusted { fingerprint: Fingerprint },
     /// A pinned server presents another certificate: a hard stop (ADR 0014).
     #[error(
-        "The server's certificate changed since you trusted it (it was {pinned}, it is now {presented}). Either the server got a new certificate, or someone is intercepting the connection. Ask the administrator; to trust the new one, remove the server and add it again."
+        "The certificate of {server} changed since you trusted it: it was {pinned}, it is now {presented}. Either the server got a new certificate, or someone is intercepting the connection. Ask its administrator; to trust the new one, add the server again and compare the new fingerprint."
     )]
     CertificateChanged {
+        server: String,
         pinned: Fingerprint,
         presented: Fingerprint,
     },

@@ -102,6 +102,7 @@ async fn why_untrusted(url: &str, trust: &SavedTrust, error: ClientError) -> Pro
             fingerprint: presented,
         },
         SavedTrust::Pinned(pinned) if *pinned != presented => ProbeError::CertificateChanged {
+            server: url.to_owned(),
             pinned: *pinned,
             presented,
         },

@@ -127,6 +127,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_add_probing(next.add_server.probing);
     window.set_add_error(next.add_server.error.as_str().into());
     window.set_add_fingerprint(next.add_server.fingerprint.as_str().into());
+    window.set_add_untrusted_server(next.add_server.untrusted_server.as_str().into());
     window.set_add_can_cancel(!next.rail.is_empty());
     window.set_auth_open(next.auth.open);
     window.set_auth_busy(next.auth.busy);

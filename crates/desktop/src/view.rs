@@ -53,6 +53,8 @@ pub struct AddServerView {
     pub error: String,
     /// The SHA-256 of a certificate to compare and trust (empty: none asked about).
     pub fingerprint: String,
+    /// The server that presented it.
+    pub untrusted_server: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -134,6 +136,12 @@ pub fn view(state: &State) -> View {
             .untrusted
             .as_ref()
             .map(|(_, fp)| fp.to_string())
+            .unwrap_or_default(),
+        untrusted_server: state
+            .add_server
+            .untrusted
+            .as_ref()
+            .map(|(url, _)| url.clone())
             .unwrap_or_default(),
     };
     let mut view = View {

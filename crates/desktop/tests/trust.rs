@@ -71,6 +71,7 @@ async fn the_probe_tells_the_trust_states_apart() {
     assert_eq!(
         probe(&url, &pinned).await,
         Err(ProbeError::CertificateChanged {
+            server: url.clone(),
             pinned: first,
             presented: second,
         })

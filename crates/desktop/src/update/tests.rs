@@ -270,6 +270,7 @@ fn a_changed_certificate_stops_with_both_fingerprints_and_nothing_to_accept() {
         Msg::Probed {
             url: saved.url.clone(),
             result: Err(ProbeError::CertificateChanged {
+                server: saved.url.clone(),
                 pinned: old,
                 presented: new,
             }),
@@ -278,6 +279,11 @@ fn a_changed_certificate_stops_with_both_fingerprints_and_nothing_to_accept() {
     let dialog = view(&state).add_server;
     assert!(dialog.open);
     assert!(dialog.error.contains(&old.to_string()) && dialog.error.contains(&new.to_string()));
+    assert!(
+        dialog.error.contains("https://lan.example"),
+        "{}",
+        dialog.error
+    );
     assert_eq!(
         dialog.fingerprint, "",
         "no button that trusts a changed certificate"
