@@ -31,6 +31,7 @@ mod presence;
 mod profile;
 mod publish;
 mod reaction;
+mod read;
 mod session;
 mod session_cache;
 mod signup;

@@ -8,6 +8,7 @@ mod error;
 mod message;
 mod pin;
 mod profile;
+mod read;
 pub mod realtime;
 mod thread;
 pub mod tls;

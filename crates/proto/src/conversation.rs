@@ -186,3 +186,25 @@ pub struct ChannelQuery {
     #[serde(default)]
     pub archived: Option<bool>,
 }
+
+/// `PUT /api/v1/conversations/{id}/read`: the caller has read the conversation up to this
+/// position (a message's `seq`). The marker only moves forward, and never past the newest
+/// position, so any number is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkRead {
+    pub seq: u64,
+}
+
+/// How far the caller has read a conversation they belong to, and what is left:
+/// `GET /api/v1/workspaces/{slug}/unread` lists them; marking read or unread answers one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadState {
+    pub conversation_id: ConversationId,
+    /// The newest position read; messages after it are unread.
+    pub last_read_seq: i64,
+    /// Messages after it written by someone else (thread replies only when also sent to the
+    /// conversation; deleted ones do not count).
+    pub unread: i64,
+}

@@ -29,5 +29,6 @@ mod api {
     mod thread_pages;
     mod threads;
     mod tls;
+    mod unread;
     mod workspaces;
 }

@@ -21,6 +21,7 @@ mod invitation;
 mod message;
 mod pin;
 mod reaction;
+mod read;
 mod session;
 mod thread;
 mod workspace;
@@ -38,6 +39,7 @@ pub use invitation::Redeemed;
 pub use message::{HistoryScope, HistoryWindow, NewMessage};
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use reaction::ReactionChange;
+pub use read::ReadState;
 pub use record::*;
 pub use thread::FollowedThread;
 

@@ -24,6 +24,7 @@ embedded![
     "0004_reactions",
     "0005_threads",
     "0006_pins",
+    "0007_unread",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

@@ -11,6 +11,7 @@ pub mod message;
 pub mod pin;
 pub mod profile;
 pub mod reaction;
+pub mod read;
 pub mod realtime;
 pub mod session;
 pub mod thread;
@@ -121,5 +122,8 @@ fn api_routes() -> Documented {
         .add(routes!(thread::list))
         .add(routes!(pin::pin, pin::unpin))
         .add(routes!(pin::list))
+        .add(routes!(read::mark_read))
+        .add(routes!(read::mark_unread))
+        .add(routes!(read::list))
         .add(routes!(realtime::connect))
 }

@@ -12,6 +12,7 @@ use crate::support::{PASSWORD, TestServer};
 
 mod harness;
 mod threads_and_pins;
+mod unread;
 
 use harness::{Contract, png};
 
@@ -413,6 +414,7 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
     )
     .await;
     threads_and_pins::call_thread_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
+    unread::call_read_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
     c.call(Method::DELETE, "/api/v1/messages/{id}", &message, t, None)
         .await;
 

@@ -1,0 +1,62 @@
+//! Read state (issue 15, S13): members mark a conversation read up to a position, or unread
+//! from a message; unread counts per conversation follow (docs/adr/0015).
+
+use ocomms_domain::channel::Refusal;
+use ocomms_proto::conversation::ReadState;
+use ocomms_proto::{ConversationId, MessageId};
+
+use crate::{Actor, App, AppError, AppResult};
+
+impl App {
+    /// Marks `conversation` read up to `seq` (clamped to its newest position; never back).
+    pub async fn mark_read(
+        &self,
+        actor: &Actor,
+        conversation: ConversationId,
+        seq: u64,
+    ) -> AppResult<ReadState> {
+        let visible = self.visible(actor, conversation).await?;
+        if !visible.viewer.is_member() {
+            return Err(Refusal::NotMember.into());
+        }
+        let seq = i64::try_from(seq)
+            .unwrap_or(i64::MAX)
+            .min(visible.record.last_seq);
+        let state = self
+            .store()
+            .mark_read(actor.user.id, conversation, seq)
+            .await?;
+        state.map(wire).ok_or(AppError::NotFound("Conversation"))
+    }
+
+    /// Marks a message and everything after it unread ("mark unread" on a message).
+    pub async fn mark_unread(&self, actor: &Actor, message: MessageId) -> AppResult<ReadState> {
+        let (message, visible) = self.visible_message(actor, message).await?;
+        if !visible.viewer.is_member() {
+            return Err(Refusal::NotMember.into());
+        }
+        let state = self
+            .store()
+            .set_read(actor.user.id, message.conversation_id, message.seq - 1)
+            .await?;
+        state.map(wire).ok_or(AppError::NotFound("Conversation"))
+    }
+
+    /// The read state of every conversation the actor belongs to in a workspace.
+    pub async fn read_states(&self, actor: &Actor, slug: &str) -> AppResult<Vec<ReadState>> {
+        let membership = self.membership(actor, slug).await?;
+        let states = self
+            .store()
+            .read_states(actor.user.id, membership.workspace.id)
+            .await?;
+        Ok(states.into_iter().map(wire).collect())
+    }
+}
+
+fn wire(state: ocomms_store::ReadState) -> ReadState {
+    ReadState {
+        conversation_id: state.conversation_id,
+        last_read_seq: state.last_read_seq,
+        unread: state.unread,
+    }
+}

@@ -1,0 +1,48 @@
+//! The read-state operations, called on the contract journey's conversation and message.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::harness::Contract;
+
+/// Marks the conversation read (and past its end), the message unread, and lists.
+pub async fn call_read_operations(
+    c: &mut Contract,
+    conv: &[(&str, String)],
+    message: &serde_json::Value,
+    slug: &str,
+    token: Option<&str>,
+) {
+    let read = c
+        .call(
+            Method::PUT,
+            "/api/v1/conversations/{id}/read",
+            conv,
+            token,
+            Some(json!({ "seq": u64::MAX })),
+        )
+        .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["unread"], 0);
+    let unread = c
+        .call(
+            Method::PUT,
+            "/api/v1/messages/{id}/unread",
+            &[("id", message.to_string())],
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(unread.status, 200);
+    let list = c
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/{slug}/unread",
+            &[("slug", slug.to_owned())],
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.as_array().is_some_and(|l| !l.is_empty()));
+}

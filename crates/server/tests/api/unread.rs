@@ -1,0 +1,104 @@
+//! Unread state (issue 15, S13): counts follow each member's read marker, which moves forward
+//! when marked read and back when a message is marked unread; only members have one, and a
+//! private conversation never shows up for anyone else.
+
+use ocomms_proto::conversation::ReadState;
+use ocomms_proto::{ConversationId, ErrorCode};
+use ocomms_store::testing::TestDb;
+
+use crate::support::{TestServer, refusal as code};
+
+ocomms_store::backend_tests!(
+    unread_counts_follow_the_read_marker,
+    only_members_have_read_state,
+);
+
+fn of(states: &[ReadState], conversation: ConversationId) -> Option<ReadState> {
+    states
+        .iter()
+        .find(|s| s.conversation_id == conversation)
+        .copied()
+}
+
+async fn unread_counts_follow_the_read_marker(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
+    let unread = || async {
+        of(&t.member.read_states(&t.slug).await.unwrap(), town)
+            .unwrap()
+            .unread
+    };
+    assert_eq!(unread().await, 0, "joining a channel starts it read");
+
+    let first = t.admin.post_message(town, "one", None).await.unwrap();
+    let second = t.admin.post_message(town, "two", None).await.unwrap();
+    let third = t.admin.post_message(town, "three", None).await.unwrap();
+    t.member.post_message(town, "mine", None).await.unwrap();
+    assert_eq!(unread().await, 3, "my own messages are not unread");
+    // A reply only in the thread is not in the timeline; a deleted message no longer counts.
+    t.admin
+        .reply(town, first.id, "in the thread", false)
+        .await
+        .unwrap();
+    t.admin.delete_message(third.id).await.unwrap();
+    assert_eq!(unread().await, 2);
+
+    let read = t.member.mark_read(town, second.seq as u64).await.unwrap();
+    assert_eq!((read.last_read_seq, read.unread), (second.seq, 0));
+    // A late report from another tab does not move the marker back.
+    let late = t.member.mark_read(town, first.seq as u64).await.unwrap();
+    assert_eq!(late.last_read_seq, second.seq);
+    // "Mark unread" does, from that message on.
+    let again = t.member.mark_unread(first.id).await.unwrap();
+    assert_eq!((again.last_read_seq, again.unread), (first.seq - 1, 2));
+    // Past the end is the end.
+    let all = t.member.mark_read(town, u64::MAX).await.unwrap();
+    assert_eq!(all.unread, 0);
+    assert!(all.last_read_seq >= second.seq);
+    // The other member's marker is their own: for the admin, only Max's message is new.
+    assert_eq!(
+        of(&t.admin.read_states(&t.slug).await.unwrap(), town)
+            .unwrap()
+            .unread,
+        1
+    );
+}
+
+async fn only_members_have_read_state(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let secret = t.channel_by_member("secret", true, vec![]).await;
+    let open = t.channel_by_member("open", false, vec![]).await;
+    let posted = t.member.post_message(secret, "hush", None).await.unwrap();
+    let public = t.member.post_message(open, "hello", None).await.unwrap();
+
+    // Outside a private channel: it does not exist, here as everywhere.
+    assert_eq!(
+        code(t.admin.mark_read(secret, 1).await),
+        (Some(ErrorCode::NotFound), Some(404))
+    );
+    assert_eq!(
+        code(t.admin.mark_unread(posted.id).await),
+        (Some(ErrorCode::NotFound), Some(404))
+    );
+    assert_eq!(
+        of(&t.admin.read_states(&t.slug).await.unwrap(), secret),
+        None
+    );
+    // A public channel one has not joined can be read but has no read state.
+    assert_eq!(
+        code(t.admin.mark_read(open, 1).await),
+        (Some(ErrorCode::Forbidden), Some(403))
+    );
+    assert_eq!(
+        code(t.admin.mark_unread(public.id).await),
+        (Some(ErrorCode::Forbidden), Some(403))
+    );
+    // Someone from another workspace knows nothing of it.
+    assert_eq!(
+        code(t.outsider.read_states(&t.slug).await),
+        (Some(ErrorCode::NotFound), Some(404))
+    );
+    assert!(of(&t.member.read_states(&t.slug).await.unwrap(), secret).is_some());
+}

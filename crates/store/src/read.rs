@@ -1,0 +1,114 @@
+//! Read state: how far each member has read each conversation, and the unread counts that
+//! follow from it (ADR 0015: sequence-based, counted on demand).
+
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+
+use crate::backend::on_pool;
+use crate::{Store, StoreResult};
+
+/// One conversation's read state for one member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadState {
+    pub conversation_id: ConversationId,
+    /// The newest position read (a message's `seq`); 0 when nothing was.
+    pub last_read_seq: i64,
+    /// Live messages after it, written by someone else since the member joined, in the
+    /// timeline (thread replies count only when also sent to the conversation).
+    pub unread: i64,
+}
+
+/// Counted with the unique index on (conversation_id, seq): only the unread rows are read.
+const UNREAD: &str = "SELECT COUNT(*) FROM messages m \
+     WHERE m.conversation_id = cm.conversation_id AND m.seq > cm.last_read_seq \
+     AND m.author_id <> cm.user_id AND m.deleted_at IS NULL AND m.created_at >= cm.joined_at \
+     AND (m.thread_root_id IS NULL OR m.also_in_channel)";
+
+impl Store {
+    /// Moves a member's read marker forward to `seq` (never back: tabs that report late do not
+    /// undo a newer read). `None` when `user` is not a member.
+    pub async fn mark_read(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+        seq: i64,
+    ) -> StoreResult<Option<ReadState>> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE conversation_members SET last_read_seq = $3 \
+                 WHERE conversation_id = $1 AND user_id = $2 AND last_read_seq < $3",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(seq)
+            .execute(pool)
+            .await?;
+        });
+        self.read_state(user, conversation).await
+    }
+
+    /// Sets a member's read marker to `seq`, back as well as forward ("mark unread").
+    pub async fn set_read(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+        seq: i64,
+    ) -> StoreResult<Option<ReadState>> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE conversation_members SET last_read_seq = $3 \
+                 WHERE conversation_id = $1 AND user_id = $2",
+            )
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(seq)
+            .execute(pool)
+            .await?;
+        });
+        self.read_state(user, conversation).await
+    }
+
+    /// A member's read state of one conversation; `None` for a non-member.
+    pub async fn read_state(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+    ) -> StoreResult<Option<ReadState>> {
+        let sql = format!(
+            "SELECT cm.conversation_id, cm.last_read_seq, ({UNREAD}) FROM conversation_members cm \
+             WHERE cm.conversation_id = $1 AND cm.user_id = $2"
+        );
+        let row: Option<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(conversation.0)
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(read_state))
+    }
+
+    /// The read state of every conversation `user` belongs to in a workspace, by id.
+    pub async fn read_states(
+        &self,
+        user: UserId,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<ReadState>> {
+        let sql = format!(
+            "SELECT cm.conversation_id, cm.last_read_seq, ({UNREAD}) FROM conversation_members cm \
+             JOIN conversations c ON c.id = cm.conversation_id \
+             WHERE cm.user_id = $1 AND c.workspace_id = $2 ORDER BY cm.conversation_id"
+        );
+        let rows: Vec<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(user.0)
+            .bind(workspace.0)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(read_state).collect())
+    }
+}
+
+fn read_state((conversation, last_read_seq, unread): (i64, i64, i64)) -> ReadState {
+    ReadState {
+        conversation_id: ConversationId(conversation),
+        last_read_seq,
+        unread,
+    }
+}
