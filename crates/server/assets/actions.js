@@ -57,6 +57,7 @@ export function drawToolbar(li, pane) {
     pin.setAttribute("aria-pressed", String(pinned));
   }
   if (mine && ctx.reacting.canReact) tool("edit-button", "✎", "Edit", "E", () => pane.edit(li));
+  if (!pane.root && ctx.unread) tool("mark-unread", "●", "Mark unread", "U", () => ctx.unread.markUnread(li));
   tool("copy-link", "🔗", "Copy link", "C", () => copyLink(li, pane, bar));
   if (mine) tool("delete-button danger", "🗑", "Delete", "Delete", () => pane.remove(li));
   li.append(bar);
@@ -133,6 +134,7 @@ export function wireKeyboard(pane) {
       case "p": press(".pin-button"); break;
       case "e": press(".edit-button"); break;
       case "c": press(".copy-link"); break;
+      case "u": press(".mark-unread"); break;
       case "Delete":
       case "Backspace": press(".delete-button"); break;
       case "Escape":

@@ -5,6 +5,7 @@
 
 import { wireDrawer, wireMembersPanel } from "/assets/layout.js";
 import { wireShortcuts } from "/assets/shortcuts.js";
+import { showTotal } from "/assets/unread.js";
 
 // Styles that only make sense with this script (the hover toolbar, say) key off this class.
 document.documentElement.classList.add("js");
@@ -84,3 +85,4 @@ suggestTimeZone(document);
 wireDrawer();
 wireMembersPanel();
 wireShortcuts();
+showTotal();

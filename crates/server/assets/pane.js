@@ -32,7 +32,11 @@ export class Pane {
     for (const li of list.querySelectorAll(".message")) this.decorate(li);
     wireKeyboard(this);
     addCopyButtons(list);
-    if (!showLinked(list)) this.scrollToBottom();
+    // A linked message first; else where the reader left off ("New messages"); else the end.
+    if (!showLinked(list)) {
+      this.scrollToBottom();
+      list.querySelector("#new-messages")?.scrollIntoView({ block: "center" });
+    }
   }
 
   find(id) {

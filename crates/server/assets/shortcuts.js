@@ -10,7 +10,7 @@ const SHEET = [
     ["Alt ↑", "Previous conversation in the sidebar"],
     ["Alt ↓", "Next conversation in the sidebar"],
     ["?", "These shortcuts"],
-    ["Esc", "Close a dialog, the thread or the menu"],
+    ["Esc", "Close a dialog, the thread or the menu; else mark the conversation read"],
   ]],
   ["Writing a message", [
     ["Enter", "Send"],
@@ -25,6 +25,7 @@ const SHEET = [
     ["P", "Pin or unpin"],
     ["E", "Edit your message"],
     ["C", "Copy a link to the message"],
+    ["U", "Mark unread from this message"],
     ["Delete", "Delete your message"],
     ["↑ ↓", "Previous or next message"],
     ["Esc", "Back to the composer"],

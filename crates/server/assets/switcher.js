@@ -15,11 +15,9 @@ function sidebarItems() {
   }));
 }
 
-/** A sidebar link's conversation name, without its # or lock and hidden labels. */
+/** A sidebar link's conversation name, without its sigil, presence and unread count. */
 function nameIn(link) {
-  const copy = link.cloneNode(true);
-  for (const extra of copy.querySelectorAll(".sigil, .visually-hidden, .presence")) extra.remove();
-  return copy.textContent.trim();
+  return (link.querySelector(".conversation-name") || link).textContent.trim();
 }
 
 /** Public channels the reader has not joined, and people, from the API (once per page). */

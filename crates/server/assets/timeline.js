@@ -8,6 +8,7 @@ import { messageElement, person } from "/assets/messages.js";
 import { Pane } from "/assets/pane.js";
 import { drawReactions, loadCatalogue, remember, setReactions } from "/assets/reactions.js";
 import { Threads } from "/assets/threads.js";
+import { Unread } from "/assets/unread.js";
 
 const root = document.querySelector("[data-timeline]");
 if (root) start(root);
@@ -63,6 +64,9 @@ function start(root) {
   const nameReactions = () => { naming ??= loadCatalogue().then(drawAll); };
   if (document.querySelector(".reaction")) nameReactions();
 
+  // Before the panes: their toolbars offer "mark unread".
+  const unread = new Unread(ctx, list);
+  ctx.unread = unread;
   const timeline = new Pane(list, ctx, { onScrolledAway: (away) => { jump.hidden = !away; } });
   const threads = new Threads(ctx);
   const socket = connect();
@@ -107,6 +111,7 @@ function start(root) {
         } else if (frame.type === "event") {
           if (frame.event.workspace_id === state.workspace) state.position = Math.max(state.position, frame.event.position);
           if (frame.event.conversation_id === ctx.conversation) apply(frame.event);
+          unread.seen(frame.event);
         } else if (frame.type === "resync_required") {
           location.reload();
         } else if (frame.type === "typing" && frame.conversation_id === ctx.conversation) {

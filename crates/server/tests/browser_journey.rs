@@ -14,6 +14,8 @@ mod gallery;
 mod support;
 #[path = "browser_journey/threads.rs"]
 mod threads;
+#[path = "browser_journey/unread.rs"]
+mod unread;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -687,6 +689,9 @@ async fn live_chat_browser_journey(db: TestDb) {
     // Give the new pages a moment to connect before the next live step.
     tokio::time::sleep(Duration::from_millis(700)).await;
     threads::pin_steps(&max, &ann, &shots).await;
+    // Ann ends back on #town, connected.
+    unread::unread_steps(&ann, &t, &shots, &url, town).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     max.goto(&channel).await.expect("back to the channel");
     tokio::time::sleep(Duration::from_millis(700)).await;
 
@@ -759,6 +764,7 @@ async fn live_chat_browser_journey(db: TestDb) {
         .unwrap_or_default();
     assert_eq!(back, "one more thing");
     assert!(texts(&max, ".message.failed").await.is_empty());
+
 
     for browser in [max, ann] {
         browser.close().await.ok();

@@ -129,7 +129,13 @@ pub(crate) async fn page_for(
         .collect();
     let more_before = view.history.more_before;
     let first_seq = view.history.messages.first().map_or(0, |m| m.seq);
-    let items = timeline(view.history.messages, notices, &people, actor.user.id);
+    let mut items = timeline(view.history.messages, notices, &people, actor.user.id);
+    if query.before.is_none() && conversation.is_member {
+        // What was new is marked on this page, then it counts as read (as in Slack, opening
+        // a conversation reads it; the script keeps it read while it is looked at).
+        crate::web::timeline::mark_where_left_off(&mut items, shell.last_read(&id));
+        app.mark_read(actor, id, u64::MAX).await?;
+    }
     let thread = thread.map(|t| t.render(&people, actor.user.id));
     let pinned_count = pinned.len();
     let pins = matches!(panel, Panel::Pins).then(|| {

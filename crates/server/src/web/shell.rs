@@ -3,7 +3,7 @@
 use ocomms_app::{Actor, AppResult};
 use ocomms_domain::permission;
 use ocomms_proto::ConversationId;
-use ocomms_proto::conversation::{ChannelQuery, Conversation};
+use ocomms_proto::conversation::{ChannelQuery, Conversation, ReadState};
 use ocomms_proto::workspace::Workspace;
 
 use crate::App;
@@ -33,6 +33,9 @@ pub struct Shell {
     pub viewer: ocomms_proto::UserId,
     /// Followed threads with unread replies in the current workspace (the Threads badge).
     pub unread_threads: i64,
+    /// The viewer's read state of each of their conversations in the current workspace, as
+    /// it was before this page (a conversation page marks itself read after rendering).
+    pub reads: std::collections::HashMap<ConversationId, ReadState>,
 }
 
 impl Shell {
@@ -48,20 +51,28 @@ impl Shell {
             Some(slug) => Some(app.workspace(actor, slug).await?),
             None => None,
         };
-        let (channels, directs, presence, unread_threads) = match slug {
+        let (channels, directs, presence, unread_threads, reads) = match slug {
             Some(slug) => {
                 let mut channels = app.channels(actor, slug, &ChannelQuery::default()).await?;
                 channels.retain(|c| c.is_member);
                 let presence = PresenceMap::load(app, actor, slug).await?;
                 let unread_threads = app.unread_threads(actor, slug).await?;
+                let reads = app.read_states(actor, slug).await?;
                 (
                     channels,
                     app.directs(actor, slug).await?,
                     presence,
                     unread_threads,
+                    reads.into_iter().map(|r| (r.conversation_id, r)).collect(),
                 )
             }
-            None => (Vec::new(), Vec::new(), PresenceMap::default(), 0),
+            None => (
+                Vec::new(),
+                Vec::new(),
+                PresenceMap::default(),
+                0,
+                Default::default(),
+            ),
         };
         let profile = app.current_user(&actor.user).profile;
         Ok(Self {
@@ -80,7 +91,22 @@ impl Shell {
             presence,
             viewer: actor.user.id,
             unread_threads,
+            reads,
         })
+    }
+
+    /// Unread messages of a conversation in the sidebar; none for the one on screen.
+    pub fn unread_of(&self, id: &ConversationId) -> i64 {
+        if self.open == Some(*id) {
+            return 0;
+        }
+        self.reads.get(id).map_or(0, |r| r.unread)
+    }
+
+    /// What the viewer had read of a conversation before this page: the "new messages" line
+    /// goes after it.
+    pub fn last_read(&self, id: &ConversationId) -> Option<i64> {
+        self.reads.get(id).map(|r| r.last_read_seq)
     }
 
     /// The viewer administers the current workspace.
@@ -120,6 +146,15 @@ impl Shell {
     /// `aria-current` for the active sidebar entry.
     pub fn current_attr(&self, item: &str) -> &'static str {
         if self.active == item { "page" } else { "false" }
+    }
+}
+
+/// A count as a badge shows it: "99+" past 99.
+pub fn count_label(count: &i64) -> String {
+    if *count > 99 {
+        "99+".to_owned()
+    } else {
+        count.to_string()
     }
 }
 

@@ -20,6 +20,22 @@ pub(crate) struct Item {
     pub notice: String,
     /// Shown in a thread panel (no thread line or reply link of its own).
     pub in_thread: bool,
+    /// The first message the viewer has not read: the "New messages" line goes before it.
+    pub first_new: bool,
+}
+
+/// Marks the first message after `last_read` written by someone else, where the viewer
+/// left off (nothing when everything was read, or the marker is unknown).
+pub(crate) fn mark_where_left_off(items: &mut [Item], last_read: Option<i64>) {
+    let Some(last_read) = last_read else {
+        return;
+    };
+    if let Some(first) = items
+        .iter_mut()
+        .find(|i| i.seq > last_read && i.message.as_ref().is_some_and(|m| !m.mine))
+    {
+        first.first_new = true;
+    }
 }
 
 pub(crate) struct MessageView {
@@ -164,6 +180,7 @@ pub(crate) fn timeline(
             message: None,
             notice,
             in_thread: false,
+            first_new: false,
         })
         .collect();
     for message in messages {
@@ -175,6 +192,7 @@ pub(crate) fn timeline(
             notice: String::new(),
             message: Some(message_view(message, people, viewer)),
             in_thread: false,
+            first_new: false,
         });
     }
     items.sort_by_key(|i| i.seq);

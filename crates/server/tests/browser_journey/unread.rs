@@ -1,0 +1,82 @@
+//! The unread steps of the live journey: Ann is in #general when Max writes in #town; her
+//! sidebar counts it at once and her tab title says so; opening #town shows where she left
+//! off and clears the count; "Mark unread" brings the line back, on the next visit too, until
+//! Esc.
+
+use std::path::Path;
+
+use fantoccini::{Client, Locator};
+use ocomms_proto::ConversationId;
+
+use super::{click, screenshot, texts, wait_for_text};
+use crate::support::Team;
+
+pub async fn unread_steps(ann: &Client, t: &Team, shots: &Path, url: &str, town: ConversationId) {
+    let slug = &t.slug;
+    let general = t
+        .admin
+        .channels(slug, &Default::default())
+        .await
+        .expect("channels")
+        .into_iter()
+        .find(|c| c.is_general)
+        .expect("#general")
+        .id;
+    ann.goto(&format!("{url}/w/{slug}/c/{general}"))
+        .await
+        .expect("#general");
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    t.member
+        .post_message(town, "Did you see the plan?", None)
+        .await
+        .expect("post");
+    let badge = format!(".sidebar a[data-conversation='{town}'] .unread-count");
+    wait_for_text(ann, &badge, "1").await;
+    assert!(ann.title().await.expect("title").starts_with("(1) "));
+    screenshot(ann, shots, "31-unread-in-sidebar").await;
+
+    // Opening #town: the line is where she left off, the count is gone.
+    click(ann, &format!(".sidebar a[data-conversation='{town}']")).await;
+    let line = wait_for_text(
+        ann,
+        "#messages .new-divider + .message .message-body",
+        "Did you see the plan?",
+    )
+    .await;
+    assert!(line.contains("plan"));
+    assert!(texts(ann, &badge).await.is_empty(), "read once opened");
+    assert!(!ann.title().await.expect("title").starts_with('('));
+
+    // Mark unread from an earlier message: the line moves there, and stays for the next visit.
+    ann.execute(
+        "document.querySelector('#messages .message:not(.mine) .mark-unread').click()",
+        vec![],
+    )
+    .await
+    .expect("mark unread");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    ann.goto(&format!("{url}/w/{slug}/c/{town}"))
+        .await
+        .expect("reopen");
+    ann.wait()
+        .for_element(Locator::Css("#messages #new-messages"))
+        .await
+        .expect("the line is back");
+    screenshot(ann, shots, "32-new-messages-line").await;
+    // Esc reads it all.
+    ann.find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .send_keys("\u{E00C}")
+        .await
+        .expect("escape");
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(texts(ann, "#new-messages").await.is_empty());
+    ann.goto(&format!("{url}/w/{slug}/c/{town}"))
+        .await
+        .expect("reopen");
+    assert!(
+        texts(ann, "#new-messages").await.is_empty(),
+        "Esc marked it read"
+    );
+}
