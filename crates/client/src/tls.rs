@@ -109,74 +109,43 @@ pub(crate) fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, ClientEr
         }
         Trust::Pinned(fingerprint) => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(Pinned {
-                fingerprint: *fingerprint,
-                algorithms: provider().signature_verification_algorithms,
-            }))
+            .with_custom_certificate_verifier(Arc::new(ByFingerprint::new(Accept::Only(
+                *fingerprint,
+            ))))
             .with_no_client_auth(),
     };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
-/// Accepts one certificate by its fingerprint; the handshake's signatures are still checked
-/// against it, so the server must hold its private key.
+/// What `ByFingerprint` does with the certificate a server presents.
 #[derive(Debug)]
-struct Pinned {
-    fingerprint: Fingerprint,
+enum Accept {
+    /// Accept exactly this one.
+    Only(Fingerprint),
+    /// Note it and refuse it, so the handshake never completes and nothing is sent to a
+    /// server nobody trusts yet.
+    Nothing(Mutex<Option<Fingerprint>>),
+}
+
+/// Decides on the server's certificate by its fingerprint alone; the handshake's signatures
+/// are still checked against it, so the server must hold its private key.
+#[derive(Debug)]
+struct ByFingerprint {
+    accept: Accept,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for Pinned {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if Fingerprint::of(end_entity) == self.fingerprint {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
-            ))
+impl ByFingerprint {
+    fn new(accept: Accept) -> Self {
+        Self {
+            accept,
+            algorithms: provider().signature_verification_algorithms,
         }
     }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
 }
 
-/// Notes the certificate a server presents and then refuses it, so the handshake never
-/// completes and nothing is sent to a server nobody trusts yet.
-#[derive(Debug)]
-struct Inspect {
-    seen: Mutex<Option<Fingerprint>>,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for Inspect {
+impl ServerCertVerifier for ByFingerprint {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -185,8 +154,17 @@ impl ServerCertVerifier for Inspect {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Ok(mut seen) = self.seen.lock() {
-            *seen = Some(Fingerprint::of(end_entity));
+        let presented = Fingerprint::of(end_entity);
+        match &self.accept {
+            Accept::Only(pinned) if *pinned == presented => {
+                return Ok(ServerCertVerified::assertion());
+            }
+            Accept::Only(_) => {}
+            Accept::Nothing(seen) => {
+                if let Ok(mut seen) = seen.lock() {
+                    *seen = Some(presented);
+                }
+            }
         }
         Err(rustls::Error::InvalidCertificate(
             rustls::CertificateError::ApplicationVerificationFailure,
@@ -220,10 +198,7 @@ impl ServerCertVerifier for Inspect {
 /// handshake that is broken off before any request: what the user compares before pinning,
 /// and what shows that a pinned server's certificate changed.
 pub async fn presented_certificate(base_url: &str) -> Result<Fingerprint, ClientError> {
-    let inspect = Arc::new(Inspect {
-        seen: Mutex::new(None),
-        algorithms: provider().signature_verification_algorithms,
-    });
+    let inspect = Arc::new(ByFingerprint::new(Accept::Nothing(Mutex::new(None))));
     let mut config = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| ClientError::Trust(e.to_string()))?
@@ -234,7 +209,7 @@ pub async fn presented_certificate(base_url: &str) -> Result<Fingerprint, Client
     let http = reqwest::Client::builder()
         .use_preconfigured_tls(config)
         .build()?;
-    // Refused by `Inspect` during the handshake, always: the error is expected.
+    // Refused by `Accept::Nothing` during the handshake, always: the error is expected.
     let _ = http
         .get(format!(
             "{}/api/v1/instance",
@@ -242,7 +217,10 @@ pub async fn presented_certificate(base_url: &str) -> Result<Fingerprint, Client
         ))
         .send()
         .await;
-    let seen = inspect.seen.lock().ok().and_then(|seen| *seen);
+    let seen = match &inspect.accept {
+        Accept::Nothing(seen) => seen.lock().ok().and_then(|seen| *seen),
+        Accept::Only(_) => None,
+    };
     seen.ok_or_else(|| {
         ClientError::Trust(format!(
             "{base_url} presented no certificate (is it https?)"

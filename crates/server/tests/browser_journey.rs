@@ -765,7 +765,6 @@ async fn live_chat_browser_journey(db: TestDb) {
     assert_eq!(back, "one more thing");
     assert!(texts(&max, ".message.failed").await.is_empty());
 
-
     for browser in [max, ann] {
         browser.close().await.ok();
     }

@@ -32,18 +32,8 @@ impl Store {
         conversation: ConversationId,
         seq: i64,
     ) -> StoreResult<Option<ReadState>> {
-        on_pool!(self, |pool| {
-            sqlx::query(
-                "UPDATE conversation_members SET last_read_seq = $3 \
-                 WHERE conversation_id = $1 AND user_id = $2 AND last_read_seq < $3",
-            )
-            .bind(conversation.0)
-            .bind(user.0)
-            .bind(seq)
-            .execute(pool)
-            .await?;
-        });
-        self.read_state(user, conversation).await
+        self.move_marker(user, conversation, seq, "AND last_read_seq < $3")
+            .await
     }
 
     /// Sets a member's read marker to `seq`, back as well as forward ("mark unread").
@@ -53,16 +43,27 @@ impl Store {
         conversation: ConversationId,
         seq: i64,
     ) -> StoreResult<Option<ReadState>> {
+        self.move_marker(user, conversation, seq, "").await
+    }
+
+    async fn move_marker(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+        seq: i64,
+        only_if: &str,
+    ) -> StoreResult<Option<ReadState>> {
+        let sql = format!(
+            "UPDATE conversation_members SET last_read_seq = $3 \
+             WHERE conversation_id = $1 AND user_id = $2 {only_if}"
+        );
         on_pool!(self, |pool| {
-            sqlx::query(
-                "UPDATE conversation_members SET last_read_seq = $3 \
-                 WHERE conversation_id = $1 AND user_id = $2",
-            )
-            .bind(conversation.0)
-            .bind(user.0)
-            .bind(seq)
-            .execute(pool)
-            .await?;
+            sqlx::query(&sql)
+                .bind(conversation.0)
+                .bind(user.0)
+                .bind(seq)
+                .execute(pool)
+                .await?;
         });
         self.read_state(user, conversation).await
     }

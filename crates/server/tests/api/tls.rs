@@ -65,12 +65,25 @@ fn ca_signed() -> (String, Made) {
     (ca.pem(), made)
 }
 
-/// The body of the next message posted in `conversation`, as the WebSocket brings it.
-async fn posted_body(
-    session: &mut ocomms_client::Realtime,
-    conversation: ocomms_proto::ConversationId,
-) -> String {
-    match next_in(session, conversation).await.payload {
+/// Signs Ann up through `client`, makes a workspace and posts `body` in #general: answers
+/// the body as her realtime session (over the same TLS) delivers it.
+async fn sign_up_and_talk(client: &mut Client, body: &str) -> String {
+    client
+        .sign_up(&sign_up_request("ann@example.com", "Ann"))
+        .await
+        .expect("sign up over https");
+    let workspace = client.create_workspace("Acme").await.expect("workspace");
+    let general = client
+        .channels(&workspace.slug, &Default::default())
+        .await
+        .expect("channels")[0]
+        .id;
+    let mut session = live(client).await;
+    client
+        .post_message(general, body, None)
+        .await
+        .expect("post");
+    match next_in(&mut session, general).await.payload {
         EventPayload::MessagePosted { message, .. } => message.body,
         other => panic!("expected a message, got {other:?}"),
     }
@@ -103,21 +116,8 @@ async fn a_private_ca_is_trusted_over_http_and_websocket(db: TestDb) {
     let trust = Trust::PrivateCa(ca_pem.clone());
     let mut ann = Client::with_trust(&url, &trust).expect("client");
     ann.instance().await.expect("the private CA is trusted");
-    ann.sign_up(&sign_up_request("ann@example.com", "Ann"))
-        .await
-        .expect("sign up over https");
-    let workspace = ann.create_workspace("Acme").await.expect("workspace");
-    let general = ann
-        .channels(&workspace.slug, &Default::default())
-        .await
-        .expect("channels")[0]
-        .id;
     // The WebSocket takes the same trust (wss://).
-    let mut session = live(&ann).await;
-    ann.post_message(general, "over TLS", None)
-        .await
-        .expect("post");
-    assert_eq!(posted_body(&mut session, general).await, "over TLS");
+    assert_eq!(sign_up_and_talk(&mut ann, "over TLS").await, "over TLS");
 
     // The web UI's session cookie is Secure on an https server.
     let web = reqwest::Client::builder()
@@ -154,21 +154,7 @@ async fn a_self_signed_certificate_is_pinned_and_a_changed_one_refused(db: TestD
     assert_eq!(seen, Fingerprint::of(&first.der));
 
     let mut ann = Client::with_trust(&url, &Trust::Pinned(seen)).expect("client");
-    ann.sign_up(&sign_up_request("ann@example.com", "Ann"))
-        .await
-        .expect("sign up with the pinned certificate");
-    let workspace = ann.create_workspace("Acme").await.expect("workspace");
-    let general = ann
-        .channels(&workspace.slug, &Default::default())
-        .await
-        .expect("channels")[0]
-        .id;
-    let mut session = live(&ann).await;
-    ann.post_message(general, "pinned", None)
-        .await
-        .expect("post");
-    assert_eq!(posted_body(&mut session, general).await, "pinned");
-    drop(session);
+    assert_eq!(sign_up_and_talk(&mut ann, "pinned").await, "pinned");
 
     let other = Fingerprint::of(b"another certificate");
     let wrong = Client::with_trust(&url, &Trust::Pinned(other)).expect("client");
