@@ -2,6 +2,7 @@
 //! nothing of sockets; the server's realtime hub implements it and carries each call to
 //! the other nodes.
 
+use ocomms_proto::conversation::ReadState;
 use ocomms_proto::realtime::PresenceStatus;
 use ocomms_proto::{SessionId, UserId, WorkspaceId};
 
@@ -17,6 +18,8 @@ pub trait Publisher: Send + Sync + 'static {
     fn reconnect_user(&self, user: UserId);
     /// Everyone online or away in `workspace`, on any node.
     fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)>;
+    /// `user`'s read marker moved: tell their own connections to `workspace`, on every node.
+    fn read_changed(&self, workspace: WorkspaceId, user: UserId, state: ReadState);
 }
 
 /// For a process that delivers nothing live (the admin CLI): running servers still see its
@@ -31,4 +34,5 @@ impl Publisher for Offline {
     fn online_in(&self, _: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
         Vec::new()
     }
+    fn read_changed(&self, _: WorkspaceId, _: UserId, _: ReadState) {}
 }

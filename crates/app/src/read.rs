@@ -26,7 +26,7 @@ impl App {
             .store()
             .mark_read(actor.user.id, conversation, seq)
             .await?;
-        state.map(wire).ok_or(AppError::NotFound("Conversation"))
+        self.tell_read(visible.record.workspace_id, actor, state)
     }
 
     /// Marks a message and everything after it unread ("mark unread" on a message).
@@ -39,7 +39,7 @@ impl App {
             .store()
             .set_read(actor.user.id, message.conversation_id, message.seq - 1)
             .await?;
-        state.map(wire).ok_or(AppError::NotFound("Conversation"))
+        self.tell_read(visible.record.workspace_id, actor, state)
     }
 
     /// The read state of every conversation the actor belongs to in a workspace.
@@ -50,6 +50,21 @@ impl App {
             .read_states(actor.user.id, membership.workspace.id)
             .await?;
         Ok(states.into_iter().map(wire).collect())
+    }
+}
+
+impl App {
+    /// The new read state, also sent to the actor's other tabs and devices.
+    fn tell_read(
+        &self,
+        workspace: ocomms_proto::WorkspaceId,
+        actor: &Actor,
+        state: Option<ocomms_store::ReadState>,
+    ) -> AppResult<ReadState> {
+        let state = state.map(wire).ok_or(AppError::NotFound("Conversation"))?;
+        self.publisher()
+            .read_changed(workspace, actor.user.id, state);
+        Ok(state)
     }
 }
 

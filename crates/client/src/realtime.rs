@@ -35,6 +35,8 @@ pub enum Update {
         conversation_id: ConversationId,
         user_id: UserId,
     },
+    /// The user's read marker of a conversation moved (another tab or device read it).
+    Read(ocomms_proto::conversation::ReadState),
     /// Someone's presence changed. Who is online when `Ready` arrives: `Client::presence`.
     Presence {
         user_id: UserId,
@@ -276,6 +278,11 @@ impl Worker {
                         }
                         ServerFrame::Typing { conversation_id, user_id } => {
                             let _ = self.updates.try_send(Update::Typing { conversation_id, user_id });
+                        }
+                        ServerFrame::Read { state } => {
+                            if self.updates.send(Update::Read(state)).await.is_err() {
+                                return Ended::Stopped;
+                            }
                         }
                         ServerFrame::Presence { statuses } => {
                             for PresenceEntry { user_id, status } in statuses {

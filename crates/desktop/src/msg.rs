@@ -14,8 +14,13 @@ use crate::error::{AuthError, CallError, ProbeError};
 use crate::registry::{Saved, SavedTrust};
 use crate::state::{AccountKey, ServerKey};
 
-/// A workspace's conversations and the display names of its members.
-pub type Loaded = (Vec<Conversation>, Vec<(UserId, String)>);
+/// A workspace's conversations, the display names of its members, and the user's unread
+/// messages per conversation (from the server's read markers).
+pub type Loaded = (
+    Vec<Conversation>,
+    Vec<(UserId, String)>,
+    Vec<(ConversationId, u32)>,
+);
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -102,6 +107,11 @@ pub enum Msg {
     },
     /// A call or the realtime session found the session no longer valid.
     SessionExpired(AccountKey),
+    /// The server took (or refused) a `MarkRead`.
+    MarkedRead {
+        account: AccountKey,
+        result: Result<(), CallError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,5 +182,10 @@ pub enum Effect {
     /// Open the realtime session of a signed-in account (resuming where it was).
     Connect {
         account: AccountKey,
+    },
+    /// The conversation is on screen: mark it read on the server (every device's count).
+    MarkRead {
+        account: AccountKey,
+        conversation: ConversationId,
     },
 }

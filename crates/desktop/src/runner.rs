@@ -176,6 +176,20 @@ impl Runner {
                 self.sessions().remove(&account);
             }
             Effect::Connect { account } => self.connect(account),
+            Effect::MarkRead {
+                account,
+                conversation,
+            } => self.call(account, move |client| async move {
+                Msg::MarkedRead {
+                    account,
+                    // To the newest position: the server stops there.
+                    result: client
+                        .mark_read(conversation, u64::MAX)
+                        .await
+                        .map(drop)
+                        .map_err(CallError::from),
+                }
+            }),
             Effect::RememberServer { saved } => {
                 self.registry(|path| registry::remember(path, &saved));
             }
@@ -393,5 +407,16 @@ async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError>
         .into_iter()
         .map(|m| (m.user_id, m.profile.display_name))
         .collect();
-    Ok((list, names))
+    let unread = client
+        .read_states(slug)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.conversation_id,
+                u32::try_from(r.unread).unwrap_or(u32::MAX),
+            )
+        })
+        .collect();
+    Ok((list, names, unread))
 }

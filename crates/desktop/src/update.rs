@@ -41,18 +41,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::RemoveServer(key) => remove_server(state, key),
         Msg::SelectServer(key) => {
-            if state.server(key).is_some() {
-                state.active_server = Some(key);
-                mark_viewed_read(state);
+            if state.server(key).is_none() {
+                return vec![];
             }
-            vec![]
+            state.active_server = Some(key);
+            mark_viewed_read(state)
         }
         Msg::SelectAccount(key) => {
             if let Some(server) = state.servers.iter_mut().find(|s| s.account(key).is_some()) {
                 server.active_account = Some(key);
                 server.auth.open = false;
                 state.active_server = Some(server.key);
-                mark_viewed_read(state);
+                return mark_viewed_read(state);
             }
             vec![]
         }
@@ -108,12 +108,17 @@ fn viewed_mut(state: &mut State) -> Option<&mut Account> {
 }
 
 /// Whatever is on screen now has been seen.
-fn mark_viewed_read(state: &mut State) {
+fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
     if let Some(account) = viewed_mut(state)
         && let Some(conversation) = account.context.conversation
+        && account.unread.remove(&conversation).is_some()
     {
-        account.unread.remove(&conversation);
+        return vec![Effect::MarkRead {
+            account: account.key,
+            conversation,
+        }];
     }
+    vec![]
 }
 
 fn add_server(state: &mut State, input: &str, trust: SavedTrust) -> Vec<Effect> {
@@ -276,15 +281,22 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
     }
     account.context.conversation = Some(id);
     account.unread.remove(&id);
+    let read = Effect::MarkRead {
+        account: account.key,
+        conversation: id,
+    };
     let loaded = account.timelines.get(&id).is_some_and(|t| t.loaded);
     if loaded {
-        vec![]
+        vec![read]
     } else {
-        vec![Effect::LoadHistory {
-            account: account.key,
-            conversation: id,
-            before: None,
-        }]
+        vec![
+            Effect::LoadHistory {
+                account: account.key,
+                conversation: id,
+                before: None,
+            },
+            read,
+        ]
     }
 }
 

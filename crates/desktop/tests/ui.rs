@@ -122,7 +122,7 @@ fn signed_in_state() -> State {
         Msg::ConversationsLoaded {
             account,
             workspace: WorkspaceId(1),
-            result: Ok((vec![general], vec![])),
+            result: Ok((vec![general], vec![], vec![])),
         },
     );
     online(&mut state, account);

@@ -39,6 +39,12 @@ pub enum ServerFrame {
     /// `ready`: pushing everyone's status to every connection would cost the square of the
     /// people online when they all reconnect at once.
     Presence { statuses: Vec<PresenceEntry> },
+    /// The user's read marker of a conversation moved: they marked it read or unread in
+    /// another tab or on another device (ephemeral, to their own connections only; a client
+    /// that was away asks `GET /api/v1/workspaces/{slug}/unread`).
+    Read {
+        state: crate::conversation::ReadState,
+    },
     /// Answer to `ping`.
     Pong,
     /// The client sent something we could not use; the connection stays open.

@@ -112,6 +112,8 @@ function start(root) {
           if (frame.event.workspace_id === state.workspace) state.position = Math.max(state.position, frame.event.position);
           if (frame.event.conversation_id === ctx.conversation) apply(frame.event);
           unread.seen(frame.event);
+        } else if (frame.type === "read") {
+          unread.elsewhere(frame.state);
         } else if (frame.type === "resync_required") {
           location.reload();
         } else if (frame.type === "typing" && frame.conversation_id === ctx.conversation) {

@@ -99,22 +99,44 @@ export class Unread {
 
   /** One more unread message in another conversation of the sidebar. */
   bump(conversation) {
-    const link = document.querySelector(`.sidebar a.conversation-link[data-conversation="${conversation}"]`);
-    if (!link) return;
-    link.classList.add("unread");
-    let badge = link.querySelector(".unread-count");
-    if (!badge) {
-      badge = document.createElement("span");
-      badge.className = "badge unread-count";
-      badge.dataset.unread = "0";
-      link.append(badge);
+    const badge = this.link(conversation)?.querySelector(".unread-count");
+    this.setCount(conversation, Number(badge?.dataset.unread || 0) + 1);
+  }
+
+  /** Another tab or device moved a read marker (the `read` frame). */
+  elsewhere(state) {
+    if (state.conversation_id !== this.ctx.conversation) {
+      this.setCount(state.conversation_id, state.unread);
+    } else if (state.unread === 0) {
+      this.unseen = 0;
+      showTotal();
     }
-    const count = Number(badge.dataset.unread) + 1;
-    badge.dataset.unread = String(count);
-    const hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = " unread";
-    badge.replaceChildren(count > 99 ? "99+" : String(count), hidden);
+  }
+
+  link(conversation) {
+    return document.querySelector(`.sidebar a.conversation-link[data-conversation="${conversation}"]`);
+  }
+
+  /** A conversation's count in the sidebar: bold with a badge, or plain at 0. */
+  setCount(conversation, count) {
+    const link = this.link(conversation);
+    if (!link) return;
+    link.classList.toggle("unread", count > 0);
+    let badge = link.querySelector(".unread-count");
+    if (count <= 0) {
+      badge?.remove();
+    } else {
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "badge unread-count";
+        link.append(badge);
+      }
+      badge.dataset.unread = String(count);
+      const hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " unread";
+      badge.replaceChildren(count > 99 ? "99+" : String(count), hidden);
+    }
     showTotal(this.unseen);
   }
 

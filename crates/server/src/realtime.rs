@@ -145,6 +145,11 @@ impl Hub {
             } => {
                 self.typing_here(workspace, conversation, user);
             }
+            bus::Notice::Read {
+                workspace,
+                user,
+                state,
+            } => self.read_here(workspace, user, state),
             bus::Notice::SessionsEnded { sessions } => {
                 self.sessions.forget_sessions(&sessions);
                 self.sockets.end_sessions(&sessions);
@@ -208,6 +213,17 @@ impl Hub {
             conversation,
             user,
         });
+    }
+
+    fn read_here(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        state: ocomms_proto::conversation::ReadState,
+    ) {
+        if let Some(feed) = self.lock().get(&workspace) {
+            feed.send_to(user, &ServerFrame::Read { state });
+        }
     }
 
     fn typing_here(&self, workspace: WorkspaceId, conversation: ConversationId, user: UserId) {
@@ -353,6 +369,20 @@ impl Publisher for Hub {
     fn reconnect_user(&self, user: UserId) {
         self.sockets.reconnect_user(user);
         self.publish(bus::Notice::Reconnect { user });
+    }
+
+    fn read_changed(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        state: ocomms_proto::conversation::ReadState,
+    ) {
+        self.read_here(workspace, user, state);
+        self.publish(bus::Notice::Read {
+            workspace,
+            user,
+            state,
+        });
     }
 
     fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {

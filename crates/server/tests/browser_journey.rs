@@ -665,14 +665,23 @@ async fn live_chat_browser_journey(db: TestDb) {
     search.send_keys("\u{E007}").await.expect("pick");
     let chip = wait_for_text(&max, ".message .reaction", "🎉").await;
     assert!(chip.contains('1'), "{chip}");
-    let label = max
-        .find(Locator::Css(".message .reaction"))
-        .await
-        .expect("reaction")
-        .attr("title")
-        .await
-        .expect("label")
-        .unwrap_or_default();
+    // The emoji's name joins the label once the emoji list has loaded (the first reaction on
+    // the page fetches it).
+    let mut label = String::new();
+    for _ in 0..50 {
+        label = max
+            .find(Locator::Css(".message .reaction"))
+            .await
+            .expect("reaction")
+            .attr("title")
+            .await
+            .expect("label")
+            .unwrap_or_default();
+        if label.contains('(') {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(label, "Ann Admin reacted with 🎉 (party popper)");
     let spoken = texts(&max, ".message .reaction .visually-hidden").await;
     assert!(
@@ -689,8 +698,11 @@ async fn live_chat_browser_journey(db: TestDb) {
     // Give the new pages a moment to connect before the next live step.
     tokio::time::sleep(Duration::from_millis(700)).await;
     threads::pin_steps(&max, &ann, &shots).await;
-    // Ann ends back on #town, connected.
-    unread::unread_steps(&ann, &t, &shots, &url, town).await;
+    // Ann ends back on #town, connected. A second browser of hers follows along.
+    let ann_again = open_browser(&driver, &profiles.path().join("ann-2")).await;
+    sign_in(&ann_again, &url, "admin@acme.test").await;
+    unread::unread_steps(&ann, &ann_again, &t, &shots, &url, town).await;
+    ann_again.close().await.ok();
     tokio::time::sleep(Duration::from_millis(700)).await;
     max.goto(&channel).await.expect("back to the channel");
     tokio::time::sleep(Duration::from_millis(700)).await;

@@ -6,7 +6,7 @@ use ocomms_proto::account::SessionToken;
 use ocomms_proto::conversation::Conversation;
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::instance::InstanceInfo;
-use ocomms_proto::{UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
 use super::{default_conversation, flush, select_conversation};
 use crate::error::{AuthError, CallError, ProbeError};
@@ -32,7 +32,9 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             workspace,
             result,
         } => match result {
-            Ok((list, names)) => conversations_loaded(state, account, workspace, list, names),
+            Ok((list, names, unread)) => {
+                conversations_loaded(state, account, workspace, list, names, unread)
+            }
             Err(e) => failed(state, account, e),
         },
         Msg::HistoryLoaded {
@@ -73,6 +75,12 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::Realtime { account, update } => realtime(state, account, update),
         Msg::SessionExpired(account) => session_expired(state, account),
+        // Counts are local until the next load; only a dead session matters here.
+        Msg::MarkedRead {
+            account,
+            result: Err(CallError::SessionExpired),
+        } => session_expired(state, account),
+        Msg::MarkedRead { .. } => vec![],
         // User actions are handled in `update`.
         _ => vec![],
     }
@@ -204,11 +212,18 @@ fn conversations_loaded(
     workspace: WorkspaceId,
     mut list: Vec<Conversation>,
     names: Vec<(UserId, String)>,
+    unread: Vec<(ConversationId, u32)>,
 ) -> Vec<Effect> {
     let viewed = state.viewed_account() == Some(key);
     let Some((_, account)) = state.account_mut(key) else {
         return vec![];
     };
+    // The server's counts (what other devices left unread); the one on screen is being read.
+    for (conversation, count) in unread {
+        if count > 0 && !(viewed && account.context.conversation == Some(conversation)) {
+            account.unread.insert(conversation, count);
+        }
+    }
     // Channels (alphabetical) above direct messages.
     list.sort_by(|a, b| {
         (!a.kind.is_channel(), a.name.to_lowercase())
@@ -306,6 +321,19 @@ fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
             vec![]
         }
         Update::Event(event) => apply_event(account, *event, viewed),
+        // Read (or marked unread) on another device or in the web UI.
+        Update::Read(read) => {
+            let on_screen = viewed && account.context.conversation == Some(read.conversation_id);
+            if read.unread <= 0 || on_screen {
+                account.unread.remove(&read.conversation_id);
+            } else {
+                account.unread.insert(
+                    read.conversation_id,
+                    u32::try_from(read.unread).unwrap_or(u32::MAX),
+                );
+            }
+            vec![]
+        }
         Update::ResyncRequired { workspace_id, .. } => {
             // Too far behind to replay: reload the list and forget cached timelines there.
             let ids: Vec<_> = account
@@ -343,10 +371,17 @@ fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect>
                 .or_default()
                 .insert(message);
             let on_screen = viewed && account.context.conversation == Some(conversation);
-            if !mine && !on_screen {
+            if mine {
+                vec![]
+            } else if on_screen {
+                vec![Effect::MarkRead {
+                    account: account.key,
+                    conversation,
+                }]
+            } else {
                 *account.unread.entry(conversation).or_default() += 1;
+                vec![]
             }
-            vec![]
         }
         EventPayload::MessageEdited {
             message_id,

@@ -324,3 +324,53 @@ fn a_private_ca_file_goes_with_the_probe_and_an_empty_one_means_public_cas() {
         }]
     );
 }
+
+#[test]
+fn unread_counts_come_from_the_server_and_reading_is_told_back() {
+    let mut state = State::new("c");
+    let (_, me) = join(&mut state, "https://a.example", "me@a");
+    // A reload of the workspace brings what other devices left unread.
+    update(
+        &mut state,
+        Msg::ConversationsLoaded {
+            account: me,
+            workspace: WS,
+            result: Ok((
+                vec![
+                    conversation(RANDOM, "random", false),
+                    conversation(GENERAL, "general", true),
+                ],
+                vec![],
+                vec![(RANDOM, 4), (GENERAL, 2)],
+            )),
+        },
+    );
+    let rail = &view(&state).rail[0];
+    assert_eq!(rail.unread, 4, "#general is on screen: it is being read");
+    // Opening #random reads it, here and on the server.
+    let effects = update(&mut state, Msg::SelectConversation(RANDOM));
+    assert!(effects.contains(&Effect::MarkRead {
+        account: me,
+        conversation: RANDOM
+    }));
+    assert_eq!(view(&state).rail[0].unread, 0);
+    // A message arriving on screen is read at once; elsewhere it counts.
+    assert_eq!(
+        update(&mut state, to(me, posted(RANDOM, 9, OTHER, None))),
+        [Effect::MarkRead {
+            account: me,
+            conversation: RANDOM
+        }]
+    );
+    assert!(update(&mut state, to(me, posted(GENERAL, 9, OTHER, None))).is_empty());
+    assert_eq!(view(&state).rail[0].unread, 1);
+    // A dead session found while marking read is said so.
+    let effects = update(
+        &mut state,
+        Msg::MarkedRead {
+            account: me,
+            result: Err(crate::error::CallError::SessionExpired),
+        },
+    );
+    assert_eq!(effects, [Effect::Forget { account: me }]);
+}

@@ -33,6 +33,12 @@ pub enum Notice {
     UserChanged { user: UserId },
     /// This person's workspaces changed: their sockets reconnect.
     Reconnect { user: UserId },
+    /// This person's read marker moved: their connections to the workspace are told.
+    Read {
+        workspace: WorkspaceId,
+        user: UserId,
+        state: ocomms_proto::conversation::ReadState,
+    },
     /// The sending node's view of one of its people.
     Presence {
         user: UserId,

@@ -213,6 +213,19 @@ impl Feed {
         }
     }
 
+    /// Sends a frame to every connection of one person (their read state).
+    pub fn send_to(&self, user: UserId, frame: &ServerFrame) {
+        let Ok(json) = serde_json::to_string(frame) else {
+            return;
+        };
+        let frame: Frame = json.into();
+        let state = self.lock();
+        for registered in state.subscribers.get(&user).into_iter().flatten() {
+            // Like typing, best effort: a full queue misses it (the next load counts again).
+            let _ = registered.connection.outbox.push(frame.clone());
+        }
+    }
+
     /// Sends a frame to every connection of this workspace (presence).
     pub fn broadcast(&self, frame: &Frame) {
         let state = self.lock();

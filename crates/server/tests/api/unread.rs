@@ -6,11 +6,12 @@ use ocomms_proto::conversation::ReadState;
 use ocomms_proto::{ConversationId, ErrorCode};
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, refusal as code};
+use crate::support::{TestServer, live, refusal as code};
 
 ocomms_store::backend_tests!(
     unread_counts_follow_the_read_marker,
     only_members_have_read_state,
+    a_read_reaches_the_readers_other_connections_only,
 );
 
 fn of(states: &[ReadState], conversation: ConversationId) -> Option<ReadState> {
@@ -101,4 +102,42 @@ async fn only_members_have_read_state(db: TestDb) {
         (Some(ErrorCode::NotFound), Some(404))
     );
     assert!(of(&t.member.read_states(&t.slug).await.unwrap(), secret).is_some());
+}
+
+/// The next `read` frame of a session, skipping presence and the like; fails after 10 s.
+async fn next_read(session: &mut ocomms_client::Realtime) -> ReadState {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), session.next()).await {
+            Ok(Some(ocomms_client::Update::Read(state))) => return state,
+            Ok(Some(_)) => {}
+            other => panic!("no read frame: {other:?}"),
+        }
+    }
+}
+
+async fn a_read_reaches_the_readers_other_connections_only(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
+    let posted = t.admin.post_message(town, "news", None).await.unwrap();
+    // Max's other tab (another socket of the same sign-in), and Ann's.
+    let mut other_tab = live(&t.member).await;
+    let mut ann = live(&t.admin).await;
+    let read = t.member.mark_read(town, posted.seq as u64).await.unwrap();
+    assert_eq!(next_read(&mut other_tab).await, read);
+    let unread = t.member.mark_unread(posted.id).await.unwrap();
+    assert_eq!(next_read(&mut other_tab).await, unread);
+    assert_eq!(unread.unread, 1);
+    // Ann hears nothing of Max's reading: up to her own next event, no read frame.
+    t.admin.post_message(town, "more", None).await.unwrap();
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), ann.next()).await {
+            Ok(Some(ocomms_client::Update::Read(state))) => {
+                panic!("another person's read state reached Ann: {state:?}")
+            }
+            Ok(Some(ocomms_client::Update::Event(e))) if e.conversation_id == town => break,
+            Ok(Some(_)) => {}
+            other => panic!("no event: {other:?}"),
+        }
+    }
 }

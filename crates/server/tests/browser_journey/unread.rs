@@ -1,7 +1,7 @@
 //! The unread steps of the live journey: Ann is in #general when Max writes in #town; her
-//! sidebar counts it at once and her tab title says so; opening #town shows where she left
-//! off and clears the count; "Mark unread" brings the line back, on the next visit too, until
-//! Esc.
+//! sidebar counts it at once, in both her browsers, and her tab title says so; opening #town
+//! in one shows where she left off and clears the count in the other at once; "Mark unread"
+//! brings the line back, on the next visit too, until Esc.
 
 use std::path::Path;
 
@@ -11,7 +11,14 @@ use ocomms_proto::ConversationId;
 use super::{click, screenshot, texts, wait_for_text};
 use crate::support::Team;
 
-pub async fn unread_steps(ann: &Client, t: &Team, shots: &Path, url: &str, town: ConversationId) {
+pub async fn unread_steps(
+    ann: &Client,
+    second: &Client,
+    t: &Team,
+    shots: &Path,
+    url: &str,
+    town: ConversationId,
+) {
     let slug = &t.slug;
     let general = t
         .admin
@@ -22,9 +29,12 @@ pub async fn unread_steps(ann: &Client, t: &Team, shots: &Path, url: &str, town:
         .find(|c| c.is_general)
         .expect("#general")
         .id;
-    ann.goto(&format!("{url}/w/{slug}/c/{general}"))
-        .await
-        .expect("#general");
+    for browser in [ann, second] {
+        browser
+            .goto(&format!("{url}/w/{slug}/c/{general}"))
+            .await
+            .expect("#general");
+    }
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
     t.member
         .post_message(town, "Did you see the plan?", None)
@@ -32,6 +42,7 @@ pub async fn unread_steps(ann: &Client, t: &Team, shots: &Path, url: &str, town:
         .expect("post");
     let badge = format!(".sidebar a[data-conversation='{town}'] .unread-count");
     wait_for_text(ann, &badge, "1").await;
+    wait_for_text(second, &badge, "1").await;
     assert!(ann.title().await.expect("title").starts_with("(1) "));
     screenshot(ann, shots, "31-unread-in-sidebar").await;
 
@@ -46,6 +57,17 @@ pub async fn unread_steps(ann: &Client, t: &Team, shots: &Path, url: &str, town:
     assert!(line.contains("plan"));
     assert!(texts(ann, &badge).await.is_empty(), "read once opened");
     assert!(!ann.title().await.expect("title").starts_with('('));
+    // Her other browser hears it at once (a `read` frame), without reloading.
+    for _ in 0..50 {
+        if texts(second, &badge).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        texts(second, &badge).await.is_empty(),
+        "read in one tab, read in all"
+    );
 
     // Mark unread from an earlier message: the line moves there, and stays for the next visit.
     ann.execute(

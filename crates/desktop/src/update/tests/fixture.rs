@@ -187,6 +187,7 @@ pub(super) fn join_existing(state: &mut State, email: &str) -> (ServerKey, Accou
                     conversation(GENERAL, "general", true),
                 ],
                 vec![(OTHER, "Olga".into())],
+                vec![],
             )),
         },
     );
