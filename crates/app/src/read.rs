@@ -13,15 +13,13 @@ impl App {
         &self,
         actor: &Actor,
         conversation: ConversationId,
-        seq: u64,
+        seq: i64,
     ) -> AppResult<ReadState> {
         let visible = self.visible(actor, conversation).await?;
         if !visible.viewer.is_member() {
             return Err(Refusal::NotMember.into());
         }
-        let seq = i64::try_from(seq)
-            .unwrap_or(i64::MAX)
-            .min(visible.record.last_seq);
+        let seq = seq.clamp(0, visible.record.last_seq);
         let state = self
             .store()
             .mark_read(actor.user.id, conversation, seq)

@@ -8,7 +8,8 @@ use crate::{Client, Result};
 
 impl Client {
     /// Marks a conversation read up to `seq` (forward only).
-    pub async fn mark_read(&self, conversation: ConversationId, seq: u64) -> Result<ReadState> {
+    /// `i64::MAX` reads everything.
+    pub async fn mark_read(&self, conversation: ConversationId, seq: i64) -> Result<ReadState> {
         let body = MarkRead { seq };
         self.send(
             Method::PUT,

@@ -184,7 +184,7 @@ impl Runner {
                     account,
                     // To the newest position: the server stops there.
                     result: client
-                        .mark_read(conversation, u64::MAX)
+                        .mark_read(conversation, i64::MAX)
                         .await
                         .map(drop)
                         .map_err(CallError::from),

@@ -188,12 +188,14 @@ pub struct ChannelQuery {
 }
 
 /// `PUT /api/v1/conversations/{id}/read`: the caller has read the conversation up to this
-/// position (a message's `seq`). The marker only moves forward, and never past the newest
-/// position, so any number is accepted.
+/// position (a message's `seq`, 0 or more). The marker only moves forward, and never past the
+/// newest position, so a number past the end reads everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MarkRead {
-    pub seq: u64,
+    #[serde(deserialize_with = "crate::number::position")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::position))]
+    pub seq: i64,
 }
 
 /// How far the caller has read a conversation they belong to, and what is left:

@@ -12,6 +12,37 @@ pub fn integral(v: f64) -> Option<i64> {
     (v.fract() == 0.0 && v.abs() <= LIMIT).then_some(v as i64)
 }
 
+/// For `#[serde(deserialize_with = "…")]` on a position (0 ≤ n ≤ i64::MAX) body field.
+pub fn position<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_any(Position)
+}
+
+struct Position;
+
+impl Visitor<'_> for Position {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a non-negative integer")
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+        if v < 0 {
+            return Err(E::custom(format!("{v} is negative")));
+        }
+        Ok(v)
+    }
+
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+        let v = integral(v).ok_or_else(|| E::custom(format!("{v} is not an integer")))?;
+        self.visit_i64(v)
+    }
+}
+
 /// For `#[serde(default, deserialize_with = "…")]` on an optional `u32` body field.
 pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     d.deserialize_option(OptionU32)

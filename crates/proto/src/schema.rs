@@ -166,6 +166,14 @@ pub fn invitation_hours() -> Object {
         .description(Some("Hours until it expires (default 168, a week)."))
         .build()
 }
+pub fn position() -> Object {
+    integer(0, i64::MAX, false)
+        .description(Some(
+            "A position (a message's `seq`); past the newest means the newest.",
+        ))
+        .build()
+}
+
 pub fn history_limit() -> Object {
     integer(1, i64::from(MAX_HISTORY_PAGE), true)
         .description(Some("Messages in the page (default 50)."))

@@ -134,7 +134,7 @@ pub(crate) async fn page_for(
         // What was new is marked on this page, then it counts as read (as in Slack, opening
         // a conversation reads it; the script keeps it read while it is looked at).
         crate::web::timeline::mark_where_left_off(&mut items, shell.last_read(&id));
-        app.mark_read(actor, id, u64::MAX).await?;
+        app.mark_read(actor, id, i64::MAX).await?;
     }
     let thread = thread.map(|t| t.render(&people, actor.user.id));
     let pinned_count = pinned.len();

@@ -45,16 +45,16 @@ async fn unread_counts_follow_the_read_marker(db: TestDb) {
     t.admin.delete_message(third.id).await.unwrap();
     assert_eq!(unread().await, 2);
 
-    let read = t.member.mark_read(town, second.seq as u64).await.unwrap();
+    let read = t.member.mark_read(town, second.seq).await.unwrap();
     assert_eq!((read.last_read_seq, read.unread), (second.seq, 0));
     // A late report from another tab does not move the marker back.
-    let late = t.member.mark_read(town, first.seq as u64).await.unwrap();
+    let late = t.member.mark_read(town, first.seq).await.unwrap();
     assert_eq!(late.last_read_seq, second.seq);
     // "Mark unread" does, from that message on.
     let again = t.member.mark_unread(first.id).await.unwrap();
     assert_eq!((again.last_read_seq, again.unread), (first.seq - 1, 2));
     // Past the end is the end.
-    let all = t.member.mark_read(town, u64::MAX).await.unwrap();
+    let all = t.member.mark_read(town, i64::MAX).await.unwrap();
     assert_eq!(all.unread, 0);
     assert!(all.last_read_seq >= second.seq);
     // The other member's marker is their own: for the admin, only Max's message is new.
@@ -123,7 +123,7 @@ async fn a_read_reaches_the_readers_other_connections_only(db: TestDb) {
     // Max's other tab (another socket of the same sign-in), and Ann's.
     let mut other_tab = live(&t.member).await;
     let mut ann = live(&t.admin).await;
-    let read = t.member.mark_read(town, posted.seq as u64).await.unwrap();
+    let read = t.member.mark_read(town, posted.seq).await.unwrap();
     assert_eq!(next_read(&mut other_tab).await, read);
     let unread = t.member.mark_unread(posted.id).await.unwrap();
     assert_eq!(next_read(&mut other_tab).await, unread);

@@ -65,7 +65,9 @@ pub async fn get(
 /// Edit your message.
 #[utoipa::path(patch, path = "/api/v1/messages/{id}", tag = "messages", params(("id" = i64, Path)),
     request_body = EditMessage,
-    responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "conversation_archived", body = ErrorBody),
+        (status = 422, description = "validation_failed: an empty body, or more than 40,000 characters", body = ErrorBody)))]
 pub async fn edit(
     State(app): State<App>,
     ApiActor(actor): ApiActor,

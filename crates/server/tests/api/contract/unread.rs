@@ -19,11 +19,24 @@ pub async fn call_read_operations(
             "/api/v1/conversations/{id}/read",
             conv,
             token,
-            Some(json!({ "seq": u64::MAX })),
+            Some(json!({ "seq": i64::MAX })),
         )
         .await;
     assert_eq!(read.status, 200);
     assert_eq!(read.body["unread"], 0);
+    // Positions are whole numbers from 0; a float with no fraction is one (JSON Schema says).
+    for (seq, status) in [(json!(-1), 400), (json!(3.0), 200), (json!(2.5), 400)] {
+        let answer = c
+            .call(
+                Method::PUT,
+                "/api/v1/conversations/{id}/read",
+                conv,
+                token,
+                Some(json!({ "seq": seq })),
+            )
+            .await;
+        assert_eq!(answer.status, status, "seq {seq}");
+    }
     let unread = c
         .call(
             Method::PUT,
