@@ -93,8 +93,10 @@ impl Store {
         workspace: WorkspaceId,
     ) -> StoreResult<Vec<ReadState>> {
         let sql = format!(
-            "SELECT cm.conversation_id, cm.last_read_seq, ({UNREAD}) FROM conversation_members cm \
-             JOIN conversations c ON c.id = cm.conversation_id \
+            // A conversation with nothing after the marker is not probed at all.
+            "SELECT cm.conversation_id, cm.last_read_seq, \
+             CASE WHEN c.last_seq > cm.last_read_seq THEN ({UNREAD}) ELSE 0 END \
+             FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
              WHERE cm.user_id = $1 AND c.workspace_id = $2 ORDER BY cm.conversation_id"
         );
         let rows: Vec<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)

@@ -1,0 +1,121 @@
+//! The sidebar's unread counts for someone in 1,000 conversations (issue 15's target: p95 ≤
+//! 5 ms): `Store::read_states`, timed 1,000 times on SQLite and, when
+//! `OCOMMS_TEST_DATABASE_URL` is set, PostgreSQL. Prints p50/p95/p99.
+//!
+//! Data: one workspace; Ada and Ben are in 1,000 channels; Ben has posted 20 messages in each
+//! of 100 of them, so Ada has 2,000 unread messages spread over 100 channels (the other 900
+//! are read).
+//!
+//! `cargo bench -p ocomms-store --bench sidebar_unread`
+
+use std::time::{Duration, Instant};
+
+use ocomms_proto::conversation::{ConversationKind, ConversationRole};
+use ocomms_proto::workspace::Role;
+use ocomms_store::testing::TestDb;
+use ocomms_store::{NewConversation, NewMessage, NewUser, Store};
+
+const CHANNELS: usize = 1_000;
+const BUSY: usize = 100;
+const UNREAD_EACH: usize = 20;
+const RUNS: usize = 1_000;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let sqlite = TestDb::sqlite().await;
+    measure("SQLite", &sqlite.store).await;
+    if let Some(postgres) = TestDb::postgres().await {
+        measure("PostgreSQL", &postgres.store).await;
+    }
+}
+
+async fn measure(backend: &str, store: &Store) {
+    let user = |email: &str| NewUser {
+        email: email.to_owned(),
+        password_hash: "hash".to_owned(),
+        display_name: email.to_owned(),
+        email_verified: true,
+        created_at: 1,
+    };
+    let ada = store
+        .create_user(&user("ada@example.com"))
+        .await
+        .expect("ada")
+        .id;
+    let ben = store
+        .create_user(&user("ben@example.com"))
+        .await
+        .expect("ben")
+        .id;
+    let workspace = store
+        .create_workspace("Acme", "acme", ada, 1)
+        .await
+        .expect("workspace");
+    store
+        .add_member(workspace.id, ben, Role::Member, 1)
+        .await
+        .expect("ben joins");
+    let seeding = Instant::now();
+    let mut channels = Vec::with_capacity(CHANNELS);
+    for i in 0..CHANNELS {
+        let channel = store
+            .create_conversation(&NewConversation {
+                workspace_id: workspace.id,
+                kind: ConversationKind::Public,
+                name: Some(format!("channel-{i}")),
+                topic: String::new(),
+                description: String::new(),
+                direct_key: None,
+                created_by: ada,
+                members: vec![
+                    (ada, ConversationRole::Manager),
+                    (ben, ConversationRole::Member),
+                ],
+                now: 2,
+            })
+            .await
+            .expect("channel");
+        channels.push(channel.id);
+    }
+    for channel in channels.iter().take(BUSY) {
+        let posts: Vec<NewMessage> = (0..UNREAD_EACH)
+            .map(|i| NewMessage {
+                conversation_id: *channel,
+                author_id: ben,
+                client_id: None,
+                body: format!("news {i}"),
+                html: format!("<p>news {i}</p>"),
+                thread_root_id: None,
+                also_in_channel: false,
+                now: 10,
+            })
+            .collect();
+        store.post_messages(&posts).await.expect("posts");
+    }
+    let seeded = seeding.elapsed();
+
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let states = store
+            .read_states(ada, workspace.id)
+            .await
+            .expect("read states");
+        times.push(started.elapsed());
+        let unread: i64 = states.iter().map(|s| s.unread).sum();
+        assert_eq!(unread, (BUSY * UNREAD_EACH) as i64);
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{backend}: sidebar unread counts for a user in {} conversations ({BUSY} with \
+         {UNREAD_EACH} unread; seeded in {:.1} s), {RUNS} runs: p50 {:.2} ms, p95 {:.2} ms, \
+         p99 {:.2} ms",
+        CHANNELS + 1,
+        seeded.as_secs_f64(),
+        ms(at(0.50)),
+        ms(at(0.95)),
+        ms(at(0.99)),
+    );
+}
