@@ -8,15 +8,16 @@
 //!
 //! `cargo bench -p ocomms-store --bench all_threads`
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use ocomms_proto::workspace::Role;
 use ocomms_store::testing::TestDb;
-use ocomms_store::{NewMessage, NewUser, Store};
+use ocomms_store::{NewMessage, Store};
 
 const THREADS: usize = 1_000;
 const RUNS: usize = 1_000;
 const PAGE: i64 = 20;
+
+mod common;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -28,31 +29,7 @@ async fn main() {
 }
 
 async fn measure(backend: &str, store: &Store) {
-    let user = |email: &str| NewUser {
-        email: email.to_owned(),
-        password_hash: "hash".to_owned(),
-        display_name: email.to_owned(),
-        email_verified: true,
-        created_at: 1,
-    };
-    let ada = store
-        .create_user(&user("ada@example.com"))
-        .await
-        .expect("ada")
-        .id;
-    let ben = store
-        .create_user(&user("ben@example.com"))
-        .await
-        .expect("ben")
-        .id;
-    let workspace = store
-        .create_workspace("Acme", "acme", ada, 1)
-        .await
-        .expect("workspace");
-    store
-        .add_member(workspace.id, ben, Role::Member, 1)
-        .await
-        .expect("ben joins");
+    let (ada, ben, workspace) = common::ada_and_ben(store).await;
     let general = store
         .conversations_for(workspace.id, ada, true)
         .await
@@ -93,15 +70,10 @@ async fn measure(backend: &str, store: &Store) {
         times.push(started.elapsed());
         assert_eq!(page.len(), 20);
     }
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "{backend}: All threads, page of {PAGE} for a user following {THREADS} threads \
-         (seeded in {:.1} s), {RUNS} runs: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
+         (seeded in {:.1} s), {RUNS} runs: {}",
         seeded.as_secs_f64(),
-        ms(at(0.50)),
-        ms(at(0.95)),
-        ms(at(0.99)),
+        common::percentiles(&mut times),
     );
 }

@@ -8,17 +8,18 @@
 //!
 //! `cargo bench -p ocomms-store --bench sidebar_unread`
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ocomms_proto::conversation::{ConversationKind, ConversationRole};
-use ocomms_proto::workspace::Role;
 use ocomms_store::testing::TestDb;
-use ocomms_store::{NewConversation, NewMessage, NewUser, Store};
+use ocomms_store::{NewConversation, NewMessage, Store};
 
 const CHANNELS: usize = 1_000;
 const BUSY: usize = 100;
 const UNREAD_EACH: usize = 20;
 const RUNS: usize = 1_000;
+
+mod common;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -30,31 +31,7 @@ async fn main() {
 }
 
 async fn measure(backend: &str, store: &Store) {
-    let user = |email: &str| NewUser {
-        email: email.to_owned(),
-        password_hash: "hash".to_owned(),
-        display_name: email.to_owned(),
-        email_verified: true,
-        created_at: 1,
-    };
-    let ada = store
-        .create_user(&user("ada@example.com"))
-        .await
-        .expect("ada")
-        .id;
-    let ben = store
-        .create_user(&user("ben@example.com"))
-        .await
-        .expect("ben")
-        .id;
-    let workspace = store
-        .create_workspace("Acme", "acme", ada, 1)
-        .await
-        .expect("workspace");
-    store
-        .add_member(workspace.id, ben, Role::Member, 1)
-        .await
-        .expect("ben joins");
+    let (ada, ben, workspace) = common::ada_and_ben(store).await;
     let seeding = Instant::now();
     let mut channels = Vec::with_capacity(CHANNELS);
     for i in 0..CHANNELS {
@@ -105,17 +82,11 @@ async fn measure(backend: &str, store: &Store) {
         let unread: i64 = states.iter().map(|s| s.unread).sum();
         assert_eq!(unread, (BUSY * UNREAD_EACH) as i64);
     }
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "{backend}: sidebar unread counts for a user in {} conversations ({BUSY} with \
-         {UNREAD_EACH} unread; seeded in {:.1} s), {RUNS} runs: p50 {:.2} ms, p95 {:.2} ms, \
-         p99 {:.2} ms",
+         {UNREAD_EACH} unread; seeded in {:.1} s), {RUNS} runs: {}",
         CHANNELS + 1,
         seeded.as_secs_f64(),
-        ms(at(0.50)),
-        ms(at(0.95)),
-        ms(at(0.99)),
+        common::percentiles(&mut times),
     );
 }
