@@ -3,6 +3,7 @@
 //! needs the network comes back as `Effect`s for the runner.
 
 mod answer;
+mod realtime;
 #[cfg(test)]
 mod tests;
 

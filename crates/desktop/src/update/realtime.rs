@@ -1,0 +1,135 @@
+//! The realtime session's updates for one account: connection state, events applied to
+//! timelines and unread counts, and read markers moved elsewhere.
+
+use ocomms_client::Update;
+use ocomms_proto::WorkspaceId;
+use ocomms_proto::event::{Event, EventPayload};
+
+use super::flush;
+use crate::msg::Effect;
+use crate::state::{Account, AccountKey, Connection, State};
+
+pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
+    let viewed = state.viewed_account() == Some(key);
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    if account.connection == Connection::SessionExpired {
+        return vec![];
+    }
+    match update {
+        Update::Ready { .. } => {
+            account.connection = Connection::Online;
+            flush(account)
+        }
+        Update::Reconnecting { attempt, .. } => {
+            account.connection = if attempt <= Connection::DEGRADED_ATTEMPTS {
+                Connection::Degraded { attempt }
+            } else {
+                Connection::Offline { attempt }
+            };
+            vec![]
+        }
+        Update::Event(event) => apply_event(account, *event, viewed),
+        // Read (or marked unread) on another device or in the web UI.
+        Update::Read(read) => {
+            let on_screen = viewed && account.context.conversation == Some(read.conversation_id);
+            if read.unread <= 0 || on_screen {
+                account.unread.remove(&read.conversation_id);
+            } else {
+                account.unread.insert(
+                    read.conversation_id,
+                    u32::try_from(read.unread).unwrap_or(u32::MAX),
+                );
+            }
+            vec![]
+        }
+        Update::ResyncRequired { workspace_id, .. } => {
+            // Too far behind to replay: reload the list and forget cached timelines there.
+            let ids: Vec<_> = account
+                .conversations
+                .get(&workspace_id)
+                .map(|l| l.iter().map(|c| c.id).collect())
+                .unwrap_or_default();
+            for id in ids {
+                account.timelines.remove(&id);
+            }
+            reload_conversations(account, workspace_id)
+        }
+        Update::Typing { .. } | Update::Presence { .. } => vec![],
+        // The runner answers it with `Msg::SessionExpired`.
+        Update::SessionEnded => vec![],
+    }
+}
+
+fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect> {
+    let conversation = event.conversation_id;
+    match event.payload {
+        EventPayload::MessagePosted { message, .. } => {
+            if let Some(client_id) = &message.client_id {
+                account.outbox.acknowledge(client_id);
+            }
+            // A reply only in its thread does not belong in the timeline (the client shows no
+            // threads yet).
+            if !message.in_timeline() {
+                return vec![];
+            }
+            let mine = message.author_id == account.user.id;
+            account
+                .timelines
+                .entry(conversation)
+                .or_default()
+                .insert(message);
+            let on_screen = viewed && account.context.conversation == Some(conversation);
+            if mine {
+                vec![]
+            } else if on_screen {
+                vec![Effect::MarkRead {
+                    account: account.key,
+                    conversation,
+                }]
+            } else {
+                *account.unread.entry(conversation).or_default() += 1;
+                vec![]
+            }
+        }
+        EventPayload::MessageEdited {
+            message_id,
+            body,
+            html,
+            edited_at,
+        } => {
+            if let Some(t) = account.timelines.get_mut(&conversation) {
+                t.edit(message_id, &body, &html, edited_at);
+            }
+            vec![]
+        }
+        EventPayload::MessageDeleted { message_id, .. } => {
+            if let Some(t) = account.timelines.get_mut(&conversation) {
+                t.delete(message_id);
+            }
+            vec![]
+        }
+        // Reactions and pins change a message, not the conversation list; the timeline does
+        // not show them yet.
+        EventPayload::ReactionAdded { .. }
+        | EventPayload::ReactionRemoved { .. }
+        | EventPayload::MessagePinned { .. }
+        | EventPayload::MessageUnpinned { .. } => vec![],
+        // Membership, names, topics, archiving: the list is small, reload it.
+        _ => reload_conversations(account, event.workspace_id),
+    }
+}
+
+fn reload_conversations(account: &Account, workspace: WorkspaceId) -> Vec<Effect> {
+    match account.workspace(workspace) {
+        Some(w) => vec![Effect::LoadConversations {
+            account: account.key,
+            workspace,
+            slug: w.slug.clone(),
+        }],
+        None => vec![Effect::LoadWorkspaces {
+            account: account.key,
+        }],
+    }
+}
