@@ -57,6 +57,8 @@ pub enum AppError {
     CsrfFailed,
     #[error("{0}")]
     Conflict(String),
+    #[error("@{0} is taken. Choose another handle.")]
+    HandleTaken(String),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("The database is unavailable.")]
@@ -87,7 +89,7 @@ impl AppError {
             Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::CsrfFailed => ErrorCode::CsrfFailed,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::HandleTaken(_) => ErrorCode::Conflict,
             Self::Internal(_) => ErrorCode::Internal,
             Self::Unavailable(_) => ErrorCode::Unavailable,
         }
@@ -105,6 +107,7 @@ impl AppError {
                 Some(serde_json::json!({ "field": invalids.first().field, "fields": fields }))
             }
             Self::WrongCurrentPassword => Some(serde_json::json!({ "field": "current_password" })),
+            Self::HandleTaken(_) => Some(serde_json::json!({ "field": "handle" })),
             Self::RateLimited(secs) => Some(serde_json::json!({ "retry_after_seconds": secs })),
             _ => None,
         }
@@ -120,6 +123,7 @@ impl AppError {
                 .map(|i| (i.field, i.message.clone()))
                 .collect(),
             Self::WrongCurrentPassword => vec![("current_password", self.to_string())],
+            Self::HandleTaken(_) => vec![("handle", self.to_string())],
             _ => Vec::new(),
         }
     }

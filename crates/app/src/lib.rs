@@ -25,6 +25,7 @@ mod invitation;
 mod limiter;
 pub mod mail;
 mod member;
+mod mention;
 mod message;
 mod pin;
 mod presence;

@@ -2,10 +2,10 @@
 //! acknowledged only after its transaction committed, then announced to the realtime hub.
 
 use ocomms_domain::channel::Refusal;
-use ocomms_domain::{markdown, message as rules, permission};
+use ocomms_domain::{message as rules, permission};
 use ocomms_proto::message::{EditMessage, HistoryQuery, Message, MessagePage, PostMessage};
 use ocomms_proto::{ConversationId, MessageId};
-use ocomms_store::{HistoryScope, HistoryWindow, NewMessage, StoreError};
+use ocomms_store::{HistoryScope, HistoryWindow, MessageEdit, NewMessage, StoreError};
 
 use crate::{Actor, App, AppError, AppResult};
 
@@ -37,7 +37,9 @@ impl App {
             }
             None => None,
         };
-        let html = markdown::render(&body);
+        let (html, mentions) = self
+            .render_message(conversation, actor.user.id, &body)
+            .await?;
         let (message, created) = self
             .inner
             .committer
@@ -49,6 +51,7 @@ impl App {
                 html,
                 thread_root_id,
                 also_in_channel: thread_root_id.is_some() && request.also_in_channel,
+                mentions,
                 now: super::now(),
             })
             .await?;
@@ -82,10 +85,17 @@ impl App {
             return Err(Refusal::Archived.into());
         }
         let body = rules::body(&request.body)?;
-        let html = markdown::render(&body);
         if body != message.body {
+            let (html, mentions) = self
+                .render_message(message.conversation_id, message.author_id, &body)
+                .await?;
+            let edit = MessageEdit {
+                body,
+                html,
+                mentions,
+            };
             self.store()
-                .edit_message(&message, &body, &html, actor.user.id, super::now())
+                .edit_message(&message, &edit, actor.user.id, super::now())
                 .await
                 .map_err(gone)?;
             self.announce(visible.record.workspace_id);

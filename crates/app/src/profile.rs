@@ -3,10 +3,10 @@
 use std::io::Cursor;
 
 use image::{ImageError, ImageFormat, ImageReader};
-use ocomms_domain::{AllValid, profile as rules, validation};
+use ocomms_domain::{AllValid, handle, profile as rules, validation};
 use ocomms_proto::UserId;
 use ocomms_proto::account::{Profile, ProfileUpdate};
-use ocomms_store::{ProfileFields, UserRecord};
+use ocomms_store::{ProfileFields, StoreError, UserRecord};
 
 use crate::{Actor, App, AppError, AppResult};
 
@@ -29,6 +29,7 @@ pub(crate) fn profile_of(user: &UserRecord) -> Profile {
     Profile {
         user_id: user.id,
         display_name: user.display_name.clone(),
+        handle: user.handle.clone(),
         title: user.title.clone(),
         bio: user.bio.clone(),
         time_zone: user.time_zone.clone(),
@@ -55,12 +56,13 @@ impl App {
     /// The actor's own profile fields; absent fields stay as they are.
     pub async fn update_profile(&self, actor: &Actor, update: ProfileUpdate) -> AppResult<Profile> {
         let user = &actor.user;
-        let (display_name, title, bio, time_zone) = (
+        let (display_name, handle, title, bio, time_zone) = (
             update
                 .display_name
                 .as_deref()
                 .map(validation::display_name)
                 .transpose(),
+            update.handle.as_deref().map(handle::handle).transpose(),
             update.title.as_deref().map(rules::title).transpose(),
             update.bio.as_deref().map(rules::bio).transpose(),
             update
@@ -72,11 +74,18 @@ impl App {
             .all_valid()?;
         let fields = ProfileFields {
             display_name: display_name.unwrap_or_else(|| user.display_name.clone()),
+            handle: handle.unwrap_or_else(|| user.handle.clone()),
             title: title.unwrap_or_else(|| user.title.clone()),
             bio: bio.unwrap_or_else(|| user.bio.clone()),
             time_zone: time_zone.unwrap_or_else(|| user.time_zone.clone()),
         };
-        self.store().update_profile(user.id, &fields).await?;
+        self.store()
+            .update_profile(user.id, &fields)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict => AppError::HandleTaken(fields.handle.clone()),
+                other => other.into(),
+            })?;
         self.user_changed(user.id);
         self.fresh_profile(user.id).await
     }

@@ -40,6 +40,29 @@ impl App {
         self.tell_read(visible.record.workspace_id, actor, state)
     }
 
+    /// Marks every conversation the actor belongs to in a workspace read ("mark all as
+    /// read"); answers those that had anything after their marker (messages, or only events
+    /// like someone joining), now read, and tells the actor's other tabs and devices of each.
+    pub async fn mark_all_read(&self, actor: &Actor, slug: &str) -> AppResult<Vec<ReadState>> {
+        let membership = self.membership(actor, slug).await?;
+        let workspace = membership.workspace.id;
+        let moved = self.store().mark_all_read(actor.user.id, workspace).await?;
+        Ok(moved
+            .into_iter()
+            .map(|(conversation_id, last_read_seq)| {
+                let state = ReadState {
+                    conversation_id,
+                    last_read_seq,
+                    unread: 0,
+                    mentions: 0,
+                };
+                self.publisher()
+                    .read_changed(workspace, actor.user.id, state);
+                state
+            })
+            .collect())
+    }
+
     /// The read state of every conversation the actor belongs to in a workspace.
     pub async fn read_states(&self, actor: &Actor, slug: &str) -> AppResult<Vec<ReadState>> {
         let membership = self.membership(actor, slug).await?;
@@ -71,5 +94,6 @@ fn wire(state: ocomms_store::ReadState) -> ReadState {
         conversation_id: state.conversation_id,
         last_read_seq: state.last_read_seq,
         unread: state.unread,
+        mentions: state.mentions,
     }
 }

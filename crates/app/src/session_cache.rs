@@ -116,6 +116,7 @@ mod tests {
                 email_verified: true,
                 is_instance_admin: false,
                 display_name: "U".into(),
+                handle: format!("u{user}"),
                 title: String::new(),
                 bio: String::new(),
                 time_zone: String::new(),

@@ -25,6 +25,12 @@ impl Client {
             .await
     }
 
+    /// Marks every conversation of the workspace read; answers those that moved.
+    pub async fn mark_all_read(&self, slug: &str) -> Result<Vec<ReadState>> {
+        self.call(self.request(Method::PUT, &format!("/workspaces/{slug}/read")))
+            .await
+    }
+
     /// Read state and unread counts of the conversations the caller belongs to.
     pub async fn read_states(&self, slug: &str) -> Result<Vec<ReadState>> {
         self.get(&format!("/workspaces/{slug}/unread")).await

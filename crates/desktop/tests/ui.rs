@@ -65,6 +65,7 @@ fn signed_in_state() -> State {
         profile: Profile {
             user_id: UserId(1),
             display_name: "Ada".into(),
+            handle: String::new(),
             title: String::new(),
             bio: String::new(),
             time_zone: String::new(),
@@ -282,6 +283,7 @@ fn switching_servers_with_a_thousand_messages_each() {
                 also_in_channel: false,
                 thread: None,
                 pinned: None,
+                mentions: Default::default(),
             };
             update(
                 &mut state,

@@ -1,5 +1,5 @@
-//! Markdown rendering happens once per posted or edited message, on the posting path before
-//! the commit: `cargo bench -p ocomms-domain --bench markdown`.
+//! Markdown rendering and mention parsing happen once per posted or edited message, on the
+//! posting path before the commit: `cargo bench -p ocomms-domain --bench markdown`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -20,6 +20,19 @@ fn markdown(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| {
             b.iter(|| ocomms_domain::markdown::render(black_box(source)))
+        });
+    }
+    group.finish();
+    // Mentions are parsed on the same path (who to count and notify).
+    let mut group = c.benchmark_group("mention::parse");
+    for (name, source) in [
+        ("short", SHORT),
+        ("typical", TYPICAL),
+        ("code_and_html", CODE),
+        ("long_15k", long.as_str()),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| ocomms_domain::mention::parse(black_box(source)))
         });
     }
     group.finish();

@@ -6,8 +6,10 @@
 //! and reused by the server, the CLI and (later) the desktop client.
 
 pub mod channel;
+pub mod handle;
 pub mod invitation;
 pub mod markdown;
+pub mod mention;
 pub mod message;
 pub mod password;
 pub mod permission;

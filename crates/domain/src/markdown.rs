@@ -5,14 +5,29 @@
 //! breaks. Everything else is shown as the text that was typed: raw HTML is escaped, headings
 //! become plain paragraphs, images become links (no remote loading), and only http, https and
 //! mailto links become anchors, all with `rel="noopener nofollow ugc"`. Bare URLs are linked.
+//!
+//! Mentions of people the caller knows become `<span class="mention" data-user-id="…">`, and
+//! `@channel`/`@here` a `mention-all` span, the same for every viewer: each client marks the
+//! ones naming its own user (ADR 0016).
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use ocomms_proto::UserId;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream, html};
+
+use crate::mention::{self, Target};
 
 const REL: &str = "noopener nofollow ugc";
 
-/// Renders a message body to safe HTML.
+/// The Markdown extensions messages use (also how `mention::parse` reads them).
+pub(crate) const OPTIONS: Options = Options::ENABLE_STRIKETHROUGH;
+
+/// Renders a message body to safe HTML, with no person's mention marked.
 pub fn render(source: &str) -> String {
-    let parser = Parser::new_ext(source, Options::ENABLE_STRIKETHROUGH);
+    render_with(source, &|_| None)
+}
+
+/// Renders a message body to safe HTML; `person` says who a handle (as typed) names.
+pub fn render_with(source: &str, person: &dyn Fn(&str) -> Option<UserId>) -> String {
+    let parser = TextMergeStream::new(Parser::new_ext(source, OPTIONS));
     // Whether each open link/image became an anchor, so its end tag matches.
     let mut anchors: Vec<bool> = Vec::new();
     let mut in_code_block = false;
@@ -46,7 +61,7 @@ pub fn render(source: &str) -> String {
                 events.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) if anchors.is_empty() && !in_code_block => {
-                linkify_text(text, &mut events)
+                linkify_text(text, person, &mut events)
             }
             Event::SoftBreak => events.push(Event::HardBreak),
             other => events.push(other),
@@ -57,8 +72,13 @@ pub fn render(source: &str) -> String {
     out
 }
 
-/// Splits plain text around bare URLs, turning those into anchors.
-fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
+/// Splits plain text around bare URLs, turning those into anchors, and marks mentions in the
+/// rest.
+fn linkify_text<'a>(
+    text: CowStr<'a>,
+    person: &dyn Fn(&str) -> Option<UserId>,
+    events: &mut Vec<Event<'a>>,
+) {
     let finder = {
         let mut f = linkify::LinkFinder::new();
         f.kinds(&[linkify::LinkKind::Url]);
@@ -66,7 +86,11 @@ fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
     };
     let spans: Vec<linkify::Span<'_>> = finder.spans(&text).collect();
     if spans.len() == 1 && spans[0].kind().is_none() {
-        events.push(Event::Text(text));
+        if text.contains('@') {
+            mark_mentions(&text, person, events);
+        } else {
+            events.push(Event::Text(text));
+        }
         return;
     }
     for span in spans {
@@ -76,8 +100,39 @@ fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
             events.push(Event::Text(part.into()));
             events.push(Event::InlineHtml("</a>".into()));
         } else {
-            events.push(Event::Text(part.into()));
+            mark_mentions(&part, person, events);
         }
+    }
+}
+
+/// Splits plain text around mentions, wrapping those of known people and broadcasts.
+fn mark_mentions<'a>(
+    text: &str,
+    person: &dyn Fn(&str) -> Option<UserId>,
+    events: &mut Vec<Event<'a>>,
+) {
+    let mut done = 0;
+    for (range, target) in mention::find(text) {
+        let open = match target {
+            Target::Handle(handle) => match person(handle) {
+                Some(id) => format!("<span class=\"mention\" data-user-id=\"{}\">", id.0),
+                None => continue,
+            },
+            Target::Channel => {
+                "<span class=\"mention mention-all\" data-mention=\"channel\">".into()
+            }
+            Target::Here => "<span class=\"mention mention-all\" data-mention=\"here\">".into(),
+        };
+        if range.start > done {
+            events.push(Event::Text(text[done..range.start].to_owned().into()));
+        }
+        events.push(Event::InlineHtml(open.into()));
+        events.push(Event::Text(text[range.clone()].to_owned().into()));
+        events.push(Event::InlineHtml("</span>".into()));
+        done = range.end;
+    }
+    if done < text.len() {
+        events.push(Event::Text(text[done..].to_owned().into()));
     }
 }
 
@@ -101,7 +156,8 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, render};
+    use super::{escape, render, render_with};
+    use ocomms_proto::UserId;
 
     #[test]
     fn escaping_covers_markup_and_double_quoted_attributes() {
@@ -161,5 +217,25 @@ mod tests {
         );
         assert!(!render("<img src=x onerror=alert(1)>").contains("<img"));
         assert!(!render("`<b>` ```\n<i>\n```").contains("<b>"));
+    }
+
+    #[test]
+    fn mentions_of_known_people_and_broadcasts_are_marked() {
+        let people = |handle: &str| (handle.eq_ignore_ascii_case("ada")).then_some(UserId(7));
+        assert_eq!(
+            render_with(
+                "hi @Ada, @zed and @here: see https://example.com/@ada `@ada`",
+                &people
+            ),
+            "<p>hi <span class=\"mention\" data-user-id=\"7\">@Ada</span>, @zed and \
+             <span class=\"mention mention-all\" data-mention=\"here\">@here</span>: see \
+             <a href=\"https://example.com/@ada\" rel=\"noopener nofollow ugc\">https://example.com/@ada</a> \
+             <code>@ada</code></p>\n"
+        );
+        assert_eq!(
+            render_with("**@channel** <@ada>", &people),
+            "<p><strong><span class=\"mention mention-all\" data-mention=\"channel\">@channel</span></strong> \
+             &lt;<span class=\"mention\" data-user-id=\"7\">@ada</span>&gt;</p>\n"
+        );
     }
 }

@@ -68,7 +68,12 @@ macro_rules! all_valid_for_tuples {
     )+};
 }
 
-all_valid_for_tuples!((a: A, b: B), (a: A, b: B, c: C), (a: A, b: B, c: C, d: D));
+all_valid_for_tuples!(
+    (a: A, b: B),
+    (a: A, b: B, c: C),
+    (a: A, b: B, c: C, d: D),
+    (a: A, b: B, c: C, d: D, e: E)
+);
 
 pub const MAX_EMAIL_LEN: usize = ocomms_proto::limit::MAX_EMAIL_CHARS;
 pub const MAX_DISPLAY_NAME_LEN: usize = ocomms_proto::limit::MAX_DISPLAY_NAME_CHARS;

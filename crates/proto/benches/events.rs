@@ -35,6 +35,7 @@ fn frame() -> ServerFrame {
                     also_in_channel: false,
                     thread: None,
                     pinned: None,
+                    mentions: Default::default(),
                 },
                 thread: None,
             },

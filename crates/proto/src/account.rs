@@ -21,6 +21,9 @@ pub struct CurrentUser {
 pub struct Profile {
     pub user_id: UserId,
     pub display_name: String,
+    /// The name people mention this person by (`@handle`), unique on the server.
+    #[serde(default)]
+    pub handle: String,
     pub title: String,
     pub bio: String,
     /// IANA time zone name, e.g. `Europe/Berlin`; empty when not set.
@@ -152,6 +155,11 @@ pub struct ProfileUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::display_name_update))]
     pub display_name: Option<String>,
+    /// A new handle: letters a–z, digits, `.`, `_`, `-` (a leading `@` is dropped, capitals
+    /// lowered); `409 conflict` when someone else has it.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::handle_update))]
+    pub handle: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::title_update))]
     pub title: Option<String>,

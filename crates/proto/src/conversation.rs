@@ -209,4 +209,8 @@ pub struct ReadState {
     /// Messages after it written by someone else (thread replies only when also sent to the
     /// conversation; deleted ones do not count).
     pub unread: i64,
+    /// Those of them that mention the member: by handle, `@channel`, or `@here` while they were
+    /// online. (Clients show every unread direct message as a mention too, as Slack does.)
+    #[serde(default)]
+    pub mentions: i64,
 }

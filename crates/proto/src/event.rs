@@ -72,6 +72,9 @@ pub enum EventPayload {
         body: String,
         html: String,
         edited_at: Timestamp,
+        /// Who the new text mentions.
+        #[serde(default)]
+        mentions: crate::message::Mentions,
     },
     MessageDeleted {
         message_id: MessageId,

@@ -27,3 +27,5 @@ pub const MAX_EMOJI_CHARS: usize = 64;
 pub const MAX_THREADS_PAGE: u32 = 50;
 /// Pinned messages in one conversation, at most (Slack's limit).
 pub const MAX_PINS: usize = 100;
+/// The longest handle (`@name`), in ASCII characters.
+pub const MAX_HANDLE_CHARS: usize = 32;

@@ -47,6 +47,31 @@ pub struct Message {
     /// Pinned to its conversation: by whom and when.
     #[serde(default)]
     pub pinned: Option<Pin>,
+    /// Who the text mentions (its `html` marks the same people and broadcasts).
+    #[serde(default)]
+    pub mentions: Mentions,
+}
+
+/// Who a message mentions: found once when it is written or edited.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mentions {
+    /// People mentioned by handle who were in the workspace, each once, by id.
+    #[serde(default)]
+    pub users: Vec<UserId>,
+    /// `@channel` (or `@everyone`, `@all`): everyone in the conversation.
+    #[serde(default)]
+    pub channel: bool,
+    /// `@here`: everyone in the conversation who was online.
+    #[serde(default)]
+    pub here: bool,
+}
+
+impl Mentions {
+    /// Whether the message asks for `user`'s attention (for `@here`, when they are online).
+    pub fn include(&self, user: UserId) -> bool {
+        self.channel || self.here || self.users.contains(&user)
+    }
 }
 
 /// Who pinned a message, and when.

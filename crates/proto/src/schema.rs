@@ -48,6 +48,21 @@ pub fn display_name() -> Object {
 pub fn display_name_update() -> Object {
     single_line(MAX_DISPLAY_NAME_CHARS, true, true, "Display name")
 }
+/// A handle as `ocomms_domain::handle::handle` accepts it (the words `channel`, `here`,
+/// `everyone` and `all` excepted, which the description says).
+pub fn handle_update() -> Object {
+    let inner = MAX_HANDLE_CHARS - 2;
+    string(true)
+        .pattern(Some(format!(
+            "^[{SPACE}]*@?[A-Za-z0-9]([A-Za-z0-9._-]{{0,{inner}}}[A-Za-z0-9])?[{SPACE}]*$"
+        )))
+        .description(Some(format!(
+            "Handle: 1 to {MAX_HANDLE_CHARS} letters a-z, digits, dots, dashes and \
+             underscores, starting and ending with a letter or digit; a leading @ is \
+             dropped and capitals lowered. Not channel, here, everyone or all."
+        )))
+        .build()
+}
 pub fn title_update() -> Object {
     single_line(MAX_TITLE_CHARS, false, true, "Title")
 }

@@ -66,7 +66,22 @@ export function messageElement(m, ctx, { pending = false, inThread = false } = {
   if (!pending) drawReactions(li, ctx.reacting);
   addCopyButtons(body);
   if (m.deleted) tombstone(li);
+  else if (!pending) markMentions(li, m.mentions, ctx.me);
   return li;
+}
+
+/**
+ * Highlights what mentions the viewer: the message (someone else's that names them, `@channel`
+ * or `@here`) and their own name in it. The server renders mentions the same for everyone
+ * (docs/adr/0016); this is the viewer's part.
+ */
+export function markMentions(li, mentions, me) {
+  const named = (mentions?.users || []).includes(me);
+  const forMe = Number(li.dataset.author) !== me && (named || mentions?.channel || mentions?.here);
+  li.classList.toggle("mentions-me", Boolean(forMe));
+  for (const span of li.querySelectorAll(`.message-body .mention[data-user-id="${me}"]`)) {
+    span.classList.add("mention-me");
+  }
 }
 
 /** A Copy button on each code block in `scope` that has none yet. */

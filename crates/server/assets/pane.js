@@ -3,8 +3,9 @@
 // client id); Enter sends, Shift+Enter adds a line, Up edits your last message, Esc cancels.
 
 import { drawToolbar, keepTabStop, showLinked, wireKeyboard } from "/assets/actions.js";
-import { addCopyButtons, markEdited, messageElement, setPinned, tombstone } from "/assets/messages.js";
+import { addCopyButtons, markEdited, markMentions, messageElement, setPinned, tombstone } from "/assets/messages.js";
 import { applyReactionEvent } from "/assets/reactions.js";
+import { attachAutocomplete } from "/assets/autocomplete.js";
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
 /** The server's limit, in characters (code points), and where the counter starts showing. */
@@ -73,13 +74,14 @@ export class Pane {
     if (stick || li.classList.contains("mine")) this.scrollToBottom(); else this.onScrolledAway(true);
   }
 
-  edited(id, body, html) {
+  edited(id, body, html, mentions) {
     const li = this.find(id);
     if (!li) return;
     li.dataset.body = body;
     li.querySelector(".message-body").innerHTML = html;
     addCopyButtons(li);
     markEdited(li);
+    markMentions(li, mentions, this.ctx.me);
   }
 
   deleted(id) {
@@ -113,6 +115,7 @@ export class Pane {
     const input = form.querySelector("textarea");
     this.form = form;
     this.input = input;
+    attachAutocomplete(input, this.ctx);
     // Near the limit, how many characters are left; past it, sending waits.
     const counter = document.createElement("p");
     counter.className = "char-count";
@@ -249,7 +252,7 @@ export class Pane {
     });
     if (response.ok) {
       const message = await response.json();
-      this.edited(message.id, message.body, message.html);
+      this.edited(message.id, message.body, message.html, message.mentions);
     }
   }
 

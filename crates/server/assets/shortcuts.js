@@ -3,6 +3,7 @@
 // and `?` shows every shortcut. The keys of a focused message live in assets/actions.js.
 
 import { openSwitcher } from "/assets/switcher.js";
+import { showTotal } from "/assets/unread.js";
 
 const SHEET = [
   ["Everywhere", [
@@ -11,6 +12,7 @@ const SHEET = [
     ["Alt ↓", "Next conversation in the sidebar"],
     ["?", "These shortcuts"],
     ["Esc", "Close a dialog, the thread or the menu; else mark the conversation read"],
+    ["Shift Esc", "Mark everything in the workspace read"],
   ]],
   ["Writing a message", [
     ["Enter", "Send"],
@@ -44,6 +46,12 @@ export function wireShortcuts() {
   for (const button of document.querySelectorAll("[data-shortcuts]")) {
     button.addEventListener("click", openSheet);
   }
+  for (const form of document.querySelectorAll("form[data-mark-all-read]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      markAllRead(form);
+    });
+  }
   for (const link of document.querySelectorAll("[data-switcher]")) {
     if (!slug) continue;
     link.querySelector("kbd").textContent = isMac() ? "⌘ K" : "Ctrl K";
@@ -59,11 +67,32 @@ export function wireShortcuts() {
       openSwitcher(slug);
     } else if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
       if (moveConversation(event.key === "ArrowUp" ? -1 : 1)) event.preventDefault();
+    } else if (event.key === "Escape" && event.shiftKey) {
+      const form = document.querySelector("form[data-mark-all-read]");
+      if (form) {
+        event.preventDefault();
+        markAllRead(form);
+      }
     } else if (event.key === "?" && !typing(event)) {
       event.preventDefault();
       openSheet();
     }
   });
+}
+
+/** Everything in the workspace read: over the API, then the sidebar's counts go. */
+async function markAllRead(form) {
+  const slug = form.action.split("/w/")[1].split("/")[0];
+  const response = await fetch(`/api/v1/workspaces/${slug}/read`, {
+    method: "PUT",
+    headers: { "x-csrf-token": form.elements.csrf.value },
+  });
+  if (!response.ok) return;
+  for (const link of document.querySelectorAll(".sidebar a.conversation-link.unread")) {
+    link.classList.remove("unread");
+    link.querySelector(".unread-count")?.remove();
+  }
+  showTotal();
 }
 
 function isMac() {

@@ -58,6 +58,10 @@ function start(root) {
   };
   const drawAll = () => { for (const li of document.querySelectorAll(".message")) drawReactions(li, ctx.reacting); };
   drawAll();
+  // The server marked the messages that mention the viewer; their name in them is marked here.
+  for (const span of document.querySelectorAll(`.message-body .mention[data-user-id="${ctx.me}"]`)) {
+    span.classList.add("mention-me");
+  }
   // Labels name each emoji once the list is in (cached with the other assets); a page
   // without reactions waits for the picker to need it.
   let naming = null;
@@ -161,7 +165,7 @@ function start(root) {
       if (m.thread_root_id) threads.replied(m.thread_root_id, p.thread ?? null, m);
       clearTyping(m.author_id);
     } else if (p.type === "message_edited") {
-      for (const pane of panes) pane.edited(p.message_id, p.body, p.html);
+      for (const pane of panes) pane.edited(p.message_id, p.body, p.html, p.mentions);
     } else if (p.type === "message_deleted") {
       if (timeline.find(p.message_id)?.classList.contains("pinned")) countPins(-1);
       for (const pane of panes) pane.deleted(p.message_id);

@@ -85,7 +85,9 @@ export class Unread {
     const m = p.message;
     if (m.author_id === this.ctx.me || (m.thread_root_id && !m.also_in_channel)) return;
     if (event.conversation_id !== this.ctx.conversation) {
-      this.bump(event.conversation_id);
+      const me = this.ctx.me;
+      const mentioned = m.mentions && (m.mentions.channel || m.mentions.here || (m.mentions.users || []).includes(me));
+      this.bump(event.conversation_id, Boolean(mentioned));
     } else if (this.looking() && !this.held) {
       this.markRead();
     } else {
@@ -97,16 +99,17 @@ export class Unread {
     }
   }
 
-  /** One more unread message in another conversation of the sidebar. */
-  bump(conversation) {
+  /** One more unread message in another conversation of the sidebar (`mentioned`: of the viewer). */
+  bump(conversation, mentioned) {
     const badge = this.link(conversation)?.querySelector(".unread-count");
-    this.setCount(conversation, Number(badge?.dataset.unread || 0) + 1);
+    const mentions = Number(badge?.dataset.mentions || 0) + (mentioned ? 1 : 0);
+    this.setCount(conversation, Number(badge?.dataset.unread || 0) + 1, mentions);
   }
 
   /** Another tab or device moved a read marker (the `read` frame). */
   elsewhere(state) {
     if (state.conversation_id !== this.ctx.conversation) {
-      this.setCount(state.conversation_id, state.unread);
+      this.setCount(state.conversation_id, state.unread, state.mentions || 0);
     } else if (state.unread === 0) {
       this.unseen = 0;
       showTotal();
@@ -117,10 +120,14 @@ export class Unread {
     return document.querySelector(`.sidebar a.conversation-link[data-conversation="${conversation}"]`);
   }
 
-  /** A conversation's count in the sidebar: bold with a badge, or plain at 0. */
-  setCount(conversation, count) {
+  /**
+   * A conversation's counts in the sidebar: bold with a quiet badge while unread, a red one
+   * counting mentions (every unread message of a direct message is one), plain at 0.
+   */
+  setCount(conversation, count, mentions = 0) {
     const link = this.link(conversation);
     if (!link) return;
+    if ("direct" in link.dataset) mentions = count;
     link.classList.toggle("unread", count > 0);
     let badge = link.querySelector(".unread-count");
     if (count <= 0) {
@@ -128,14 +135,18 @@ export class Unread {
     } else {
       if (!badge) {
         badge = document.createElement("span");
-        badge.className = "badge unread-count";
         link.append(badge);
       }
+      badge.className = "badge unread-count" + (mentions > 0 ? " mention-count" : "");
       badge.dataset.unread = String(count);
+      badge.dataset.mentions = String(mentions);
+      const shown = mentions > 0 && !("direct" in link.dataset) ? mentions : count;
       const hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = " unread";
-      badge.replaceChildren(count > 99 ? "99+" : String(count), hidden);
+      hidden.textContent = mentions > 0 && !("direct" in link.dataset)
+        ? ` ${mentions === 1 ? "mention" : "mentions"}, ${count} unread`
+        : " unread";
+      badge.replaceChildren(shown > 99 ? "99+" : String(shown), hidden);
     }
     showTotal(this.unseen);
   }

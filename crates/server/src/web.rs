@@ -17,6 +17,7 @@ pub mod method;
 mod page;
 mod password_reset;
 mod profile;
+mod read;
 mod shell;
 mod thread;
 mod timeline;
@@ -118,6 +119,7 @@ pub fn routes() -> Router<App> {
             put(thread::follow).delete(thread::unfollow),
         )
         .route("/w/{slug}/threads", get(thread::all))
+        .route("/w/{slug}/read", post(read::mark_all_read))
         .route("/w/{slug}/c/{id}/pins", get(conversation::pins))
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}/pin",

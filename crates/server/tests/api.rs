@@ -16,6 +16,7 @@ mod api {
     mod loadgen;
     mod matrix;
     mod members;
+    mod mentions;
     mod nodes;
     mod pages;
     mod pins;

@@ -11,6 +11,8 @@
 
 #[path = "browser_journey/gallery.rs"]
 mod gallery;
+#[path = "browser_journey/mentions.rs"]
+mod mentions;
 mod support;
 #[path = "browser_journey/threads.rs"]
 mod threads;
@@ -669,14 +671,18 @@ async fn live_chat_browser_journey(db: TestDb) {
     // the page fetches it).
     let mut label = String::new();
     for _ in 0..50 {
+        // Read in one step: the chips are redrawn when the names arrive, so an element
+        // found first may be gone by the time its title is asked for.
         label = max
-            .find(Locator::Css(".message .reaction"))
-            .await
-            .expect("reaction")
-            .attr("title")
+            .execute(
+                "return document.querySelector('.message .reaction')?.title || ''",
+                vec![],
+            )
             .await
             .expect("label")
-            .unwrap_or_default();
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if label.contains('(') {
             break;
         }
@@ -702,6 +708,7 @@ async fn live_chat_browser_journey(db: TestDb) {
     let ann_again = open_browser(&driver, &profiles.path().join("ann-2")).await;
     sign_in(&ann_again, &url, "admin@acme.test").await;
     unread::unread_steps(&ann, &ann_again, &t, &shots, &url, town).await;
+    mentions::mention_steps(&ann, &ann_again, &t, &shots, &url, town).await;
     ann_again.close().await.ok();
     tokio::time::sleep(Duration::from_millis(700)).await;
     max.goto(&channel).await.expect("back to the channel");

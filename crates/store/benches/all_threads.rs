@@ -44,6 +44,7 @@ async fn measure(backend: &str, store: &Store) {
         body,
         thread_root_id: root,
         also_in_channel: false,
+        mentions: Default::default(),
         now,
     };
     let seeding = Instant::now();

@@ -64,6 +64,7 @@ async fn measure(backend: &str, store: &Store) {
                 html: format!("<p>news {i}</p>"),
                 thread_root_id: None,
                 also_in_channel: false,
+                mentions: Default::default(),
                 now: 10,
             })
             .collect();

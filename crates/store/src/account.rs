@@ -9,14 +9,37 @@ use crate::{NewUser, ProfileFields, Store, StoreError, StoreResult, TokenPurpose
 impl Store {
     /// Creates an account. The first account ever created becomes instance administrator:
     /// it claims the singleton `instance` row in the same transaction, so of two concurrent
-    /// first sign-ups exactly one wins. A duplicate email is `Conflict`.
+    /// first sign-ups exactly one wins. A duplicate email is `Conflict`. The handle comes from
+    /// the display name, with a number when taken.
     pub async fn create_user(&self, new: &NewUser) -> StoreResult<UserRecord> {
+        let base = ocomms_domain::handle::base(&new.display_name, &new.email);
+        // Two sign-ups with the same name can pick the same free handle at once; the unique
+        // index refuses one, which then picks again. An email taken stays a `Conflict`.
+        for _ in 0..5 {
+            match self.insert_user(new, &base).await {
+                Err(StoreError::Conflict) if self.user_by_email(&new.email).await?.is_none() => {
+                    continue;
+                }
+                other => return other,
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    async fn insert_user(&self, new: &NewUser, base_handle: &str) -> StoreResult<UserRecord> {
         let sql = format!(
-            "INSERT INTO users (email, password_hash, display_name, email_verified, \
-             is_instance_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO users (email, password_hash, display_name, handle, email_verified, \
+             is_instance_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              RETURNING {USER_RETURNING}"
         );
         in_transaction!(self, |tx| {
+            let taken: Vec<String> = sqlx::query_scalar(
+                "SELECT handle FROM users WHERE handle = $1 OR handle LIKE $1 || '%'",
+            )
+            .bind(base_handle)
+            .fetch_all(&mut *tx)
+            .await?;
+            let handle = ocomms_domain::handle::unique(base_handle, &taken);
             let claimed = sqlx::query(
                 "UPDATE instance SET setup_claimed = TRUE WHERE id = 1 AND setup_claimed = FALSE",
             )
@@ -28,6 +51,7 @@ impl Store {
                 .bind(&new.email)
                 .bind(&new.password_hash)
                 .bind(&new.display_name)
+                .bind(&handle)
                 .bind(new.email_verified)
                 .bind(claimed)
                 .bind(new.created_at)
@@ -35,6 +59,35 @@ impl Store {
                 .await?;
             UserRecord::from_row(&row).map_err(StoreError::from)
         })
+    }
+
+    /// Gives every account made before handles existed one from its display name (migration
+    /// 0008 adds the column; SQL cannot transliterate names). Runs after migrating.
+    pub(crate) async fn assign_missing_handles(&self) -> StoreResult<()> {
+        let missing: Vec<(i64, String, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, display_name, email FROM users WHERE handle IS NULL ORDER BY id"
+        )
+        .fetch_all(pool)
+        .await?);
+        for (id, display_name, email) in missing {
+            let base = ocomms_domain::handle::base(&display_name, &email);
+            in_transaction!(self, |tx| {
+                let taken: Vec<String> = sqlx::query_scalar(
+                    "SELECT handle FROM users WHERE handle = $1 OR handle LIKE $1 || '%'",
+                )
+                .bind(&base)
+                .fetch_all(&mut *tx)
+                .await?;
+                let handle = ocomms_domain::handle::unique(&base, &taken);
+                sqlx::query("UPDATE users SET handle = $2 WHERE id = $1 AND handle IS NULL")
+                    .bind(id)
+                    .bind(&handle)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok::<_, StoreError>(())
+            })?;
+        }
+        Ok(())
     }
 
     pub async fn user_by_id(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
@@ -96,14 +149,15 @@ impl Store {
     pub async fn update_profile(&self, user: UserId, fields: &ProfileFields) -> StoreResult<()> {
         on_pool!(self, |pool| {
             let done = sqlx::query(
-                "UPDATE users SET display_name = $2, title = $3, bio = $4, time_zone = $5 \
-                 WHERE id = $1",
+                "UPDATE users SET display_name = $2, title = $3, bio = $4, time_zone = $5, \
+                 handle = $6 WHERE id = $1",
             )
             .bind(user.0)
             .bind(&fields.display_name)
             .bind(&fields.title)
             .bind(&fields.bio)
             .bind(&fields.time_zone)
+            .bind(&fields.handle)
             .execute(pool)
             .await?;
             expect_one(done.rows_affected())

@@ -126,7 +126,7 @@ impl Store {
     pub async fn migrate(&self) -> StoreResult<()> {
         let migrator = crate::migration::migrator(self.backend()).await?;
         on_pool!(self, |pool| migrator.run(pool).await)?;
-        Ok(())
+        self.assign_missing_handles().await
     }
 
     /// True when the database answers a trivial query (for `/readyz`).

@@ -18,6 +18,7 @@ mod conversation;
 mod event;
 mod instance;
 mod invitation;
+mod mention;
 mod message;
 mod pin;
 mod reaction;
@@ -36,7 +37,8 @@ pub use conversation::{
 };
 pub use instance::InstanceSettings;
 pub use invitation::Redeemed;
-pub use message::{HistoryScope, HistoryWindow, NewMessage};
+pub use mention::MentionTargets;
+pub use message::{HistoryScope, HistoryWindow, MentionRecord, MessageEdit, NewMessage};
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use reaction::ReactionChange;
 pub use read::ReadState;

@@ -4,12 +4,13 @@ use std::collections::BTreeSet;
 
 use batch::BatchSteps as _;
 use group::Numbering;
-pub(crate) use group::placeholders;
+pub(crate) use group::{placeholders, row_placeholders};
 use ocomms_proto::event::EventPayload;
-use ocomms_proto::message::{Message, Pin, ThreadSummary};
+use ocomms_proto::message::{Mentions, Message, Pin, ThreadSummary};
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{in_transaction, on_pool};
+use crate::mention::MentionSteps as _;
 use crate::row::Columns;
 use crate::steps::Steps as _;
 use crate::thread::ThreadSteps as _;
@@ -21,7 +22,8 @@ mod group;
 
 pub(crate) const COLUMNS: &str = "m.id, m.conversation_id, m.seq, m.author_id, m.client_id, m.body, m.html, \
     m.created_at, m.edited_at, m.deleted_at, m.thread_root_id, m.also_in_channel, m.reply_count, \
-    m.last_reply_at, m.pinned_at, m.pinned_by";
+    m.last_reply_at, m.pinned_at, m.pinned_by, m.mentioned_users, m.mentions_channel, \
+    m.mentions_here";
 
 pub(crate) fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Error> {
     Ok(Message {
@@ -51,7 +53,45 @@ pub(crate) fn message_from_row(row: &impl Columns) -> Result<Message, sqlx::Erro
             (Some(at), Some(by)) => Some(Pin { by: UserId(by), at }),
             _ => None,
         },
+        mentions: Mentions {
+            users: user_list(&row.text("mentioned_users")?),
+            channel: row.flag("mentions_channel")?,
+            here: row.flag("mentions_here")?,
+        },
     })
+}
+
+/// `mentioned_users` is user ids separated by spaces.
+fn user_list(ids: &str) -> Vec<UserId> {
+    ids.split_ascii_whitespace()
+        .filter_map(|id| id.parse().ok().map(UserId))
+        .collect()
+}
+
+pub(crate) fn user_list_text(users: &[UserId]) -> String {
+    users
+        .iter()
+        .map(|u| u.0.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Who a new or edited message mentions, as the app resolved it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentionRecord {
+    /// What readers see (`Message::mentions`).
+    pub shown: Mentions,
+    /// Members it mentions personally, counted in their mention counts (`@channel` is counted
+    /// from the message itself and needs no one listed).
+    pub counted_for: Vec<UserId>,
+}
+
+/// A message's new text, as the app rendered and resolved it.
+#[derive(Debug, Clone)]
+pub struct MessageEdit {
+    pub body: String,
+    pub html: String,
+    pub mentions: MentionRecord,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +105,7 @@ pub struct NewMessage {
     /// same conversation).
     pub thread_root_id: Option<MessageId>,
     pub also_in_channel: bool,
+    pub mentions: MentionRecord,
     pub now: Timestamp,
 }
 
@@ -139,6 +180,7 @@ impl Store {
             // Insert the messages and their events, then answer every item.
             let fresh = numbering.fresh();
             let ids = tx.insert_messages(batch, &fresh).await?;
+            tx.insert_mentions(batch, &fresh, &ids).await?;
             let threads = tx.update_threads(batch, &fresh).await?;
             let posted = tx
                 .insert_posted_events(batch, &fresh, &ids, &threads)
@@ -182,38 +224,48 @@ impl Store {
         Ok(Some(message))
     }
 
-    /// Replaces a live message's text; `NotFound` if it is deleted or missing.
+    /// Replaces a live message's text and mentions; `NotFound` if it is deleted or missing.
     pub async fn edit_message(
         &self,
         message: &Message,
-        body: &str,
-        html: &str,
+        edit: &MessageEdit,
         actor: UserId,
         now: Timestamp,
     ) -> StoreResult<()> {
+        let MessageEdit {
+            body,
+            html,
+            mentions,
+        } = edit;
         in_transaction!(self, |tx| {
             // The workspace first: a group commit holding it may be updating this message's
             // thread summary (see `Steps::next_position` on lock order).
             tx.lock_workspace(message.conversation_id.0).await?;
             let changed = sqlx::query(
-                "UPDATE messages SET body = $2, html = $3, edited_at = $4 \
+                "UPDATE messages SET body = $2, html = $3, edited_at = $4, mentioned_users = $5, \
+                 mentions_channel = $6, mentions_here = $7 \
                  WHERE id = $1 AND deleted_at IS NULL",
             )
             .bind(message.id.0)
             .bind(body)
             .bind(html)
             .bind(now)
+            .bind(user_list_text(&mentions.shown.users))
+            .bind(mentions.shown.channel)
+            .bind(mentions.shown.here)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if changed == 0 {
                 return Err(StoreError::NotFound);
             }
+            tx.replace_mentions(message, &mentions.counted_for).await?;
             let event = EventPayload::MessageEdited {
                 message_id: message.id,
-                body: body.to_owned(),
-                html: html.to_owned(),
+                body: body.clone(),
+                html: html.clone(),
                 edited_at: now,
+                mentions: mentions.shown.clone(),
             };
             tx.record_event(message.conversation_id.0, actor.0, now, &event)
                 .await?;

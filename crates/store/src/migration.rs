@@ -25,6 +25,7 @@ embedded![
     "0005_threads",
     "0006_pins",
     "0007_unread",
+    "0008_mentions",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

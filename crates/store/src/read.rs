@@ -15,6 +15,8 @@ pub struct ReadState {
     /// Live messages after it, written by someone else since the member joined, in the
     /// timeline (thread replies count only when also sent to the conversation).
     pub unread: i64,
+    /// Those of them that mention the member: personally (a `mentions` row) or `@channel`.
+    pub mentions: i64,
 }
 
 /// Counted with the unique index on (conversation_id, seq): only the unread rows are read.
@@ -22,6 +24,18 @@ const UNREAD: &str = "SELECT COUNT(*) FROM messages m \
      WHERE m.conversation_id = cm.conversation_id AND m.seq > cm.last_read_seq \
      AND m.author_id <> cm.user_id AND m.deleted_at IS NULL AND m.created_at >= cm.joined_at \
      AND (m.thread_root_id IS NULL OR m.also_in_channel)";
+
+/// The unread messages that mention the member. `@channel` is read off the message (no row
+/// per member); a message naming them personally too is counted once, as a row is written
+/// only when it does not mention the whole channel.
+const MENTIONS: &str = "(SELECT COUNT(*) FROM mentions mn JOIN messages m ON m.id = mn.message_id \
+     WHERE mn.user_id = cm.user_id AND mn.conversation_id = cm.conversation_id \
+     AND mn.seq > cm.last_read_seq AND m.deleted_at IS NULL \
+     AND (m.thread_root_id IS NULL OR m.also_in_channel)) \
+     + (SELECT COUNT(*) FROM messages m \
+     WHERE m.conversation_id = cm.conversation_id AND m.seq > cm.last_read_seq \
+     AND m.mentions_channel AND m.author_id <> cm.user_id AND m.deleted_at IS NULL \
+     AND m.created_at >= cm.joined_at AND (m.thread_root_id IS NULL OR m.also_in_channel))";
 
 impl Store {
     /// Moves a member's read marker forward to `seq` (never back: tabs that report late do not
@@ -68,6 +82,31 @@ impl Store {
         self.read_state(user, conversation).await
     }
 
+    /// Marks every conversation of `workspace` that `user` belongs to read up to its newest
+    /// position ("mark all as read"); answers the ones whose marker moved, with it.
+    pub async fn mark_all_read(
+        &self,
+        user: UserId,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(ConversationId, i64)>> {
+        let newest = "(SELECT c.last_seq FROM conversations c \
+             WHERE c.id = conversation_members.conversation_id AND c.workspace_id = $2)";
+        let sql = format!(
+            "UPDATE conversation_members SET last_read_seq = {newest} \
+             WHERE user_id = $1 AND last_read_seq < {newest} \
+             RETURNING conversation_id, last_read_seq"
+        );
+        let moved: Vec<(i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(user.0)
+            .bind(workspace.0)
+            .fetch_all(pool)
+            .await?);
+        Ok(moved
+            .into_iter()
+            .map(|(conversation, seq)| (ConversationId(conversation), seq))
+            .collect())
+    }
+
     /// A member's read state of one conversation; `None` for a non-member.
     pub async fn read_state(
         &self,
@@ -75,10 +114,10 @@ impl Store {
         conversation: ConversationId,
     ) -> StoreResult<Option<ReadState>> {
         let sql = format!(
-            "SELECT cm.conversation_id, cm.last_read_seq, ({UNREAD}) FROM conversation_members cm \
-             WHERE cm.conversation_id = $1 AND cm.user_id = $2"
+            "SELECT cm.conversation_id, cm.last_read_seq, ({UNREAD}), {MENTIONS} \
+             FROM conversation_members cm WHERE cm.conversation_id = $1 AND cm.user_id = $2"
         );
-        let row: Option<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+        let row: Option<(i64, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(conversation.0)
             .bind(user.0)
             .fetch_optional(pool)
@@ -95,11 +134,12 @@ impl Store {
         let sql = format!(
             // A conversation with nothing after the marker is not probed at all.
             "SELECT cm.conversation_id, cm.last_read_seq, \
-             CASE WHEN c.last_seq > cm.last_read_seq THEN ({UNREAD}) ELSE 0 END \
+             CASE WHEN c.last_seq > cm.last_read_seq THEN ({UNREAD}) ELSE 0 END, \
+             CASE WHEN c.last_seq > cm.last_read_seq THEN {MENTIONS} ELSE 0 END \
              FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
              WHERE cm.user_id = $1 AND c.workspace_id = $2 ORDER BY cm.conversation_id"
         );
-        let rows: Vec<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+        let rows: Vec<(i64, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(user.0)
             .bind(workspace.0)
             .fetch_all(pool)
@@ -108,10 +148,11 @@ impl Store {
     }
 }
 
-fn read_state((conversation, last_read_seq, unread): (i64, i64, i64)) -> ReadState {
+fn read_state((conversation, last_read_seq, unread, mentions): (i64, i64, i64, i64)) -> ReadState {
     ReadState {
         conversation_id: ConversationId(conversation),
         last_read_seq,
         unread,
+        mentions,
     }
 }

@@ -15,6 +15,8 @@ pub struct UserRecord {
     pub email_verified: bool,
     pub is_instance_admin: bool,
     pub display_name: String,
+    /// Unique, lowercase (`ocomms_domain::handle`).
+    pub handle: String,
     pub title: String,
     pub bio: String,
     pub time_zone: String,
@@ -24,11 +26,11 @@ pub struct UserRecord {
 }
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.password_hash, u.email_verified, \
-    u.is_instance_admin, u.display_name, u.title, u.bio, u.time_zone, u.avatar_version, \
-    u.created_at";
+    u.is_instance_admin, u.display_name, u.handle, u.title, u.bio, u.time_zone, \
+    u.avatar_version, u.created_at";
 /// The same columns for `RETURNING`, which SQLite does not let us qualify.
 pub(crate) const USER_RETURNING: &str = "id, email, password_hash, email_verified, \
-    is_instance_admin, display_name, title, bio, time_zone, avatar_version, created_at";
+    is_instance_admin, display_name, handle, title, bio, time_zone, avatar_version, created_at";
 
 impl UserRecord {
     pub(crate) fn from_row(row: &impl Columns) -> Result<Self, sqlx::Error> {
@@ -39,6 +41,8 @@ impl UserRecord {
             email_verified: row.flag("email_verified")?,
             is_instance_admin: row.flag("is_instance_admin")?,
             display_name: row.text("display_name")?,
+            // Only `None` between the migration and `assign_missing_handles`.
+            handle: row.opt_text("handle")?.unwrap_or_default(),
             title: row.text("title")?,
             bio: row.text("bio")?,
             time_zone: row.text("time_zone")?,
@@ -62,6 +66,8 @@ pub struct NewUser {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileFields {
     pub display_name: String,
+    /// Valid and lowercase; another user's is a `Conflict`.
+    pub handle: String,
     pub title: String,
     pub bio: String,
     pub time_zone: String,

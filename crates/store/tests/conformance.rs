@@ -91,6 +91,7 @@ async fn profiles_and_avatars_round_trip(db: TestDb) {
     let a = user(s, "a@example.com").await;
     let fields = ProfileFields {
         display_name: "Ada Lovelace".into(),
+        handle: "ada".into(),
         title: "Analyst".into(),
         bio: "Notes on the engine\nand more".into(),
         time_zone: "Europe/London".into(),
@@ -668,6 +669,7 @@ async fn messages_post_in_groups_with_idempotent_client_ids(db: TestDb) {
         html: format!("<p>{body}</p>"),
         thread_root_id: None,
         also_in_channel: false,
+        mentions: Default::default(),
         now: 10,
     };
     let (first, created) = s.post_message(&new("one", Some("c1"))).await.unwrap();
@@ -726,6 +728,7 @@ async fn a_group_spanning_workspaces_numbers_each_without_gaps(db: TestDb) {
         html: format!("<p>{body}</p>"),
         thread_root_id: None,
         also_in_channel: false,
+        mentions: Default::default(),
         now: 10,
     };
     let group = s

@@ -149,6 +149,7 @@ pub(crate) fn message(seq: i64, at: Timestamp, body: &str) -> Message {
         also_in_channel: false,
         thread: None,
         pinned: None,
+        mentions: Default::default(),
     }
 }
 

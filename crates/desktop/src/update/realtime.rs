@@ -98,6 +98,7 @@ fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect>
             body,
             html,
             edited_at,
+            ..
         } => {
             if let Some(t) = account.timelines.get_mut(&conversation) {
                 t.edit(message_id, &body, &html, edited_at);

@@ -125,5 +125,6 @@ fn api_routes() -> Documented {
         .add(routes!(read::mark_read))
         .add(routes!(read::mark_unread))
         .add(routes!(read::list))
+        .add(routes!(read::mark_all_read))
         .add(routes!(realtime::connect))
 }

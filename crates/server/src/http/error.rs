@@ -26,7 +26,7 @@ pub fn status(error: &AppError) -> StatusCode {
         | CsrfFailed
         | InvitationEmailMismatch(_) => StatusCode::FORBIDDEN,
         NotFound(_) => StatusCode::NOT_FOUND,
-        EmailTaken | Conflict(_) => StatusCode::CONFLICT,
+        EmailTaken | Conflict(_) | HandleTaken(_) => StatusCode::CONFLICT,
         InvitationInvalid | TokenInvalid => StatusCode::GONE,
         TooLarge(_) | BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 const CSS: &str = include_str!("../../assets/app.css");
 /// The page scripts, by file name: `app.js` and its modules (layout, shortcuts, switcher) on
 /// every page; `timeline.js` and the modules it imports on conversation pages.
-const SCRIPTS: [(&str, &str); 11] = [
+const SCRIPTS: [(&str, &str); 12] = [
     ("app.js", include_str!("../../assets/app.js")),
     ("layout.js", include_str!("../../assets/layout.js")),
     ("shortcuts.js", include_str!("../../assets/shortcuts.js")),
@@ -17,6 +17,10 @@ const SCRIPTS: [(&str, &str); 11] = [
     ("timeline.js", include_str!("../../assets/timeline.js")),
     ("pane.js", include_str!("../../assets/pane.js")),
     ("messages.js", include_str!("../../assets/messages.js")),
+    (
+        "autocomplete.js",
+        include_str!("../../assets/autocomplete.js"),
+    ),
     ("threads.js", include_str!("../../assets/threads.js")),
     ("reactions.js", include_str!("../../assets/reactions.js")),
 ];

@@ -52,6 +52,8 @@ pub struct ProfileForm {
     #[serde(default)]
     display_name: String,
     #[serde(default)]
+    handle: String,
+    #[serde(default)]
     title: String,
     #[serde(default)]
     bio: String,
@@ -65,16 +67,18 @@ pub async fn save(
 ) -> PageResult {
     let update = ProfileUpdate {
         display_name: Some(form.display_name.clone()),
+        handle: Some(form.handle.clone()),
         title: Some(form.title.clone()),
         bio: Some(form.bio.clone()),
         time_zone: Some(form.time_zone.clone()),
     };
     match app.update_profile(&actor, update).await {
         Ok(_) => Ok(see_other("/profile?notice=profile_saved")),
-        Err(error @ AppError::Invalid(_)) => {
+        Err(error @ (AppError::Invalid(_) | AppError::HandleTaken(_))) => {
             let mut page = profile_page(&app, &actor, None).await?;
             // Show what was typed, not what is stored, next to the error.
             page.profile.display_name = form.display_name;
+            page.profile.handle = form.handle;
             page.profile.title = form.title;
             page.profile.bio = form.bio;
             page.profile.time_zone = form.time_zone;

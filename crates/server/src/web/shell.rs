@@ -103,6 +103,15 @@ impl Shell {
         self.reads.get(id).map_or(0, |r| r.unread)
     }
 
+    /// Unread messages of a channel that mention the viewer (a direct message's every unread
+    /// message counts as one: `unread_of`); none for the one on screen.
+    pub fn mentions_of(&self, id: &ConversationId) -> i64 {
+        if self.open == Some(*id) {
+            return 0;
+        }
+        self.reads.get(id).map_or(0, |r| r.mentions)
+    }
+
     /// What the viewer had read of a conversation before this page: the "new messages" line
     /// goes after it.
     pub fn last_read(&self, id: &ConversationId) -> Option<i64> {

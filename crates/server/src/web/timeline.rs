@@ -43,6 +43,8 @@ pub(crate) struct MessageView {
     pub author: String,
     pub avatar: String,
     pub mine: bool,
+    /// Someone else's message that mentions the viewer (or everyone): highlighted.
+    pub mentions_me: bool,
     /// Same author within five minutes of the previous message: shown without the header.
     pub continued: bool,
     pub reactions: Vec<ReactionChip>,
@@ -103,6 +105,9 @@ pub(crate) fn message_view(
         .unwrap_or_else(|| ("Former member".to_owned(), String::new()));
     MessageView {
         mine: message.author_id == viewer,
+        mentions_me: message.author_id != viewer
+            && !message.deleted
+            && message.mentions.include(viewer),
         reactions: chips(&message, people, viewer),
         reactions_json: serde_json::to_string(&message.reactions)
             .unwrap_or_else(|_| "[]".to_owned()),

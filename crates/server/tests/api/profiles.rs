@@ -22,6 +22,7 @@ async fn profiles_are_edited_and_shown_to_co_members(db: TestDb) {
         title: Some("Analyst".into()),
         bio: Some("First programmer.\nLikes engines.".into()),
         time_zone: Some("Europe/London".into()),
+        ..ProfileUpdate::default()
     };
     let p = ada.update_profile(&update).await.unwrap();
     assert_eq!(

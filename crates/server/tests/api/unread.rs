@@ -12,7 +12,43 @@ ocomms_store::backend_tests!(
     unread_counts_follow_the_read_marker,
     only_members_have_read_state,
     a_read_reaches_the_readers_other_connections_only,
+    mark_all_read_reads_every_conversation_of_the_workspace,
 );
+
+async fn mark_all_read_reads_every_conversation_of_the_workspace(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
+    let dm = t
+        .admin
+        .open_direct(&t.slug, &[t.ids.member])
+        .await
+        .unwrap()
+        .id;
+    t.admin.post_message(town, "one", None).await.unwrap();
+    t.admin
+        .post_message(dm, "psst @max.member", None)
+        .await
+        .unwrap();
+    let mut session = live(&t.member).await;
+    let moved = t.member.mark_all_read(&t.slug).await.unwrap();
+    // Whatever had anything after its marker moves: these, and #general, where people joined.
+    let ids: Vec<_> = moved.iter().map(|s| s.conversation_id).collect();
+    let expected = [town, dm];
+    assert!(expected.iter().all(|c| ids.contains(c)), "{ids:?}");
+    assert!(moved.iter().all(|s| s.unread == 0 && s.mentions == 0));
+    let states = t.member.read_states(&t.slug).await.unwrap();
+    assert!(states.iter().all(|s| s.unread == 0 && s.mentions == 0));
+    // The member's other tabs hear of each.
+    let first = next_read(&mut session).await;
+    assert!(ids.contains(&first.conversation_id));
+    // Nothing new: nothing moves; outside the workspace there is nothing to mark.
+    assert!(t.member.mark_all_read(&t.slug).await.unwrap().is_empty());
+    assert_eq!(
+        code(t.outsider.mark_all_read(&t.slug).await),
+        (Some(ErrorCode::NotFound), Some(404))
+    );
+}
 
 fn of(states: &[ReadState], conversation: ConversationId) -> Option<ReadState> {
     states

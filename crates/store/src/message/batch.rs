@@ -108,9 +108,9 @@ for_both_backends! { impl BatchSteps {
         for chunk in fresh.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
-                 created_at, thread_root_id, also_in_channel) VALUES {} \
-                 RETURNING id, conversation_id, seq",
-                row_placeholders(chunk.len(), 9)
+                 created_at, thread_root_id, also_in_channel, mentioned_users, mentions_channel, \
+                 mentions_here) VALUES {} RETURNING id, conversation_id, seq",
+                row_placeholders(chunk.len(), 12)
             );
             let mut insert = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
             for (i, _, _, seq) in chunk {
@@ -124,7 +124,10 @@ for_both_backends! { impl BatchSteps {
                     .bind(&new.html)
                     .bind(new.now)
                     .bind(new.thread_root_id.map(|id| id.0))
-                    .bind(new.also_in_channel);
+                    .bind(new.also_in_channel)
+                    .bind(super::user_list_text(&new.mentions.shown.users))
+                    .bind(new.mentions.shown.channel)
+                    .bind(new.mentions.shown.here);
             }
             for (id, conversation, seq) in insert.fetch_all(&mut *self).await? {
                 ids.insert((conversation, seq), id);

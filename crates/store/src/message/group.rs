@@ -25,7 +25,7 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
 }
 
 /// `($1, …, $width), ($width+1, …), …` for `rows` rows of `width` parameters.
-pub(super) fn row_placeholders(rows: usize, width: usize) -> String {
+pub(crate) fn row_placeholders(rows: usize, width: usize) -> String {
     (0..rows)
         .map(|r| format!("({})", placeholders(r * width + 1, width)))
         .collect::<Vec<_>>()
@@ -196,6 +196,7 @@ pub(super) fn new_message(new: &NewMessage, id: i64, seq: i64) -> Message {
         also_in_channel: new.also_in_channel,
         thread: None,
         pinned: None,
+        mentions: new.mentions.shown.clone(),
     }
 }
 
@@ -210,6 +211,7 @@ mod tests {
             author_id: UserId(author),
             client_id: client_id.map(str::to_owned),
             body: "hi".into(),
+            mentions: Default::default(),
             html: "<p>hi</p>".into(),
             thread_root_id: None,
             also_in_channel: false,

@@ -44,6 +44,7 @@ pub(super) fn token(user: UserId, email: &str) -> SessionToken {
             profile: Profile {
                 user_id: user,
                 display_name: email.split('@').next().unwrap_or_default().into(),
+                handle: String::new(),
                 title: String::new(),
                 bio: String::new(),
                 time_zone: String::new(),
@@ -98,6 +99,7 @@ pub(super) fn posted(
         also_in_channel: false,
         thread: None,
         pinned: None,
+        mentions: Default::default(),
     };
     Msg::Realtime {
         account: AccountKey(0),

@@ -68,6 +68,7 @@ fn the_timeline_applies_edits_deletes_and_shows_authors() {
                 body: "fixed".into(),
                 html: String::new(),
                 edited_at: 5,
+                mentions: Default::default(),
             },
         ),
     );

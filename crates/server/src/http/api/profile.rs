@@ -21,7 +21,9 @@ pub async fn mine(
 
 /// Update the caller's profile; absent fields are unchanged.
 #[utoipa::path(patch, path = "/api/v1/me/profile", tag = "profiles", request_body = ProfileUpdate,
-    responses((status = 200, body = Profile), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Profile),
+        (status = 409, description = "`conflict`: someone else has this handle (`details.field` is `handle`)", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(app): State<App>,
     ApiActor(actor): ApiActor,

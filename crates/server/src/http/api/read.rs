@@ -1,4 +1,5 @@
-//! Read state: `/conversations/{id}/read`, `/messages/{id}/unread`, `/workspaces/{slug}/unread`.
+//! Read state: `/conversations/{id}/read`, `/messages/{id}/unread`, `/workspaces/{slug}/unread`
+//! and `/workspaces/{slug}/read`.
 
 use axum::Json;
 use axum::extract::State;
@@ -39,6 +40,20 @@ pub async fn mark_unread(
     ApiPath(id): ApiPath<MessageId>,
 ) -> Result<Json<ReadState>, ApiError> {
     Ok(Json(app.mark_unread(&actor, id).await?))
+}
+
+/// Mark every conversation the caller belongs to in the workspace read ("mark all as read").
+/// Answers the ones whose marker moved (anything after it: messages, or people joining), now
+/// read.
+#[utoipa::path(put, path = "/api/v1/workspaces/{slug}/read", tag = "unread",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = [ReadState]), (status = 404, body = ErrorBody)))]
+pub async fn mark_all_read(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<Vec<ReadState>>, ApiError> {
+    Ok(Json(app.mark_all_read(&actor, &slug).await?))
 }
 
 /// The caller's read state of every conversation they belong to in the workspace (channels

@@ -5,7 +5,8 @@ use serde_json::json;
 
 use super::harness::Contract;
 
-/// Marks the conversation read (and past its end), the message unread, and lists.
+/// Marks the conversation read (and past its end), the message unread, lists, and marks all
+/// read.
 pub async fn call_read_operations(
     c: &mut Contract,
     conv: &[(&str, String)],
@@ -58,4 +59,16 @@ pub async fn call_read_operations(
         .await;
     assert_eq!(list.status, 200);
     assert!(list.body.as_array().is_some_and(|l| !l.is_empty()));
+    // Mark all as read: the message marked unread above is read again.
+    let all = c
+        .call(
+            Method::PUT,
+            "/api/v1/workspaces/{slug}/read",
+            &[("slug", slug.to_owned())],
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(all.status, 200);
+    assert!(all.body.as_array().is_some_and(|l| !l.is_empty()));
 }

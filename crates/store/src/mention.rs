@@ -1,0 +1,167 @@
+//! Mentions: who the handles in a message name, and the rows that count a message in a
+//! member's mention count (ADR 0016).
+
+use std::collections::HashMap;
+
+use ocomms_proto::message::Message;
+use ocomms_proto::{ConversationId, UserId};
+
+use crate::backend::on_pool;
+use crate::message::{Fresh, NewMessage, placeholders};
+use crate::steps::for_both_backends;
+use crate::{Store, StoreError, StoreResult};
+
+/// Handles one message may mention by name; more are left as plain text (Slack caps
+/// notifications per message too). Keeps the lookup one bounded statement.
+pub const MAX_HANDLES: usize = 100;
+
+/// People of a conversation's workspace named by handles in a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionTargets {
+    /// (person, their handle, whether they are a member of the conversation).
+    pub people: Vec<(UserId, String, bool)>,
+}
+
+impl Store {
+    /// The people of `conversation`'s workspace whose handle is one of `handles` (lowercase;
+    /// only the first `MAX_HANDLES` are looked up). Nobody outside the workspace is ever
+    /// found, so a handle does not reveal who else has an account.
+    pub async fn mention_targets(
+        &self,
+        conversation: ConversationId,
+        handles: &[String],
+    ) -> StoreResult<MentionTargets> {
+        let handles = &handles[..handles.len().min(MAX_HANDLES)];
+        if handles.is_empty() {
+            return Ok(MentionTargets { people: Vec::new() });
+        }
+        let sql = format!(
+            "SELECT u.id, u.handle, EXISTS (SELECT 1 FROM conversation_members cm \
+             WHERE cm.conversation_id = $1 AND cm.user_id = u.id) \
+             FROM users u JOIN members w ON w.user_id = u.id \
+             WHERE w.workspace_id = (SELECT workspace_id FROM conversations WHERE id = $1) \
+             AND u.handle IN ({})",
+            placeholders(2, handles.len())
+        );
+        let rows: Vec<(i64, String, bool)> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(conversation.0);
+            for handle in handles {
+                query = query.bind(handle);
+            }
+            query.fetch_all(pool).await?
+        });
+        Ok(MentionTargets {
+            people: rows
+                .into_iter()
+                .map(|(id, handle, member)| (UserId(id), handle, member))
+                .collect(),
+        })
+    }
+
+    /// Those of `users` who are members of `conversation` (who `@here` reaches).
+    pub async fn members_among(
+        &self,
+        conversation: ConversationId,
+        users: &[UserId],
+    ) -> StoreResult<Vec<UserId>> {
+        let mut members = Vec::new();
+        for chunk in users.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT user_id FROM conversation_members WHERE conversation_id = $1 \
+                 AND user_id IN ({}) ORDER BY user_id",
+                placeholders(2, chunk.len())
+            );
+            let found: Vec<i64> = on_pool!(self, |pool| {
+                let mut query = sqlx::query_scalar(&sql).bind(conversation.0);
+                for user in chunk {
+                    query = query.bind(user.0);
+                }
+                query.fetch_all(pool).await?
+            });
+            members.extend(found.into_iter().map(UserId));
+        }
+        Ok(members)
+    }
+}
+
+/// Rows per statement: 4 parameters each, far below either backend's limit.
+const ROWS_PER_STATEMENT: usize = 500;
+
+pub(crate) trait MentionSteps {
+    /// Counts each fresh message for the members it mentions personally.
+    async fn insert_mentions(
+        &mut self,
+        batch: &[NewMessage],
+        fresh: &[Fresh],
+        ids: &HashMap<(i64, i64), i64>,
+    ) -> StoreResult<()>;
+
+    /// After an edit: the message counts for these members now, and no one else.
+    async fn replace_mentions(&mut self, message: &Message, users: &[UserId]) -> StoreResult<()>;
+}
+
+for_both_backends! { impl MentionSteps {
+    async fn insert_mentions(
+        &mut self,
+        batch: &[NewMessage],
+        fresh: &[Fresh],
+        ids: &HashMap<(i64, i64), i64>,
+    ) -> StoreResult<()> {
+        let mut rows: Vec<(i64, i64, i64, i64)> = Vec::new();
+        for (i, _, _, seq) in fresh {
+            let new = &batch[*i];
+            if new.mentions.counted_for.is_empty() {
+                continue;
+            }
+            let id = ids
+                .get(&(new.conversation_id.0, *seq))
+                .copied()
+                .ok_or(StoreError::Invariant("an inserted message was not read back"))?;
+            rows.extend(
+                new.mentions
+                    .counted_for
+                    .iter()
+                    .map(|user| (user.0, new.conversation_id.0, *seq, id)),
+            );
+        }
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO mentions (user_id, conversation_id, seq, message_id) VALUES {}",
+                crate::message::row_placeholders(chunk.len(), 4)
+            );
+            let mut insert = sqlx::query(&sql);
+            for (user, conversation, seq, message) in chunk {
+                insert = insert.bind(*user).bind(*conversation).bind(*seq).bind(*message);
+            }
+            insert.execute(&mut *self).await?;
+        }
+        Ok(())
+    }
+
+    async fn replace_mentions(
+        &mut self,
+        message: &Message,
+        users: &[UserId],
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM mentions WHERE message_id = $1")
+            .bind(message.id.0)
+            .execute(&mut *self)
+            .await?;
+        for chunk in users.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO mentions (user_id, conversation_id, seq, message_id) VALUES {}",
+                crate::message::row_placeholders(chunk.len(), 4)
+            );
+            let mut insert = sqlx::query(&sql);
+            for user in chunk {
+                insert = insert
+                    .bind(user.0)
+                    .bind(message.conversation_id.0)
+                    .bind(message.seq)
+                    .bind(message.id.0);
+            }
+            insert.execute(&mut *self).await?;
+        }
+        Ok(())
+    }
+} }
