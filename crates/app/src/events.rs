@@ -33,6 +33,16 @@ impl EventLog {
         Ok(self.store.workspace_audiences(workspace).await?)
     }
 
+    /// What decides whether `user` is notified of a message in `workspace` (`None`: not a
+    /// member).
+    pub async fn notification_settings(
+        &self,
+        user: UserId,
+        workspace: WorkspaceId,
+    ) -> AppResult<Option<ocomms_store::NotificationSettings>> {
+        Ok(self.store.notification_settings(user, workspace).await?)
+    }
+
     /// Up to `limit` events after position `after`, in position order.
     pub async fn after(
         &self,

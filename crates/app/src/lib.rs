@@ -27,6 +27,7 @@ pub mod mail;
 mod member;
 mod mention;
 mod message;
+mod notification;
 mod pin;
 mod presence;
 mod profile;
@@ -50,6 +51,8 @@ pub use conversation::ConversationView;
 pub use error::AppError;
 pub use events::EventLog;
 pub use invitation::InvitationAccess;
+/// What a realtime feed reads to decide who is notified of a message.
+pub use ocomms_store::NotificationSettings;
 pub use profile::{AVATAR_MAX_BYTES, AvatarImage};
 pub use publish::{Offline, Publisher};
 pub use session::{ClientContext, NewSession};

@@ -20,6 +20,8 @@ pub trait Publisher: Send + Sync + 'static {
     fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)>;
     /// `user`'s read marker moved: tell their own connections to `workspace`, on every node.
     fn read_changed(&self, workspace: WorkspaceId, user: UserId, state: ReadState);
+    /// `user`'s notification settings changed: feeds on every node read them again.
+    fn notifications_changed(&self, user: UserId);
 }
 
 /// For a process that delivers nothing live (the admin CLI): running servers still see its
@@ -35,4 +37,5 @@ impl Publisher for Offline {
         Vec::new()
     }
     fn read_changed(&self, _: WorkspaceId, _: UserId, _: ReadState) {}
+    fn notifications_changed(&self, _: UserId) {}
 }

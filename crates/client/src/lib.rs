@@ -6,6 +6,7 @@ mod account;
 mod conversation;
 mod error;
 mod message;
+mod notification;
 mod pin;
 mod profile;
 mod read;

@@ -37,6 +37,9 @@ pub enum Update {
     },
     /// The user's read marker of a conversation moved (another tab or device read it).
     Read(ocomms_proto::conversation::ReadState),
+    /// A message the user should hear of now (after its `Event`): a mention, a direct
+    /// message, or any message of a conversation set to notify of everything.
+    Notify(ocomms_proto::notification::Notification),
     /// Someone's presence changed. Who is online when `Ready` arrives: `Client::presence`.
     Presence {
         user_id: UserId,
@@ -281,6 +284,11 @@ impl Worker {
                         }
                         ServerFrame::Read { state } => {
                             if self.updates.send(Update::Read(state)).await.is_err() {
+                                return Ended::Stopped;
+                            }
+                        }
+                        ServerFrame::Notify { notification } => {
+                            if self.updates.send(Update::Notify(notification)).await.is_err() {
                                 return Ended::Stopped;
                             }
                         }

@@ -11,6 +11,7 @@ pub mod invitation;
 pub mod markdown;
 pub mod mention;
 pub mod message;
+pub mod notification;
 pub mod password;
 pub mod permission;
 pub mod profile;

@@ -13,6 +13,7 @@ pub mod id;
 pub mod instance;
 pub mod limit;
 pub mod message;
+pub mod notification;
 pub mod number;
 pub mod realtime;
 #[cfg(feature = "openapi")]

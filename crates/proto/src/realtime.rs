@@ -45,6 +45,13 @@ pub enum ServerFrame {
     Read {
         state: crate::conversation::ReadState,
     },
+    /// A message the user should hear of now (a mention, a direct message, or any message of
+    /// a conversation set to notify of everything), sent to their own connections right
+    /// after its `event` frame, unless do not disturb holds it back. Not replayed: a client
+    /// that was away asks `GET /api/v1/workspaces/{slug}/activity`.
+    Notify {
+        notification: crate::notification::Notification,
+    },
     /// Answer to `ping`.
     Pong,
     /// The client sent something we could not use; the connection stays open.

@@ -156,6 +156,7 @@ impl Hub {
             }
             bus::Notice::UserChanged { user } => self.sessions.forget_user(user),
             bus::Notice::Reconnect { user } => self.sockets.reconnect_user(user),
+            bus::Notice::NotificationsChanged { user } => self.notifications_here(user),
         }
     }
 
@@ -197,6 +198,7 @@ impl Hub {
     ) -> Result<(Subscription, Backlog), AppError> {
         loop {
             let feed = self.feed(workspace).await?;
+            feed.load_notifying(user, false).await?;
             if let Some(subscription) = feed.add(user, connection.clone(), after) {
                 return Ok(subscription);
             }
@@ -213,6 +215,23 @@ impl Hub {
             conversation,
             user,
         });
+    }
+
+    /// Feeds of this node with a connection of `user` read their settings again.
+    fn notifications_here(&self, user: UserId) {
+        let feeds: Vec<Arc<Feed>> = self
+            .lock()
+            .values()
+            .filter(|feed| feed.has_subscriber(user))
+            .cloned()
+            .collect();
+        for feed in feeds {
+            tokio::spawn(async move {
+                if let Err(e) = feed.load_notifying(user, true).await {
+                    tracing::warn!(error = %e, "could not read notification settings");
+                }
+            });
+        }
     }
 
     fn read_here(
@@ -369,6 +388,11 @@ impl Publisher for Hub {
     fn reconnect_user(&self, user: UserId) {
         self.sockets.reconnect_user(user);
         self.publish(bus::Notice::Reconnect { user });
+    }
+
+    fn notifications_changed(&self, user: UserId) {
+        self.notifications_here(user);
+        self.publish(bus::Notice::NotificationsChanged { user });
     }
 
     fn read_changed(

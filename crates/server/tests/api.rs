@@ -18,6 +18,7 @@ mod api {
     mod members;
     mod mentions;
     mod nodes;
+    mod notifications;
     mod pages;
     mod pins;
     mod profiles;

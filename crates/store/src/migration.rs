@@ -26,6 +26,7 @@ embedded![
     "0006_pins",
     "0007_unread",
     "0008_mentions",
+    "0009_notifications",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

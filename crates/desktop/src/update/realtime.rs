@@ -56,7 +56,8 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
             }
             reload_conversations(account, workspace_id)
         }
-        Update::Typing { .. } | Update::Presence { .. } => vec![],
+        // Desktop notifications (C9) are decided from the events themselves for now.
+        Update::Typing { .. } | Update::Presence { .. } | Update::Notify(_) => vec![],
         // The runner answers it with `Msg::SessionExpired`.
         Update::SessionEnded => vec![],
     }

@@ -8,6 +8,7 @@ pub mod instance;
 pub mod invitation;
 pub mod member;
 pub mod message;
+pub mod notification;
 pub mod pin;
 pub mod profile;
 pub mod reaction;
@@ -126,5 +127,18 @@ fn api_routes() -> Documented {
         .add(routes!(read::mark_unread))
         .add(routes!(read::list))
         .add(routes!(read::mark_all_read))
+        .add(routes!(
+            notification::conversation,
+            notification::set_conversation
+        ))
+        .add(routes!(
+            notification::workspace,
+            notification::set_workspace
+        ))
+        .add(routes!(
+            notification::do_not_disturb,
+            notification::set_do_not_disturb
+        ))
+        .add(routes!(notification::activity))
         .add(routes!(realtime::connect))
 }

@@ -33,6 +33,8 @@ pub enum Notice {
     UserChanged { user: UserId },
     /// This person's workspaces changed: their sockets reconnect.
     Reconnect { user: UserId },
+    /// This person's notification settings changed: feeds with their connections re-read them.
+    NotificationsChanged { user: UserId },
     /// This person's read marker moved: their connections to the workspace are told.
     Read {
         workspace: WorkspaceId,

@@ -13,8 +13,10 @@ use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use tokio::sync::Notify;
 
 use super::Frame;
+use notify::Notifying;
 use recent::Recent;
 
+mod notify;
 mod recent;
 
 /// Events read from the database per round.
@@ -46,6 +48,8 @@ struct State {
     next_id: u64,
     /// Set when the feed stops (no subscribers left); no one may join it then.
     closed: bool,
+    /// The notification settings of the people connected (see `notify`).
+    notifying: HashMap<UserId, Notifying>,
 }
 
 /// A connection as a feed sees it: where to put frames, and how to end it when it falls
@@ -82,6 +86,7 @@ impl Drop for Subscription {
             list.retain(|c| c.id != self.id);
             if list.is_empty() {
                 state.subscribers.remove(&self.user);
+                state.notifying.remove(&self.user);
             }
         }
         // The last one out wakes the feed so that it stops (a crowd leaving at once would
@@ -119,8 +124,37 @@ impl Feed {
                 recent: Recent::default(),
                 next_id: 0,
                 closed: false,
+                notifying: HashMap::new(),
             }),
         }))
+    }
+
+    /// Reads `user`'s notification settings for this workspace, when the feed does not hold
+    /// them yet (`again`: also when it does, after they changed). Called before the user's
+    /// connection is added, so its first live message is already decided with them.
+    pub async fn load_notifying(&self, user: UserId, again: bool) -> Result<(), AppError> {
+        if !again && self.lock().notifying.contains_key(&user) {
+            return Ok(());
+        }
+        let settings = self
+            .events
+            .notification_settings(user, self.workspace)
+            .await?;
+        let mut state = self.lock();
+        match settings {
+            Some(settings) => {
+                state.notifying.insert(user, settings.into());
+            }
+            None => {
+                state.notifying.remove(&user);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `user` has a connection here.
+    pub fn has_subscriber(&self, user: UserId) -> bool {
+        self.lock().subscribers.contains_key(&user)
     }
 
     pub fn wake(&self) {
@@ -293,8 +327,10 @@ impl State {
         let frame: Frame = json.into();
         self.recent.push(event, frame.clone());
         let audience: Vec<UserId> = members.iter().copied().chain(extra).collect();
-        for user in audience {
-            let Some(connections) = self.subscribers.get_mut(&user) else {
+        notify::note_direct(&mut self.notifying, event, &audience);
+        let notices = notify::frames_for(event, &audience, &self.notifying, notify::now());
+        for user in &audience {
+            let Some(connections) = self.subscribers.get_mut(user) else {
                 continue;
             };
             // A connection whose queue is full is ended here; it reconnects and resumes.
@@ -305,6 +341,13 @@ impl State {
                 }
                 delivered
             });
+        }
+        // After the event itself, so a client has the message when it is told of it. Best
+        // effort, like typing: a full queue is ended above and resumes (Activity lists it).
+        for (user, notice) in notices {
+            for registered in self.subscribers.get(&user).into_iter().flatten() {
+                let _ = registered.connection.outbox.push(notice.clone());
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use ocomms_store::testing::TestDb;
 use crate::support::{PASSWORD, TestServer};
 
 mod harness;
+mod notifications;
 mod threads_and_pins;
 mod unread;
 
@@ -415,6 +416,7 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
     .await;
     threads_and_pins::call_thread_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
     unread::call_read_operations(&mut c, &conv, &posted.body["id"], &slug, t).await;
+    notifications::call_notification_operations(&mut c, &conv, &slug, t).await;
     c.call(Method::DELETE, "/api/v1/messages/{id}", &message, t, None)
         .await;
 

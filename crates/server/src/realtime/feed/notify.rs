@@ -1,0 +1,127 @@
+//! The `notify` frames of a feed (docs/adr/0017): after a `message_posted` event, each
+//! connected member the message should reach now gets one, decided by
+//! `ocomms_domain::notification` from their settings, which the feed holds for the people
+//! connected to it (read when they connect, again when they change).
+
+use std::collections::{HashMap, HashSet};
+
+use ocomms_app::NotificationSettings;
+use ocomms_domain::notification::{Delivery, DoNotDisturb, Level, reason};
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::notification::Notification;
+use ocomms_proto::realtime::ServerFrame;
+use ocomms_proto::{ConversationId, UserId};
+
+use crate::realtime::Frame;
+
+/// One connected person's settings for this workspace.
+#[derive(Debug, Clone)]
+pub(super) struct Notifying {
+    default_level: Level,
+    levels: HashMap<ConversationId, Level>,
+    direct: HashSet<ConversationId>,
+    quiet: DoNotDisturb,
+}
+
+impl From<NotificationSettings> for Notifying {
+    fn from(settings: NotificationSettings) -> Self {
+        let minute = |m: Option<i64>| m.and_then(|m| u16::try_from(m).ok());
+        Self {
+            default_level: settings.default_level,
+            levels: settings.levels.into_iter().collect(),
+            direct: settings.direct.into_iter().collect(),
+            quiet: DoNotDisturb {
+                start_minute: minute(settings.quiet.start_minute),
+                end_minute: minute(settings.quiet.end_minute),
+                time_zone: settings.quiet.time_zone,
+                snoozed_until: settings.quiet.snoozed_until,
+            },
+        }
+    }
+}
+
+impl Notifying {
+    fn level(&self, conversation: ConversationId) -> Level {
+        self.levels
+            .get(&conversation)
+            .copied()
+            .unwrap_or(self.default_level)
+    }
+}
+
+/// Now, in unix milliseconds (quiet hours are decided at delivery).
+pub(super) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A new direct message: its members' settings learn it is one.
+pub(super) fn note_direct(
+    settings: &mut HashMap<UserId, Notifying>,
+    event: &Event,
+    members: &[UserId],
+) {
+    if let EventPayload::ConversationCreated { kind, .. } = &event.payload
+        && !kind.is_channel()
+    {
+        for member in members {
+            if let Some(person) = settings.get_mut(member) {
+                person.direct.insert(event.conversation_id);
+            }
+        }
+    }
+}
+
+/// The `notify` frames for `event`, by recipient: none unless it posts a message.
+pub(super) fn frames_for(
+    event: &Event,
+    audience: &[UserId],
+    settings: &HashMap<UserId, Notifying>,
+    now: i64,
+) -> Vec<(UserId, Frame)> {
+    let EventPayload::MessagePosted { message, .. } = &event.payload else {
+        return Vec::new();
+    };
+    // A reply only in its thread reaches people personally (mentioned, or in a direct
+    // message), not everyone who hears of every message of the conversation.
+    let thread_only = !message.in_timeline();
+    let mut frames = Vec::new();
+    for user in audience {
+        let Some(person) = settings.get(user) else {
+            continue;
+        };
+        let direct = person.direct.contains(&message.conversation_id);
+        let mut level = person.level(message.conversation_id);
+        if thread_only && level == Level::All {
+            level = Level::Mentions;
+        }
+        let delivery = Delivery {
+            own: message.author_id == *user,
+            direct,
+            named: message.mentions.users.contains(user),
+            channel: message.mentions.channel,
+            // The audience here is the people connected to this feed: online.
+            here_and_online: message.mentions.here,
+        };
+        let Some(reason) = reason(level, delivery) else {
+            continue;
+        };
+        if person.quiet.quiet_at(now) {
+            continue;
+        }
+        let frame = ServerFrame::Notify {
+            notification: Notification {
+                workspace_id: event.workspace_id,
+                position: event.position,
+                conversation_id: message.conversation_id,
+                message_id: message.id,
+                reason,
+            },
+        };
+        if let Ok(json) = serde_json::to_string(&frame) {
+            frames.push((*user, json.into()));
+        }
+    }
+    frames
+}

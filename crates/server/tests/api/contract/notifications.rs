@@ -1,0 +1,89 @@
+//! The notification operations, called on the contract journey's conversation and workspace.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::harness::Contract;
+
+/// Levels in the conversation and the workspace, do not disturb, and the Activity list.
+pub async fn call_notification_operations(
+    c: &mut Contract,
+    conv: &[(&str, String)],
+    slug: &str,
+    token: Option<&str>,
+) {
+    let path = "/api/v1/conversations/{id}/notifications";
+    let got = c.call(Method::GET, path, conv, token, None).await;
+    assert_eq!(got.status, 200);
+    let set = c
+        .call(
+            Method::PUT,
+            path,
+            conv,
+            token,
+            Some(json!({ "level": "all" })),
+        )
+        .await;
+    assert_eq!(
+        (set.status, set.body["effective"].as_str()),
+        (200, Some("all"))
+    );
+    let bad = c
+        .call(
+            Method::PUT,
+            path,
+            conv,
+            token,
+            Some(json!({ "level": "loud" })),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "not a level: the body does not parse");
+
+    let ws = [("slug", slug.to_owned())];
+    let path = "/api/v1/workspaces/{slug}/notifications";
+    assert_eq!(
+        c.call(Method::GET, path, &ws, token, None).await.status,
+        200
+    );
+    let set = c
+        .call(
+            Method::PUT,
+            path,
+            &ws,
+            token,
+            Some(json!({ "default_level": "mentions" })),
+        )
+        .await;
+    assert_eq!(set.status, 200);
+
+    let path = "/api/v1/me/do-not-disturb";
+    assert_eq!(
+        c.call(Method::GET, path, &[], token, None).await.status,
+        200
+    );
+    let quiet = json!({ "quiet_hours": { "start": "22:00", "end": "07:00" }, "snooze_minutes": 0 });
+    let set = c.call(Method::PUT, path, &[], token, Some(quiet)).await;
+    assert_eq!(
+        (set.status, set.body["quiet_hours"]["end"].as_str()),
+        (200, Some("07:00"))
+    );
+    let wrong = json!({ "quiet_hours": { "start": "25:00", "end": "07:00" } });
+    assert_eq!(
+        c.call(Method::PUT, path, &[], token, Some(wrong))
+            .await
+            .status,
+        422
+    );
+
+    let activity = c
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/{slug}/activity",
+            &ws,
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(activity.status, 200);
+    assert!(activity.body["items"].is_array());
+}
