@@ -132,6 +132,19 @@ impl App {
         Ok(wire(&quiet, super::now()))
     }
 
+    /// The conversations of a workspace the actor muted (the sidebar dims them).
+    pub async fn muted_conversations(
+        &self,
+        actor: &Actor,
+        slug: &str,
+    ) -> AppResult<std::collections::HashSet<ConversationId>> {
+        let membership = self.membership(actor, slug).await?;
+        Ok(self
+            .store()
+            .muted_conversations(actor.user.id, membership.workspace.id)
+            .await?)
+    }
+
     /// A page of the actor's Activity in a workspace, newest first.
     pub async fn activity(
         &self,

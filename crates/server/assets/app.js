@@ -4,6 +4,7 @@
 // Plain ES modules, served from the binary: no bundler, no dependencies.
 
 import { wireDrawer, wireMembersPanel } from "/assets/layout.js";
+import { wireNotificationSettings } from "/assets/notify.js";
 import { wireShortcuts } from "/assets/shortcuts.js";
 import { showTotal } from "/assets/unread.js";
 
@@ -85,4 +86,5 @@ suggestTimeZone(document);
 wireDrawer();
 wireMembersPanel();
 wireShortcuts();
+wireNotificationSettings();
 showTotal();

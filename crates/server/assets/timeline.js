@@ -8,6 +8,7 @@ import { messageElement, person } from "/assets/messages.js";
 import { Pane } from "/assets/pane.js";
 import { drawReactions, loadCatalogue, remember, setReactions } from "/assets/reactions.js";
 import { Threads } from "/assets/threads.js";
+import { Notifier } from "/assets/notify.js";
 import { Unread } from "/assets/unread.js";
 
 const root = document.querySelector("[data-timeline]");
@@ -71,6 +72,7 @@ function start(root) {
   // Before the panes: their toolbars offer "mark unread".
   const unread = new Unread(ctx, list);
   ctx.unread = unread;
+  const notifier = new Notifier(ctx);
   const timeline = new Pane(list, ctx, { onScrolledAway: (away) => { jump.hidden = !away; } });
   const threads = new Threads(ctx);
   const socket = connect();
@@ -116,6 +118,9 @@ function start(root) {
           if (frame.event.workspace_id === state.workspace) state.position = Math.max(state.position, frame.event.position);
           if (frame.event.conversation_id === ctx.conversation) apply(frame.event);
           unread.seen(frame.event);
+          notifier.seen(frame.event);
+        } else if (frame.type === "notify") {
+          notifier.show(frame.notification);
         } else if (frame.type === "read") {
           unread.elsewhere(frame.state);
         } else if (frame.type === "resync_required") {

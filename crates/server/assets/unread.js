@@ -101,6 +101,8 @@ export class Unread {
 
   /** One more unread message in another conversation of the sidebar (`mentioned`: of the viewer). */
   bump(conversation, mentioned) {
+    // A muted conversation shows only what mentions the reader.
+    if (this.link(conversation)?.classList.contains("is-muted") && !mentioned) return;
     const badge = this.link(conversation)?.querySelector(".unread-count");
     const mentions = Number(badge?.dataset.mentions || 0) + (mentioned ? 1 : 0);
     this.setCount(conversation, Number(badge?.dataset.unread || 0) + 1, mentions);

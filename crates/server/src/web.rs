@@ -14,6 +14,7 @@ mod invitation;
 mod member;
 mod message;
 pub mod method;
+pub(crate) mod notification;
 mod page;
 mod password_reset;
 mod profile;
@@ -120,6 +121,16 @@ pub fn routes() -> Router<App> {
         )
         .route("/w/{slug}/threads", get(thread::all))
         .route("/w/{slug}/read", post(read::mark_all_read))
+        .route("/w/{slug}/activity", get(notification::activity))
+        .route(
+            "/w/{slug}/notifications",
+            get(notification::settings_page).post(notification::save_settings),
+        )
+        .route("/w/{slug}/notifications/snooze", post(notification::snooze))
+        .route(
+            "/w/{slug}/c/{id}/notifications",
+            post(notification::set_conversation_level),
+        )
         .route("/w/{slug}/c/{id}/pins", get(conversation::pins))
         .route(
             "/w/{slug}/c/{id}/messages/{message_id}/pin",

@@ -100,6 +100,22 @@ async fn open_browser(driver: &Driver, profile: &Path) -> Client {
 
 /// The same with more Chromium switches (`--force-dark-mode`: the dark colour scheme).
 async fn open_browser_with(driver: &Driver, profile: &Path, extra: &[&str]) -> Client {
+    open_browser_with_prefs(driver, profile, extra, serde_json::json!({})).await
+}
+
+/// A browser whose person already allowed this site's desktop notifications (as if they had
+/// answered the browser's question), so `Notification` shows them for real.
+async fn open_browser_allowing_notifications(driver: &Driver, profile: &Path) -> Client {
+    let prefs = serde_json::json!({ "profile.default_content_setting_values.notifications": 1 });
+    open_browser_with_prefs(driver, profile, &[], prefs).await
+}
+
+async fn open_browser_with_prefs(
+    driver: &Driver,
+    profile: &Path,
+    extra: &[&str],
+    prefs: serde_json::Value,
+) -> Client {
     let mut args = vec![
         "--headless=new".to_owned(),
         "--no-sandbox".to_owned(),
@@ -115,7 +131,7 @@ async fn open_browser_with(driver: &Driver, profile: &Path, extra: &[&str]) -> C
     ];
     args.extend(extra.iter().map(|a| (*a).to_owned()));
     let caps = serde_json::json!({
-        "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
+        "goog:chromeOptions": { "binary": CHROMIUM, "args": args, "prefs": prefs }
     });
     let serde_json::Value::Object(caps) = caps else {
         unreachable!()
@@ -705,7 +721,8 @@ async fn live_chat_browser_journey(db: TestDb) {
     tokio::time::sleep(Duration::from_millis(700)).await;
     threads::pin_steps(&max, &ann, &shots).await;
     // Ann ends back on #town, connected. A second browser of hers follows along.
-    let ann_again = open_browser(&driver, &profiles.path().join("ann-2")).await;
+    let ann_again =
+        open_browser_allowing_notifications(&driver, &profiles.path().join("ann-2")).await;
     sign_in(&ann_again, &url, "admin@acme.test").await;
     unread::unread_steps(&ann, &ann_again, &t, &shots, &url, town).await;
     mentions::mention_steps(&ann, &ann_again, &t, &shots, &url, town).await;

@@ -265,7 +265,14 @@ impl Store {
                     .collect::<Result<Vec<_>, _>>()?
             });
             for message in messages {
-                // One entry per message, under its first kind (mention before @channel).
+                // One entry per message, under its first kind (mention before @channel);
+                // `@channel` with their name in it too mentions them (no row was written).
+                let kind =
+                    if kind == ActivityKind::Channel && message.mentions.users.contains(&user) {
+                        ActivityKind::Mention
+                    } else {
+                        kind
+                    };
                 if !found.iter().any(|(_, m)| m.id == message.id) {
                     found.push((kind, message));
                 }

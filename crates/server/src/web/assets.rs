@@ -7,13 +7,14 @@ use axum::response::{IntoResponse, Response};
 const CSS: &str = include_str!("../../assets/app.css");
 /// The page scripts, by file name: `app.js` and its modules (layout, shortcuts, switcher) on
 /// every page; `timeline.js` and the modules it imports on conversation pages.
-const SCRIPTS: [(&str, &str); 12] = [
+const SCRIPTS: [(&str, &str); 13] = [
     ("app.js", include_str!("../../assets/app.js")),
     ("layout.js", include_str!("../../assets/layout.js")),
     ("shortcuts.js", include_str!("../../assets/shortcuts.js")),
     ("switcher.js", include_str!("../../assets/switcher.js")),
     ("actions.js", include_str!("../../assets/actions.js")),
     ("unread.js", include_str!("../../assets/unread.js")),
+    ("notify.js", include_str!("../../assets/notify.js")),
     ("timeline.js", include_str!("../../assets/timeline.js")),
     ("pane.js", include_str!("../../assets/pane.js")),
     ("messages.js", include_str!("../../assets/messages.js")),

@@ -46,6 +46,8 @@ pub(crate) struct ConversationPage {
     /// The pinned messages, when their panel is open.
     pins: Option<Vec<Item>>,
     pinned_count: usize,
+    /// The viewer's notification level here (members only).
+    notifications: Option<ocomms_proto::notification::ConversationNotifications>,
 }
 
 /// What opens beside the timeline, in place of the members panel.
@@ -116,6 +118,7 @@ pub(crate) async fn page_for(
         })
         .collect();
     let conversation = view.conversation;
+    let conversation_is_member = conversation.is_member;
     let notices: Vec<(i64, i64, String)> = view
         .events
         .iter()
@@ -187,6 +190,11 @@ pub(crate) async fn page_for(
         thread,
         pins,
         pinned_count,
+        notifications: if conversation_is_member {
+            Some(app.conversation_notifications(actor, id).await?)
+        } else {
+            None
+        },
     })
 }
 

@@ -100,6 +100,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "settings_saved" => "Server settings saved.",
         "password_reset" => "Your password was changed. Sign in with the new one.",
         "joined" => "Welcome! You joined the workspace.",
+        "notifications_saved" => "Notification settings saved.",
+        "notifications_paused" => "Notifications are paused.",
+        "notifications_resumed" => "Notifications are back on.",
         _ => return None,
     })
 }

@@ -36,6 +36,10 @@ pub struct Shell {
     /// The viewer's read state of each of their conversations in the current workspace, as
     /// it was before this page (a conversation page marks itself read after rendering).
     pub reads: std::collections::HashMap<ConversationId, ReadState>,
+    /// The viewer's muted conversations in the current workspace (shown dimmed).
+    pub muted: std::collections::HashSet<ConversationId>,
+    /// The viewer's handle, for hints.
+    pub handle: String,
 }
 
 impl Shell {
@@ -50,6 +54,10 @@ impl Shell {
         let current = match slug {
             Some(slug) => Some(app.workspace(actor, slug).await?),
             None => None,
+        };
+        let muted = match slug {
+            Some(slug) => app.muted_conversations(actor, slug).await?,
+            None => Default::default(),
         };
         let (channels, directs, presence, unread_threads, reads) = match slug {
             Some(slug) => {
@@ -92,12 +100,15 @@ impl Shell {
             viewer: actor.user.id,
             unread_threads,
             reads,
+            muted,
+            handle: actor.user.handle.clone(),
         })
     }
 
-    /// Unread messages of a conversation in the sidebar; none for the one on screen.
+    /// Unread messages of a conversation in the sidebar; none for the one on screen, none
+    /// for a muted one (only its mentions show, as in Slack).
     pub fn unread_of(&self, id: &ConversationId) -> i64 {
-        if self.open == Some(*id) {
+        if self.open == Some(*id) || self.muted.contains(id) {
             return 0;
         }
         self.reads.get(id).map_or(0, |r| r.unread)
@@ -110,6 +121,11 @@ impl Shell {
             return 0;
         }
         self.reads.get(id).map_or(0, |r| r.mentions)
+    }
+
+    /// The viewer muted this conversation.
+    pub fn is_muted(&self, id: &ConversationId) -> bool {
+        self.muted.contains(id)
     }
 
     /// What the viewer had read of a conversation before this page: the "new messages" line

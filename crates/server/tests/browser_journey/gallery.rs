@@ -67,6 +67,15 @@ async fn lived_in(team: &Team) -> Pages {
         .post_message(dm.id, "Lunch at noon?", None)
         .await
         .expect("dm message");
+    // Something for Max's Activity, and a highlighted mention in the channel.
+    team.admin
+        .post_message(
+            design.id,
+            "@max.member can you check the header? @channel review at 3",
+            None,
+        )
+        .await
+        .expect("mention");
     let c = format!("/w/{slug}/c/{}", design.id);
     Pages(vec![
         ("home", format!("/w/{slug}")),
@@ -76,6 +85,8 @@ async fn lived_in(team: &Team) -> Pages {
         ("settings", format!("{c}/settings")),
         ("dm", format!("/w/{slug}/c/{}", dm.id)),
         ("threads", format!("/w/{slug}/threads")),
+        ("activity", format!("/w/{slug}/activity")),
+        ("notifications", format!("/w/{slug}/notifications")),
         ("channels", format!("/w/{slug}/channels")),
         ("new-channel", format!("/w/{slug}/channels/new")),
         ("new-dm", format!("/w/{slug}/dms/new")),
@@ -203,6 +214,46 @@ async fn overlays(
         "composer-body",
         "Esc: back to the composer"
     );
+
+    // The 🔔 menu, and the composer's list of people to mention.
+    browser
+        .execute(
+            "document.querySelector('details.notify-menu').open = true",
+            vec![],
+        )
+        .await
+        .expect("open the notifications menu");
+    look(browser, dir, &name("notify-menu"), problems).await;
+    browser
+        .execute(
+            "document.querySelector('details.notify-menu').open = false",
+            vec![],
+        )
+        .await
+        .expect("close the notifications menu");
+    browser
+        .find(Locator::Css("#composer-body"))
+        .await
+        .expect("composer")
+        .send_keys("@a")
+        .await
+        .expect("type @a");
+    browser
+        .wait()
+        .for_element(Locator::Css(
+            ".suggestions [role=option][aria-selected=true]",
+        ))
+        .await
+        .expect("the mention list");
+    look(browser, dir, &name("mention-list"), problems).await;
+    browser
+        .execute(
+            "const i = document.querySelector('#composer-body'); i.value = ''; \
+             i.dispatchEvent(new Event('input'));",
+            vec![],
+        )
+        .await
+        .expect("empty the composer");
 
     browser
         .execute(

@@ -1,8 +1,10 @@
-//! The mention steps of the live journey: Max mentions Ann in #town while she reads
-//! #general; both her browsers show a red mention badge at once; opening #town shows the
-//! message standing out with her name marked, and clears the badge in the other browser.
-//! Then Ann answers with the composer's autocomplete: `@max` lists Max, Enter inserts his
-//! handle, and the message mentions him.
+//! The mention and notification steps of the live journey (issue 15's "done when"): Max
+//! mentions Ann in #town while she reads #general in two browsers; both show a red mention
+//! badge at once, and the one that allowed desktop notifications shows one. Clicking it
+//! opens the message in #town, standing out with her name marked, and the badge goes in the
+//! other browser. She answers with the composer's autocomplete (`@max` lists Max, Enter
+//! inserts his handle). Then she mutes #town from its 🔔 menu: the next mention is counted
+//! but shows no notification.
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,8 +12,25 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use ocomms_proto::ConversationId;
 
-use super::{click, screenshot, texts, wait_for_text};
+use super::{click, screenshot, texts, wait_for_path, wait_for_text};
 use crate::support::Team;
+
+/// Records every desktop notification the page shows, still showing it for real.
+const SPY: &str = "window.__shown = []; const Real = window.Notification; \
+    window.Notification = class extends Real { constructor(title, options) { \
+    super(title, options); window.__shown.push({ title, body: options.body, n: this }); } }; \
+    return Real.permission;";
+
+async fn shown(browser: &Client) -> Vec<(String, String)> {
+    let list = browser
+        .execute(
+            "return (window.__shown || []).map((s) => [s.title, s.body]);",
+            vec![],
+        )
+        .await
+        .expect("notifications shown");
+    serde_json::from_value(list).unwrap_or_default()
+}
 
 pub async fn mention_steps(
     ann: &Client,
@@ -38,9 +57,16 @@ pub async fn mention_steps(
             .expect("#general");
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
+    let permission = second.execute(SPY, vec![]).await.expect("spy");
+    assert_eq!(
+        permission.as_str(),
+        Some("granted"),
+        "allowed in this profile"
+    );
     let handle = t.admin.me().await.expect("me").profile.handle;
     assert_eq!(handle, "ann.admin");
-    t.member
+    let mention = t
+        .member
         .post_message(town, "@ann.admin can you review the plan?", None)
         .await
         .expect("post");
@@ -49,46 +75,76 @@ pub async fn mention_steps(
     wait_for_text(second, &badge, "1").await;
     screenshot(ann, shots, "33-mention-badge").await;
 
-    // Opening #town: the message stands out, her name in it too; the badge goes everywhere.
-    click(ann, &format!(".sidebar a[data-conversation='{town}']")).await;
+    // The desktop notification says who, where and what.
+    let mut notes = Vec::new();
+    for _ in 0..50 {
+        notes = shown(second).await;
+        if !notes.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        notes,
+        vec![(
+            "Max Member mentioned you in #town".to_owned(),
+            "@ann.admin can you review the plan?".to_owned()
+        )]
+    );
+    assert!(
+        shown(ann).await.is_empty(),
+        "the first browser was never allowed"
+    );
+
+    // Clicking it opens the message: it stands out, her name in it too; the badge goes in
+    // the other browser at once.
+    second
+        .execute(
+            "window.__shown[0].n.dispatchEvent(new Event('click'))",
+            vec![],
+        )
+        .await
+        .expect("click the notification");
+    let at = wait_for_path(second, &format!("/w/{slug}/c/{town}")).await;
+    assert!(at.ends_with(&format!("#m{}", mention.id)), "{at}");
     let mentioned = wait_for_text(
-        ann,
+        second,
         "#messages .message.mentions-me .message-body",
         "can you review the plan?",
     )
     .await;
     assert!(mentioned.contains("@ann.admin"));
     wait_for_text(
-        ann,
+        second,
         "#messages .message.mentions-me .mention.mention-me",
         "@ann.admin",
     )
     .await;
-    screenshot(ann, shots, "34-mention-highlight").await;
+    screenshot(second, shots, "34-mention-highlight").await;
     for _ in 0..50 {
-        if texts(second, &badge).await.is_empty() {
+        if texts(ann, &badge).await.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(
-        texts(second, &badge).await.is_empty(),
-        "read in one tab, read in all"
+        texts(ann, &badge).await.is_empty(),
+        "read in one browser, read in all"
     );
 
     // The composer's autocomplete: `@max` lists Max; Enter inserts his handle.
-    let composer = ann
+    let composer = second
         .find(Locator::Css("#composer-body"))
         .await
         .expect("composer");
     composer.send_keys("sure @max").await.expect("type");
     wait_for_text(
-        ann,
+        second,
         ".suggestions [role=option][aria-selected=true]",
         "Max Member",
     )
     .await;
-    let active = ann
+    let active = second
         .execute(
             "const i = document.querySelector('#composer-body'); \
              return document.getElementById(i.getAttribute('aria-activedescendant'))?.textContent;",
@@ -100,7 +156,7 @@ pub async fn mention_steps(
         active.as_str().unwrap_or_default().contains("@max.member"),
         "the composer points at the option a screen reader reads: {active:?}"
     );
-    screenshot(ann, shots, "35-mention-autocomplete").await;
+    screenshot(second, shots, "35-mention-autocomplete").await;
     composer.send_keys("\u{E007}").await.expect("Enter picks");
     let typed = composer
         .prop("value")
@@ -108,9 +164,9 @@ pub async fn mention_steps(
         .expect("value")
         .unwrap_or_default();
     assert_eq!(typed, "sure @max.member ");
-    assert!(texts(ann, ".suggestions [role=option]").await.is_empty());
+    assert!(texts(second, ".suggestions [role=option]").await.is_empty());
     composer.send_keys("on it\u{E007}").await.expect("send");
-    wait_for_text(ann, "#messages .message.mine .mention", "@max.member").await;
+    wait_for_text(second, "#messages .message.mine .mention", "@max.member").await;
     let sent = t
         .member
         .history(town, &Default::default())
@@ -121,4 +177,29 @@ pub async fn mention_steps(
         .expect("Ann's answer");
     assert_eq!(sent.body, "sure @max.member on it");
     assert_eq!(sent.mentions.users, vec![t.ids.member], "it mentions Max");
+
+    // Muted from the 🔔 menu: the next mention is counted, and shows no notification.
+    click(second, "details.notify-menu summary").await;
+    click(second, ".notify-form input[name=level][value=nothing]").await;
+    click(second, ".notify-form button[type=submit]").await;
+    wait_for_text(second, "details.notify-menu summary", "🔕").await;
+    second
+        .goto(&format!("{url}/w/{slug}/c/{general}"))
+        .await
+        .expect("#general");
+    let muted_link = format!(".sidebar a.is-muted[data-conversation='{town}']");
+    wait_for_text(second, &muted_link, "town").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    second.execute(SPY, vec![]).await.expect("spy");
+    t.member
+        .post_message(town, "@ann.admin one more thing", None)
+        .await
+        .expect("post");
+    wait_for_text(second, &badge, "1").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(shown(second).await.is_empty(), "muted: no notification");
+    // The journey goes on with Ann in #town.
+    ann.goto(&format!("{url}/w/{slug}/c/{town}"))
+        .await
+        .expect("#town");
 }
