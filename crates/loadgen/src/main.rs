@@ -113,6 +113,9 @@ struct FanoutArgs {
     /// Send reactions (👍 on a message posted beforehand for each) instead of messages
     #[arg(long)]
     react: bool,
+    /// Start every message with this, e.g. `@channel`: everyone is mentioned (and notified)
+    #[arg(long)]
+    mention: Option<String>,
 }
 
 impl FanoutArgs {
@@ -128,6 +131,7 @@ impl FanoutArgs {
             drain_seconds: self.drain,
             max_in_flight: self.max_in_flight,
             react: self.react,
+            mention: self.mention.clone(),
         }
     }
 }

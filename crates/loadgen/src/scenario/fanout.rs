@@ -41,6 +41,9 @@ pub struct FanoutOptions {
     pub max_in_flight: usize,
     /// Send reactions instead of messages.
     pub react: bool,
+    /// Written before every message's text, e.g. `@channel` (mentions cost nothing per
+    /// recipient to write; each connected member then also gets a `notify` frame).
+    pub mention: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -249,6 +252,7 @@ pub async fn run(
         schedule,
         options.max_in_flight,
         targets,
+        options.mention.as_deref(),
     )
     .await?;
 

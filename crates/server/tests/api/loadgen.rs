@@ -15,6 +15,7 @@ use crate::support::Redis;
 
 ocomms_store::backend_tests!(
     loadgen_fanout_delivers_every_message_once_to_members_only,
+    loadgen_fanout_with_channel_mentions_delivers_every_message_once,
     loadgen_fanout_reactions_reach_every_member_once,
     loadgen_reconnect_storm_misses_nothing,
     loadgen_ingest_idle_and_threads_run,
@@ -52,6 +53,7 @@ fn small_fanout() -> fanout::FanoutOptions {
         drain_seconds: 20.0,
         max_in_flight: 64,
         react: false,
+        mention: None,
     }
 }
 
@@ -66,6 +68,20 @@ async fn loadgen_fanout_delivers_every_message_once_to_members_only(db: TestDb) 
     assert!(report.expected_deliveries > 0);
     assert_eq!(report.deliveries, report.expected_deliveries, "{report}");
     assert_eq!(report.acknowledged, report.sent);
+}
+
+async fn loadgen_fanout_with_channel_mentions_delivers_every_message_once(db: TestDb) {
+    let server = load_server(&db, None).await;
+    let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
+    let options = fanout::FanoutOptions {
+        mention: Some("@channel".into()),
+        ..small_fanout()
+    };
+    let report = fanout::run(connector, &options, Some(this_process()))
+        .await
+        .unwrap();
+    assert!(report.is_correct(), "{report}");
+    assert_eq!(report.deliveries, report.expected_deliveries, "{report}");
 }
 
 async fn loadgen_fanout_reactions_reach_every_member_once(db: TestDb) {

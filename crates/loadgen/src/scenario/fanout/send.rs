@@ -45,7 +45,9 @@ pub(super) async fn send_at_rate(
     schedule: Schedule,
     max_in_flight: usize,
     targets: Option<Arc<Vec<MessageId>>>,
+    mention: Option<&str>,
 ) -> anyhow::Result<Arc<Sends>> {
+    let lead = mention.map(|m| format!("{m} ")).unwrap_or_default();
     let sends = Arc::new(Sends {
         acked: (0..schedule.total)
             .map(|_| AtomicBool::new(false))
@@ -67,11 +69,12 @@ pub(super) async fn send_at_rate(
         let client_id = format!("{prefix}{n}");
         let sends = sends.clone();
         let target = targets.as_ref().map(|t| t[n as usize]);
+        let body = format!("{lead}fanout message {n}");
         tokio::spawn(async move {
             let result = match target {
                 Some(message) => client.react(message, "👍").await.map(drop),
                 None => client
-                    .post_message(channel, &format!("fanout message {n}"), Some(&client_id))
+                    .post_message(channel, &body, Some(&client_id))
                     .await
                     .map(drop),
             };
