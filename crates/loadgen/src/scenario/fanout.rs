@@ -18,7 +18,7 @@ use crate::fleet::{Fleet, Progress};
 use crate::measure::{Latencies, Percentiles, ServerProcess, ServerUsage};
 use crate::population::Population;
 use crate::tracker::{Seen, Tracker};
-use send::{Schedule, post_targets, send_at_rate};
+use send::{Schedule, Sending, post_targets, send_at_rate};
 
 mod send;
 
@@ -200,15 +200,17 @@ pub async fn run(
     }
     let channel_ids = Arc::new(channel_ids);
     let total = (rate * seconds).ceil() as u64;
-    let targets = if options.react {
+    let sending = if options.react {
         let targets = post_targets(&population, &plan, &channel_ids, total).await?;
         let by_message = targets.iter().enumerate().map(|(n, m)| (m.0, n as u64));
         let _ = population
             .reaction_targets
             .set(Arc::new(by_message.collect()));
-        Some(Arc::new(targets))
+        Sending::Reactions(Arc::new(targets))
     } else {
-        None
+        Sending::Messages {
+            mention: options.mention.clone(),
+        }
     };
 
     // Everyone connects and catches up before the first message is due.
@@ -251,8 +253,7 @@ pub async fn run(
         &connector,
         schedule,
         options.max_in_flight,
-        targets,
-        options.mention.as_deref(),
+        &sending,
     )
     .await?;
 

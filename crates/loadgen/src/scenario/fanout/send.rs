@@ -21,6 +21,14 @@ pub(super) struct Schedule {
     pub total: u64,
 }
 
+/// What each numbered event is.
+pub(super) enum Sending {
+    /// A message, its text starting with `mention` when given (`@channel`).
+    Messages { mention: Option<String> },
+    /// A 👍 on the n-th of these messages, posted beforehand.
+    Reactions(Arc<Vec<MessageId>>),
+}
+
 /// What the sender learned: which posts were acknowledged, how fast, and the first refusal.
 pub(super) struct Sends {
     acked: Vec<AtomicBool>,
@@ -44,10 +52,18 @@ pub(super) async fn send_at_rate(
     connector: &Connector,
     schedule: Schedule,
     max_in_flight: usize,
-    targets: Option<Arc<Vec<MessageId>>>,
-    mention: Option<&str>,
+    sending: &Sending,
 ) -> anyhow::Result<Arc<Sends>> {
-    let lead = mention.map(|m| format!("{m} ")).unwrap_or_default();
+    let (targets, lead) = match sending {
+        Sending::Reactions(targets) => (Some(targets.clone()), String::new()),
+        Sending::Messages { mention } => (
+            None,
+            mention
+                .as_ref()
+                .map(|m| format!("{m} "))
+                .unwrap_or_default(),
+        ),
+    };
     let sends = Arc::new(Sends {
         acked: (0..schedule.total)
             .map(|_| AtomicBool::new(false))
