@@ -69,6 +69,12 @@ pub enum AuthError {
     ConfirmEmail(String),
     #[error("{0}")]
     Refused(String),
+    /// A session kept from an earlier run is no longer accepted (revoked, or it expired).
+    #[error("Your session expired: sign in again")]
+    SessionExpired,
+    /// A kept session could not be tried (the server did not answer, say); it is kept.
+    #[error("Could not sign you back in ({0}). Sign in again, or restart OpenChat later")]
+    NotResumed(String),
 }
 
 impl From<ClientError> for AuthError {

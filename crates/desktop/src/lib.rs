@@ -14,6 +14,7 @@ pub mod runner;
 pub mod state;
 pub mod ui;
 pub mod update;
+pub mod vault;
 pub mod view;
 
 pub use msg::{Effect, Msg};

@@ -3,7 +3,7 @@
 //! so `update` can be tested without a window or a network.
 
 use ocomms_client::Update;
-use ocomms_proto::account::SessionToken;
+use ocomms_proto::account::{CurrentUser, SessionToken};
 use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::{Message, MessagePage};
@@ -13,6 +13,7 @@ use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 use crate::error::{AuthError, CallError, ProbeError};
 use crate::registry::{Saved, SavedTrust};
 use crate::state::{AccountKey, ServerKey};
+use crate::vault::{SavedSession, TokenStore};
 
 /// A workspace's conversations, the display names of its members, and the user's unread
 /// messages per conversation (from the server's read markers).
@@ -112,6 +113,21 @@ pub enum Msg {
         account: AccountKey,
         result: Result<(), CallError>,
     },
+    /// Where this run keeps session tokens (the runner opened its vault).
+    TokenStore(TokenStore),
+    /// The accounts remembered on a server from an earlier run (no tokens: those stay in
+    /// the runner's vault).
+    SavedSessions {
+        server: ServerKey,
+        sessions: Vec<SavedSession>,
+    },
+    /// A remembered session was tried: the server says whose it is, or refuses it.
+    Resumed {
+        server: ServerKey,
+        account: AccountKey,
+        saved: SavedSession,
+        result: Result<CurrentUser, CallError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +191,8 @@ pub enum Effect {
     RememberServer {
         saved: Saved,
     },
-    /// Remove the address from that registry (the user removed the server).
+    /// Remove the address from that registry, and every session kept for it (the user
+    /// removed the server).
     ForgetServer {
         url: String,
     },
@@ -187,5 +204,28 @@ pub enum Effect {
     MarkRead {
         account: AccountKey,
         conversation: ConversationId,
+    },
+    /// Which accounts were signed in on this server in an earlier run?
+    ListSavedSessions {
+        server: ServerKey,
+        url: String,
+    },
+    /// Sign a remembered account back in with its kept token (no password).
+    Resume {
+        server: ServerKey,
+        account: AccountKey,
+        url: String,
+        trust: SavedTrust,
+        saved: SavedSession,
+    },
+    /// Keep the account's session token for the next run.
+    SaveSession {
+        account: AccountKey,
+        saved: SavedSession,
+    },
+    /// Delete a kept session token (signed out, expired).
+    ForgetSession {
+        url: String,
+        user: UserId,
     },
 }

@@ -2,8 +2,8 @@
 //! in the data folder (`$OPENCHAT_DATA_DIR`, else `$XDG_DATA_HOME/openchat`, else
 //! `~/.local/share/openchat`): its base URL, then how its certificate is trusted when that is
 //! not a public CA (`pin=AB:CD:…`, the SHA-256 the user accepted, or `ca=/path/ca.pem`, a
-//! private CA's file). Only addresses and trust: no tokens or passwords (the OS keyring is
-//! still to come, so each run signs in again).
+//! private CA's file). Only addresses and trust: no tokens or passwords (sessions are kept
+//! by `vault`).
 //!
 //! A server is written when its probe succeeded and removed when the user removes it; a
 //! server that does not answer at start-up stays in the file, so being offline for a day
@@ -67,16 +67,21 @@ impl Saved {
     }
 }
 
-/// Where the registry lives, if a home or data folder is known.
-pub fn default_path() -> Option<PathBuf> {
+/// The data folder (`$OPENCHAT_DATA_DIR`, else `$XDG_DATA_HOME/openchat`, else
+/// `~/.local/share/openchat`), if a home or data folder is known.
+pub fn data_dir() -> Option<PathBuf> {
     let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let dir = env("OPENCHAT_DATA_DIR").map(PathBuf::from).or_else(|| {
+    env("OPENCHAT_DATA_DIR").map(PathBuf::from).or_else(|| {
         env("XDG_DATA_HOME")
             .map(PathBuf::from)
             .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
             .map(|d| d.join("openchat"))
-    })?;
-    Some(dir.join(FILE))
+    })
+}
+
+/// Where the registry lives, if a home or data folder is known.
+pub fn default_path() -> Option<PathBuf> {
+    Some(data_dir()?.join(FILE))
 }
 
 /// The remembered servers, in the order they were added; none if the file does not exist yet.

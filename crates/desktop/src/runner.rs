@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ use tokio::task::JoinHandle;
 
 use crate::error::{AuthError, CallError};
 use crate::msg::{Effect, Loaded, Msg};
-use crate::state::AccountKey;
+use crate::state::{AccountKey, ServerKey};
+use crate::vault::{SavedSession, Vault};
 use crate::{probe, registry};
 
 /// Where answers go. Called from tokio tasks.
@@ -56,6 +58,10 @@ struct Post {
     client_id: String,
 }
 
+/// Work for the vault's thread, done in the order it was asked for (a forgotten session and
+/// the new one saved after it must not swap).
+type Job = Box<dyn FnOnce(&Vault) + Send>;
+
 #[derive(Clone)]
 pub struct Runner {
     handle: Handle,
@@ -63,6 +69,8 @@ pub struct Runner {
     sessions: Arc<Mutex<HashMap<AccountKey, Session>>>,
     /// `servers.txt` (see `registry`); `None`: servers are not remembered (tests).
     registry: Option<PathBuf>,
+    /// The vault's thread; `None`: sessions are not kept (tests).
+    vault: Option<std_mpsc::Sender<Job>>,
 }
 
 impl Runner {
@@ -72,6 +80,7 @@ impl Runner {
             sink,
             sessions: Arc::new(Mutex::new(HashMap::new())),
             registry: None,
+            vault: None,
         }
     }
 
@@ -79,6 +88,36 @@ impl Runner {
     pub fn with_registry(mut self, path: PathBuf) -> Self {
         self.registry = Some(path);
         self
+    }
+
+    /// Keeps sessions in the vault `open` makes, on a thread of its own: keyring calls block
+    /// (D-Bus, maybe an unlock prompt) and must not stall the window or the network. Says
+    /// where tokens are kept with `Msg::TokenStore` once the vault is open.
+    pub fn with_vault(mut self, open: impl FnOnce() -> Vault + Send + 'static) -> Self {
+        let (jobs, queue) = std_mpsc::channel::<Job>();
+        let sink = self.sink.clone();
+        let started = std::thread::Builder::new()
+            .name("openchat-vault".into())
+            .spawn(move || {
+                let vault = open();
+                sink(Msg::TokenStore(vault.store().clone()));
+                for job in queue {
+                    job(&vault);
+                }
+            });
+        match started {
+            Ok(_) => self.vault = Some(jobs),
+            Err(e) => tracing::error!(error = %e, "cannot start the vault: sessions are not kept"),
+        }
+        self
+    }
+
+    fn vault(&self, job: impl FnOnce(&Vault) + Send + 'static) {
+        if let Some(vault) = &self.vault
+            && vault.send(Box::new(job)).is_err()
+        {
+            tracing::error!("the vault's thread is gone: a session change was not kept");
+        }
     }
 
     /// Starts every effect; returns at once.
@@ -193,7 +232,51 @@ impl Runner {
             Effect::RememberServer { saved } => {
                 self.registry(|path| registry::remember(path, &saved));
             }
-            Effect::ForgetServer { url } => self.registry(|path| registry::forget(path, &url)),
+            Effect::ForgetServer { url } => {
+                self.registry(|path| registry::forget(path, &url));
+                self.vault(move |vault| {
+                    if let Err(e) = vault.forget_server(&url) {
+                        tracing::warn!(error = %e, "cannot forget the sessions kept for a removed server");
+                    }
+                });
+            }
+            Effect::ListSavedSessions { server, url } => {
+                let sink = self.sink.clone();
+                self.vault(move |vault| {
+                    let sessions = vault.sessions(&url).unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "cannot read the kept sessions");
+                        Vec::new()
+                    });
+                    if !sessions.is_empty() {
+                        sink(Msg::SavedSessions { server, sessions });
+                    }
+                });
+            }
+            Effect::Resume {
+                server,
+                account,
+                url,
+                trust,
+                saved,
+            } => self.resume(server, account, url, trust, saved),
+            Effect::SaveSession { account, saved } => {
+                let token = self
+                    .client(account)
+                    .and_then(|c| c.token().map(str::to_owned));
+                // No session: signed out or expired meanwhile; nothing to keep.
+                if let Some(token) = token {
+                    self.vault(move |vault| {
+                        if let Err(e) = vault.save(&saved, &token) {
+                            tracing::warn!(error = %e, "cannot keep the session: the next run signs in again");
+                        }
+                    });
+                }
+            }
+            Effect::ForgetSession { url, user } => self.vault(move |vault| {
+                if let Err(e) = vault.forget(&url, user) {
+                    tracing::warn!(error = %e, "cannot delete a kept session token");
+                }
+            }),
             Effect::LoadWorkspaces { account } => self.call(account, move |client| async move {
                 Msg::WorkspacesLoaded {
                     account,
@@ -292,7 +375,7 @@ impl Runner {
     /// is gone, say). The form says why.
     fn refused(
         &self,
-        server: crate::state::ServerKey,
+        server: ServerKey,
         account: AccountKey,
         error: crate::error::ProbeError,
     ) -> Msg {
@@ -305,34 +388,95 @@ impl Runner {
 
     fn signed_in(
         &self,
-        server: crate::state::ServerKey,
+        server: ServerKey,
         account: AccountKey,
         client: Client,
         result: Result<ocomms_proto::account::SessionToken, AuthError>,
     ) -> Msg {
         if result.is_ok() {
-            // Registered before the answer goes out, so the `Connect` and loads that
-            // `update` asks for next find the session.
-            let (posts, queue) = mpsc::unbounded_channel();
-            let poster = self.handle.spawn(post_in_order(
-                client.clone(),
-                account,
-                queue,
-                self.sink.clone(),
-            ));
-            let session = Session {
-                client,
-                live: None,
-                posts,
-                poster,
-            };
-            self.sessions().insert(account, session);
+            self.register(account, client);
         }
         Msg::SignedIn {
             server,
             account,
             result,
         }
+    }
+
+    /// Holds a signed-in client for `account`. Called before the answer goes out, so the
+    /// `Connect` and loads that `update` asks for next find the session.
+    fn register(&self, account: AccountKey, client: Client) {
+        let (posts, queue) = mpsc::unbounded_channel();
+        let poster = self.handle.spawn(post_in_order(
+            client.clone(),
+            account,
+            queue,
+            self.sink.clone(),
+        ));
+        let session = Session {
+            client,
+            live: None,
+            posts,
+            poster,
+        };
+        self.sessions().insert(account, session);
+    }
+
+    /// Reads the kept token (on the vault's thread), then asks the server whose it is.
+    fn resume(
+        &self,
+        server: ServerKey,
+        account: AccountKey,
+        url: String,
+        trust: crate::registry::SavedTrust,
+        saved: SavedSession,
+    ) {
+        let this = self.clone();
+        self.vault(move |vault| {
+            let token = match vault.token(&saved) {
+                Ok(Some(token)) => token,
+                // The keyring lost it (or someone deleted it): as good as expired.
+                Ok(None) => {
+                    return (this.sink)(Msg::Resumed {
+                        server,
+                        account,
+                        saved,
+                        result: Err(CallError::SessionExpired),
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read a kept session token");
+                    return (this.sink)(Msg::Resumed {
+                        server,
+                        account,
+                        saved,
+                        result: Err(CallError::Refused(e.to_string())),
+                    });
+                }
+            };
+            let runner = this.clone();
+            this.spawn(async move {
+                let result = match probe::client_for(&url, &trust) {
+                    Ok(client) => {
+                        let client = client.with_token(token);
+                        match client.me().await {
+                            Ok(user) => {
+                                runner.register(account, client);
+                                Ok(user)
+                            }
+                            Err(e) => Err(CallError::from(e)),
+                        }
+                    }
+                    Err(e) => Err(CallError::Refused(e.to_string())),
+                };
+                Msg::Resumed {
+                    server,
+                    account,
+                    saved,
+                    result,
+                }
+            });
+        });
     }
 
     fn connect(&self, account: AccountKey) {

@@ -15,6 +15,7 @@ use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
 use crate::error::{AuthError, ProbeError};
 use crate::registry::{Saved, SavedTrust};
+use crate::vault::TokenStore;
 use ocomms_client::Fingerprint;
 pub use outbox::Outbox;
 pub use timeline::Timeline;
@@ -159,6 +160,8 @@ pub struct Server {
     pub accounts: Vec<Account>,
     pub active_account: Option<AccountKey>,
     pub auth: AuthForm,
+    /// Sessions kept from an earlier run being tried (the sign-in form waits for them).
+    pub resuming: u32,
 }
 
 impl Server {
@@ -212,7 +215,14 @@ impl Server {
 
     /// The rail's connection state: the active account's (the one on screen).
     pub fn connection(&self) -> Option<Connection> {
-        self.active().map(|a| a.connection)
+        match self.active() {
+            Some(account) => Some(account.connection),
+            // A session kept from an earlier run was refused: said on the rail too.
+            None if self.auth.error == Some(AuthError::SessionExpired) => {
+                Some(Connection::SessionExpired)
+            }
+            None => None,
+        }
     }
 
     /// How the connection is protected, in the toolbar's words.
@@ -252,6 +262,8 @@ pub struct State {
     pub servers: Vec<Server>,
     pub active_server: Option<ServerKey>,
     pub add_server: AddServer,
+    /// Where session tokens are kept; `None` until the runner says (or when it keeps none).
+    pub token_store: Option<TokenStore>,
     next_key: u32,
     /// Prefix of this run's client ids, random per process so two clients (or two runs of
     /// one) never reuse an id.
@@ -268,6 +280,7 @@ impl State {
                 open: true,
                 ..AddServer::default()
             },
+            token_store: None,
             next_key: 1,
             client_prefix: client_prefix.into(),
             sent: 0,

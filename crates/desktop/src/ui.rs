@@ -120,6 +120,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_account(next.toolbar.account.as_str().into());
     window.set_unencrypted(next.toolbar.unencrypted);
     window.set_security(next.toolbar.security.as_str().into());
+    window.set_token_store(next.toolbar.token_store.as_str().into());
     window.set_notice(next.notice.as_str().into());
     window.set_more_before(next.more_before);
     window.set_editing(next.editing);
@@ -267,9 +268,16 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
     if let Some(path) = crate::registry::default_path() {
         match crate::registry::load(&path) {
             Ok(urls) => remembered = urls,
-            Err(e) => eprintln!("openchat: cannot read {}: {e}", path.display()),
+            Err(e) => {
+                tracing::error!(error = %e, path = %path.display(), "cannot read the server registry")
+            }
         }
         runner = runner.with_registry(path);
+    }
+    if let Some(dir) = crate::registry::data_dir() {
+        runner = runner.with_vault(move || crate::vault::Vault::open(dir));
+    } else {
+        tracing::warn!("no home or data folder: sessions are not kept, each run signs in again");
     }
     wire(&window, Rc::new(dispatch));
     let mut bridge = Bridge::default();

@@ -4,6 +4,7 @@
 
 mod answer;
 mod realtime;
+mod sessions;
 #[cfg(test)]
 mod tests;
 
@@ -164,6 +165,7 @@ fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
         .iter()
         .map(|a| Effect::SignOut { account: a.key })
         .collect();
+    // Also forgets the sessions kept for it.
     effects.push(Effect::ForgetServer { url: server.url });
     effects
 }
@@ -230,7 +232,10 @@ fn sign_out(state: &mut State) -> Vec<Effect> {
     let Some(key) = server.active_account else {
         return vec![];
     };
-    server.accounts.retain(|a| a.key != key);
+    let Some(at) = server.accounts.iter().position(|a| a.key == key) else {
+        return vec![];
+    };
+    let account = server.accounts.remove(at);
     server.active_account = server.accounts.first().map(|a| a.key);
     if server.active_account.is_none() {
         server.auth = AuthForm {
@@ -238,7 +243,13 @@ fn sign_out(state: &mut State) -> Vec<Effect> {
             ..AuthForm::default()
         };
     }
-    vec![Effect::SignOut { account: key }]
+    vec![
+        Effect::SignOut { account: key },
+        Effect::ForgetSession {
+            url: server.url.clone(),
+            user: account.user.id,
+        },
+    ]
 }
 
 fn select_workspace(state: &mut State, id: ocomms_proto::WorkspaceId) -> Vec<Effect> {

@@ -5,6 +5,7 @@ use ocomms_proto::conversation::ConversationKind;
 
 use crate::state::timeline::{Row, time_label};
 use crate::state::{Account, Connection, Server, State, authority_of};
+use crate::vault::TokenStore;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct View {
@@ -81,6 +82,9 @@ pub struct Toolbar {
     /// How the connection is protected: a public CA, a private CA, a certificate the user
     /// trusted (with its fingerprint).
     pub security: String,
+    /// Sessions are kept in a file because no OS keyring answered (empty: a keyring, or
+    /// nothing kept): said out loud.
+    pub token_store: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -152,6 +156,12 @@ pub fn view(state: &State) -> View {
     if let Some(server) = state.active() {
         server_view(server, &mut view);
     }
+    if let Some(TokenStore::File(path)) = &state.token_store {
+        view.toolbar.token_store = format!(
+            "no keyring: sessions saved in {} (readable only by you)",
+            path.display()
+        );
+    }
     view
 }
 
@@ -161,7 +171,8 @@ fn server_name(server: &Server) -> String {
 
 fn server_view(server: &Server, view: &mut View) {
     view.auth = AuthView {
-        open: server.auth.open || server.active().is_none(),
+        // Kept sessions being tried: the form opens if none comes back.
+        open: server.auth.open || (server.active().is_none() && server.resuming == 0),
         busy: server.auth.busy,
         error: server
             .auth
@@ -188,8 +199,15 @@ fn server_view(server: &Server, view: &mut View) {
         .collect();
     let Some(account) = server.active() else {
         view.toolbar.title = server_name(server);
-        view.toolbar.connection = "Signed out".into();
-        view.toolbar.level = 5;
+        (view.toolbar.connection, view.toolbar.level) = if server.resuming > 0 {
+            ("Signing you back in…".into(), 1)
+        } else {
+            let connection = server.connection();
+            (
+                connection.map_or("Signed out", Connection::label).into(),
+                level(connection),
+            )
+        };
         return;
     };
     account_view(account, view);

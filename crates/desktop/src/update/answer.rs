@@ -12,6 +12,7 @@ use crate::msg::{Effect, Msg};
 use crate::state::{
     Account, AccountKey, AddServer, AuthForm, Connection, Server, ServerKey, State,
 };
+use crate::vault::SavedSession;
 
 pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -79,6 +80,19 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             result: Err(CallError::SessionExpired),
         } => session_expired(state, account),
         Msg::MarkedRead { .. } => vec![],
+        Msg::TokenStore(store) => {
+            state.token_store = Some(store);
+            vec![]
+        }
+        Msg::SavedSessions { server, sessions } => {
+            super::sessions::saved_sessions(state, server, sessions)
+        }
+        Msg::Resumed {
+            server,
+            account,
+            saved,
+            result,
+        } => super::sessions::resumed(state, server, account, saved, result),
         // User actions are handled in `update`.
         _ => vec![],
     }
@@ -96,6 +110,10 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
             let remember = Effect::RememberServer {
                 saved: saved.clone(),
             };
+            let list = Effect::ListSavedSessions {
+                server: key,
+                url: url.clone(),
+            };
             state.servers.push(Server {
                 key,
                 url,
@@ -107,13 +125,14 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
                     open: true,
                     ..AuthForm::default()
                 },
+                resuming: 0,
             });
             state.active_server = Some(key);
             // Closed once every probe answered, unless one failed (its reason stays shown).
             if state.add_server.probing.is_empty() && state.add_server.error.is_none() {
                 state.add_server = AddServer::default();
             }
-            vec![remember]
+            vec![remember, list]
         }
         Err(e) => {
             if let ProbeError::Untrusted { fingerprint } = e {
@@ -146,6 +165,11 @@ fn signed_in(
         }
     };
     let mut account = Account::new(key, token.user.email.clone(), token.user);
+    let saved = SavedSession {
+        url: server.url.clone(),
+        user: account.user.id,
+        email: account.email.clone(),
+    };
     let mut effects = vec![];
     // Signing in again as someone already here (after expiry): keep their place, drafts and
     // unsent messages; the old session is forgotten.
@@ -169,6 +193,11 @@ fn signed_in(
     server.accounts.push(account);
     server.active_account = Some(key);
     server.auth = AuthForm::default();
+    // After the old session's `Forget`: the new token replaces the old one.
+    effects.push(Effect::SaveSession {
+        account: key,
+        saved,
+    });
     effects.push(Effect::Connect { account: key });
     effects.push(Effect::LoadWorkspaces { account: key });
     effects
@@ -310,6 +339,11 @@ fn session_expired(state: &mut State, key: AccountKey) -> Vec<Effect> {
     }
     account.connection = Connection::SessionExpired;
     let email = account.email.clone();
+    let user = account.user.id;
+    let forget = Effect::ForgetSession {
+        url: server.url.clone(),
+        user,
+    };
     if is_active {
         server.auth = AuthForm {
             open: true,
@@ -317,5 +351,5 @@ fn session_expired(state: &mut State, key: AccountKey) -> Vec<Effect> {
             ..AuthForm::default()
         };
     }
-    vec![Effect::Forget { account: key }]
+    vec![Effect::Forget { account: key }, forget]
 }

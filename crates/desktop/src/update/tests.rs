@@ -3,6 +3,7 @@
 
 mod fixture;
 mod messages;
+mod sessions;
 
 use crate::error::{AuthError, ProbeError};
 use crate::msg::{Effect, Msg};
@@ -119,7 +120,16 @@ fn several_accounts_on_one_server_and_session_expiry() {
     // The session expires: shown, the form opens with the email, the session is forgotten.
     update(&mut state, Msg::DraftChanged("keep me".into()));
     let effects = update(&mut state, Msg::SessionExpired(me));
-    assert_eq!(effects, [Effect::Forget { account: me }]);
+    assert_eq!(
+        effects,
+        [
+            Effect::Forget { account: me },
+            Effect::ForgetSession {
+                url: "https://a.example".into(),
+                user: fixture::ME
+            }
+        ]
+    );
     let v = view(&state);
     assert!(v.toolbar.connection.starts_with("Session expired"));
     assert!(v.auth.open && v.auth.email == "me@a");
@@ -160,7 +170,10 @@ fn sign_in_errors_are_shown_and_sign_out_returns_to_the_form() {
     assert!(!v.auth.busy);
     update(&mut state, Msg::CloseSignIn);
     let effects = update(&mut state, Msg::SignOut);
-    assert!(matches!(effects[..], [Effect::SignOut { .. }]));
+    assert!(matches!(
+        effects[..],
+        [Effect::SignOut { .. }, Effect::ForgetSession { .. }]
+    ));
     assert!(view(&state).auth.open && !view(&state).auth.can_cancel);
     assert_eq!(view(&state).rail[0].connection, "Signed out");
 }
@@ -182,12 +195,18 @@ fn several_probes_may_run_at_once() {
         );
         assert_eq!(
             effects,
-            [Effect::RememberServer {
-                saved: Saved {
-                    url: url.into(),
-                    trust: SavedTrust::PublicCa
+            [
+                Effect::RememberServer {
+                    saved: Saved {
+                        url: url.into(),
+                        trust: SavedTrust::PublicCa,
+                    }
+                },
+                Effect::ListSavedSessions {
+                    server: state.active_server.expect("added"),
+                    url: url.into()
                 }
-            }]
+            ]
         );
     }
     assert_eq!(state.servers.len(), 2);
@@ -219,20 +238,21 @@ fn an_unknown_certificate_is_shown_by_fingerprint_and_pinned_once_trusted() {
         }]
     );
     assert_eq!(view(&state).add_server.fingerprint, "", "asked once");
+    let effects = update(
+        &mut state,
+        Msg::Probed {
+            url: url.into(),
+            result: Ok(info("LAN")),
+        },
+    );
     assert_eq!(
-        update(
-            &mut state,
-            Msg::Probed {
-                url: url.into(),
-                result: Ok(info("LAN")),
-            },
-        ),
-        [Effect::RememberServer {
+        effects.first(),
+        Some(&Effect::RememberServer {
             saved: Saved {
                 url: url.into(),
-                trust: pinned.clone()
+                trust: pinned.clone(),
             }
-        }]
+        })
     );
     assert_eq!(state.servers[0].trust, pinned);
     assert!(view(&state).toolbar.security.contains(&fp.to_string()));
@@ -372,5 +392,8 @@ fn unread_counts_come_from_the_server_and_reading_is_told_back() {
             result: Err(crate::error::CallError::SessionExpired),
         },
     );
-    assert_eq!(effects, [Effect::Forget { account: me }]);
+    assert!(matches!(
+        effects[..],
+        [Effect::Forget { account }, Effect::ForgetSession { .. }] if account == me
+    ));
 }
