@@ -7,6 +7,7 @@
 //! state that lives only in the Slint UI (it would escape the `update` tests).
 
 pub mod error;
+pub mod markdown;
 pub mod msg;
 pub mod probe;
 pub mod registry;

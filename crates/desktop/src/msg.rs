@@ -68,6 +68,8 @@ pub enum Msg {
     EditLast,
     /// Escape while editing: back to an empty composer.
     CancelEdit,
+    /// A link in a message was clicked.
+    OpenLink(String),
 
     // --- answers ---
     Probed {
@@ -204,6 +206,10 @@ pub enum Effect {
     MarkRead {
         account: AccountKey,
         conversation: ConversationId,
+    },
+    /// Open a link from a message in the user's browser (http, https and mailto only).
+    OpenLink {
+        url: String,
     },
     /// Which accounts were signed in on this server in an earlier run?
     ListSavedSessions {

@@ -240,6 +240,7 @@ impl Runner {
                     }
                 });
             }
+            Effect::OpenLink { url } => open_in_browser(&url),
             Effect::ListSavedSessions { server, url } => {
                 let sink = self.sink.clone();
                 self.vault(move |vault| {
@@ -563,4 +564,25 @@ async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError>
         })
         .collect();
     Ok((list, names, unread))
+}
+
+/// Hands a link to the desktop's browser (or mail client): the OS's own opener, so the
+/// client links no browser code. Failing only costs the click; it is logged.
+fn open_in_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    match command.arg(url).spawn() {
+        // Reaped on a thread of its own: the opener may run as long as the browser.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot open the link"),
+    }
 }

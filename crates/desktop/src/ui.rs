@@ -4,12 +4,14 @@
 //! UI thread's event loop.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use ocomms_proto::{ConversationId, WorkspaceId};
 use slint::{ComponentHandle as _, ModelRc, SharedString, VecModel};
 
+use crate::markdown;
 use crate::msg::Msg;
 use crate::runner::Runner;
 use crate::state::{AccountKey, ServerKey, State};
@@ -24,7 +26,7 @@ pub mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{AppWindow, ListItem, RailItem, RowItem};
+pub use generated::{AppWindow, BlockItem, ListItem, RailItem, RowItem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
@@ -39,6 +41,53 @@ pub enum UiError {
 pub struct Bridge {
     last: View,
     rows_version: i32,
+    /// Slint's styled text for each block's markup, so a redraw of the timeline (a new
+    /// message, another server) does not parse every message again.
+    styled: HashMap<String, slint::StyledText>,
+}
+
+/// More styled texts than this (about five servers' long conversations) and the cache starts
+/// again from what is drawn next.
+const STYLED_KEPT: usize = 10_000;
+
+/// A message body's blocks for Slint.
+fn blocks(
+    list: &[markdown::Block],
+    styled: &mut HashMap<String, slint::StyledText>,
+) -> ModelRc<BlockItem> {
+    let items: Vec<BlockItem> = list
+        .iter()
+        .map(|b| {
+            let (kind, marker) = match &b.kind {
+                markdown::BlockKind::Paragraph => (0, ""),
+                markdown::BlockKind::Item(marker) => (1, marker.as_str()),
+                markdown::BlockKind::Code => (2, ""),
+            };
+            let plain: String = b.spans.iter().map(|s| s.text.as_str()).collect();
+            let text = match &b.markup {
+                Some(markup) => match styled.get(markup) {
+                    Some(text) => text.clone(),
+                    None => {
+                        let text = slint::StyledText::from_markdown(markup)
+                            .unwrap_or_else(|_| slint::StyledText::from_plain_text(&plain));
+                        styled.insert(markup.clone(), text.clone());
+                        text
+                    }
+                },
+                // Markup that would not read back as the text: drawn plain, never wrong.
+                None => slint::StyledText::from_plain_text(&plain),
+            };
+            BlockItem {
+                kind,
+                quote: i32::from(b.quote),
+                indent: i32::from(b.indent),
+                marker: marker.into(),
+                text,
+                plain: plain.into(),
+            }
+        })
+        .collect();
+    ModelRc::new(VecModel::from(items))
 }
 
 fn items(list: &[Item]) -> ModelRc<ListItem> {
@@ -83,6 +132,9 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
         window.set_conversations(items(&next.conversations));
     }
     if next.rows != last.rows {
+        if bridge.styled.len() > STYLED_KEPT {
+            bridge.styled.clear();
+        }
         let rows: Vec<RowItem> = next
             .rows
             .iter()
@@ -91,6 +143,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
                 author: r.author.as_str().into(),
                 time: r.time.as_str().into(),
                 body: r.body.as_str().into(),
+                blocks: blocks(&r.blocks, &mut bridge.styled),
                 edited: r.edited,
                 deleted: r.deleted,
             })
@@ -215,6 +268,8 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     window.on_draft_edited(move |text| d(Msg::DraftChanged(text.into())));
     let d = dispatch.clone();
     window.on_load_older(move || d(Msg::LoadOlder));
+    let d = dispatch.clone();
+    window.on_open_link(move |url| d(Msg::OpenLink(url.into())));
     let d = dispatch.clone();
     window.on_edit_last(move || d(Msg::EditLast));
     let d = dispatch.clone();

@@ -99,6 +99,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        // Checked again here: the window could be handed anything.
+        Msg::OpenLink(url) if crate::markdown::is_safe_url(&url) => {
+            vec![Effect::OpenLink { url }]
+        }
+        Msg::OpenLink(_) => vec![],
         answer => answer::update(state, answer),
     }
 }

@@ -3,6 +3,7 @@
 
 use ocomms_proto::conversation::ConversationKind;
 
+use crate::markdown::{self, Block};
 use crate::state::timeline::{Row, time_label};
 use crate::state::{Account, Connection, Server, State, authority_of};
 use crate::vault::TokenStore;
@@ -93,7 +94,10 @@ pub struct RowView {
     pub kind: i32,
     pub author: String,
     pub time: String,
+    /// The body as plain text (what a screen reader reads), or "(message deleted)".
     pub body: String,
+    /// The body as drawn: blocks of styled spans (none for a deleted message).
+    pub blocks: Vec<Block>,
     pub edited: bool,
     pub deleted: bool,
 }
@@ -280,7 +284,7 @@ fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
             },
             Row::Message {
                 author,
-                body,
+                blocks,
                 at,
                 edited,
                 deleted,
@@ -292,23 +296,28 @@ fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
                 body: if deleted {
                     "(message deleted)".into()
                 } else {
-                    body
+                    markdown::plain_text(&blocks)
                 },
+                blocks,
                 edited,
                 deleted,
             },
         })
         .collect();
     let me = account.user.profile.display_name.clone();
-    rows.extend(account.outbox.for_conversation(id).map(|q| RowView {
-        kind: if q.refused.is_some() { 3 } else { 2 },
-        author: me.clone(),
-        time: match &q.refused {
-            Some(reason) => format!("not sent: {reason}"),
-            None => "sending…".into(),
-        },
-        body: q.body.clone(),
-        ..RowView::default()
+    rows.extend(account.outbox.for_conversation(id).map(|q| {
+        let blocks = markdown::parse(&q.body);
+        RowView {
+            kind: if q.refused.is_some() { 3 } else { 2 },
+            author: me.clone(),
+            time: match &q.refused {
+                Some(reason) => format!("not sent: {reason}"),
+                None => "sending…".into(),
+            },
+            body: markdown::plain_text(&blocks),
+            blocks,
+            ..RowView::default()
+        }
     }));
     rows
 }

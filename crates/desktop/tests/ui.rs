@@ -242,6 +242,75 @@ fn enter_sends_and_shift_enter_does_not() {
     );
 }
 
+#[test]
+fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
+    use ocomms_proto::event::{Event, EventPayload};
+    use ocomms_proto::message::Message;
+    use ocomms_proto::{MessageId, UserId};
+
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    let account = state.viewed_account().expect("signed in");
+    let message = Message {
+        id: MessageId(1),
+        conversation_id: ConversationId(5),
+        seq: 1,
+        author_id: UserId(1),
+        client_id: None,
+        body: "**Ship** it, see [the log](https://ci.example.com/1)\n\n- one\n- `two`".into(),
+        html: String::new(),
+        created_at: 1_796_256_000_000 + 9 * 3_600_000,
+        edited_at: None,
+        deleted: false,
+        reactions: Vec::new(),
+        thread_root_id: None,
+        also_in_channel: false,
+        thread: None,
+        pinned: None,
+        mentions: Default::default(),
+    };
+    update(
+        &mut state,
+        Msg::Realtime {
+            account,
+            update: Update::Event(Box::new(Event {
+                workspace_id: WorkspaceId(1),
+                position: 1,
+                conversation_id: ConversationId(5),
+                seq: 1,
+                actor: UserId(1),
+                at: 0,
+                payload: EventPayload::MessagePosted {
+                    message,
+                    thread: None,
+                },
+            })),
+        },
+    );
+    let (window, _) = window_for(&state);
+    // The screen reader hears the text, not the asterisks and brackets.
+    one(&window, "Ada, 09:00: Ship it, see the log\n• one\n• two");
+    let rows = window.get_rows();
+    let row = slint::Model::row_data(&rows, 1).expect("the message row");
+    let blocks: Vec<_> = (0..slint::Model::row_count(&row.blocks))
+        .filter_map(|i| slint::Model::row_data(&row.blocks, i))
+        .map(|b| (b.kind, b.marker.to_string(), b.plain.to_string()))
+        .collect();
+    assert_eq!(
+        blocks,
+        [
+            (0, String::new(), "Ship it, see the log".to_owned()),
+            (1, "•".to_owned(), "one".to_owned()),
+            (1, "•".to_owned(), "two".to_owned()),
+        ]
+    );
+    let styled =
+        slint::StyledText::from_markdown("**Ship** it, see [the log](https://ci.example.com/1)")
+            .expect("markup");
+    let first = slint::Model::row_data(&row.blocks, 0).expect("block");
+    assert_eq!(first.text, styled, "drawn styled, not as typed");
+}
+
 /// Not a check but a measurement (docs/benchmarks.md): five servers, 1,000 messages on each
 /// one's #general, then the time to switch servers: `update` + `view` + `render` into the
 /// window (the testing backend paints nothing, so painting is not included).

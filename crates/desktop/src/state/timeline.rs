@@ -5,10 +5,15 @@
 use ocomms_proto::message::Message;
 use ocomms_proto::{MessageId, Timestamp};
 
+use crate::markdown::{self, Block};
+
 /// The messages of one conversation, oldest first, without duplicates.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
     messages: Vec<Message>,
+    /// Each message's body parsed once, when it arrives or changes, not at every redraw
+    /// (`bodies[i]` belongs to `messages[i]`).
+    bodies: Vec<Vec<Block>>,
     /// Older messages exist on the server (history on scroll loads them).
     pub more_before: bool,
     /// History was fetched at least once; before that the timeline holds only what arrived
@@ -25,6 +30,8 @@ pub enum Row {
         id: MessageId,
         author: ocomms_proto::UserId,
         body: String,
+        /// The body as the timeline draws it.
+        blocks: Vec<Block>,
         at: Timestamp,
         edited: bool,
         deleted: bool,
@@ -39,9 +46,16 @@ impl Timeline {
     /// Adds or replaces a message. A replayed or re-fetched message (same id) replaces the
     /// copy we have, so history and live events may overlap freely.
     pub fn insert(&mut self, message: Message) {
+        let body = markdown::parse(&message.body);
         match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
-            Ok(at) => self.messages[at] = message,
-            Err(at) => self.messages.insert(at, message),
+            Ok(at) => {
+                self.messages[at] = message;
+                self.bodies[at] = body;
+            }
+            Err(at) => {
+                self.messages.insert(at, message);
+                self.bodies.insert(at, body);
+            }
         }
     }
 
@@ -57,20 +71,24 @@ impl Timeline {
     /// Applies an edit; an edit of a message we never saw is ignored (history brings it
     /// already edited).
     pub fn edit(&mut self, id: MessageId, body: &str, html: &str, edited_at: Timestamp) {
-        if let Some(m) = self.messages.iter_mut().find(|m| m.id == id) {
+        if let Some(at) = self.messages.iter().position(|m| m.id == id) {
+            let m = &mut self.messages[at];
             m.body = body.to_owned();
             m.html = html.to_owned();
             m.edited_at = Some(edited_at);
+            self.bodies[at] = markdown::parse(body);
         }
     }
 
     /// Marks a message deleted and forgets its text: a deleted message stays as a
     /// placeholder so the conversation's order (and replies' context) still reads right.
     pub fn delete(&mut self, id: MessageId) {
-        if let Some(m) = self.messages.iter_mut().find(|m| m.id == id) {
+        if let Some(at) = self.messages.iter().position(|m| m.id == id) {
+            let m = &mut self.messages[at];
             m.deleted = true;
             m.body.clear();
             m.html.clear();
+            self.bodies[at].clear();
         }
     }
 
@@ -83,7 +101,7 @@ impl Timeline {
     pub fn rows(&self) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.messages.len() + 4);
         let mut day = None;
-        for m in &self.messages {
+        for (m, blocks) in self.messages.iter().zip(&self.bodies) {
             let this_day = m.created_at.div_euclid(MS_PER_DAY);
             if day != Some(this_day) {
                 day = Some(this_day);
@@ -93,6 +111,7 @@ impl Timeline {
                 id: m.id,
                 author: m.author_id,
                 body: m.body.clone(),
+                blocks: blocks.clone(),
                 at: m.created_at,
                 edited: m.edited_at.is_some(),
                 deleted: m.deleted,
