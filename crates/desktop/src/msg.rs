@@ -70,6 +70,10 @@ pub enum Msg {
     CancelEdit,
     /// A link in a message was clicked.
     OpenLink(String),
+    /// Silence the active server's desktop notifications, or let them through again.
+    ToggleMute,
+    /// The window gained or lost the keyboard focus (the user is looking, or not).
+    WindowFocused(bool),
 
     // --- answers ---
     Probed {
@@ -206,6 +210,11 @@ pub enum Effect {
     MarkRead {
         account: AccountKey,
         conversation: ConversationId,
+    },
+    /// Show a desktop notification (a new direct message, or one that mentions the user).
+    Notify {
+        title: String,
+        body: String,
     },
     /// Open a link from a message in the user's browser (http, https and mailto only).
     OpenLink {

@@ -1,8 +1,8 @@
 //! The servers the user added, remembered across runs: one server per line in `servers.txt`
 //! in the data folder (`$OPENCHAT_DATA_DIR`, else `$XDG_DATA_HOME/openchat`, else
-//! `~/.local/share/openchat`): its base URL, then how its certificate is trusted when that is
-//! not a public CA (`pin=AB:CD:…`, the SHA-256 the user accepted, or `ca=/path/ca.pem`, a
-//! private CA's file). Only addresses and trust: no tokens or passwords (sessions are kept
+//! `~/.local/share/openchat`): its base URL, `mute` when the user silenced its desktop
+//! notifications, then how its certificate is trusted when that is not a public CA
+//! (`pin=AB:CD:…`, the SHA-256 the user accepted, or `ca=/path/ca.pem`, a private CA's file). Only addresses and trust: no tokens or passwords (sessions are kept
 //! by `vault`).
 //!
 //! A server is written when its probe succeeded and removed when the user removes it; a
@@ -29,40 +29,53 @@ pub enum SavedTrust {
 }
 
 /// One remembered server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Saved {
     pub url: String,
     pub trust: SavedTrust,
+    /// No desktop notifications from this server.
+    pub muted: bool,
 }
 
 impl Saved {
+    /// `URL [mute] [pin=…|ca=…]`: the trust last, since a CA file's path may hold spaces.
     fn line(&self) -> String {
-        match &self.trust {
-            SavedTrust::PublicCa => self.url.clone(),
-            SavedTrust::Pinned(fp) => format!("{} pin={fp}", self.url),
-            SavedTrust::CaFile(path) => format!("{} ca={}", self.url, path.display()),
+        let mut line = self.url.clone();
+        if self.muted {
+            line.push_str(" mute");
         }
+        match &self.trust {
+            SavedTrust::PublicCa => {}
+            SavedTrust::Pinned(fp) => line.push_str(&format!(" pin={fp}")),
+            SavedTrust::CaFile(path) => line.push_str(&format!(" ca={}", path.display())),
+        }
+        line
     }
 
     /// A line of the file; `None` for one this version cannot read (kept out, not fatal).
     fn parse(line: &str) -> Option<Self> {
-        let (url, trust) = match line.split_once(' ') {
-            None => (line, SavedTrust::PublicCa),
-            Some((url, rest)) => {
-                let rest = rest.trim();
-                let trust = if let Some(hex) = rest.strip_prefix("pin=") {
-                    SavedTrust::Pinned(hex.parse().ok()?)
-                } else if let Some(path) = rest.strip_prefix("ca=") {
-                    SavedTrust::CaFile(PathBuf::from(path))
-                } else {
-                    return None;
-                };
-                (url, trust)
+        let (url, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let mut rest = rest.trim();
+        let muted = match rest.strip_prefix("mute") {
+            Some(after) if after.is_empty() || after.starts_with(' ') => {
+                rest = after.trim_start();
+                true
             }
+            _ => false,
+        };
+        let trust = if rest.is_empty() {
+            SavedTrust::PublicCa
+        } else if let Some(hex) = rest.strip_prefix("pin=") {
+            SavedTrust::Pinned(hex.parse().ok()?)
+        } else if let Some(path) = rest.strip_prefix("ca=") {
+            SavedTrust::CaFile(PathBuf::from(path))
+        } else {
+            return None;
         };
         Some(Self {
             url: url.to_owned(),
             trust,
+            muted,
         })
     }
 }
@@ -143,7 +156,34 @@ mod tests {
         Saved {
             url: url.into(),
             trust,
+            muted: false,
         }
+    }
+
+    #[test]
+    fn a_muted_server_is_remembered_muted_with_its_trust() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let corp = Saved {
+            muted: true,
+            ..saved(
+                "https://corp.example",
+                SavedTrust::CaFile("/etc/corp ca.pem".into()),
+            )
+        };
+        let plain = Saved {
+            muted: true,
+            ..saved("https://a.example", SavedTrust::PublicCa)
+        };
+        remember(&path, &corp).unwrap();
+        remember(&path, &plain).unwrap();
+        assert_eq!(load(&path).unwrap(), [corp.clone(), plain]);
+        let unmuted = Saved {
+            muted: false,
+            ..corp
+        };
+        remember(&path, &unmuted).unwrap();
+        assert_eq!(load(&path).unwrap()[0], unmuted);
     }
 
     #[test]

@@ -241,6 +241,9 @@ impl Runner {
                 });
             }
             Effect::OpenLink { url } => open_in_browser(&url),
+            Effect::Notify { title, body } => {
+                self.handle.spawn_blocking(move || notify(&title, &body));
+            }
             Effect::ListSavedSessions { server, url } => {
                 let sink = self.sink.clone();
                 self.vault(move |vault| {
@@ -585,4 +588,30 @@ fn open_in_browser(url: &str) {
         }
         Err(e) => tracing::warn!(error = %e, "cannot open the link"),
     }
+}
+
+/// Shows a desktop notification (D-Bus on Linux, through notify-rust's pure-Rust zbus). A
+/// machine without a notification daemon (CI, a bare X server) is said once in the log, and
+/// the client carries on.
+fn notify(title: &str, body: &str) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let shown = notify_rust::Notification::new()
+        .appname("OpenChat")
+        .summary(title)
+        // Some daemons read the body as markup: what the sender typed stays text.
+        .body(&escape_markup(body))
+        .show();
+    if let Err(e) = shown {
+        if WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::debug!(error = %e, "a desktop notification was not shown");
+        } else {
+            tracing::warn!(error = %e, "no desktop notifications: no notification service answered");
+        }
+    }
+}
+
+fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

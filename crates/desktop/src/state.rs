@@ -5,7 +5,7 @@
 pub mod outbox;
 pub mod timeline;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ocomms_proto::account::CurrentUser;
 use ocomms_proto::conversation::Conversation;
@@ -85,6 +85,9 @@ pub struct Account {
     pub timelines: HashMap<ConversationId, Timeline>,
     /// Messages that arrived while the conversation was not on screen.
     pub unread: HashMap<ConversationId, u32>,
+    /// Direct and group messages created since the list was loaded (their first message may
+    /// arrive before the reloaded list): they notify like the listed ones.
+    pub new_directs: HashSet<ConversationId>,
     pub outbox: Outbox,
     /// A load failed (shown in the sidebar until the next success).
     pub notice: Option<String>,
@@ -105,6 +108,7 @@ impl Account {
             context: Context::default(),
             timelines: HashMap::new(),
             unread: HashMap::new(),
+            new_directs: HashSet::new(),
             outbox: Outbox::default(),
             notice: None,
         }
@@ -124,6 +128,12 @@ impl Account {
 
     pub fn conversation(&self, id: ConversationId) -> Option<&Conversation> {
         self.conversations.values().flatten().find(|c| c.id == id)
+    }
+
+    /// A one-to-one or group direct message (as opposed to a channel).
+    pub fn is_direct(&self, id: ConversationId) -> bool {
+        self.new_directs.contains(&id)
+            || self.conversation(id).is_some_and(|c| !c.kind.is_channel())
     }
 
     pub fn workspace(&self, id: WorkspaceId) -> Option<&Workspace> {
@@ -162,6 +172,8 @@ pub struct Server {
     pub auth: AuthForm,
     /// Sessions kept from an earlier run being tried (the sign-in form waits for them).
     pub resuming: u32,
+    /// No desktop notifications from this server (remembered in the registry).
+    pub muted: bool,
 }
 
 impl Server {
@@ -264,6 +276,9 @@ pub struct State {
     pub add_server: AddServer,
     /// Where session tokens are kept; `None` until the runner says (or when it keeps none).
     pub token_store: Option<TokenStore>,
+    /// The window has the keyboard focus: the user sees the conversation on screen (assumed
+    /// until the window says otherwise).
+    pub focused: bool,
     next_key: u32,
     /// Prefix of this run's client ids, random per process so two clients (or two runs of
     /// one) never reuse an id.
@@ -281,6 +296,7 @@ impl State {
                 ..AddServer::default()
             },
             token_store: None,
+            focused: true,
             next_key: 1,
             client_prefix: client_prefix.into(),
             sent: 0,

@@ -175,6 +175,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_security(next.toolbar.security.as_str().into());
     window.set_token_store(next.toolbar.token_store.as_str().into());
     window.set_notice(next.notice.as_str().into());
+    window.set_muted(next.muted);
     window.set_more_before(next.more_before);
     window.set_editing(next.editing);
     window.set_add_open(next.add_server.open);
@@ -269,6 +270,8 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_load_older(move || d(Msg::LoadOlder));
     let d = dispatch.clone();
+    window.on_toggle_mute(move || d(Msg::ToggleMute));
+    let d = dispatch.clone();
     window.on_open_link(move |url| d(Msg::OpenLink(url.into())));
     let d = dispatch.clone();
     window.on_edit_last(move || d(Msg::EditLast));
@@ -303,6 +306,13 @@ fn dispatch(msg: Msg) {
         app.runner.run(effects);
         render(&app.window, &mut app.bridge, view(&app.state));
     });
+}
+
+/// Whether the window has the keyboard focus. Slint keeps this in its window but offers it
+/// only through its internal crate (pinned with `=` like the testing backend): the public
+/// route, `unstable-winit-030`, would bring winit's Wayland stack along.
+fn window_focused(window: &AppWindow) -> bool {
+    i_slint_core::window::WindowInner::from_pub(window.window()).active()
 }
 
 /// Opens the window, adds the remembered servers and those named on the command line, and
@@ -349,6 +359,24 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
     for saved in remembered {
         dispatch(Msg::RestoreServer(saved));
     }
+    // Whether the user is looking (notifications, read marking): Slint reports the window's
+    // focus to no callback, so it is read twice a second and changes are dispatched.
+    let focus = slint::Timer::default();
+    focus.start(
+        slint::TimerMode::Repeated,
+        std::time::Duration::from_millis(500),
+        || {
+            let changed = APP.with(|cell| {
+                let app = cell.try_borrow().ok()?;
+                let app = app.as_ref()?;
+                let focused = window_focused(&app.window);
+                (focused != app.state.focused).then_some(focused)
+            });
+            if let Some(focused) = changed {
+                dispatch(Msg::WindowFocused(focused));
+            }
+        },
+    );
     for url in servers {
         dispatch(Msg::AddServer(url));
     }

@@ -3,6 +3,7 @@
 //! needs the network comes back as `Effect`s for the runner.
 
 mod answer;
+mod notify;
 mod realtime;
 mod sessions;
 #[cfg(test)]
@@ -26,7 +27,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.add_server = AddServer::default();
             vec![]
         }
-        Msg::AddServer(input) => add_server(state, &input, SavedTrust::PublicCa),
+        Msg::AddServer(input) => add_server(state, &input, SavedTrust::PublicCa, false),
         Msg::AddServerWithCa { input, ca_file } => {
             let ca_file = ca_file.trim();
             let trust = if ca_file.is_empty() {
@@ -34,13 +35,25 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             } else {
                 SavedTrust::CaFile(ca_file.into())
             };
-            add_server(state, &input, trust)
+            add_server(state, &input, trust, false)
         }
-        Msg::RestoreServer(saved) => add_server(state, &saved.url, saved.trust),
+        Msg::RestoreServer(saved) => add_server(state, &saved.url, saved.trust, saved.muted),
         Msg::TrustCertificate => match state.add_server.untrusted.take() {
-            Some((url, fingerprint)) => add_server(state, &url, SavedTrust::Pinned(fingerprint)),
+            Some((url, fingerprint)) => {
+                add_server(state, &url, SavedTrust::Pinned(fingerprint), false)
+            }
             None => vec![],
         },
+        Msg::ToggleMute => toggle_mute(state),
+        Msg::WindowFocused(focused) => {
+            state.focused = focused;
+            // Looking at the window again: what is on screen has been seen.
+            if focused {
+                mark_viewed_read(state)
+            } else {
+                vec![]
+            }
+        }
         Msg::RemoveServer(key) => remove_server(state, key),
         Msg::SelectServer(key) => {
             if state.server(key).is_none() {
@@ -128,7 +141,7 @@ fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
     vec![]
 }
 
-fn add_server(state: &mut State, input: &str, trust: SavedTrust) -> Vec<Effect> {
+fn add_server(state: &mut State, input: &str, trust: SavedTrust, muted: bool) -> Vec<Effect> {
     let url = match normalize_url(input) {
         Ok(url) => url,
         Err(e) => {
@@ -148,6 +161,7 @@ fn add_server(state: &mut State, input: &str, trust: SavedTrust) -> Vec<Effect> 
     state.add_server.probing.push(Saved {
         url: url.clone(),
         trust: trust.clone(),
+        muted,
     });
     state.add_server.error = None;
     state.add_server.untrusted = None;
@@ -173,6 +187,21 @@ fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
     // Also forgets the sessions kept for it.
     effects.push(Effect::ForgetServer { url: server.url });
     effects
+}
+
+/// Silences (or lets through again) the active server's desktop notifications; remembered.
+fn toggle_mute(state: &mut State) -> Vec<Effect> {
+    let Some(server) = state.active_server.and_then(|k| state.server_mut(k)) else {
+        return vec![];
+    };
+    server.muted = !server.muted;
+    vec![Effect::RememberServer {
+        saved: Saved {
+            url: server.url.clone(),
+            trust: server.trust.clone(),
+            muted: server.muted,
+        },
+    }]
 }
 
 fn set_auth_open(state: &mut State, open: bool) -> Vec<Effect> {

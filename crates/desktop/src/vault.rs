@@ -319,6 +319,29 @@ mod tests {
         assert_eq!(vault.sessions("https://b.example").unwrap(), [other]);
     }
 
+    /// Needs a Secret Service (or the macOS/Windows store), so it runs by hand:
+    /// `dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets
+    /// && cargo test -p openchat --lib -- --ignored os_keyring'`.
+    #[test]
+    #[ignore = "needs an OS keyring"]
+    fn the_os_keyring_keeps_and_forgets_a_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(dir.path().to_owned());
+        assert_eq!(vault.store(), &TokenStore::Keyring, "no keyring answered");
+        let ada = session("https://keyring-test.example", 1, "ada@example.com");
+        vault.save(&ada, "tok-in-keyring").unwrap();
+        assert!(!dir.path().join(TOKENS).exists(), "nothing in the file");
+        assert_eq!(
+            Vault::open(dir.path().to_owned())
+                .token(&ada)
+                .unwrap()
+                .as_deref(),
+            Some("tok-in-keyring")
+        );
+        vault.forget(&ada.url, ada.user).unwrap();
+        assert_eq!(vault.token(&ada).unwrap(), None);
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_token_file_is_readable_only_by_the_user() {

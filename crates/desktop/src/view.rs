@@ -25,6 +25,8 @@ pub struct View {
     /// The composer edits a message (Enter saves, Escape cancels).
     pub editing: bool,
     pub notice: String,
+    /// The server on screen sends no desktop notifications.
+    pub muted: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -189,6 +191,7 @@ fn server_view(server: &Server, view: &mut View) {
         open_signup: server.info.open_signup || server.info.needs_setup,
         can_cancel: server.active().is_some(),
     };
+    view.muted = server.muted;
     view.toolbar.unencrypted = server.url.starts_with("http://");
     view.toolbar.security = server.security();
     view.accounts = server

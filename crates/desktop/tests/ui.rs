@@ -194,6 +194,16 @@ fn the_window_is_navigable_by_accessible_labels() {
     ));
     assert!(matches!(sent[2], Msg::OpenAddServer));
     assert!(matches!(sent.last(), Some(Msg::Send)));
+    drop(sent);
+
+    // The server's desktop notifications are a checkbox away.
+    let (window, sent) = window_for(&state);
+    one(&window, "Desktop notifications").invoke_accessible_default_action();
+    assert!(
+        matches!(sent.borrow()[..], [Msg::ToggleMute]),
+        "{:?}",
+        sent.borrow()
+    );
 }
 
 #[test]

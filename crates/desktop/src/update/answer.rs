@@ -126,6 +126,7 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
                     ..AuthForm::default()
                 },
                 resuming: 0,
+                muted: saved.muted,
             });
             state.active_server = Some(key);
             // Closed once every probe answered, unless one failed (its reason stays shown).

@@ -6,11 +6,21 @@ use ocomms_proto::WorkspaceId;
 use ocomms_proto::event::{Event, EventPayload};
 
 use super::flush;
+use super::notify::{Attention, notification};
 use crate::msg::Effect;
 use crate::state::{Account, AccountKey, Connection, State};
 
 pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
     let viewed = state.viewed_account() == Some(key);
+    let focused = state.focused;
+    let Some((muted, server)) = state
+        .servers
+        .iter()
+        .find(|s| s.account(key).is_some())
+        .map(|s| (s.muted, s.title().to_owned()))
+    else {
+        return vec![];
+    };
     let Some((_, account)) = state.account_mut(key) else {
         return vec![];
     };
@@ -30,7 +40,16 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
             };
             vec![]
         }
-        Update::Event(event) => apply_event(account, *event, viewed),
+        Update::Event(event) => {
+            let watching =
+                viewed && focused && account.context.conversation == Some(event.conversation_id);
+            let attention = Attention {
+                muted,
+                watching,
+                server,
+            };
+            apply_event(account, *event, &attention)
+        }
         // Read (or marked unread) on another device or in the web UI.
         Update::Read(read) => {
             let on_screen = viewed && account.context.conversation == Some(read.conversation_id);
@@ -63,17 +82,19 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
     }
 }
 
-fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect> {
+fn apply_event(account: &mut Account, event: Event, attention: &Attention) -> Vec<Effect> {
     let conversation = event.conversation_id;
     match event.payload {
         EventPayload::MessagePosted { message, .. } => {
             if let Some(client_id) = &message.client_id {
                 account.outbox.acknowledge(client_id);
             }
+            // Thread replies too: a direct reply or a mention deserves one.
+            let notify = notification(account, &message, attention);
             // A reply only in its thread does not belong in the timeline (the client shows no
             // threads yet).
             if !message.in_timeline() {
-                return vec![];
+                return notify.into_iter().collect();
             }
             let mine = message.author_id == account.user.id;
             account
@@ -81,18 +102,26 @@ fn apply_event(account: &mut Account, event: Event, viewed: bool) -> Vec<Effect>
                 .entry(conversation)
                 .or_default()
                 .insert(message);
-            let on_screen = viewed && account.context.conversation == Some(conversation);
+            let mut effects: Vec<Effect> = notify.into_iter().collect();
+            // Read only if seen: on screen in a focused window (focusing it again marks it).
             if mine {
-                vec![]
-            } else if on_screen {
-                vec![Effect::MarkRead {
+                return effects;
+            }
+            if attention.watching {
+                effects.push(Effect::MarkRead {
                     account: account.key,
                     conversation,
-                }]
+                });
             } else {
                 *account.unread.entry(conversation).or_default() += 1;
-                vec![]
             }
+            effects
+        }
+        EventPayload::ConversationCreated { kind, .. } => {
+            if !kind.is_channel() {
+                account.new_directs.insert(conversation);
+            }
+            reload_conversations(account, event.workspace_id)
         }
         EventPayload::MessageEdited {
             message_id,

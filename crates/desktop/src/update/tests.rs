@@ -3,6 +3,7 @@
 
 mod fixture;
 mod messages;
+mod notify;
 mod sessions;
 
 use crate::error::{AuthError, ProbeError};
@@ -200,6 +201,7 @@ fn several_probes_may_run_at_once() {
                     saved: Saved {
                         url: url.into(),
                         trust: SavedTrust::PublicCa,
+                        muted: false,
                     }
                 },
                 Effect::ListSavedSessions {
@@ -251,6 +253,7 @@ fn an_unknown_certificate_is_shown_by_fingerprint_and_pinned_once_trusted() {
             saved: Saved {
                 url: url.into(),
                 trust: pinned.clone(),
+                muted: false,
             }
         })
     );
@@ -277,6 +280,7 @@ fn a_changed_certificate_stops_with_both_fingerprints_and_nothing_to_accept() {
     let saved = Saved {
         url: "https://lan.example".into(),
         trust: SavedTrust::Pinned(old),
+        muted: false,
     };
     assert_eq!(
         update(&mut state, Msg::RestoreServer(saved.clone())),
