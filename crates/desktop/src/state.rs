@@ -5,7 +5,7 @@
 pub mod outbox;
 pub mod timeline;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, VecDeque};
 
 use ocomms_proto::account::CurrentUser;
 use ocomms_proto::conversation::Conversation;
@@ -15,6 +15,7 @@ use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
 use crate::error::{AuthError, ProbeError};
 use crate::registry::{Saved, SavedTrust};
+use crate::update::Arrived;
 use crate::vault::TokenStore;
 use ocomms_client::Fingerprint;
 pub use outbox::Outbox;
@@ -85,9 +86,8 @@ pub struct Account {
     pub timelines: HashMap<ConversationId, Timeline>,
     /// Messages that arrived while the conversation was not on screen.
     pub unread: HashMap<ConversationId, u32>,
-    /// Direct and group messages created since the list was loaded (their first message may
-    /// arrive before the reloaded list): they notify like the listed ones.
-    pub new_directs: HashSet<ConversationId>,
+    /// The last messages that arrived, for the server's `notify` frame that follows each.
+    pub recent: VecDeque<Arrived>,
     pub outbox: Outbox,
     /// A load failed (shown in the sidebar until the next success).
     pub notice: Option<String>,
@@ -108,7 +108,7 @@ impl Account {
             context: Context::default(),
             timelines: HashMap::new(),
             unread: HashMap::new(),
-            new_directs: HashSet::new(),
+            recent: VecDeque::new(),
             outbox: Outbox::default(),
             notice: None,
         }
@@ -128,12 +128,6 @@ impl Account {
 
     pub fn conversation(&self, id: ConversationId) -> Option<&Conversation> {
         self.conversations.values().flatten().find(|c| c.id == id)
-    }
-
-    /// A one-to-one or group direct message (as opposed to a channel).
-    pub fn is_direct(&self, id: ConversationId) -> bool {
-        self.new_directs.contains(&id)
-            || self.conversation(id).is_some_and(|c| !c.kind.is_channel())
     }
 
     pub fn workspace(&self, id: WorkspaceId) -> Option<&Workspace> {

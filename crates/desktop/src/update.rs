@@ -9,6 +9,8 @@ mod sessions;
 #[cfg(test)]
 mod tests;
 
+pub use notify::Arrived;
+
 use crate::msg::{Effect, Msg};
 use crate::probe::normalize_url;
 use crate::registry::{Saved, SavedTrust};

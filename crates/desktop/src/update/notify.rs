@@ -1,10 +1,15 @@
-//! Desktop notifications (C9): which new messages deserve one. A message notifies when it is
-//! a direct message or mentions the user, unless the user is looking at its conversation
-//! (on screen in a focused window), wrote it, or muted its server. Sending it is the
+//! Desktop notifications (C9). The server decides which messages the user should hear of now
+//! (a mention, a direct message, a conversation set to notify of everything; not in quiet
+//! hours or a snooze: issue 15) and says so with a `notify` frame right after the message's
+//! event. The client adds what only it knows: the user is not looking at that conversation
+//! (on screen in a focused window) and has not muted the server here. Showing it is the
 //! runner's `Effect::Notify`, so this stays a pure decision.
 
-use ocomms_proto::UserId;
+use std::collections::VecDeque;
+
 use ocomms_proto::message::Message;
+use ocomms_proto::notification::{Notification, Reason};
+use ocomms_proto::{ConversationId, MessageId, UserId};
 
 use crate::markdown;
 use crate::msg::Effect;
@@ -12,46 +17,76 @@ use crate::state::Account;
 
 /// What the decision needs to know besides the account.
 pub(super) struct Attention {
-    /// The server's notifications are muted.
+    /// The server's notifications are muted in this client.
     pub muted: bool,
-    /// The message's conversation is on screen and the window has the focus.
+    /// The user is looking at the conversation: on screen in a focused window.
     pub watching: bool,
     /// The server as the rail names it, for the notification's title.
     pub server: String,
 }
 
-/// Longest notification text; the rest is in the client.
-const BODY_CHARS: usize = 200;
-
-pub(super) fn notification(
-    account: &Account,
-    message: &Message,
-    attention: &Attention,
-) -> Option<Effect> {
-    let me = account.user.id;
-    if attention.muted || attention.watching || message.author_id == me || message.deleted {
-        return None;
-    }
-    let direct = account.is_direct(message.conversation_id);
-    if !direct && !mentions(message, me) {
-        return None;
-    }
-    let author = account.name_of(message.author_id);
-    let title = match account.conversation(message.conversation_id) {
-        Some(c) if !direct => format!("{author} in #{} · {}", c.name, attention.server),
-        _ => format!("{author} · {}", attention.server),
-    };
-    let text = markdown::plain_text(&markdown::parse(&message.body));
-    let mut body: String = text.chars().take(BODY_CHARS).collect();
-    if body.len() < text.len() {
-        body.push('…');
-    }
-    Some(Effect::Notify { title, body })
+/// A message that just arrived, kept for the `notify` frame that may follow it (the frame
+/// names the message only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrived {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    pub author: UserId,
+    /// The body as plain text, cut to what a notification shows.
+    pub text: String,
 }
 
-/// Whether the message asks for this user's attention by mentioning them. The server marks
-/// mentions on the message (`Message.mentions`, issue 15); until it does, only direct
-/// messages notify.
-fn mentions(_message: &Message, _me: UserId) -> bool {
-    false
+/// How many arrived messages are kept: the frame follows its event at once.
+const KEPT: usize = 16;
+/// Longest notification text; the rest is in the client.
+const TEXT_CHARS: usize = 200;
+
+/// Keeps what a notification about `message` would say.
+pub(super) fn arrived(recent: &mut VecDeque<Arrived>, message: &Message) {
+    let plain = markdown::plain_text(&markdown::parse(&message.body));
+    let mut text: String = plain.chars().take(TEXT_CHARS).collect();
+    if text.len() < plain.len() {
+        text.push('…');
+    }
+    if recent.len() == KEPT {
+        recent.pop_front();
+    }
+    recent.push_back(Arrived {
+        id: message.id,
+        conversation: message.conversation_id,
+        author: message.author_id,
+        text,
+    });
+}
+
+/// The server's `notify` frame, unless the user is looking or muted this server here.
+pub(super) fn notification(
+    account: &Account,
+    frame: &Notification,
+    attention: &Attention,
+) -> Option<Effect> {
+    if attention.muted || attention.watching {
+        return None;
+    }
+    let message = account.recent.iter().find(|m| m.id == frame.message_id)?;
+    // The server never notifies people of their own words; a replay could.
+    if message.author == account.user.id {
+        return None;
+    }
+    let author = account.name_of(message.author);
+    let channel = account
+        .conversation(message.conversation)
+        .filter(|c| c.kind.is_channel())
+        .map(|c| c.name.as_str());
+    let title = match (frame.reason, channel) {
+        (Reason::Mention, Some(name)) => {
+            format!("{author} mentioned you in #{name} · {}", attention.server)
+        }
+        (Reason::Message, Some(name)) => format!("{author} in #{name} · {}", attention.server),
+        _ => format!("{author} · {}", attention.server),
+    };
+    Some(Effect::Notify {
+        title,
+        body: message.text.clone(),
+    })
 }

@@ -6,7 +6,7 @@ use ocomms_proto::WorkspaceId;
 use ocomms_proto::event::{Event, EventPayload};
 
 use super::flush;
-use super::notify::{Attention, notification};
+use super::notify::{Attention, arrived, notification};
 use crate::msg::Effect;
 use crate::state::{Account, AccountKey, Connection, State};
 
@@ -43,12 +43,20 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
         Update::Event(event) => {
             let watching =
                 viewed && focused && account.context.conversation == Some(event.conversation_id);
+            apply_event(account, *event, watching)
+        }
+        // The server says the user should hear of a message (after its event).
+        Update::Notify(frame) => {
+            let watching =
+                viewed && focused && account.context.conversation == Some(frame.conversation_id);
             let attention = Attention {
                 muted,
                 watching,
                 server,
             };
-            apply_event(account, *event, &attention)
+            notification(account, &frame, &attention)
+                .into_iter()
+                .collect()
         }
         // Read (or marked unread) on another device or in the web UI.
         Update::Read(read) => {
@@ -75,26 +83,26 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
             }
             reload_conversations(account, workspace_id)
         }
-        // Desktop notifications (C9) are decided from the events themselves for now.
-        Update::Typing { .. } | Update::Presence { .. } | Update::Notify(_) => vec![],
+        Update::Typing { .. } | Update::Presence { .. } => vec![],
         // The runner answers it with `Msg::SessionExpired`.
         Update::SessionEnded => vec![],
     }
 }
 
-fn apply_event(account: &mut Account, event: Event, attention: &Attention) -> Vec<Effect> {
+/// `watching`: the event's conversation is on screen in a focused window.
+fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effect> {
     let conversation = event.conversation_id;
     match event.payload {
         EventPayload::MessagePosted { message, .. } => {
             if let Some(client_id) = &message.client_id {
                 account.outbox.acknowledge(client_id);
             }
-            // Thread replies too: a direct reply or a mention deserves one.
-            let notify = notification(account, &message, attention);
+            // Thread replies too: the server may notify of a mention in one.
+            arrived(&mut account.recent, &message);
             // A reply only in its thread does not belong in the timeline (the client shows no
             // threads yet).
             if !message.in_timeline() {
-                return notify.into_iter().collect();
+                return vec![];
             }
             let mine = message.author_id == account.user.id;
             account
@@ -102,26 +110,18 @@ fn apply_event(account: &mut Account, event: Event, attention: &Attention) -> Ve
                 .entry(conversation)
                 .or_default()
                 .insert(message);
-            let mut effects: Vec<Effect> = notify.into_iter().collect();
             // Read only if seen: on screen in a focused window (focusing it again marks it).
             if mine {
-                return effects;
-            }
-            if attention.watching {
-                effects.push(Effect::MarkRead {
+                vec![]
+            } else if watching {
+                vec![Effect::MarkRead {
                     account: account.key,
                     conversation,
-                });
+                }]
             } else {
                 *account.unread.entry(conversation).or_default() += 1;
+                vec![]
             }
-            effects
-        }
-        EventPayload::ConversationCreated { kind, .. } => {
-            if !kind.is_channel() {
-                account.new_directs.insert(conversation);
-            }
-            reload_conversations(account, event.workspace_id)
         }
         EventPayload::MessageEdited {
             message_id,

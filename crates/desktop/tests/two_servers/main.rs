@@ -26,6 +26,8 @@ struct Harness {
     state: State,
     runner: Runner,
     answers: mpsc::UnboundedReceiver<Msg>,
+    /// The desktop notifications asked for (title, text); also shown, where a daemon runs.
+    notified: Vec<(String, String)>,
 }
 
 impl Harness {
@@ -38,6 +40,7 @@ impl Harness {
             state: State::new("e2e"),
             runner: Runner::new(tokio::runtime::Handle::current(), sink),
             answers,
+            notified: Vec::new(),
         }
     }
 
@@ -55,7 +58,23 @@ impl Harness {
 
     fn act(&mut self, msg: Msg) {
         let effects = update(&mut self.state, msg);
+        for effect in &effects {
+            if let openchat::Effect::Notify { title, body } = effect {
+                self.notified.push((title.clone(), body.clone()));
+            }
+        }
         self.runner.run(effects);
+    }
+
+    /// Feeds answers into `update` until `count` notifications were asked for.
+    async fn until_notified(&mut self, count: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while self.notified.len() < count {
+            match tokio::time::timeout_at(deadline, self.answers.recv()).await {
+                Ok(Some(msg)) => self.act(msg),
+                _ => panic!("{} notifications: {:?}", self.notified.len(), self.notified),
+            }
+        }
     }
 
     /// Feeds answers into `update` until `done` holds (or fails after 20 s).
@@ -428,4 +447,51 @@ async fn sessions_are_kept_across_runs_and_an_expired_one_is_said() {
         <[String]>::is_empty,
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_server_says_to_hear_of_notifies_unless_the_user_is_looking() {
+    let site = Site::start("Notify").await;
+    let server = site.server.as_ref().expect("running");
+    let me = Client::new(&server.url()).with_token(site.my_token.clone());
+    let my_id = me.me().await.expect("me").id;
+    let slug = me.workspaces().await.expect("workspaces")[0].slug.clone();
+    // A direct conversation that exists when the client connects. (One opened later is not
+    // yet known as direct to the server's notify frames for its other members: issue 15.)
+    let dm = site
+        .peer()
+        .open_direct(&slug, &[my_id])
+        .await
+        .expect("direct conversation");
+    let mut client = Harness::new();
+    client.join(&site).await;
+
+    // #general is on screen in a focused window: chatter there notifies nobody.
+    site.peer()
+        .post_message(site.general, "just chatting", None)
+        .await
+        .expect("peer posts");
+    // A direct message: the server's notify frame follows its event; the client shows it.
+    site.peer()
+        .post_message(dm.id, "**lunch** at noon?", None)
+        .await
+        .expect("peer writes to me");
+    client.until_notified(1).await;
+    // The window loses the focus; a mention in #general, on screen but unseen, notifies too.
+    client.act(Msg::WindowFocused(false));
+    site.peer()
+        .post_message(site.general, "@me the build is green", None)
+        .await
+        .expect("peer mentions me");
+    client.until_notified(2).await;
+    assert_eq!(
+        client.notified,
+        [
+            ("Peer · Notify".to_owned(), "lunch at noon?".to_owned()),
+            (
+                "Peer mentioned you in #general · Notify".to_owned(),
+                "@me the build is green".to_owned()
+            ),
+        ]
+    );
 }

@@ -1,10 +1,10 @@
-//! Desktop notifications: a direct message (or a mention) the user is not looking at
-//! notifies, unless its server is muted; channel chatter and the user's own words do not.
+//! Desktop notifications: what the server says the user should hear of (its `notify` frame
+//! after the message's event) notifies, unless the user is looking at that conversation in a
+//! focused window or muted the server here; nothing else does.
 
 use ocomms_client::Update;
-use ocomms_proto::ConversationId;
-use ocomms_proto::conversation::ConversationKind;
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::notification::{Notification, Reason};
+use ocomms_proto::{ConversationId, MessageId};
 
 use super::fixture::*;
 use crate::msg::{Effect, Msg};
@@ -15,22 +15,17 @@ use crate::view::view;
 
 const DM: ConversationId = ConversationId(102);
 
-/// Olga opens a direct conversation with me (its first message comes before the list reloads).
-fn dm_created(account: AccountKey) -> Msg {
+/// The server's `notify` frame for the message `posted(conversation, seq, …)` made.
+fn frame(account: AccountKey, conversation: ConversationId, seq: i64, reason: Reason) -> Msg {
     Msg::Realtime {
         account,
-        update: Update::Event(Box::new(Event {
+        update: Update::Notify(Notification {
             workspace_id: WS,
-            position: 50,
-            conversation_id: DM,
-            seq: 1,
-            actor: OTHER,
-            at: 0,
-            payload: EventPayload::ConversationCreated {
-                kind: ConversationKind::Direct,
-                name: "Olga".into(),
-            },
-        })),
+            position: seq,
+            conversation_id: conversation,
+            message_id: MessageId(conversation.0 * 1000 + seq),
+            reason,
+        }),
     }
 }
 
@@ -45,40 +40,49 @@ fn notifications(effects: &[Effect]) -> Vec<(String, String)> {
 }
 
 #[test]
-fn a_direct_message_not_on_screen_notifies_and_channel_chatter_does_not() {
+fn what_the_server_says_to_hear_of_notifies_with_who_and_where() {
     let mut state = State::new("c");
     let (_, account) = join(&mut state, "https://a.example", "me@a");
-    update(&mut state, to(account, dm_created(account)));
-    let effects = update(&mut state, to(account, posted(DM, 2, OTHER, None)));
+    // A mention in #random (not on screen) and a direct message.
+    let effects = update(&mut state, to(account, posted(RANDOM, 1, OTHER, None)));
+    assert!(notifications(&effects).is_empty(), "the server decides");
+    let effects = update(&mut state, frame(account, RANDOM, 1, Reason::Mention));
+    assert_eq!(
+        notifications(&effects),
+        [(
+            "Olga mentioned you in #random · Acme".to_owned(),
+            "message 1".to_owned()
+        )]
+    );
+    update(&mut state, to(account, posted(DM, 2, OTHER, None)));
+    let effects = update(&mut state, frame(account, DM, 2, Reason::Direct));
     assert_eq!(
         notifications(&effects),
         [("Olga · Acme".to_owned(), "message 2".to_owned())]
     );
-    // #random, not on screen, mentions nobody: counted, not notified.
-    let effects = update(&mut state, to(account, posted(RANDOM, 1, OTHER, None)));
-    assert!(notifications(&effects).is_empty(), "{effects:?}");
-    // My own direct message (from another device) does not notify me.
-    let effects = update(&mut state, to(account, posted(DM, 3, ME, None)));
-    assert!(notifications(&effects).is_empty(), "{effects:?}");
+    // A frame for a message never seen, or for my own words: nothing to say.
+    assert!(update(&mut state, frame(account, DM, 9, Reason::Direct)).is_empty());
+    update(&mut state, to(account, posted(DM, 3, ME, None)));
+    assert!(update(&mut state, frame(account, DM, 3, Reason::Direct)).is_empty());
 }
 
 #[test]
-fn a_direct_message_on_screen_notifies_only_when_the_window_is_not_focused() {
+fn the_conversation_on_screen_notifies_only_when_the_window_is_not_focused() {
     let mut state = State::new("c");
     let (_, account) = join(&mut state, "https://a.example", "me@a");
-    update(&mut state, to(account, dm_created(account)));
-    update(&mut state, Msg::SelectConversation(DM));
-    let effects = update(&mut state, to(account, posted(DM, 2, OTHER, None)));
+    update(&mut state, to(account, posted(GENERAL, 1, OTHER, None)));
+    let effects = update(&mut state, frame(account, GENERAL, 1, Reason::Message));
     assert!(notifications(&effects).is_empty(), "watching: {effects:?}");
-    assert!(effects.contains(&Effect::MarkRead {
-        account,
-        conversation: DM
-    }));
 
     // The window loses the focus: the same conversation notifies, and counts as unread.
     update(&mut state, Msg::WindowFocused(false));
-    let effects = update(&mut state, to(account, posted(DM, 3, OTHER, None)));
-    assert_eq!(notifications(&effects).len(), 1, "{effects:?}");
+    let effects = update(&mut state, to(account, posted(GENERAL, 2, OTHER, None)));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::MarkRead { .. })));
+    let effects = update(&mut state, frame(account, GENERAL, 2, Reason::Message));
+    assert_eq!(
+        notifications(&effects),
+        [("Olga in #general · Acme".to_owned(), "message 2".to_owned())]
+    );
     assert_eq!(view(&state).rail[0].unread, 1);
     // Focused again: what is on screen has been seen.
     let effects = update(&mut state, Msg::WindowFocused(true));
@@ -86,7 +90,7 @@ fn a_direct_message_on_screen_notifies_only_when_the_window_is_not_focused() {
         effects,
         [Effect::MarkRead {
             account,
-            conversation: DM
+            conversation: GENERAL
         }]
     );
     assert_eq!(view(&state).rail[0].unread, 0);
@@ -96,7 +100,6 @@ fn a_direct_message_on_screen_notifies_only_when_the_window_is_not_focused() {
 fn a_muted_server_does_not_notify_and_the_mute_is_remembered() {
     let mut state = State::new("c");
     let (_, account) = join(&mut state, "https://a.example", "me@a");
-    update(&mut state, to(account, dm_created(account)));
     assert!(!view(&state).muted);
     let effects = update(&mut state, Msg::ToggleMute);
     assert_eq!(
@@ -110,11 +113,13 @@ fn a_muted_server_does_not_notify_and_the_mute_is_remembered() {
         }]
     );
     assert!(view(&state).muted);
-    let effects = update(&mut state, to(account, posted(DM, 2, OTHER, None)));
+    update(&mut state, to(account, posted(DM, 2, OTHER, None)));
+    let effects = update(&mut state, frame(account, DM, 2, Reason::Direct));
     assert!(notifications(&effects).is_empty(), "{effects:?}");
     assert_eq!(view(&state).rail[0].unread, 1, "still counted");
     update(&mut state, Msg::ToggleMute);
-    let effects = update(&mut state, to(account, posted(DM, 3, OTHER, None)));
+    update(&mut state, to(account, posted(DM, 3, OTHER, None)));
+    let effects = update(&mut state, frame(account, DM, 3, Reason::Direct));
     assert_eq!(notifications(&effects).len(), 1);
 }
 
