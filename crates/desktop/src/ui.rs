@@ -344,6 +344,12 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
     } else {
         tracing::warn!("no home or data folder: sessions are not kept, each run signs in again");
     }
+    // The desktop's light or dark setting is followed; this overrides it (screenshots).
+    match std::env::var("OPENCHAT_COLOR_SCHEME").as_deref() {
+        Ok("dark") => window.invoke_use_color_scheme(true),
+        Ok("light") => window.invoke_use_color_scheme(false),
+        _ => {}
+    }
     wire(&window, Rc::new(dispatch));
     let mut bridge = Bridge::default();
     let state = State::new(crate::client_prefix());
