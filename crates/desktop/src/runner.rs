@@ -20,8 +20,13 @@ use tokio::task::JoinHandle;
 use crate::error::{AuthError, CallError};
 use crate::msg::{Effect, Loaded, Msg};
 use crate::state::{AccountKey, ServerKey};
-use crate::vault::{SavedSession, Vault};
+use crate::vault::Vault;
 use crate::{probe, registry};
+
+mod desktop;
+mod kept;
+
+use desktop::{notify, open_in_browser};
 
 /// Where answers go. Called from tokio tasks.
 pub type Sink = Arc<dyn Fn(Msg) + Send + Sync>;
@@ -60,7 +65,7 @@ struct Post {
 
 /// Work for the vault's thread, done in the order it was asked for (a forgotten session and
 /// the new one saved after it must not swap).
-type Job = Box<dyn FnOnce(&Vault) + Send>;
+pub(super) type Job = Box<dyn FnOnce(&Vault) + Send>;
 
 #[derive(Clone)]
 pub struct Runner {
@@ -88,36 +93,6 @@ impl Runner {
     pub fn with_registry(mut self, path: PathBuf) -> Self {
         self.registry = Some(path);
         self
-    }
-
-    /// Keeps sessions in the vault `open` makes, on a thread of its own: keyring calls block
-    /// (D-Bus, maybe an unlock prompt) and must not stall the window or the network. Says
-    /// where tokens are kept with `Msg::TokenStore` once the vault is open.
-    pub fn with_vault(mut self, open: impl FnOnce() -> Vault + Send + 'static) -> Self {
-        let (jobs, queue) = std_mpsc::channel::<Job>();
-        let sink = self.sink.clone();
-        let started = std::thread::Builder::new()
-            .name("openchat-vault".into())
-            .spawn(move || {
-                let vault = open();
-                sink(Msg::TokenStore(vault.store().clone()));
-                for job in queue {
-                    job(&vault);
-                }
-            });
-        match started {
-            Ok(_) => self.vault = Some(jobs),
-            Err(e) => tracing::error!(error = %e, "cannot start the vault: sessions are not kept"),
-        }
-        self
-    }
-
-    fn vault(&self, job: impl FnOnce(&Vault) + Send + 'static) {
-        if let Some(vault) = &self.vault
-            && vault.send(Box::new(job)).is_err()
-        {
-            tracing::error!("the vault's thread is gone: a session change was not kept");
-        }
     }
 
     /// Starts every effect; returns at once.
@@ -426,63 +401,6 @@ impl Runner {
         self.sessions().insert(account, session);
     }
 
-    /// Reads the kept token (on the vault's thread), then asks the server whose it is.
-    fn resume(
-        &self,
-        server: ServerKey,
-        account: AccountKey,
-        url: String,
-        trust: crate::registry::SavedTrust,
-        saved: SavedSession,
-    ) {
-        let this = self.clone();
-        self.vault(move |vault| {
-            let token = match vault.token(&saved) {
-                Ok(Some(token)) => token,
-                // The keyring lost it (or someone deleted it): as good as expired.
-                Ok(None) => {
-                    return (this.sink)(Msg::Resumed {
-                        server,
-                        account,
-                        saved,
-                        result: Err(CallError::SessionExpired),
-                    });
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read a kept session token");
-                    return (this.sink)(Msg::Resumed {
-                        server,
-                        account,
-                        saved,
-                        result: Err(CallError::Refused(e.to_string())),
-                    });
-                }
-            };
-            let runner = this.clone();
-            this.spawn(async move {
-                let result = match probe::client_for(&url, &trust) {
-                    Ok(client) => {
-                        let client = client.with_token(token);
-                        match client.me().await {
-                            Ok(user) => {
-                                runner.register(account, client);
-                                Ok(user)
-                            }
-                            Err(e) => Err(CallError::from(e)),
-                        }
-                    }
-                    Err(e) => Err(CallError::Refused(e.to_string())),
-                };
-                Msg::Resumed {
-                    server,
-                    account,
-                    saved,
-                    result,
-                }
-            });
-        });
-    }
-
     fn connect(&self, account: AccountKey) {
         let mut sessions = self.sessions();
         let Some(session) = sessions.get_mut(&account) else {
@@ -567,51 +485,4 @@ async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError>
         })
         .collect();
     Ok((list, names, unread))
-}
-
-/// Hands a link to the desktop's browser (or mail client): the OS's own opener, so the
-/// client links no browser code. Failing only costs the click; it is logged.
-fn open_in_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("rundll32");
-        c.arg("url.dll,FileProtocolHandler");
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    match command.arg(url).spawn() {
-        // Reaped on a thread of its own: the opener may run as long as the browser.
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-        }
-        Err(e) => tracing::warn!(error = %e, "cannot open the link"),
-    }
-}
-
-/// Shows a desktop notification (D-Bus on Linux, through notify-rust's pure-Rust zbus). A
-/// machine without a notification daemon (CI, a bare X server) is said once in the log, and
-/// the client carries on.
-fn notify(title: &str, body: &str) {
-    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    let shown = notify_rust::Notification::new()
-        .appname("OpenChat")
-        .summary(title)
-        // Some daemons read the body as markup: what the sender typed stays text.
-        .body(&escape_markup(body))
-        .show();
-    if let Err(e) = shown {
-        if WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            tracing::debug!(error = %e, "a desktop notification was not shown");
-        } else {
-            tracing::warn!(error = %e, "no desktop notifications: no notification service answered");
-        }
-    }
-}
-
-fn escape_markup(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# OpenChat with five servers (docs/benchmarks.md, "Desktop client"): time until the window is
+# mapped, RSS once signed in everywhere, and RSS with all 1,000 messages of one channel loaded.
+#
+#   cargo build -p ocomms-server && cargo build --release -p openchat
+#   bash crates/desktop/bench/measure.sh        # from the repository root
+#
+# Needs Xvfb, xdotool and python3 (apt-get install xvfb xauth xdotool). Servers listen on
+# 127.0.0.1:4721-4725 and the X display is :78; everything it starts is stopped at the end.
+set -euo pipefail
+
+target=${CARGO_TARGET_DIR:-target}
+work=$(mktemp -d)
+display=:78
+pids=()
+cleanup() {
+    kill "${pids[@]}" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+Xvfb "$display" -screen 0 1280x800x24 >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+urls=()
+for n in 1 2 3 4 5; do
+    "$target/debug/ocomms" serve --data-dir "$work/s$n" --listen "127.0.0.1:472$n" \
+        >"$work/s$n.log" 2>&1 &
+    pids+=($!)
+    urls+=("http://127.0.0.1:472$n")
+done
+for url in "${urls[@]}"; do
+    until curl -sf "$url/healthz" >/dev/null; do sleep 0.1; done
+done
+echo "seeding 5 servers × 1,000 messages…"
+python3 "$(dirname "$0")/seed.py" "$work/data" 1000 "${urls[@]}"
+
+export DISPLAY=$display
+start=$(date +%s%N)
+OPENCHAT_DATA_DIR="$work/data" "$target/release/openchat" >"$work/openchat.log" 2>&1 &
+app=$!
+pids+=($app)
+until xdotool search --onlyvisible --name OpenChat >/dev/null 2>&1; do sleep 0.005; done
+echo "window mapped: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+sleep 5
+echo "RSS, 5 servers signed in, #general of each loaded: $(grep VmRSS "/proc/$app/status")"
+# "Load older messages" sits at the top of the timeline: 50 more a click.
+window=$(xdotool search --name OpenChat | tail -1)
+for _ in $(seq 1 20); do
+    xdotool mousemove --window "$window" 700 70 click 1
+    sleep 0.5
+done
+sleep 1
+echo "RSS, plus all 1,000 messages of the channel on screen: $(grep VmRSS "/proc/$app/status")"
+echo "peak: $(grep VmHWM "/proc/$app/status")"
