@@ -16,11 +16,12 @@ use crate::state::{AccountKey, ServerKey};
 use crate::vault::{SavedSession, TokenStore};
 
 /// A workspace's conversations, the display names of its members, and the user's unread
-/// messages per conversation (from the server's read markers).
+/// messages per conversation and how many of them mention the user (from the server's read
+/// markers).
 pub type Loaded = (
     Vec<Conversation>,
     Vec<(UserId, String)>,
-    Vec<(ConversationId, u32)>,
+    Vec<(ConversationId, u32, u32)>,
 );
 
 #[derive(Debug, Clone)]

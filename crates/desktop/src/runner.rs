@@ -478,10 +478,8 @@ async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError>
         .await?
         .into_iter()
         .map(|r| {
-            (
-                r.conversation_id,
-                u32::try_from(r.unread).unwrap_or(u32::MAX),
-            )
+            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+            (r.conversation_id, count(r.unread), count(r.mentions))
         })
         .collect();
     Ok((list, names, unread))

@@ -86,6 +86,8 @@ pub struct Account {
     pub timelines: HashMap<ConversationId, Timeline>,
     /// Messages that arrived while the conversation was not on screen.
     pub unread: HashMap<ConversationId, u32>,
+    /// Those of them that mention the user (by handle, `@channel`, `@here`).
+    pub mentions: HashMap<ConversationId, u32>,
     /// The last messages that arrived, for the server's `notify` frame that follows each.
     pub recent: VecDeque<Arrived>,
     pub outbox: Outbox,
@@ -108,6 +110,7 @@ impl Account {
             context: Context::default(),
             timelines: HashMap::new(),
             unread: HashMap::new(),
+            mentions: HashMap::new(),
             recent: VecDeque::new(),
             outbox: Outbox::default(),
             notice: None,
@@ -116,6 +119,26 @@ impl Account {
 
     pub fn unread_total(&self) -> u32 {
         self.unread.values().sum()
+    }
+
+    /// The red badge of a conversation: the unread messages that mention the user, and every
+    /// unread direct message (which is written to them), as Slack counts.
+    pub fn mentions_in(&self, id: ConversationId) -> u32 {
+        if self.conversation(id).is_some_and(|c| !c.kind.is_channel()) {
+            self.unread.get(&id).copied().unwrap_or(0)
+        } else {
+            self.mentions.get(&id).copied().unwrap_or(0)
+        }
+    }
+
+    pub fn mention_total(&self) -> u32 {
+        self.unread.keys().map(|id| self.mentions_in(*id)).sum()
+    }
+
+    /// The conversation has been read: no unread messages, no mentions.
+    pub fn read(&mut self, id: ConversationId) -> bool {
+        self.mentions.remove(&id);
+        self.unread.remove(&id).is_some()
     }
 
     /// The conversations of the workspace on screen.
@@ -217,6 +240,10 @@ impl Server {
 
     pub fn unread_total(&self) -> u32 {
         self.accounts.iter().map(Account::unread_total).sum()
+    }
+
+    pub fn mention_total(&self) -> u32 {
+        self.accounts.iter().map(Account::mention_total).sum()
     }
 
     /// The rail's connection state: the active account's (the one on screen).

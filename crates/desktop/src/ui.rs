@@ -97,6 +97,7 @@ fn items(list: &[Item]) -> ModelRc<ListItem> {
             key: i.key.to_string().into(),
             label: i.label.as_str().into(),
             unread: i32::try_from(i.unread).unwrap_or(i32::MAX),
+            mentions: i32::try_from(i.mentions).unwrap_or(i32::MAX),
             active: i.active,
         })
         .collect();
@@ -115,6 +116,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
                 initials: r.initials.as_str().into(),
                 name: r.name.as_str().into(),
                 unread: i32::try_from(r.unread).unwrap_or(i32::MAX),
+                mentions: i32::try_from(r.mentions).unwrap_or(i32::MAX),
                 connection: r.connection.as_str().into(),
                 level: r.level,
                 active: r.active,

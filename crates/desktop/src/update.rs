@@ -133,7 +133,7 @@ fn viewed_mut(state: &mut State) -> Option<&mut Account> {
 fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
     if let Some(account) = viewed_mut(state)
         && let Some(conversation) = account.context.conversation
-        && account.unread.remove(&conversation).is_some()
+        && account.read(conversation)
     {
         return vec![Effect::MarkRead {
             account: account.key,
@@ -328,7 +328,7 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
         account.context.editing = None;
     }
     account.context.conversation = Some(id);
-    account.unread.remove(&id);
+    account.read(id);
     let read = Effect::MarkRead {
         account: account.key,
         conversation: id,

@@ -35,6 +35,8 @@ pub struct RailItem {
     pub initials: String,
     pub name: String,
     pub unread: u32,
+    /// Unread messages that mention the user (direct messages included): the red badge.
+    pub mentions: u32,
     pub connection: String,
     /// 0 online, 1 connecting, 2 reconnecting, 3 offline, 4 session expired, 5 signed out.
     pub level: i32,
@@ -47,6 +49,7 @@ pub struct Item {
     pub key: i64,
     pub label: String,
     pub unread: u32,
+    pub mentions: u32,
     pub active: bool,
 }
 
@@ -124,6 +127,7 @@ pub fn view(state: &State) -> View {
             initials: s.initials(),
             name: server_name(s),
             unread: s.unread_total(),
+            mentions: s.mention_total(),
             connection: s
                 .connection()
                 .map_or("Signed out", Connection::label)
@@ -201,6 +205,7 @@ fn server_view(server: &Server, view: &mut View) {
             key: i64::from(a.key.0),
             label: format!("{} <{}>", a.user.profile.display_name, a.email),
             unread: a.unread_total(),
+            mentions: a.mention_total(),
             active: server.active_account == Some(a.key),
         })
         .collect();
@@ -234,6 +239,7 @@ fn account_view(account: &Account, view: &mut View) {
             key: w.id.0,
             label: w.name.clone(),
             unread: 0,
+            mentions: 0,
             active: context.workspace == Some(w.id),
         })
         .collect();
@@ -248,6 +254,7 @@ fn account_view(account: &Account, view: &mut View) {
             key: c.id.0,
             label,
             unread: account.unread.get(&c.id).copied().unwrap_or(0),
+            mentions: account.mentions_in(c.id),
             active: context.conversation == Some(c.id),
         })
         .collect();

@@ -186,6 +186,7 @@ fn signed_in(
         account.outbox.reset_in_flight();
         account.timelines = old.timelines;
         account.unread = old.unread;
+        account.mentions = old.mentions;
         // The new session starts live: refetch history to cover the time signed out.
         for timeline in account.timelines.values_mut() {
             timeline.loaded = false;
@@ -240,16 +241,19 @@ fn conversations_loaded(
     workspace: WorkspaceId,
     mut list: Vec<Conversation>,
     names: Vec<(UserId, String)>,
-    unread: Vec<(ConversationId, u32)>,
+    unread: Vec<(ConversationId, u32, u32)>,
 ) -> Vec<Effect> {
     let viewed = state.viewed_account() == Some(key);
     let Some((_, account)) = state.account_mut(key) else {
         return vec![];
     };
     // The server's counts (what other devices left unread); the one on screen is being read.
-    for (conversation, count) in unread {
+    for (conversation, count, mentions) in unread {
         if count > 0 && !(viewed && account.context.conversation == Some(conversation)) {
             account.unread.insert(conversation, count);
+            if mentions > 0 {
+                account.mentions.insert(conversation, mentions);
+            }
         }
     }
     // Channels (alphabetical) above direct messages.

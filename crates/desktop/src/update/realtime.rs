@@ -60,14 +60,18 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
         }
         // Read (or marked unread) on another device or in the web UI.
         Update::Read(read) => {
-            let on_screen = viewed && account.context.conversation == Some(read.conversation_id);
+            let conversation = read.conversation_id;
+            let on_screen = viewed && account.context.conversation == Some(conversation);
+            let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
             if read.unread <= 0 || on_screen {
-                account.unread.remove(&read.conversation_id);
+                account.read(conversation);
             } else {
-                account.unread.insert(
-                    read.conversation_id,
-                    u32::try_from(read.unread).unwrap_or(u32::MAX),
-                );
+                account.unread.insert(conversation, count(read.unread));
+                if read.mentions > 0 {
+                    account.mentions.insert(conversation, count(read.mentions));
+                } else {
+                    account.mentions.remove(&conversation);
+                }
             }
             vec![]
         }
@@ -105,6 +109,7 @@ fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effec
                 return vec![];
             }
             let mine = message.author_id == account.user.id;
+            let mentioned = message.mentions.include(account.user.id);
             account
                 .timelines
                 .entry(conversation)
@@ -120,6 +125,9 @@ fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effec
                 }]
             } else {
                 *account.unread.entry(conversation).or_default() += 1;
+                if mentioned {
+                    *account.mentions.entry(conversation).or_default() += 1;
+                }
                 vec![]
             }
         }

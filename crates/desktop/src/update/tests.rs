@@ -365,7 +365,7 @@ fn unread_counts_come_from_the_server_and_reading_is_told_back() {
                     conversation(GENERAL, "general", true),
                 ],
                 vec![],
-                vec![(RANDOM, 4), (GENERAL, 2)],
+                vec![(RANDOM, 4, 0), (GENERAL, 2, 0)],
             )),
         },
     );
@@ -400,4 +400,97 @@ fn unread_counts_come_from_the_server_and_reading_is_told_back() {
         effects[..],
         [Effect::Forget { account }, Effect::ForgetSession { .. }] if account == me
     ));
+}
+
+/// A message of `posted` that mentions me by handle.
+fn mentioning_me(msg: Msg) -> Msg {
+    match msg {
+        Msg::Realtime {
+            account,
+            update: ocomms_client::Update::Event(mut event),
+        } => {
+            if let ocomms_proto::event::EventPayload::MessagePosted { message, .. } =
+                &mut event.payload
+            {
+                message.mentions.users.push(ME);
+            }
+            Msg::Realtime {
+                account,
+                update: ocomms_client::Update::Event(event),
+            }
+        }
+        other => other,
+    }
+}
+
+#[test]
+fn mentions_are_counted_apart_and_every_unread_direct_message_is_one() {
+    use ocomms_proto::conversation::{ConversationKind, ReadState};
+    let dm = ocomms_proto::ConversationId(102);
+    let mut state = State::new("c");
+    let (_, me) = join(&mut state, "https://a.example", "me@a");
+    let mut direct = conversation(dm, "Olga", false);
+    direct.kind = ConversationKind::Direct;
+    update(
+        &mut state,
+        Msg::ConversationsLoaded {
+            account: me,
+            workspace: WS,
+            result: Ok((
+                vec![
+                    conversation(RANDOM, "random", false),
+                    conversation(GENERAL, "general", true),
+                    direct,
+                ],
+                vec![(OTHER, "Olga".into())],
+                vec![(RANDOM, 3, 1), (dm, 2, 0)],
+            )),
+        },
+    );
+    let shown = view(&state);
+    assert_eq!((shown.rail[0].unread, shown.rail[0].mentions), (5, 3));
+    let badge = |state: &State, label: &str| {
+        view(state)
+            .conversations
+            .iter()
+            .find(|c| c.label == label)
+            .map(|c| (c.unread, c.mentions))
+    };
+    assert_eq!(badge(&state, "# random"), Some((3, 1)));
+    assert_eq!(
+        badge(&state, "@ Olga"),
+        Some((2, 2)),
+        "direct: all mentions"
+    );
+
+    // A live mention elsewhere counts; plain chatter only as unread.
+    update(
+        &mut state,
+        to(me, mentioning_me(posted(RANDOM, 7, OTHER, None))),
+    );
+    update(&mut state, to(me, posted(RANDOM, 8, OTHER, None)));
+    assert_eq!(badge(&state, "# random"), Some((5, 2)));
+    // Read elsewhere (the web UI): both go.
+    update(
+        &mut state,
+        to(
+            me,
+            Msg::Realtime {
+                account: me,
+                update: ocomms_client::Update::Read(ReadState {
+                    conversation_id: RANDOM,
+                    last_read_seq: 8,
+                    unread: 0,
+                    mentions: 0,
+                }),
+            },
+        ),
+    );
+    assert_eq!(badge(&state, "# random"), Some((0, 0)));
+    // Opening the direct message reads it.
+    update(&mut state, Msg::SelectConversation(dm));
+    assert_eq!(
+        (view(&state).rail[0].unread, view(&state).rail[0].mentions),
+        (0, 0)
+    );
 }
