@@ -5,11 +5,14 @@
 #   cargo build -p ocomms-server && cargo build --release -p openchat
 #   bash crates/desktop/bench/measure.sh        # from the repository root
 #
+# OPENCHAT=path/to/openchat measures another build.
+#
 # Needs Xvfb, xdotool and python3 (apt-get install xvfb xauth xdotool). Servers listen on
 # 127.0.0.1:4721-4725 and the X display is :78; everything it starts is stopped at the end.
 set -euo pipefail
 
 target=${CARGO_TARGET_DIR:-target}
+openchat=${OPENCHAT:-$target/release/openchat}
 work=$(mktemp -d)
 display=:78
 pids=()
@@ -36,7 +39,7 @@ python3 "$(dirname "$0")/seed.py" "$work/data" 1000 "${urls[@]}"
 
 export DISPLAY=$display
 start=$(date +%s%N)
-OPENCHAT_DATA_DIR="$work/data" "$target/release/openchat" >"$work/openchat.log" 2>&1 &
+OPENCHAT_DATA_DIR="$work/data" "$openchat" >"$work/openchat.log" 2>&1 &
 app=$!
 pids+=($app)
 until xdotool search --onlyvisible --name OpenChat >/dev/null 2>&1; do sleep 0.005; done
@@ -52,3 +55,5 @@ done
 sleep 1
 echo "RSS, plus all 1,000 messages of the channel on screen: $(grep VmRSS "/proc/$app/status")"
 echo "peak: $(grep VmHWM "/proc/$app/status")"
+# SHOT=file.png: a screenshot of the end state, to check that the history was loaded.
+if [[ -n "${SHOT:-}" ]]; then import -window root "$SHOT"; fi
