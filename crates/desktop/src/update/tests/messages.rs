@@ -264,3 +264,29 @@ fn up_edits_my_last_message_and_escape_gives_up() {
     update(&mut state, Msg::EditLast);
     assert!(!view(&state).editing);
 }
+
+#[test]
+fn only_web_and_mail_links_are_opened() {
+    let mut state = State::new("c");
+    for url in [
+        "https://example.com/a?b=1",
+        "http://127.0.0.1:3000/x",
+        "mailto:ada@example.com",
+    ] {
+        assert_eq!(
+            update(&mut state, Msg::OpenLink(url.into())),
+            [Effect::OpenLink { url: url.into() }]
+        );
+    }
+    for url in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://example.com",
+        "",
+    ] {
+        assert!(
+            update(&mut state, Msg::OpenLink(url.into())).is_empty(),
+            "{url}"
+        );
+    }
+}
