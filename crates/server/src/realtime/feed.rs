@@ -50,6 +50,8 @@ struct State {
     closed: bool,
     /// The notification settings of the people connected (see `notify`).
     notifying: HashMap<UserId, Notifying>,
+    /// Direct messages created since the feed started (the settings know the older ones).
+    created_direct: HashSet<ConversationId>,
 }
 
 /// A connection as a feed sees it: where to put frames, and how to end it when it falls
@@ -125,6 +127,7 @@ impl Feed {
                 next_id: 0,
                 closed: false,
                 notifying: HashMap::new(),
+                created_direct: HashSet::new(),
             }),
         }))
     }
@@ -327,8 +330,14 @@ impl State {
         let frame: Frame = json.into();
         self.recent.push(event, frame.clone());
         let audience: Vec<UserId> = members.iter().copied().chain(extra).collect();
-        notify::note_direct(&mut self.notifying, event, &audience);
-        let notices = notify::frames_for(event, &audience, &self.notifying, notify::now());
+        notify::note_direct(&mut self.created_direct, event);
+        let notices = notify::frames_for(
+            event,
+            &audience,
+            &self.notifying,
+            &self.created_direct,
+            notify::now(),
+        );
         for user in &audience {
             let Some(connections) = self.subscribers.get_mut(user) else {
                 continue;

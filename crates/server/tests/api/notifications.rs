@@ -195,6 +195,15 @@ async fn notify_frames_follow_mentions_levels_and_quiet_time(db: TestDb) {
     assert_eq!(told_of(&mut max, everyone).await, Some(Reason::Mention));
     let direct = post(dm, "psst").await;
     assert_eq!(told_of(&mut max, direct).await, Some(Reason::Direct));
+    // A direct message opened after he connected is one too.
+    let late = t
+        .admin
+        .open_direct(&t.slug, &[t.ids.member, t.ids.owner])
+        .await
+        .unwrap()
+        .id;
+    let group = post(late, "all three of us").await;
+    assert_eq!(told_of(&mut max, group).await, Some(Reason::Direct));
     // His own messages never notify him.
     let own = t
         .member

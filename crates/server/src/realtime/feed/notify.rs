@@ -56,20 +56,13 @@ pub(super) fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// A new direct message: its members' settings learn it is one.
-pub(super) fn note_direct(
-    settings: &mut HashMap<UserId, Notifying>,
-    event: &Event,
-    members: &[UserId],
-) {
+/// A direct message created while the feed runs: remembered for everyone (its creation
+/// event reaches only its creator, before the others join it).
+pub(super) fn note_direct(created_direct: &mut HashSet<ConversationId>, event: &Event) {
     if let EventPayload::ConversationCreated { kind, .. } = &event.payload
         && !kind.is_channel()
     {
-        for member in members {
-            if let Some(person) = settings.get_mut(member) {
-                person.direct.insert(event.conversation_id);
-            }
-        }
+        created_direct.insert(event.conversation_id);
     }
 }
 
@@ -78,6 +71,7 @@ pub(super) fn frames_for(
     event: &Event,
     audience: &[UserId],
     settings: &HashMap<UserId, Notifying>,
+    created_direct: &HashSet<ConversationId>,
     now: i64,
 ) -> Vec<(UserId, Frame)> {
     let EventPayload::MessagePosted { message, .. } = &event.payload else {
@@ -91,7 +85,8 @@ pub(super) fn frames_for(
         let Some(person) = settings.get(user) else {
             continue;
         };
-        let direct = person.direct.contains(&message.conversation_id);
+        let direct = person.direct.contains(&message.conversation_id)
+            || created_direct.contains(&message.conversation_id);
         let mut level = person.level(message.conversation_id);
         if thread_only && level == Level::All {
             level = Level::Mentions;
