@@ -342,21 +342,20 @@ impl State {
             let Some(connections) = self.subscribers.get_mut(user) else {
                 continue;
             };
+            let notice = notices.get(user);
             // A connection whose queue is full is ended here; it reconnects and resumes.
             connections.retain(|registered| {
                 let delivered = registered.connection.outbox.push(frame.clone());
                 if !delivered {
                     registered.connection.kick.notify_one();
+                } else if let Some(notice) = notice {
+                    // Right behind the event, so a client has the message when it is told
+                    // of it, and both usually leave in one write. Best effort, like typing
+                    // (Activity lists what a full queue missed).
+                    let _ = registered.connection.outbox.push(notice.clone());
                 }
                 delivered
             });
-        }
-        // After the event itself, so a client has the message when it is told of it. Best
-        // effort, like typing: a full queue is ended above and resumes (Activity lists it).
-        for (user, notice) in notices {
-            for registered in self.subscribers.get(&user).into_iter().flatten() {
-                let _ = registered.connection.outbox.push(notice.clone());
-            }
         }
     }
 }

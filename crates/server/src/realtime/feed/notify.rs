@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use ocomms_app::NotificationSettings;
 use ocomms_domain::notification::{Delivery, DoNotDisturb, Level, reason};
 use ocomms_proto::event::{Event, EventPayload};
-use ocomms_proto::notification::Notification;
+use ocomms_proto::notification::{Notification, Reason};
 use ocomms_proto::realtime::ServerFrame;
 use ocomms_proto::{ConversationId, UserId};
 
@@ -66,21 +66,41 @@ pub(super) fn note_direct(created_direct: &mut HashSet<ConversationId>, event: &
     }
 }
 
-/// The `notify` frames for `event`, by recipient: none unless it posts a message.
+/// The `notify` frames for `event`, by recipient: none unless it posts a message. The frame
+/// differs only by reason, so each is serialised once per event, not once per recipient (a
+/// `@channel` to 1,000 people is 1,000 clones of one frame).
 pub(super) fn frames_for(
     event: &Event,
     audience: &[UserId],
     settings: &HashMap<UserId, Notifying>,
     created_direct: &HashSet<ConversationId>,
     now: i64,
-) -> Vec<(UserId, Frame)> {
+) -> HashMap<UserId, Frame> {
     let EventPayload::MessagePosted { message, .. } = &event.payload else {
-        return Vec::new();
+        return HashMap::new();
+    };
+    let mut by_reason: Vec<(Reason, Frame)> = Vec::with_capacity(3);
+    let mut frame_for = |reason: Reason| -> Option<Frame> {
+        if let Some((_, frame)) = by_reason.iter().find(|(r, _)| *r == reason) {
+            return Some(frame.clone());
+        }
+        let frame = ServerFrame::Notify {
+            notification: Notification {
+                workspace_id: event.workspace_id,
+                position: event.position,
+                conversation_id: message.conversation_id,
+                message_id: message.id,
+                reason,
+            },
+        };
+        let frame: Frame = serde_json::to_string(&frame).ok()?.into();
+        by_reason.push((reason, frame.clone()));
+        Some(frame)
     };
     // A reply only in its thread reaches people personally (mentioned, or in a direct
     // message), not everyone who hears of every message of the conversation.
     let thread_only = !message.in_timeline();
-    let mut frames = Vec::new();
+    let mut frames = HashMap::new();
     for user in audience {
         let Some(person) = settings.get(user) else {
             continue;
@@ -105,17 +125,8 @@ pub(super) fn frames_for(
         if person.quiet.quiet_at(now) {
             continue;
         }
-        let frame = ServerFrame::Notify {
-            notification: Notification {
-                workspace_id: event.workspace_id,
-                position: event.position,
-                conversation_id: message.conversation_id,
-                message_id: message.id,
-                reason,
-            },
-        };
-        if let Ok(json) = serde_json::to_string(&frame) {
-            frames.push((*user, json.into()));
+        if let Some(frame) = frame_for(reason) {
+            frames.insert(*user, frame);
         }
     }
     frames
