@@ -11,8 +11,9 @@
 use std::time::Instant;
 
 use ocomms_proto::conversation::{ConversationKind, ConversationRole};
+use ocomms_proto::message::Mentions;
 use ocomms_store::testing::TestDb;
-use ocomms_store::{NewConversation, NewMessage, Store};
+use ocomms_store::{MentionRecord, NewConversation, NewMessage, Store};
 
 const CHANNELS: usize = 1_000;
 const BUSY: usize = 100;
@@ -54,7 +55,7 @@ async fn measure(backend: &str, store: &Store) {
             .expect("channel");
         channels.push(channel.id);
     }
-    for channel in channels.iter().take(BUSY) {
+    for (k, channel) in channels.iter().take(BUSY).enumerate() {
         let posts: Vec<NewMessage> = (0..UNREAD_EACH)
             .map(|i| NewMessage {
                 conversation_id: *channel,
@@ -64,7 +65,24 @@ async fn measure(backend: &str, store: &Store) {
                 html: format!("<p>news {i}</p>"),
                 thread_root_id: None,
                 also_in_channel: false,
-                mentions: Default::default(),
+                // Every 10th busy channel names Ada once, every 20th has an @channel.
+                mentions: match (k % 10, k % 20, i) {
+                    (0, _, 3) => MentionRecord {
+                        shown: Mentions {
+                            users: vec![ada],
+                            ..Mentions::default()
+                        },
+                        counted_for: vec![ada],
+                    },
+                    (_, 5, 7) => MentionRecord {
+                        shown: Mentions {
+                            channel: true,
+                            ..Mentions::default()
+                        },
+                        counted_for: Vec::new(),
+                    },
+                    _ => MentionRecord::default(),
+                },
                 now: 10,
             })
             .collect();
@@ -82,10 +100,12 @@ async fn measure(backend: &str, store: &Store) {
         times.push(started.elapsed());
         let unread: i64 = states.iter().map(|s| s.unread).sum();
         assert_eq!(unread, (BUSY * UNREAD_EACH) as i64);
+        let mentions: i64 = states.iter().map(|s| s.mentions).sum();
+        assert_eq!(mentions, (BUSY / 10 + BUSY / 20) as i64);
     }
     println!(
         "{backend}: sidebar unread counts for a user in {} conversations ({BUSY} with \
-         {UNREAD_EACH} unread; seeded in {:.1} s), {RUNS} runs: {}",
+         {UNREAD_EACH} unread, 15 of them mentioning the reader; seeded in {:.1} s), {RUNS} runs: {}",
         CHANNELS + 1,
         seeded.as_secs_f64(),
         common::percentiles(&mut times),

@@ -98,6 +98,16 @@ pub(crate) trait MentionSteps {
 
     /// After an edit: the message counts for these members now, and no one else.
     async fn replace_mentions(&mut self, message: &Message, users: &[UserId]) -> StoreResult<()>;
+
+    /// Moves these members' newest personal mention and, with `channel`, the
+    /// conversation's newest `@channel` up to `seq`, never back.
+    async fn raise_mention_markers(
+        &mut self,
+        conversation: i64,
+        seq: i64,
+        members: &[i64],
+        channel: bool,
+    ) -> StoreResult<()>;
 }
 
 for_both_backends! { impl MentionSteps {
@@ -135,6 +145,52 @@ for_both_backends! { impl MentionSteps {
             }
             insert.execute(&mut *self).await?;
         }
+        // The markers the sidebar's counts look at first (see `read::MENTIONS`).
+        for (i, _, _, seq) in fresh {
+            let new = &batch[*i];
+            let members: Vec<i64> = new.mentions.counted_for.iter().map(|u| u.0).collect();
+            if !members.is_empty() || new.mentions.shown.channel {
+                self.raise_mention_markers(
+                    new.conversation_id.0,
+                    *seq,
+                    &members,
+                    new.mentions.shown.channel,
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn raise_mention_markers(
+        &mut self,
+        conversation: i64,
+        seq: i64,
+        members: &[i64],
+        channel: bool,
+    ) -> StoreResult<()> {
+        for chunk in members.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE conversation_members SET last_mention_seq = $2 \
+                 WHERE conversation_id = $1 AND last_mention_seq < $2 AND user_id IN ({})",
+                placeholders(3, chunk.len())
+            );
+            let mut update = sqlx::query(&sql).bind(conversation).bind(seq);
+            for user in chunk {
+                update = update.bind(*user);
+            }
+            update.execute(&mut *self).await?;
+        }
+        if channel {
+            sqlx::query(
+                "UPDATE conversations SET last_channel_mention_seq = $2 \
+                 WHERE id = $1 AND last_channel_mention_seq < $2",
+            )
+            .bind(conversation)
+            .bind(seq)
+            .execute(&mut *self)
+            .await?;
+        }
         Ok(())
     }
 
@@ -162,6 +218,8 @@ for_both_backends! { impl MentionSteps {
             }
             insert.execute(&mut *self).await?;
         }
-        Ok(())
+        let members: Vec<i64> = users.iter().map(|u| u.0).collect();
+        self.raise_mention_markers(message.conversation_id.0, message.seq, &members, false)
+            .await
     }
 } }

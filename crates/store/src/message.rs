@@ -260,6 +260,10 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
             tx.replace_mentions(message, &mentions.counted_for).await?;
+            if mentions.shown.channel {
+                tx.raise_mention_markers(message.conversation_id.0, message.seq, &[], true)
+                    .await?;
+            }
             let event = EventPayload::MessageEdited {
                 message_id: message.id,
                 body: body.clone(),

@@ -28,14 +28,20 @@ const UNREAD: &str = "SELECT COUNT(*) FROM messages m \
 /// The unread messages that mention the member. `@channel` is read off the message (no row
 /// per member); a message naming them personally too is counted once, as a row is written
 /// only when it does not mention the whole channel.
-const MENTIONS: &str = "(SELECT COUNT(*) FROM mentions mn JOIN messages m ON m.id = mn.message_id \
+/// Each part is counted only where the newest such mention is past the marker (kept on the
+/// membership and the conversation when a message is posted or edited), so a sidebar of
+/// unread conversations without mentions costs no extra probe.
+const MENTIONS: &str = "(CASE WHEN cm.last_mention_seq > cm.last_read_seq THEN \
+     (SELECT COUNT(*) FROM mentions mn JOIN messages m ON m.id = mn.message_id \
      WHERE mn.user_id = cm.user_id AND mn.conversation_id = cm.conversation_id \
      AND mn.seq > cm.last_read_seq AND m.deleted_at IS NULL \
-     AND (m.thread_root_id IS NULL OR m.also_in_channel)) \
-     + (SELECT COUNT(*) FROM messages m \
+     AND (m.thread_root_id IS NULL OR m.also_in_channel)) ELSE 0 END) \
+     + (CASE WHEN c.last_channel_mention_seq > cm.last_read_seq THEN \
+     (SELECT COUNT(*) FROM messages m \
      WHERE m.conversation_id = cm.conversation_id AND m.seq > cm.last_read_seq \
      AND m.mentions_channel AND m.author_id <> cm.user_id AND m.deleted_at IS NULL \
-     AND m.created_at >= cm.joined_at AND (m.thread_root_id IS NULL OR m.also_in_channel))";
+     AND m.created_at >= cm.joined_at AND (m.thread_root_id IS NULL OR m.also_in_channel)) \
+     ELSE 0 END)";
 
 impl Store {
     /// Moves a member's read marker forward to `seq` (never back: tabs that report late do not
@@ -115,7 +121,8 @@ impl Store {
     ) -> StoreResult<Option<ReadState>> {
         let sql = format!(
             "SELECT cm.conversation_id, cm.last_read_seq, ({UNREAD}), {MENTIONS} \
-             FROM conversation_members cm WHERE cm.conversation_id = $1 AND cm.user_id = $2"
+             FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
+             WHERE cm.conversation_id = $1 AND cm.user_id = $2"
         );
         let row: Option<(i64, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(conversation.0)
