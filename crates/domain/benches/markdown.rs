@@ -11,13 +11,14 @@ const CODE: &str = "here is the fix:\n\n```rust\nfn main() {\n    println!(\"<b>
 
 fn markdown(c: &mut Criterion) {
     let long = TYPICAL.repeat(100);
-    let mut group = c.benchmark_group("markdown::render");
-    for (name, source) in [
+    let inputs = [
         ("short", SHORT),
         ("typical", TYPICAL),
         ("code_and_html", CODE),
         ("long_15k", long.as_str()),
-    ] {
+    ];
+    let mut group = c.benchmark_group("markdown::render");
+    for (name, source) in inputs {
         group.bench_function(name, |b| {
             b.iter(|| ocomms_domain::markdown::render(black_box(source)))
         });
@@ -25,12 +26,7 @@ fn markdown(c: &mut Criterion) {
     group.finish();
     // Mentions are parsed on the same path (who to count and notify).
     let mut group = c.benchmark_group("mention::parse");
-    for (name, source) in [
-        ("short", SHORT),
-        ("typical", TYPICAL),
-        ("code_and_html", CODE),
-        ("long_15k", long.as_str()),
-    ] {
+    for (name, source) in inputs {
         group.bench_function(name, |b| {
             b.iter(|| ocomms_domain::mention::parse(black_box(source)))
         });

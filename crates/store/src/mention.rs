@@ -108,7 +108,13 @@ pub(crate) trait MentionSteps {
         members: &[i64],
         channel: bool,
     ) -> StoreResult<()>;
+
+    /// Writes `mentions` rows, a bounded number per statement.
+    async fn insert_mention_rows(&mut self, rows: &[MentionRow]) -> StoreResult<()>;
 }
+
+/// A `mentions` row: user, conversation, seq, message.
+type MentionRow = (i64, i64, i64, i64);
 
 for_both_backends! { impl MentionSteps {
     async fn insert_mentions(
@@ -117,7 +123,7 @@ for_both_backends! { impl MentionSteps {
         fresh: &[Fresh],
         ids: &HashMap<(i64, i64), i64>,
     ) -> StoreResult<()> {
-        let mut rows: Vec<(i64, i64, i64, i64)> = Vec::new();
+        let mut rows: Vec<MentionRow> = Vec::new();
         for (i, _, _, seq) in fresh {
             let new = &batch[*i];
             if new.mentions.counted_for.is_empty() {
@@ -134,17 +140,7 @@ for_both_backends! { impl MentionSteps {
                     .map(|user| (user.0, new.conversation_id.0, *seq, id)),
             );
         }
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO mentions (user_id, conversation_id, seq, message_id) VALUES {}",
-                crate::message::row_placeholders(chunk.len(), 4)
-            );
-            let mut insert = sqlx::query(&sql);
-            for (user, conversation, seq, message) in chunk {
-                insert = insert.bind(*user).bind(*conversation).bind(*seq).bind(*message);
-            }
-            insert.execute(&mut *self).await?;
-        }
+        self.insert_mention_rows(&rows).await?;
         // The markers the sidebar's counts look at first (see `read::MENTIONS`).
         for (i, _, _, seq) in fresh {
             let new = &batch[*i];
@@ -158,6 +154,21 @@ for_both_backends! { impl MentionSteps {
                 )
                 .await?;
             }
+        }
+        Ok(())
+    }
+
+    async fn insert_mention_rows(&mut self, rows: &[MentionRow]) -> StoreResult<()> {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO mentions (user_id, conversation_id, seq, message_id) VALUES {}",
+                crate::message::row_placeholders(chunk.len(), 4)
+            );
+            let mut insert = sqlx::query(&sql);
+            for (user, conversation, seq, message) in chunk {
+                insert = insert.bind(*user).bind(*conversation).bind(*seq).bind(*message);
+            }
+            insert.execute(&mut *self).await?;
         }
         Ok(())
     }
@@ -203,21 +214,11 @@ for_both_backends! { impl MentionSteps {
             .bind(message.id.0)
             .execute(&mut *self)
             .await?;
-        for chunk in users.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO mentions (user_id, conversation_id, seq, message_id) VALUES {}",
-                crate::message::row_placeholders(chunk.len(), 4)
-            );
-            let mut insert = sqlx::query(&sql);
-            for user in chunk {
-                insert = insert
-                    .bind(user.0)
-                    .bind(message.conversation_id.0)
-                    .bind(message.seq)
-                    .bind(message.id.0);
-            }
-            insert.execute(&mut *self).await?;
-        }
+        let rows: Vec<MentionRow> = users
+            .iter()
+            .map(|u| (u.0, message.conversation_id.0, message.seq, message.id.0))
+            .collect();
+        self.insert_mention_rows(&rows).await?;
         let members: Vec<i64> = users.iter().map(|u| u.0).collect();
         self.raise_mention_markers(message.conversation_id.0, message.seq, &members, false)
             .await

@@ -16,7 +16,9 @@ use serde::Deserialize;
 
 use crate::App;
 use crate::web::extract::{SignedForm, Viewer};
-use crate::web::page::{FormError, PageResult, form_status, render, render_with, see_other};
+use crate::web::page::{
+    FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
+};
 use crate::web::shell::Shell;
 
 /// How a level reads in the UI.
@@ -96,12 +98,6 @@ async fn notifications_page(
         end,
         error: FormError::default(),
     })
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    notice: Option<String>,
 }
 
 pub async fn settings_page(

@@ -41,22 +41,7 @@ pub async fn mention_steps(
     town: ConversationId,
 ) {
     let slug = &t.slug;
-    let general = t
-        .admin
-        .channels(slug, &Default::default())
-        .await
-        .expect("channels")
-        .into_iter()
-        .find(|c| c.is_general)
-        .expect("#general")
-        .id;
-    for browser in [ann, second] {
-        browser
-            .goto(&format!("{url}/w/{slug}/c/{general}"))
-            .await
-            .expect("#general");
-    }
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    let general = super::unread::both_in_general(ann, second, t, url).await;
     let permission = second.execute(SPY, vec![]).await.expect("spy");
     assert_eq!(
         permission.as_str(),

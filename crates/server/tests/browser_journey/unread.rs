@@ -11,14 +11,8 @@ use ocomms_proto::ConversationId;
 use super::{click, screenshot, texts, wait_for_text};
 use crate::support::Team;
 
-pub async fn unread_steps(
-    ann: &Client,
-    second: &Client,
-    t: &Team,
-    shots: &Path,
-    url: &str,
-    town: ConversationId,
-) {
+/// Ann's two browsers on #general, connected; answers its id.
+pub async fn both_in_general(ann: &Client, second: &Client, t: &Team, url: &str) -> ConversationId {
     let slug = &t.slug;
     let general = t
         .admin
@@ -35,7 +29,21 @@ pub async fn unread_steps(
             .await
             .expect("#general");
     }
+    // Time for the pages to connect before anything live happens.
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    general
+}
+
+pub async fn unread_steps(
+    ann: &Client,
+    second: &Client,
+    t: &Team,
+    shots: &Path,
+    url: &str,
+    town: ConversationId,
+) {
+    let slug = &t.slug;
+    both_in_general(ann, second, t, url).await;
     t.member
         .post_message(town, "Did you see the plan?", None)
         .await
