@@ -14,6 +14,7 @@ mod invitation;
 mod member;
 mod message;
 pub mod method;
+mod names;
 pub(crate) mod notification;
 mod page;
 mod password_reset;

@@ -3,19 +3,19 @@
 //! notifications) and Activity (what mentioned you, newest first). The browser's own
 //! notifications are shown by the page script from the `notify` frame (assets/notify.js).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use ocomms_app::{Actor, AppError};
 use ocomms_proto::notification::{
-    ActivityKind, DoNotDisturb, Level, QuietHours, SetDoNotDisturb, WorkspaceNotifications,
+    ActivityItem, ActivityKind, DoNotDisturb, Level, QuietHours, SetDoNotDisturb,
+    WorkspaceNotifications,
 };
-use ocomms_proto::{ConversationId, MessageId, UserId};
+use ocomms_proto::{ConversationId, MessageId};
 use serde::Deserialize;
 
 use crate::App;
 use crate::web::extract::{SignedForm, Viewer};
+use crate::web::names::Names;
 use crate::web::page::{
     FormError, NoticeQuery, PageResult, form_status, render, render_with, see_other,
 };
@@ -227,6 +227,30 @@ pub(crate) struct ActivityCard {
     href: String,
 }
 
+impl ActivityCard {
+    fn of(item: ActivityItem, names: &Names, slug: &str) -> Self {
+        let m = item.message;
+        let href = match m.thread_root_id {
+            Some(root) => format!("/w/{slug}/c/{}/t/{root}#t{}", m.conversation_id, m.id),
+            None => format!("/w/{slug}/c/{}#m{}", m.conversation_id, m.id),
+        };
+        Self {
+            what: match item.kind {
+                ActivityKind::Mention => "Mentioned you",
+                ActivityKind::Channel => "Mentioned everyone",
+                ActivityKind::Reply => "Replied in a thread you follow",
+            },
+            place: names
+                .place(m.conversation_id)
+                .unwrap_or_else(|| "an archived channel".to_owned()),
+            author: names.person(m.author_id),
+            html: m.html,
+            at: m.created_at,
+            href,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ActivityQuery {
     #[serde(default)]
@@ -241,19 +265,7 @@ pub async fn activity(
 ) -> PageResult {
     let page = app.activity(&actor, &slug, query.before).await?;
     let shell = Shell::build(&app, &actor, Some(&slug), "activity", None).await?;
-    let people: HashMap<UserId, String> = app
-        .members(&actor, &slug)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.profile.display_name))
-        .collect();
-    // Activity lists only conversations one is in: the sidebar's.
-    let places: HashMap<ConversationId, String> = shell
-        .channels
-        .iter()
-        .map(|c| (c.id, format!("#{}", c.name)))
-        .chain(shell.directs.iter().map(|c| (c.id, c.name.clone())))
-        .collect();
+    let names = Names::load(&app, &actor, &slug, &shell).await?;
     let next = page
         .more
         .then(|| page.items.last().map(|i| i.message.id))
@@ -261,31 +273,7 @@ pub async fn activity(
     let items = page
         .items
         .into_iter()
-        .map(|item| {
-            let m = item.message;
-            let href = match m.thread_root_id {
-                Some(root) => format!("/w/{slug}/c/{}/t/{root}#t{}", m.conversation_id, m.id),
-                None => format!("/w/{slug}/c/{}#m{}", m.conversation_id, m.id),
-            };
-            ActivityCard {
-                what: match item.kind {
-                    ActivityKind::Mention => "Mentioned you",
-                    ActivityKind::Channel => "Mentioned everyone",
-                    ActivityKind::Reply => "Replied in a thread you follow",
-                },
-                place: places
-                    .get(&m.conversation_id)
-                    .cloned()
-                    .unwrap_or_else(|| "a conversation".to_owned()),
-                author: people
-                    .get(&m.author_id)
-                    .cloned()
-                    .unwrap_or_else(|| "Former member".to_owned()),
-                html: m.html,
-                at: m.created_at,
-                href,
-            }
-        })
+        .map(|item| ActivityCard::of(item, &names, &slug))
         .collect();
     Ok(render(&ActivityPage {
         shell,

@@ -13,6 +13,7 @@ use ocomms_proto::{ConversationId, MessageId, UserId};
 use crate::App;
 use crate::web::conversation::{Panel, ViewQuery, after, page_for};
 use crate::web::extract::{SignedForm, Viewer};
+use crate::web::names::Names;
 use crate::web::page::{Empty, PageResult, render};
 use crate::web::shell::Shell;
 use crate::web::timeline::{Item, replies_label, timeline};
@@ -184,21 +185,7 @@ pub async fn all(
 ) -> PageResult {
     let list = app.threads(&actor, &slug, &query).await?;
     let shell = Shell::build(&app, &actor, Some(&slug), "threads", None).await?;
-    let names = Names {
-        people: app
-            .members(&actor, &slug)
-            .await?
-            .into_iter()
-            .map(|m| (m.user_id, m.profile.display_name))
-            .collect(),
-        // Threads are listed only in conversations one is in: the sidebar's.
-        places: shell
-            .channels
-            .iter()
-            .map(|c| (c.id, format!("#{}", c.name)))
-            .chain(shell.directs.iter().map(|c| (c.id, c.name.clone())))
-            .collect(),
-    };
+    let names = Names::load(&app, &actor, &slug, &shell).await?;
     let next = list
         .more
         .then(|| list.threads.last().map(|t| t.root.id))
@@ -206,7 +193,7 @@ pub async fn all(
     let threads = list
         .threads
         .into_iter()
-        .map(|item| names.card(&slug, item))
+        .map(|item| card(&names, &slug, item))
         .collect();
     Ok(render(&ThreadsPage {
         shell,
@@ -216,40 +203,24 @@ pub async fn all(
     }))
 }
 
-/// Who is who and what is where, for the cards of All threads.
-struct Names {
-    people: HashMap<UserId, String>,
-    places: HashMap<ConversationId, String>,
-}
-
-impl Names {
-    fn person(&self, id: UserId) -> String {
-        self.people
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| "Former member".to_owned())
-    }
-
-    fn card(&self, slug: &str, item: ThreadItem) -> ThreadCard {
-        let ThreadItem {
-            root,
-            latest_reply,
-            unread,
-        } = item;
-        let thread = root.thread.as_ref();
-        ThreadCard {
-            href: format!("/w/{slug}/c/{}/t/{}", root.conversation_id, root.id),
-            place: self
-                .places
-                .get(&root.conversation_id)
-                .cloned()
-                .unwrap_or_else(|| "An archived channel".to_owned()),
-            root_author: self.person(root.author_id),
-            root_html: shown(&root),
-            latest: latest_reply.map(|r| (self.person(r.author_id), shown(&r))),
-            replies: replies_label(thread.map_or(0, |t| t.reply_count)),
-            last_reply_at: thread.map_or(root.created_at, |t| t.last_reply_at),
-            unread,
-        }
+/// One thread of All threads, as its card shows it.
+fn card(names: &Names, slug: &str, item: ThreadItem) -> ThreadCard {
+    let ThreadItem {
+        root,
+        latest_reply,
+        unread,
+    } = item;
+    let thread = root.thread.as_ref();
+    ThreadCard {
+        href: format!("/w/{slug}/c/{}/t/{}", root.conversation_id, root.id),
+        place: names
+            .place(root.conversation_id)
+            .unwrap_or_else(|| "An archived channel".to_owned()),
+        root_author: names.person(root.author_id),
+        root_html: shown(&root),
+        latest: latest_reply.map(|r| (names.person(r.author_id), shown(&r))),
+        replies: replies_label(thread.map_or(0, |t| t.reply_count)),
+        last_reply_at: thread.map_or(root.created_at, |t| t.last_reply_at),
+        unread,
     }
 }
