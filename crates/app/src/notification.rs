@@ -31,14 +31,28 @@ impl App {
             .conversation_level(actor.user.id, conversation)
             .await?
             .ok_or(Refusal::NotMember)?;
-        let default = self
-            .store()
-            .workspace_level(actor.user.id, visible.record.workspace_id)
-            .await?
-            .unwrap_or(Level::Mentions);
+        self.with_default(actor, visible.record.workspace_id, own)
+            .await
+    }
+
+    /// `own`, and what applies: it, or the actor's workspace default.
+    async fn with_default(
+        &self,
+        actor: &Actor,
+        workspace: ocomms_proto::WorkspaceId,
+        own: Option<Level>,
+    ) -> AppResult<ConversationNotifications> {
+        let effective = match own {
+            Some(level) => level,
+            None => self
+                .store()
+                .workspace_level(actor.user.id, workspace)
+                .await?
+                .unwrap_or(Level::Mentions),
+        };
         Ok(ConversationNotifications {
             level: own,
-            effective: own.unwrap_or(default),
+            effective,
         })
     }
 
@@ -50,7 +64,7 @@ impl App {
         conversation: ConversationId,
         level: Option<Level>,
     ) -> AppResult<ConversationNotifications> {
-        self.visible(actor, conversation).await?;
+        let visible = self.visible(actor, conversation).await?;
         if !self
             .store()
             .set_conversation_level(actor.user.id, conversation, level)
@@ -59,7 +73,8 @@ impl App {
             return Err(Refusal::NotMember.into());
         }
         self.publisher().notifications_changed(actor.user.id);
-        self.conversation_notifications(actor, conversation).await
+        self.with_default(actor, visible.record.workspace_id, level)
+            .await
     }
 
     pub async fn workspace_notifications(

@@ -200,33 +200,25 @@ impl Store {
         }))
     }
 
-    /// The conversations of a workspace a member muted (shown dimmed).
+    /// The conversations of a workspace a member muted (shown dimmed): their own level, or
+    /// their workspace default where they chose none, is `nothing`. One query per page.
     pub async fn muted_conversations(
         &self,
         user: UserId,
         workspace: WorkspaceId,
     ) -> StoreResult<HashSet<ConversationId>> {
-        let Some(settings) = self.notification_settings(user, workspace).await? else {
-            return Ok(HashSet::new());
-        };
-        let muted_by_default = settings.default_level == Level::Nothing;
-        let rows: Vec<(i64, Option<String>)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT cm.conversation_id, cm.notify_level FROM conversation_members cm \
+        let rows: Vec<i64> = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT cm.conversation_id FROM conversation_members cm \
              JOIN conversations c ON c.id = cm.conversation_id \
-             WHERE cm.user_id = $1 AND c.workspace_id = $2"
+             JOIN members m ON m.workspace_id = c.workspace_id AND m.user_id = cm.user_id \
+             WHERE cm.user_id = $1 AND c.workspace_id = $2 \
+             AND COALESCE(cm.notify_level, m.notify_default) = 'nothing'"
         )
         .bind(user.0)
         .bind(workspace.0)
         .fetch_all(pool)
         .await?);
-        Ok(rows
-            .into_iter()
-            .filter(|(_, own)| match own.as_deref() {
-                Some(own) => own == "nothing",
-                None => muted_by_default,
-            })
-            .map(|(c, _)| ConversationId(c))
-            .collect())
+        Ok(rows.into_iter().map(ConversationId).collect())
     }
 
     /// A page of a member's Activity in a workspace, newest first: messages that mention
