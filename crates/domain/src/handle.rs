@@ -86,13 +86,7 @@ fn normalise(text: &str) -> String {
 
 /// The first of `base`, `base2`, `base3`, … that `taken` does not hold.
 pub fn unique(base: &str, taken: &[String]) -> String {
-    if !taken.iter().any(|t| t == base) {
-        return base.to_owned();
-    }
-    (2u32..)
-        .map(|n| format!("{base}{n}"))
-        .find(|candidate| !taken.iter().any(|t| t == candidate))
-        .unwrap_or_else(|| base.to_owned())
+    crate::validation::first_free(base, taken, |n| format!("{base}{n}"))
 }
 
 #[cfg(test)]

@@ -56,13 +56,7 @@ pub fn base(name: &str) -> String {
 
 /// The first of `base`, `base-2`, `base-3`, … that `taken` does not contain.
 pub fn unique(base: &str, taken: &[String]) -> String {
-    if !taken.iter().any(|t| t == base) {
-        return base.to_owned();
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !taken.iter().any(|t| t == candidate))
-        .unwrap_or_else(|| base.to_owned())
+    crate::validation::first_free(base, taken, |n| format!("{base}-{n}"))
 }
 
 #[cfg(test)]

@@ -75,6 +75,16 @@ all_valid_for_tuples!(
     (a: A, b: B, c: C, d: D, e: E)
 );
 
+/// `base` if `taken` does not hold it, else the first of `numbered(2)`, `numbered(3)`, …
+/// that it does not (unique slugs and handles).
+pub(crate) fn first_free(base: &str, taken: &[String], numbered: impl Fn(u32) -> String) -> String {
+    let free = |candidate: &String| !taken.iter().any(|t| t == candidate);
+    std::iter::once(base.to_owned())
+        .chain((2..).map(numbered))
+        .find(free)
+        .unwrap_or_else(|| base.to_owned())
+}
+
 pub const MAX_EMAIL_LEN: usize = ocomms_proto::limit::MAX_EMAIL_CHARS;
 pub const MAX_DISPLAY_NAME_LEN: usize = ocomms_proto::limit::MAX_DISPLAY_NAME_CHARS;
 pub const MAX_WORKSPACE_NAME_LEN: usize = ocomms_proto::limit::MAX_WORKSPACE_NAME_CHARS;
