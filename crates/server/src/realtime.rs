@@ -409,6 +409,10 @@ impl Publisher for Hub {
         });
     }
 
+    fn status_of(&self, user: UserId) -> PresenceStatus {
+        self.presence.status(user)
+    }
+
     fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
         let here = self
             .lock()

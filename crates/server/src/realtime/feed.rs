@@ -9,7 +9,7 @@ use ocomms_app::visibility::Audience;
 use ocomms_app::{AppError, EventLog};
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::realtime::ServerFrame;
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 use tokio::sync::Notify;
 
 use super::Frame;
@@ -284,6 +284,7 @@ impl Feed {
             if events.is_empty() {
                 return Ok(());
             }
+            let followers = self.followers_of_replies(&events).await?;
             let mut state = self.lock();
             for event in &events {
                 // Another pump round may not have run concurrently (one task per feed),
@@ -291,10 +292,29 @@ impl Feed {
                 if event.position <= state.cursor {
                     continue;
                 }
-                state.deliver(event);
+                state.deliver(event, &followers);
                 state.cursor = event.position;
             }
         }
+    }
+
+    /// Who follows the thread of each new reply among `events`, read before delivering
+    /// them (the follows a reply adds are committed with it).
+    async fn followers_of_replies(
+        &self,
+        events: &[Event],
+    ) -> Result<HashMap<MessageId, HashSet<UserId>>, AppError> {
+        let mut followers = HashMap::new();
+        for event in events {
+            if let EventPayload::MessagePosted { message, .. } = &event.payload
+                && let Some(root) = message.thread_root_id
+                && !followers.contains_key(&root)
+            {
+                let people = self.events.thread_followers(root).await?;
+                followers.insert(root, people.into_iter().collect());
+            }
+        }
+        Ok(followers)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -307,7 +327,7 @@ impl Feed {
 }
 
 impl State {
-    fn deliver(&mut self, event: &Event) {
+    fn deliver(&mut self, event: &Event, followers: &HashMap<MessageId, HashSet<UserId>>) {
         let members = self.audiences.entry(event.conversation_id).or_default();
         match &event.payload {
             EventPayload::MemberJoined { user_id } => {
@@ -336,6 +356,7 @@ impl State {
             &audience,
             &self.notifying,
             &self.created_direct,
+            followers,
             notify::now(),
         );
         for user in &audience {

@@ -212,6 +212,30 @@ async fn notify_frames_follow_mentions_levels_and_quiet_time(db: TestDb) {
         .unwrap()
         .id;
     assert_eq!(told_of(&mut max, own).await, None);
+    // Replies in a thread he follows (he replied in it), even at "mentions" only; once he
+    // stops following, no more.
+    let mine = t
+        .member
+        .reply(town, plain, "count me in", false)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(told_of(&mut max, mine).await, None);
+    let reply = t
+        .admin
+        .reply(town, plain, "noon then", false)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(told_of(&mut max, reply).await, Some(Reason::Reply));
+    t.member.follow_thread(plain, false).await.unwrap();
+    let unfollowed = t
+        .admin
+        .reply(town, plain, "or one", false)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(told_of(&mut max, unfollowed).await, None);
 
     // Everything in #town; then muted.
     t.member

@@ -10,7 +10,7 @@ use ocomms_domain::notification::{Delivery, DoNotDisturb, Level, reason};
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::notification::{Notification, Reason};
 use ocomms_proto::realtime::ServerFrame;
-use ocomms_proto::{ConversationId, UserId};
+use ocomms_proto::{ConversationId, MessageId, UserId};
 
 use crate::realtime::Frame;
 
@@ -25,17 +25,11 @@ pub(super) struct Notifying {
 
 impl From<NotificationSettings> for Notifying {
     fn from(settings: NotificationSettings) -> Self {
-        let minute = |m: Option<i64>| m.and_then(|m| u16::try_from(m).ok());
         Self {
             default_level: settings.default_level,
             levels: settings.levels.into_iter().collect(),
             direct: settings.direct.into_iter().collect(),
-            quiet: DoNotDisturb {
-                start_minute: minute(settings.quiet.start_minute),
-                end_minute: minute(settings.quiet.end_minute),
-                time_zone: settings.quiet.time_zone,
-                snoozed_until: settings.quiet.snoozed_until,
-            },
+            quiet: ocomms_app::notification::quiet_rules(&settings.quiet),
         }
     }
 }
@@ -74,6 +68,7 @@ pub(super) fn frames_for(
     audience: &[UserId],
     settings: &HashMap<UserId, Notifying>,
     created_direct: &HashSet<ConversationId>,
+    followers: &HashMap<MessageId, HashSet<UserId>>,
     now: i64,
 ) -> HashMap<UserId, Frame> {
     let EventPayload::MessagePosted { message, .. } = &event.payload else {
@@ -100,6 +95,7 @@ pub(super) fn frames_for(
     // A reply only in its thread reaches people personally (mentioned, or in a direct
     // message), not everyone who hears of every message of the conversation.
     let thread_only = !message.in_timeline();
+    let following = message.thread_root_id.and_then(|root| followers.get(&root));
     let mut frames = HashMap::new();
     for user in audience {
         let Some(person) = settings.get(user) else {
@@ -118,6 +114,7 @@ pub(super) fn frames_for(
             channel: message.mentions.channel,
             // The audience here is the people connected to this feed: online.
             here_and_online: message.mentions.here,
+            followed_reply: following.is_some_and(|people| people.contains(user)),
         };
         let Some(reason) = reason(level, delivery) else {
             continue;
