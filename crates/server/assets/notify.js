@@ -5,6 +5,8 @@
 // asked for only when the reader presses "Turn on desktop notifications".
 
 const KEPT = 100;
+/** Notifications replayed on reconnecting are shown only for messages this recent. */
+const FRESH_MS = 10 * 60 * 1000;
 
 /** The Notifications page's switch and the line that says how things stand. */
 export function wireNotificationSettings() {
@@ -55,6 +57,8 @@ export class Notifier {
     if (looking && notification.conversation_id === this.ctx.conversation) return;
     const message = this.messages.get(notification.message_id);
     if (!message) return;
+    // Replayed after a long time away (a laptop waking): the badges say it, no pop-up burst.
+    if (Date.now() - message.created_at > FRESH_MS) return;
     const author = this.ctx.people?.[String(message.author_id)]?.name
       || (await this.ctx.lookup?.(message.author_id)) || "Someone";
     const place = this.place(notification.conversation_id);

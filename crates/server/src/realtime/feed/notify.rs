@@ -1,7 +1,8 @@
 //! The `notify` frames of a feed (docs/adr/0017): after a `message_posted` event, each
 //! connected member the message should reach now gets one, decided by
 //! `ocomms_domain::notification` from their settings, which the feed holds for the people
-//! connected to it (read when they connect, again when they change).
+//! connected to it (read when they connect, again when they change). A connection that
+//! resumes gets them again behind the replayed events, decided the same way.
 
 use std::collections::{HashMap, HashSet};
 
@@ -60,17 +61,34 @@ pub(super) fn note_direct(created_direct: &mut HashSet<ConversationId>, event: &
     }
 }
 
+/// What deciding needs besides the event and who hears of it.
+pub(super) struct Deciding<'a> {
+    /// The settings of the people connected.
+    pub settings: &'a HashMap<UserId, Notifying>,
+    pub created_direct: &'a HashSet<ConversationId>,
+    /// Who follows the thread of each reply.
+    pub followers: &'a HashMap<MessageId, HashSet<UserId>>,
+    pub now: i64,
+    /// The audience is connected as the message arrives, so `@here` reaches them; false when
+    /// replaying to someone who was not.
+    pub live: bool,
+}
+
 /// The `notify` frames for `event`, by recipient: none unless it posts a message. The frame
 /// differs only by reason, so each is serialised once per event, not once per recipient (a
 /// `@channel` to 1,000 people is 1,000 clones of one frame).
 pub(super) fn frames_for(
     event: &Event,
     audience: &[UserId],
-    settings: &HashMap<UserId, Notifying>,
-    created_direct: &HashSet<ConversationId>,
-    followers: &HashMap<MessageId, HashSet<UserId>>,
-    now: i64,
+    deciding: &Deciding<'_>,
 ) -> HashMap<UserId, Frame> {
+    let Deciding {
+        settings,
+        created_direct,
+        followers,
+        now,
+        live,
+    } = *deciding;
     let EventPayload::MessagePosted { message, .. } = &event.payload else {
         return HashMap::new();
     };
@@ -112,8 +130,7 @@ pub(super) fn frames_for(
             direct,
             named: message.mentions.users.contains(user),
             channel: message.mentions.channel,
-            // The audience here is the people connected to this feed: online.
-            here_and_online: message.mentions.here,
+            here_and_online: message.mentions.here && live,
             followed_reply: following.is_some_and(|people| people.contains(user)),
         };
         let Some(reason) = reason(level, delivery) else {
