@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 
 use super::Frame;
 use notify::Notifying;
-use recent::{Posted, Recent};
+use recent::Recent;
 
 mod notify;
 mod recent;
@@ -328,55 +328,7 @@ impl Feed {
     }
 }
 
-impl Subscription {
-    /// The `notify` frame to replay behind `event` (read from the database) for this
-    /// connection's person, if it is a message they should hear of. `followers`: of its
-    /// thread, when it is a reply.
-    pub fn notice(
-        &self,
-        event: &Event,
-        followers: &HashMap<MessageId, HashSet<UserId>>,
-    ) -> Option<Frame> {
-        self.feed.lock().notice_for(self.user, event, followers)
-    }
-}
-
 impl State {
-    /// Replayed frames, each new message's followed by `user`'s `notify` frame for it.
-    fn with_notices(&self, user: UserId, held: Vec<(Frame, Option<Arc<Posted>>)>) -> Vec<Frame> {
-        let mut frames = Vec::with_capacity(held.len());
-        for (frame, posted) in held {
-            frames.push(frame);
-            if let Some(notice) = posted.and_then(|p| self.notice_for(user, &p.event, &p.followers))
-            {
-                frames.push(notice);
-            }
-        }
-        frames
-    }
-
-    /// `user`'s `notify` frame for a replayed event: decided as it would have been live,
-    /// except that `@here` reached only who was connected then.
-    fn notice_for(
-        &self,
-        user: UserId,
-        event: &Event,
-        followers: &HashMap<MessageId, HashSet<UserId>>,
-    ) -> Option<Frame> {
-        notify::frames_for(
-            event,
-            &[user],
-            &notify::Deciding {
-                settings: &self.notifying,
-                created_direct: &self.created_direct,
-                followers,
-                now: notify::now(),
-                live: false,
-            },
-        )
-        .remove(&user)
-    }
-
     fn deliver(&mut self, event: &Event, followers: &HashMap<MessageId, HashSet<UserId>>) {
         let members = self.audiences.entry(event.conversation_id).or_default();
         match &event.payload {

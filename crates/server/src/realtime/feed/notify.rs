@@ -5,6 +5,7 @@
 //! resumes gets them again behind the replayed events, decided the same way.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use ocomms_app::NotificationSettings;
 use ocomms_domain::notification::{Delivery, DoNotDisturb, Level, reason};
@@ -13,6 +14,8 @@ use ocomms_proto::notification::{Notification, Reason};
 use ocomms_proto::realtime::ServerFrame;
 use ocomms_proto::{ConversationId, MessageId, UserId};
 
+use super::recent::Posted;
+use super::{State, Subscription};
 use crate::realtime::Frame;
 
 /// One connected person's settings for this workspace.
@@ -144,4 +147,58 @@ pub(super) fn frames_for(
         }
     }
     frames
+}
+
+impl Subscription {
+    /// The `notify` frame to replay behind `event` (read from the database) for this
+    /// connection's person, if it is a message they should hear of. `followers`: of its
+    /// thread, when it is a reply.
+    pub fn notice(
+        &self,
+        event: &Event,
+        followers: &HashMap<MessageId, HashSet<UserId>>,
+    ) -> Option<Frame> {
+        self.feed.lock().notice_for(self.user, event, followers)
+    }
+}
+
+impl State {
+    /// Replayed frames, each new message's followed by `user`'s `notify` frame for it.
+    pub(super) fn with_notices(
+        &self,
+        user: UserId,
+        held: Vec<(Frame, Option<Arc<Posted>>)>,
+    ) -> Vec<Frame> {
+        let mut frames = Vec::with_capacity(held.len());
+        for (frame, posted) in held {
+            frames.push(frame);
+            if let Some(notice) = posted.and_then(|p| self.notice_for(user, &p.event, &p.followers))
+            {
+                frames.push(notice);
+            }
+        }
+        frames
+    }
+
+    /// `user`'s `notify` frame for a replayed event: decided as it would have been live,
+    /// except that `@here` reached only who was connected then.
+    fn notice_for(
+        &self,
+        user: UserId,
+        event: &Event,
+        followers: &HashMap<MessageId, HashSet<UserId>>,
+    ) -> Option<Frame> {
+        frames_for(
+            event,
+            &[user],
+            &Deciding {
+                settings: &self.notifying,
+                created_direct: &self.created_direct,
+                followers,
+                now: now(),
+                live: false,
+            },
+        )
+        .remove(&user)
+    }
 }
