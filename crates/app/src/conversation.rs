@@ -16,7 +16,7 @@ use ocomms_proto::event::Event;
 use ocomms_proto::workspace::Role;
 use ocomms_proto::{ConversationId, UserId};
 use ocomms_store::{ConversationChange, ConversationRecord, NewConversation, StoreError};
-pub use view::ConversationView;
+pub use view::{ConversationView, Window};
 
 use crate::{Actor, App, AppError, AppResult};
 

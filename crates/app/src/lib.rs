@@ -49,7 +49,7 @@ use std::sync::Arc;
 use ocomms_store::Store;
 
 pub use actor::Actor;
-pub use conversation::ConversationView;
+pub use conversation::{ConversationView, Window};
 pub use error::AppError;
 pub use events::EventLog;
 pub use invitation::InvitationAccess;

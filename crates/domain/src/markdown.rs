@@ -172,6 +172,30 @@ fn is_safe_url(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
 }
 
+/// What a message says without its formatting, on one line: for search snippets and
+/// notification emails (`**bold**` reads as "bold", code keeps its text).
+pub fn plain_text(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for event in TextMergeStream::new(Parser::new_ext(source, OPTIONS)) {
+        match event {
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&text)
+            }
+            Event::SoftBreak | Event::HardBreak if !out.ends_with(' ') => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell,
+            ) if !out.ends_with(' ') => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Escapes text for HTML or XML markup built outside the renderer (an attribute in double
 /// quotes, or element text): `&`, `<`, `>` and `"`.
 pub fn escape(text: &str) -> String {
@@ -264,6 +288,15 @@ mod tests {
             "<p><strong><span class=\"mention mention-all\" data-mention=\"channel\">@channel</span></strong> \
              &lt;<span class=\"mention\" data-user-id=\"7\">@ada</span>&gt;</p>\n"
         );
+    }
+
+    #[test]
+    fn plain_text_drops_the_formatting() {
+        assert_eq!(
+            super::plain_text("The **new header** is _up_.\n\n- one\n- `two`\n\n```\nx = 1\n```"),
+            "The new header is up. one two x = 1"
+        );
+        assert_eq!(super::plain_text("<b>raw</b> & more"), "<b>raw</b> & more");
     }
 
     #[test]

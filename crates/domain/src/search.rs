@@ -90,6 +90,95 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A few hundred characters of `text` around the first word `query` looks for, cut into
+/// pieces that match (to be shown marked) and pieces that do not. Plain text: the caller
+/// escapes it.
+pub fn snippet(text: &str, query: &Query) -> Vec<(String, bool)> {
+    const AROUND: usize = 80;
+    const LONGEST: usize = 240;
+    let wanted: Vec<&str> = query
+        .terms
+        .iter()
+        .filter(|t| !t.excluded)
+        .flat_map(|t| t.tokens.iter().map(String::as_str))
+        .collect();
+    // Words of the text with their byte ranges, as tokens are cut.
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let hits: Vec<std::ops::Range<usize>> = words
+        .into_iter()
+        .filter(|r| {
+            let word = text[r.clone()].to_lowercase();
+            wanted
+                .iter()
+                .any(|w| word == *w || word.starts_with(*w) && query_prefix(query, w))
+        })
+        .collect();
+    // The window: from a little before the first hit, at most `LONGEST` characters.
+    let first = hits.first().map_or(0, |r| r.start);
+    let from = floor_char(text, first.saturating_sub(AROUND));
+    // Cut into the text: start at the next word rather than in the middle of one.
+    let from = if from == 0 {
+        0
+    } else {
+        text[from..first]
+            .find(char::is_whitespace)
+            .map_or(from, |space| from + space + 1)
+            .min(first)
+    };
+    let to = text[from..]
+        .char_indices()
+        .nth(LONGEST)
+        .map_or(text.len(), |(i, _)| from + i);
+    let mut pieces = Vec::new();
+    if from > 0 {
+        pieces.push(("…".to_owned(), false));
+    }
+    let mut at = from;
+    for hit in hits.iter().filter(|r| r.start >= from && r.end <= to) {
+        if hit.start > at {
+            pieces.push((text[at..hit.start].to_owned(), false));
+        }
+        pieces.push((text[hit.clone()].to_owned(), true));
+        at = hit.end;
+    }
+    if at < to {
+        pieces.push((text[at..to].to_owned(), false));
+    }
+    if to < text.len() {
+        pieces.push(("…".to_owned(), false));
+    }
+    pieces
+}
+
+/// Whether `token` is the prefix of a `prefix*` term.
+fn query_prefix(query: &Query, token: &str) -> bool {
+    query
+        .terms
+        .iter()
+        .any(|t| t.prefix && t.tokens.last().is_some_and(|last| last == token))
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Reads a query; an unknown operator or a bad date is explained, never ignored.
 pub fn parse(input: &str) -> Result<Query, Invalid> {
     if input.chars().count() > MAX_QUERY_CHARS {
@@ -342,6 +431,36 @@ mod tests {
                 term(&["10", "30"]),
                 term(&["https", "example", "com", "x"])
             ]
+        );
+    }
+
+    #[test]
+    fn snippets_mark_the_words_found() {
+        let q = parse("deploy* notes").unwrap();
+        let pieces = snippet("The Deployment notes: see notes.", &q);
+        assert_eq!(
+            pieces,
+            vec![
+                ("The ".to_owned(), false),
+                ("Deployment".to_owned(), true),
+                (" ".to_owned(), false),
+                ("notes".to_owned(), true),
+                (": see ".to_owned(), false),
+                ("notes".to_owned(), true),
+                (".".to_owned(), false),
+            ]
+        );
+        let long = format!("{} deploy {}", "word ".repeat(100), "tail ".repeat(100));
+        let pieces = snippet(&long, &parse("deploy").unwrap());
+        assert_eq!(pieces.first().map(|p| p.0.as_str()), Some("…"));
+        assert_eq!(pieces.last().map(|p| p.0.as_str()), Some("…"));
+        assert!(pieces.iter().any(|(text, hit)| *hit && text == "deploy"));
+        let shown: usize = pieces.iter().map(|p| p.0.chars().count()).sum();
+        assert!(shown <= 245, "{shown}");
+        // Nothing to mark (operators only): the start of the text.
+        assert_eq!(
+            snippet("héllo", &parse("is:pinned").unwrap()),
+            vec![("héllo".to_owned(), false)]
         );
     }
 

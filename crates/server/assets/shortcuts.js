@@ -1,6 +1,6 @@
 // Keys that work on every page of a workspace: Ctrl/Cmd+K jumps to a conversation or person
-// (assets/switcher.js), Alt+↑/↓ moves to the previous or next conversation of the sidebar,
-// and `?` shows every shortcut. The keys of a focused message live in assets/actions.js.
+// (assets/switcher.js), `/` goes to the search box, Alt+↑/↓ moves to the previous or next
+// conversation of the sidebar, and `?` shows every shortcut. The keys of a focused message live in assets/actions.js.
 
 import { openSwitcher } from "/assets/switcher.js";
 import { showTotal } from "/assets/unread.js";
@@ -8,6 +8,7 @@ import { showTotal } from "/assets/unread.js";
 const SHEET = [
   ["Everywhere", [
     ["Ctrl K", "Jump to a channel, direct message or person (⌘ K on a Mac)"],
+    ["/", "Search messages"],
     ["Alt ↑", "Previous conversation in the sidebar"],
     ["Alt ↓", "Next conversation in the sidebar"],
     ["?", "These shortcuts"],
@@ -72,6 +73,13 @@ export function wireShortcuts() {
       if (form) {
         event.preventDefault();
         markAllRead(form);
+      }
+    } else if (event.key === "/" && !typing(event) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      // The search page's own box first, else the sidebar's.
+      const search = document.querySelector("main input[data-search]") || document.querySelector("input[data-search]");
+      if (search) {
+        event.preventDefault();
+        search.focus();
       }
     } else if (event.key === "?" && !typing(event)) {
       event.preventDefault();

@@ -20,6 +20,7 @@ mod page;
 mod password_reset;
 mod profile;
 mod read;
+mod search;
 mod shell;
 mod thread;
 mod timeline;
@@ -128,6 +129,7 @@ pub fn routes() -> Router<App> {
         .route("/w/{slug}/threads", get(thread::all))
         .route("/w/{slug}/read", post(read::mark_all_read))
         .route("/w/{slug}/activity", get(notification::activity))
+        .route("/w/{slug}/search", get(search::page))
         .route(
             "/w/{slug}/notifications",
             get(notification::settings_page).post(notification::save_settings),

@@ -13,6 +13,8 @@
 mod gallery;
 #[path = "browser_journey/mentions.rs"]
 mod mentions;
+#[path = "browser_journey/search.rs"]
+mod search;
 mod support;
 #[path = "browser_journey/threads.rs"]
 mod threads;
@@ -800,6 +802,8 @@ async fn live_chat_browser_journey(db: TestDb) {
         .unwrap_or_default();
     assert_eq!(back, "one more thing");
     assert!(texts(&max, ".message.failed").await.is_empty());
+
+    search::search_steps(&ann, &t, &shots, &url).await;
 
     for browser in [max, ann] {
         browser.close().await.ok();

@@ -12,6 +12,13 @@ use crate::{Actor, App, AppError, AppResult};
 /// Messages a page shows at once.
 const PAGE: u32 = 50;
 
+/// Which messages a page shows: the newest, those before a position, or those around one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Window {
+    pub before: Option<i64>,
+    pub around: Option<i64>,
+}
+
 /// A conversation as its page shows it.
 #[derive(Debug, Clone)]
 pub struct ConversationView {
@@ -40,7 +47,7 @@ impl App {
         actor: &Actor,
         slug: &str,
         id: ConversationId,
-        before: Option<i64>,
+        window: Window,
     ) -> AppResult<ConversationView> {
         let membership = self.membership(actor, slug).await?;
         let conversation = self.conversation(actor, id).await?;
@@ -63,7 +70,8 @@ impl App {
             Vec::new()
         };
         let query = HistoryQuery {
-            before,
+            before: window.before,
+            around: window.around,
             limit: Some(PAGE),
             ..HistoryQuery::default()
         };
@@ -74,7 +82,10 @@ impl App {
             Some(first) if history.more_before => first.seq - 1,
             _ => 0,
         };
-        let until = before.unwrap_or(i64::MAX);
+        let until = match history.messages.last() {
+            Some(last) if history.more_after => last.seq + 1,
+            _ => i64::MAX,
+        };
         let events = self
             .conversation_events(actor, id, from)
             .await?

@@ -113,11 +113,11 @@ fn entry(message: &MissedMessage, time_zone: &str, public_url: &str) -> String {
         message.author,
         message.workspace_name,
         local_time(message.created_at, time_zone),
-        excerpt(&message.body),
+        excerpt(&ocomms_domain::markdown::plain_text(&message.body)),
     )
 }
 
-/// The message's text on indented lines, cut at a few hundred characters.
+/// The message's text (without its Markdown) indented, cut at a few hundred characters.
 fn excerpt(body: &str) -> String {
     let mut text: String = body.trim().chars().take(EXCERPT_CHARS).collect();
     if body.trim().chars().count() > EXCERPT_CHARS {

@@ -33,6 +33,8 @@ pub(crate) struct ConversationPage {
     items: Vec<Item>,
     /// Older history exists before the first item.
     more_before: bool,
+    /// Newer messages exist after the last item: an older stretch of the conversation.
+    windowed: bool,
     first_seq: i64,
     /// The workspace position the page was rendered at: the live timeline resumes after it.
     position: i64,
@@ -62,6 +64,8 @@ pub(crate) enum Panel {
 pub struct ViewQuery {
     pub(crate) notice: Option<String>,
     pub(crate) before: Option<i64>,
+    /// A message's position to show in the middle of the page (search results).
+    pub(crate) around: Option<i64>,
 }
 
 /// Loads the conversation for the page; it must belong to the workspace in the URL.
@@ -91,7 +95,14 @@ pub(crate) async fn page_for(
     error: Option<String>,
     panel: Panel,
 ) -> Result<ConversationPage, AppError> {
-    let view = app.conversation_view(actor, slug, id, query.before).await?;
+    let window = ocomms_app::Window {
+        before: query.before,
+        around: query.around.filter(|_| query.before.is_none()),
+    };
+    let view = app.conversation_view(actor, slug, id, window).await?;
+    // Not the newest messages: shown still (no live timeline, which would append new ones
+    // after a gap), with a way back to the newest.
+    let windowed = view.history.more_after;
     // Read first, so the sidebar's Threads badge already counts this thread as read.
     let thread = match panel {
         Panel::Thread(root) => Some(ThreadPanel::load(app, actor, id, root).await?),
@@ -133,7 +144,7 @@ pub(crate) async fn page_for(
     let more_before = view.history.more_before;
     let first_seq = view.history.messages.first().map_or(0, |m| m.seq);
     let mut items = timeline(view.history.messages, notices, &people, actor.user.id);
-    if query.before.is_none() && conversation.is_member {
+    if !windowed && conversation.is_member {
         // What was new is marked on this page, then it counts as read (as in Slack, opening
         // a conversation reads it; the script keeps it read while it is looked at).
         crate::web::timeline::mark_where_left_off(&mut items, shell.last_read(&id));
@@ -180,6 +191,7 @@ pub(crate) async fn page_for(
         members: view.members,
         addable: view.addable,
         more_before,
+        windowed,
         first_seq,
         items,
         position: view.position,
@@ -241,6 +253,7 @@ pub(crate) async fn after(
             let query = ViewQuery {
                 notice: None,
                 before: None,
+                around: None,
             };
             let page =
                 page_for(app, actor, slug, id, &query, Some(message), Panel::Members).await?;

@@ -13,6 +13,7 @@ ocomms_store::backend_tests!(
     probes_and_the_api_document_answer,
     members_and_guests_cannot_use_admin_pages,
     reactions_work_without_the_page_script,
+    search_results_open_the_message_in_the_middle_of_its_conversation,
 );
 
 pub(super) fn browser() -> Client {
@@ -426,4 +427,75 @@ async fn reactions_work_without_the_page_script(db: TestDb) {
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
     let history = owner.history(general, &Default::default()).await.unwrap();
     assert!(history.messages.last().unwrap().reactions.is_empty());
+}
+
+async fn search_results_open_the_message_in_the_middle_of_its_conversation(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let owner = s.open_server().await;
+    let slug = owner.create_workspace("Acme").await.unwrap().slug;
+    let general = owner.channels(&slug, &Default::default()).await.unwrap()[0].id;
+    let mut posted = Vec::new();
+    for i in 0..120 {
+        let body = if i == 10 {
+            "the needle".to_owned()
+        } else {
+            format!("hay {i}")
+        };
+        posted.push(owner.post_message(general, &body, None).await.unwrap());
+    }
+    let needle = &posted[10];
+    let http = browser();
+    let url = s.url();
+    let cookie = web_sign_in(&http, &url, "admin@example.com").await;
+
+    let (status, html) = page(&http, &format!("{url}/w/{slug}/search?q=needle"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    let link = format!("/w/{slug}/c/{general}?around={}#m{}", needle.seq, needle.id);
+    assert!(
+        html.contains(&link.replace('&', "&amp;")) || html.contains(&link),
+        "{html}"
+    );
+    assert!(html.contains("<mark>needle</mark>"));
+
+    // An older stretch: the message in the middle, still (no live timeline that would add new
+    // messages after a gap), with the way back to the newest.
+    let (_, html) = page(
+        &http,
+        &format!("{url}/w/{slug}/c/{general}?around={}", needle.seq),
+        &cookie,
+    )
+    .await;
+    assert!(html.contains(&format!("id=\"m{}\"", needle.id)));
+    assert!(html.contains(&format!("id=\"m{}\"", posted[30].id)));
+    assert!(!html.contains(&format!("id=\"m{}\"", posted[119].id)));
+    assert!(html.contains("You are looking at older messages"));
+    assert!(!html.contains("data-timeline"));
+    // The newest page is live, as always.
+    let (_, html) = page(&http, &format!("{url}/w/{slug}/c/{general}"), &cookie).await;
+    assert!(html.contains("data-timeline") && !html.contains("older messages."));
+
+    // Channels and people whose names match come before the messages.
+    let (_, html) = page(&http, &format!("{url}/w/{slug}/search?q=gener"), &cookie).await;
+    assert!(
+        html.contains(&format!(
+            "<a class=\"chip\" href=\"/w/{slug}/c/{general}\">#general</a>"
+        )),
+        "{html}"
+    );
+    let (_, html) = page(&http, &format!("{url}/w/{slug}/search?q=ada"), &cookie).await;
+    assert!(
+        html.contains("from%3A%40ada"),
+        "a person's chip searches their messages: {html}"
+    );
+
+    // A query that cannot be read says why, with the box kept.
+    let (status, html) = page(
+        &http,
+        &format!("{url}/w/{slug}/search?q=colour%3Ared"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("colour: is not a search operator"), "{html}");
+    assert!(html.contains("value=\"colour:red\""));
 }

@@ -87,6 +87,8 @@ async fn lived_in(team: &Team) -> Pages {
         ("threads", format!("/w/{slug}/threads")),
         ("activity", format!("/w/{slug}/activity")),
         ("notifications", format!("/w/{slug}/notifications")),
+        ("search", format!("/w/{slug}/search?q=header")),
+        ("search-help", format!("/w/{slug}/search")),
         ("channels", format!("/w/{slug}/channels")),
         ("new-channel", format!("/w/{slug}/channels/new")),
         ("new-dm", format!("/w/{slug}/dms/new")),
