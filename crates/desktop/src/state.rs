@@ -2,6 +2,7 @@
 //! accounts, and per account its connection, workspaces, conversations, timelines, unread
 //! counts, drafts and unsent messages. `update` changes it; the UI only reads it.
 
+pub mod notifications;
 pub mod outbox;
 pub mod timeline;
 
@@ -17,6 +18,7 @@ use crate::error::{AuthError, ProbeError};
 use crate::registry::{Saved, SavedTrust};
 use crate::update::Arrived;
 use crate::vault::TokenStore;
+pub use notifications::Notifications;
 use ocomms_client::Fingerprint;
 pub use outbox::Outbox;
 pub use timeline::Timeline;
@@ -70,6 +72,17 @@ pub struct Context {
     pub drafts: HashMap<ConversationId, String>,
     /// The composer edits this message of the conversation on screen instead of sending.
     pub editing: Option<ocomms_proto::MessageId>,
+    /// The main pane shows the workspace's Activity instead of the conversation.
+    pub activity: bool,
+    /// The notification settings dialog is open.
+    pub settings: bool,
+}
+
+impl Context {
+    /// This conversation is in the main pane (not merely selected under Activity).
+    pub fn shows(&self, id: ConversationId) -> bool {
+        !self.activity && self.conversation == Some(id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +106,11 @@ pub struct Account {
     pub outbox: Outbox,
     /// A load failed (shown in the sidebar until the next success).
     pub notice: Option<String>,
+    /// Levels, do not disturb and Activity.
+    pub notifications: Notifications,
+    /// Read from the offline cache and not signed back in yet: shown, but nothing is asked
+    /// of the server for it (there is no session) until a kept session resumes.
+    pub cached: bool,
 }
 
 impl Account {
@@ -114,11 +132,22 @@ impl Account {
             recent: VecDeque::new(),
             outbox: Outbox::default(),
             notice: None,
+            notifications: Notifications::default(),
+            cached: false,
         }
     }
 
+    /// Unread messages that count: a muted conversation's show only as mentions, as on
+    /// the web.
+    pub fn unread_in(&self, id: ConversationId) -> u32 {
+        if self.notifications.is_muted(id) {
+            return self.mentions_in(id);
+        }
+        self.unread.get(&id).copied().unwrap_or(0)
+    }
+
     pub fn unread_total(&self) -> u32 {
-        self.unread.values().sum()
+        self.unread.keys().map(|id| self.unread_in(*id)).sum()
     }
 
     /// The red badge of a conversation: the unread messages that mention the user, and every
@@ -282,6 +311,8 @@ pub struct AddServer {
     /// A server whose certificate no authority vouches for: its address and the fingerprint
     /// the dialog shows for the user to compare and trust.
     pub untrusted: Option<(String, Fingerprint)>,
+    /// Those of `probing` remembered from an earlier run (not added by the user now).
+    pub restoring: Vec<String>,
 }
 
 impl AddServer {
@@ -300,6 +331,9 @@ pub struct State {
     /// The window has the keyboard focus: the user sees the conversation on screen (assumed
     /// until the window says otherwise).
     pub focused: bool,
+    /// Addresses in the order they were restored or added: the rail keeps this order
+    /// (`servers.txt`'s), not the order in which probes happen to answer.
+    pub requested: Vec<String>,
     next_key: u32,
     /// Prefix of this run's client ids, random per process so two clients (or two runs of
     /// one) never reuse an id.
@@ -318,6 +352,7 @@ impl State {
             },
             token_store: None,
             focused: true,
+            requested: Vec::new(),
             next_key: 1,
             client_prefix: client_prefix.into(),
             sent: 0,
@@ -337,6 +372,20 @@ impl State {
 
     pub fn server(&self, key: ServerKey) -> Option<&Server> {
         self.servers.iter().find(|s| s.key == key)
+    }
+
+    /// Where a server that just answered its probe goes on the rail: after every server
+    /// asked for before it.
+    pub fn rail_position(&self, url: &str) -> usize {
+        let rank = |u: &str| self.requested.iter().position(|r| r == u);
+        let mine = rank(url);
+        self.servers
+            .iter()
+            .position(|s| match (rank(&s.url), mine) {
+                (Some(theirs), Some(mine)) => theirs > mine,
+                _ => false,
+            })
+            .unwrap_or(self.servers.len())
     }
 
     pub fn server_mut(&mut self, key: ServerKey) -> Option<&mut Server> {

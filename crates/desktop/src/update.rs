@@ -3,13 +3,17 @@
 //! needs the network comes back as `Effect`s for the runner.
 
 mod answer;
+mod cached;
 mod notify;
 mod realtime;
 mod sessions;
+mod settings;
 #[cfg(test)]
 mod tests;
+mod trust;
 
 pub use notify::Arrived;
+pub use settings::level_label;
 
 use crate::msg::{Effect, Msg};
 use crate::probe::normalize_url;
@@ -17,6 +21,13 @@ use crate::registry::{Saved, SavedTrust};
 use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, ServerKey, State};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = apply(state, msg);
+    // An account shown from the offline cache has no session to do them with (yet).
+    effects.retain(|e| !cached::lacks_session(state, e));
+    effects
+}
+
+fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::OpenAddServer => {
             state.add_server = AddServer {
@@ -39,7 +50,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             };
             add_server(state, &input, trust, false)
         }
-        Msg::RestoreServer(saved) => add_server(state, &saved.url, saved.trust, saved.muted),
+        Msg::RestoreServer(saved) => {
+            let effects = add_server(state, &saved.url, saved.trust, saved.muted);
+            if effects.is_empty() {
+                return effects;
+            }
+            // Its offline cache first, then the probe (`cached::cache_read`).
+            state.add_server.restoring.push(saved.url.clone());
+            vec![Effect::ReadCache { url: saved.url }]
+        }
         Msg::TrustCertificate => match state.add_server.untrusted.take() {
             Some((url, fingerprint)) => {
                 add_server(state, &url, SavedTrust::Pinned(fingerprint), false)
@@ -119,6 +138,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![Effect::OpenLink { url }]
         }
         Msg::OpenLink(_) => vec![],
+        msg @ (Msg::OpenNotifications
+        | Msg::CloseNotifications
+        | Msg::SetLevel(_)
+        | Msg::SetDefaultLevel(_)
+        | Msg::SetQuietHours { .. }
+        | Msg::Snooze(_)
+        | Msg::OpenActivity
+        | Msg::LoadMoreActivity) => settings::action(state, msg),
         answer => answer::update(state, answer),
     }
 }
@@ -133,6 +160,7 @@ fn viewed_mut(state: &mut State) -> Option<&mut Account> {
 fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
     if let Some(account) = viewed_mut(state)
         && let Some(conversation) = account.context.conversation
+        && account.context.shows(conversation)
         && account.read(conversation)
     {
         return vec![Effect::MarkRead {
@@ -160,6 +188,9 @@ fn add_server(state: &mut State, input: &str, trust: SavedTrust, muted: bool) ->
     if state.add_server.is_probing(&url) {
         return vec![];
     }
+    if !state.requested.contains(&url) {
+        state.requested.push(url.clone());
+    }
     state.add_server.probing.push(Saved {
         url: url.clone(),
         trust: trust.clone(),
@@ -175,6 +206,7 @@ fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
         return vec![];
     };
     let server = state.servers.remove(at);
+    state.requested.retain(|u| *u != server.url);
     if state.active_server == Some(key) {
         state.active_server = state.servers.first().map(|s| s.key);
     }
@@ -297,6 +329,7 @@ fn select_workspace(state: &mut State, id: ocomms_proto::WorkspaceId) -> Vec<Eff
     };
     account.context.workspace = Some(id);
     account.context.conversation = None;
+    account.context.activity = false;
     if account.conversations.contains_key(&id) {
         match default_conversation(account) {
             Some(conversation) => select_conversation(state, conversation),
@@ -328,6 +361,7 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
         account.context.editing = None;
     }
     account.context.conversation = Some(id);
+    account.context.activity = false;
     account.read(id);
     let read = Effect::MarkRead {
         account: account.key,
