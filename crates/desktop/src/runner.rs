@@ -10,26 +10,29 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use ocomms_client::{Client, Fingerprint, SignedUp};
+use ocomms_proto::UserId;
 use ocomms_proto::account::SignUpRequest;
 use ocomms_proto::message::HistoryQuery;
-use ocomms_proto::{ConversationId, UserId};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::error::{AuthError, CallError};
-use crate::msg::{Effect, Loaded, Msg};
+use crate::msg::{Effect, Msg};
 use crate::registry::SavedTrust;
-use crate::state::{AccountKey, ServerKey};
+use crate::state::AccountKey;
 use crate::vault::Vault;
 use crate::{probe, registry};
 
 mod cache;
+mod calls;
 mod desktop;
 mod kept;
 mod live;
+mod session;
 mod settings;
 
+use calls::{Post, conversations, post_in_order};
 use desktop::{notify, open_in_browser};
 use live::live;
 
@@ -67,12 +70,6 @@ impl Drop for Session {
         }
         self.poster.abort();
     }
-}
-
-struct Post {
-    conversation: ConversationId,
-    body: String,
-    client_id: String,
 }
 
 /// Work for the vault's thread, done in the order it was asked for (a forgotten session and
@@ -390,114 +387,6 @@ impl Runner {
             None => (self.sink)(Msg::SessionExpired(account)),
         }
     }
-
-    /// Signing in could not start: the server's trust could not be set up (a CA file that
-    /// is gone, say). The form says why.
-    fn refused(
-        &self,
-        server: ServerKey,
-        account: AccountKey,
-        error: crate::error::ProbeError,
-    ) -> Msg {
-        Msg::SignedIn {
-            server,
-            account,
-            result: Err(AuthError::Refused(error.to_string())),
-        }
-    }
-
-    fn signed_in(
-        &self,
-        server: ServerKey,
-        account: AccountKey,
-        (client, pin): (Client, Option<Fingerprint>),
-        result: Result<ocomms_proto::account::SessionToken, AuthError>,
-    ) -> Msg {
-        if let Ok(token) = &result {
-            self.register(account, client, pin, token.user.id);
-        }
-        Msg::SignedIn {
-            server,
-            account,
-            result,
-        }
-    }
-
-    /// Holds a signed-in client for `account`. Called before the answer goes out, so the
-    /// `Connect` and loads that `update` asks for next find the session.
-    fn register(
-        &self,
-        account: AccountKey,
-        client: Client,
-        pin: Option<Fingerprint>,
-        user: UserId,
-    ) {
-        let (posts, queue) = mpsc::unbounded_channel();
-        let poster = self.handle.spawn(post_in_order(
-            client.clone(),
-            account,
-            queue,
-            self.sink.clone(),
-        ));
-        let session = Session {
-            client,
-            pin,
-            user,
-            live: None,
-            posts,
-            poster,
-        };
-        self.sessions().insert(account, session);
-    }
-
-    fn connect(&self, account: AccountKey) {
-        let mut sessions = self.sessions();
-        let Some(session) = sessions.get_mut(&account) else {
-            drop(sessions);
-            (self.sink)(Msg::SessionExpired(account));
-            return;
-        };
-        if let Some(old) = session.live.take() {
-            old.abort();
-        }
-        let client = session.client.clone();
-        let sink = self.sink.clone();
-        let pin = session.pin;
-        session.live = Some(self.handle.spawn(live(client, account, pin, sink)));
-    }
-}
-
-async fn post_in_order(
-    client: Client,
-    account: AccountKey,
-    mut queue: mpsc::UnboundedReceiver<Post>,
-    sink: Sink,
-) {
-    while let Some(post) = queue.recv().await {
-        let mut result = send_once(&client, &post).await;
-        for pause in POST_RETRIES {
-            if !matches!(result, Err(CallError::Offline(_))) {
-                break;
-            }
-            tokio::time::sleep(pause).await;
-            result = send_once(&client, &post).await;
-        }
-        sink(Msg::Posted {
-            account,
-            client_id: post.client_id,
-            result,
-        });
-    }
-}
-
-async fn send_once(
-    client: &Client,
-    post: &Post,
-) -> Result<ocomms_proto::message::Message, CallError> {
-    client
-        .post_message(post.conversation, &post.body, Some(&post.client_id))
-        .await
-        .map_err(CallError::from)
 }
 
 /// The certificate a server is pinned to, if it is.
@@ -506,26 +395,4 @@ fn pin_of(trust: &SavedTrust) -> Option<Fingerprint> {
         SavedTrust::Pinned(fingerprint) => Some(*fingerprint),
         SavedTrust::PublicCa | SavedTrust::CaFile(_) => None,
     }
-}
-
-/// A workspace's channels and direct messages, and its members' names.
-async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError> {
-    let mut list = client.channels(slug, &Default::default()).await?;
-    list.extend(client.directs(slug).await?);
-    let names = client
-        .members(slug)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.profile.display_name))
-        .collect();
-    let unread = client
-        .read_states(slug)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-            (r.conversation_id, count(r.unread), count(r.mentions))
-        })
-        .collect();
-    Ok((list, names, unread))
 }

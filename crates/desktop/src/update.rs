@@ -6,6 +6,7 @@ mod answer;
 mod cached;
 mod notify;
 mod realtime;
+mod servers;
 mod sessions;
 mod settings;
 #[cfg(test)]
@@ -16,9 +17,9 @@ pub use notify::Arrived;
 pub use settings::level_label;
 
 use crate::msg::{Effect, Msg};
-use crate::probe::normalize_url;
-use crate::registry::{Saved, SavedTrust};
-use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, ServerKey, State};
+use crate::registry::SavedTrust;
+use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, State};
+use servers::{add_server, remove_server, toggle_mute};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(state, msg);
@@ -81,6 +82,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
                 return vec![];
             }
             state.active_server = Some(key);
+            state.chosen = true;
             mark_viewed_read(state)
         }
         Msg::SelectAccount(key) => {
@@ -169,73 +171,6 @@ fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
         }];
     }
     vec![]
-}
-
-fn add_server(state: &mut State, input: &str, trust: SavedTrust, muted: bool) -> Vec<Effect> {
-    let url = match normalize_url(input) {
-        Ok(url) => url,
-        Err(e) => {
-            state.add_server.error = Some(e);
-            return vec![];
-        }
-    };
-    if let Some(existing) = state.servers.iter().find(|s| s.url == url) {
-        // Already joined: go there (another account is added from the sign-in form).
-        state.active_server = Some(existing.key);
-        state.add_server = AddServer::default();
-        return vec![];
-    }
-    if state.add_server.is_probing(&url) {
-        return vec![];
-    }
-    if !state.requested.contains(&url) {
-        state.requested.push(url.clone());
-    }
-    state.add_server.probing.push(Saved {
-        url: url.clone(),
-        trust: trust.clone(),
-        muted,
-    });
-    state.add_server.error = None;
-    state.add_server.untrusted = None;
-    vec![Effect::Probe { url, trust }]
-}
-
-fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
-    let Some(at) = state.servers.iter().position(|s| s.key == key) else {
-        return vec![];
-    };
-    let server = state.servers.remove(at);
-    state.requested.retain(|u| *u != server.url);
-    if state.active_server == Some(key) {
-        state.active_server = state.servers.first().map(|s| s.key);
-    }
-    if state.servers.is_empty() {
-        state.add_server.open = true;
-    }
-    let mut effects: Vec<Effect> = server
-        .accounts
-        .iter()
-        .map(|a| Effect::SignOut { account: a.key })
-        .collect();
-    // Also forgets the sessions kept for it.
-    effects.push(Effect::ForgetServer { url: server.url });
-    effects
-}
-
-/// Silences (or lets through again) the active server's desktop notifications; remembered.
-fn toggle_mute(state: &mut State) -> Vec<Effect> {
-    let Some(server) = state.active_server.and_then(|k| state.server_mut(k)) else {
-        return vec![];
-    };
-    server.muted = !server.muted;
-    vec![Effect::RememberServer {
-        saved: Saved {
-            url: server.url.clone(),
-            trust: server.trust.clone(),
-            muted: server.muted,
-        },
-    }]
 }
 
 fn set_auth_open(state: &mut State, open: bool) -> Vec<Effect> {

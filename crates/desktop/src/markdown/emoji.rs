@@ -84,17 +84,17 @@ pub fn pieces(block: &Block) -> Vec<Piece> {
             pieces: Vec::new(),
         };
         let plain = text.plain();
-        // A run's edge spaces separate it from the emoji beside it, but Markdown drops
-        // spaces at the edges of a paragraph: they are drawn as no-break spaces.
+        // Markdown drops spaces at a paragraph's edges, and a trailing one would wrap into
+        // an empty line: they go, and the row's spacing stands for them.
         if let Some(first) = text.spans.first_mut() {
-            let kept = first.text.trim_start_matches(' ');
-            let spaces = first.text.len() - kept.len();
-            first.text = format!("{}{kept}", "\u{a0}".repeat(spaces));
+            first.text = first.text.trim_start_matches(' ').to_owned();
         }
         if let Some(last) = text.spans.last_mut() {
-            let kept = last.text.trim_end_matches(' ');
-            let spaces = last.text.len() - kept.len();
-            last.text = format!("{kept}{}", "\u{a0}".repeat(spaces));
+            last.text = last.text.trim_end_matches(' ').to_owned();
+        }
+        text.spans.retain(|s| !s.text.is_empty());
+        if text.spans.is_empty() {
+            return;
         }
         pieces.push(Piece::Text {
             plain,

@@ -155,8 +155,10 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
             );
             // A server the user added is shown; remembered ones join the rail without
             // taking the screen from the first of them that answered.
-            if restored.is_none() || state.active_server.is_none() {
+            if restored.is_none() {
                 state.active_server = Some(key);
+            } else {
+                state.show_restored(key);
             }
             // Closed once every probe answered, unless one failed (its reason stays shown).
             if state.add_server.probing.is_empty() && state.add_server.error.is_none() {

@@ -67,9 +67,7 @@ pub(super) fn cache_read(state: &mut State, url: String, cached: Option<Cached>)
             muted: saved.muted,
         },
     );
-    if state.active_server.is_none() {
-        state.active_server = Some(key);
-    }
+    state.show_restored(key);
     // The dialog opened for a first run; a server is on screen now.
     state.add_server.open = false;
     vec![probe]
