@@ -59,18 +59,27 @@ PY
 export DISPLAY=$display
 shoot() { sleep "${2:-1}"; import -window root "$out/$1.png"; echo "$out/$1.png"; }
 click() { xdotool mousemove --window "$window" "$1" "$2" click 1; }
-for scheme in light dark; do
-    OPENCHAT_COLOR_SCHEME=$scheme OPENCHAT_DATA_DIR="$work/data" "$openchat" >"$work/openchat-$scheme.log" 2>&1 &
+start() {
+    OPENCHAT_COLOR_SCHEME=$1 OPENCHAT_DATA_DIR="$work/data" "$openchat" >>"$work/openchat-$1.log" 2>&1 &
     app=$!
     until xdotool search --onlyvisible --name OpenChat >/dev/null 2>&1; do sleep 0.05; done
     window=$(xdotool search --name OpenChat | tail -1)
+}
+stop() { kill "$app"; wait "$app" 2>/dev/null || true; }
+# Where the sidebar's "Notification settings…" and "Activity" are (a 1100×700 window).
+settings=(184 145)
+activity=(150 219)
+for scheme in light dark; do
+    start "$scheme"
     shoot "timeline-$scheme" 4
-    click "${ACTIVITY_X:-150}" "${ACTIVITY_Y:-150}"
-    shoot "activity-$scheme"
-    click "${SETTINGS_X:-260}" "${SETTINGS_Y:-72}"
+    click "${settings[@]}"
     shoot "settings-$scheme"
-    kill "$app"
-    wait "$app" 2>/dev/null || true
+    stop
+    start "$scheme"
+    sleep 2
+    click "${activity[@]}"
+    shoot "activity-$scheme"
+    stop
 done
 # The servers go away: the window opens from the cache.
 kill "${servers[@]}"

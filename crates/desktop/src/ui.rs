@@ -73,7 +73,13 @@ fn items(list: &[Item]) -> ModelRc<ListItem> {
 }
 
 /// The notification settings dialog and Activity.
-fn notifications(window: &AppWindow, next: &View, last: &View) {
+fn notifications(
+    window: &AppWindow,
+    next: &View,
+    last: &View,
+    styled: &mut HashMap<String, slint::StyledText>,
+    pictures: &mut Pictures,
+) {
     if next.activity != last.activity {
         let items: Vec<ActivityItem> = next
             .activity
@@ -85,6 +91,7 @@ fn notifications(window: &AppWindow, next: &View, last: &View) {
                 author: a.author.as_str().into(),
                 time: a.time.as_str().into(),
                 text: a.text.as_str().into(),
+                blocks: blocks(&a.blocks, styled, pictures),
             })
             .collect();
         window.set_activity(ModelRc::new(VecModel::from(items)));
@@ -181,7 +188,13 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_token_store(next.toolbar.token_store.as_str().into());
     window.set_notice(next.notice.as_str().into());
     window.set_muted(next.muted);
-    notifications(window, &next, last);
+    notifications(
+        window,
+        &next,
+        last,
+        &mut bridge.styled,
+        &mut bridge.pictures,
+    );
     window.set_more_before(next.more_before);
     window.set_editing(next.editing);
     window.set_add_open(next.add_server.open);

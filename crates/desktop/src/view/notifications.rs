@@ -39,6 +39,8 @@ pub struct ActivityRow {
     pub author: String,
     pub time: String,
     pub text: String,
+    /// The message as drawn.
+    pub blocks: Vec<markdown::Block>,
 }
 
 pub(super) fn level_number(level: Option<Level>) -> i32 {
@@ -130,6 +132,7 @@ pub(super) fn activity(account: &Account) -> (Vec<ActivityRow>, bool, bool) {
                     .unwrap_or_default(),
                 author: account.name_of(m.author_id),
                 time: format!("{} {}", day_label(m.created_at), time_label(m.created_at)),
+                blocks: markdown::parse(&m.body),
                 text: if m.deleted {
                     "(message deleted)".into()
                 } else {
