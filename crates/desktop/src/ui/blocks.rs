@@ -72,6 +72,10 @@ fn pieces(
     styled: &mut HashMap<String, slint::StyledText>,
     pictures: &mut Pictures,
 ) -> ModelRc<PieceItem> {
+    // Most blocks have no emoji: no model to allocate for them.
+    if list.is_empty() {
+        return ModelRc::default();
+    }
     let items: Vec<PieceItem> = list
         .iter()
         .map(|piece| match piece {
