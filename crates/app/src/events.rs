@@ -43,6 +43,11 @@ impl EventLog {
         Ok(self.store.notification_settings(user, workspace).await?)
     }
 
+    /// Who follows the thread of `root` now (a new reply notifies them).
+    pub async fn thread_followers(&self, root: ocomms_proto::MessageId) -> AppResult<Vec<UserId>> {
+        Ok(self.store.thread_followers(root).await?)
+    }
+
     /// Up to `limit` events after position `after`, in position order.
     pub async fn after(
         &self,

@@ -27,7 +27,8 @@ pub mod mail;
 mod member;
 mod mention;
 mod message;
-mod notification;
+mod missed_email;
+pub mod notification;
 mod pin;
 mod presence;
 mod profile;
@@ -80,6 +81,7 @@ struct Inner {
     reactions: reaction::writer::ReactionWriter,
     public_url: String,
     trust_forwarded_for: bool,
+    missed_email_delay: std::time::Duration,
 }
 
 /// How an `App` is set up, beyond its store and mailer.
@@ -92,6 +94,8 @@ pub struct Settings {
     /// Limit sign-in, sign-up and reset attempts per address and account. Off only for
     /// load tests or behind a proxy that limits these routes.
     pub auth_rate_limits: bool,
+    /// How long a mention or direct message stays unread before it is emailed about.
+    pub missed_email_delay: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -100,9 +104,13 @@ impl Default for Settings {
             public_url: String::new(),
             trust_forwarded_for: false,
             auth_rate_limits: true,
+            missed_email_delay: DEFAULT_MISSED_EMAIL_DELAY,
         }
     }
 }
+
+/// Unread this long, a mention or direct message is emailed about (ADR 0019).
+pub const DEFAULT_MISSED_EMAIL_DELAY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The database, opened and migrated: outside this crate, the only handle on it.
 #[derive(Clone)]
@@ -152,6 +160,7 @@ impl App {
                 passwords: hashing::PasswordWorkers::start(2),
                 public_url: settings.public_url.trim_end_matches('/').to_owned(),
                 trust_forwarded_for: settings.trust_forwarded_for,
+                missed_email_delay: settings.missed_email_delay,
             }),
         }
     }

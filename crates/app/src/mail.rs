@@ -2,7 +2,8 @@
 //! tasks (a slow mail server never slows a request, and response timing reveals nothing).
 //! Without SMTP, the message — including any link — is written to the log instead.
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 
 #[derive(Clone)]
@@ -40,6 +41,16 @@ impl Mailer {
 
     /// Sends in the background; failures are logged, never shown to the requester.
     pub fn send(&self, to: &str, subject: &str, body: String) {
+        self.deliver(to, subject, body, None);
+    }
+
+    /// Sends a notification email whose `List-Unsubscribe` headers (RFC 2369, and RFC 8058's
+    /// one-click POST) point at `unsubscribe`, so mail clients offer the button themselves.
+    pub fn send_unsubscribable(&self, to: &str, subject: &str, body: String, unsubscribe: &str) {
+        self.deliver(to, subject, body, Some(unsubscribe));
+    }
+
+    fn deliver(&self, to: &str, subject: &str, body: String, unsubscribe: Option<&str>) {
         match self {
             Self::Log => {
                 tracing::warn!(
@@ -53,13 +64,23 @@ impl Mailer {
                     .parse::<Mailbox>()
                     .map_err(|e| e.to_string())
                     .and_then(|to| {
-                        Message::builder()
+                        let mut builder = Message::builder()
                             .from(from.clone())
                             .to(to)
                             .subject(subject)
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(body)
-                            .map_err(|e| e.to_string())
+                            .header(ContentType::TEXT_PLAIN);
+                        if let Some(url) = unsubscribe {
+                            builder = builder
+                                .raw_header(HeaderValue::new(
+                                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                                    format!("<{url}>"),
+                                ))
+                                .raw_header(HeaderValue::new(
+                                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                                    "List-Unsubscribe=One-Click".to_owned(),
+                                ));
+                        }
+                        builder.body(body).map_err(|e| e.to_string())
                     });
                 let message = match message {
                     Ok(m) => m,

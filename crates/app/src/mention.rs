@@ -12,8 +12,8 @@ use ocomms_store::MentionRecord;
 use crate::{App, AppResult};
 
 impl App {
-    /// A message body rendered to HTML, with its mentions resolved in `conversation`'s
-    /// workspace. Text without an `@` costs no lookup.
+    /// A message body rendered to HTML, with its mentions and `#channel` links resolved in
+    /// `conversation`'s workspace. Text without an `@` or `#` costs no lookup.
     pub(crate) async fn render_message(
         &self,
         conversation: ConversationId,
@@ -31,9 +31,21 @@ impl App {
             .iter()
             .map(|(id, handle, _)| (handle.as_str(), *id))
             .collect();
-        let html = markdown::render_with(body, &|typed| {
-            by_handle.get(typed.to_ascii_lowercase().as_str()).copied()
-        });
+        let places: Vec<String> = found.places.iter().cloned().collect();
+        let by_name: HashMap<String, String> = self
+            .store()
+            .linkable_channels(conversation, &places)
+            .await?
+            .into_iter()
+            .map(|(name, id, slug)| (name, format!("/w/{slug}/c/{id}")))
+            .collect();
+        let html = markdown::render_linked(
+            body,
+            &markdown::Names {
+                person: &|typed| by_handle.get(typed.to_ascii_lowercase().as_str()).copied(),
+                place: &|name| by_name.get(name).cloned(),
+            },
+        );
         // `@channel` counts for everyone from the message itself; otherwise the members named,
         // and for `@here` the members online now.
         let mut counted_for: Vec<UserId> = Vec::new();

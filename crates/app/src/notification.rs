@@ -201,3 +201,14 @@ fn wire(quiet: &QuietHours, now: i64) -> DoNotDisturb {
         snoozed_until: quiet.snoozed_until.filter(|until| *until > now),
     }
 }
+
+/// Stored quiet hours as the notification rules read them (out-of-range minutes: none).
+pub fn quiet_rules(quiet: &QuietHours) -> ocomms_domain::notification::DoNotDisturb {
+    let minute = |m: Option<i64>| m.and_then(|m| u16::try_from(m).ok());
+    ocomms_domain::notification::DoNotDisturb {
+        start_minute: minute(quiet.start_minute),
+        end_minute: minute(quiet.end_minute),
+        time_zone: quiet.time_zone.clone(),
+        snoozed_until: quiet.snoozed_until,
+    }
+}

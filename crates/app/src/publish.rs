@@ -18,6 +18,8 @@ pub trait Publisher: Send + Sync + 'static {
     fn reconnect_user(&self, user: UserId);
     /// Everyone online or away in `workspace`, on any node.
     fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)>;
+    /// `user`'s status across all their connections, on any node.
+    fn status_of(&self, user: UserId) -> PresenceStatus;
     /// `user`'s read marker moved: tell their own connections to `workspace`, on every node.
     fn read_changed(&self, workspace: WorkspaceId, user: UserId, state: ReadState);
     /// `user`'s notification settings changed: feeds on every node read them again.
@@ -35,6 +37,9 @@ impl Publisher for Offline {
     fn reconnect_user(&self, _: UserId) {}
     fn online_in(&self, _: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
         Vec::new()
+    }
+    fn status_of(&self, _: UserId) -> PresenceStatus {
+        PresenceStatus::Offline
     }
     fn read_changed(&self, _: WorkspaceId, _: UserId, _: ReadState) {}
     fn notifications_changed(&self, _: UserId) {}

@@ -62,6 +62,12 @@ impl App {
     pub async fn workspace(&self, actor: &Actor, slug: &str) -> AppResult<Workspace> {
         self.membership(actor, slug).await.map(wire)
     }
+
+    /// The position of the workspace's newest event, for a page that stays live from there.
+    pub async fn workspace_position(&self, actor: &Actor, slug: &str) -> AppResult<i64> {
+        let membership = self.membership(actor, slug).await?;
+        Ok(self.store().workspace_head(membership.workspace.id).await?)
+    }
 }
 
 pub(crate) fn wire(m: Membership) -> Workspace {

@@ -1,8 +1,9 @@
 //! Notification settings and the Activity list.
 
 use ocomms_proto::notification::{
-    ActivityPage, ConversationNotifications, DoNotDisturb, Level, SetConversationNotifications,
-    SetDoNotDisturb, WorkspaceNotifications,
+    ActivityPage, ConversationNotifications, DoNotDisturb, EmailFrequency, EmailNotifications,
+    Level, SetConversationNotifications, SetDoNotDisturb, SetEmailNotifications,
+    WorkspaceNotifications,
 };
 use ocomms_proto::{ConversationId, MessageId};
 use reqwest::Method;
@@ -57,6 +58,20 @@ impl Client {
 
     pub async fn set_do_not_disturb(&self, update: &SetDoNotDisturb) -> Result<DoNotDisturb> {
         self.send(Method::PUT, "/me/do-not-disturb", update).await
+    }
+
+    /// How often the caller is emailed about mentions and direct messages they missed.
+    pub async fn email_notifications(&self) -> Result<EmailNotifications> {
+        self.get("/me/email-notifications").await
+    }
+
+    pub async fn set_email_notifications(
+        &self,
+        frequency: EmailFrequency,
+    ) -> Result<EmailNotifications> {
+        let body = SetEmailNotifications { frequency };
+        self.send(Method::PUT, "/me/email-notifications", &body)
+            .await
     }
 
     /// A page of the caller's Activity, newest first; `before` the last item shown.

@@ -8,7 +8,8 @@
 //!
 //! Mentions of people the caller knows become `<span class="mention" data-user-id="…">`, and
 //! `@channel`/`@here` a `mention-all` span, the same for every viewer: each client marks the
-//! ones naming its own user (ADR 0016).
+//! ones naming its own user (ADR 0016). `#name` of a channel the caller links becomes
+//! `<a class="channel-link" href="…">`.
 
 use ocomms_proto::UserId;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream, html};
@@ -27,6 +28,26 @@ pub fn render(source: &str) -> String {
 
 /// Renders a message body to safe HTML; `person` says who a handle (as typed) names.
 pub fn render_with(source: &str, person: &dyn Fn(&str) -> Option<UserId>) -> String {
+    render_linked(
+        source,
+        &Names {
+            person,
+            place: &|_| None,
+        },
+    )
+}
+
+/// What the names in a text refer to, as the caller knows them.
+pub struct Names<'a> {
+    /// Who a handle (as typed) names.
+    pub person: &'a dyn Fn(&str) -> Option<UserId>,
+    /// Where a `#name` (lowercased) links to: the channel's address, when it is one the
+    /// message's readers may be shown.
+    pub place: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// Renders a message body to safe HTML, marking mentions and linking channels by `names`.
+pub fn render_linked(source: &str, names: &Names<'_>) -> String {
     let parser = TextMergeStream::new(Parser::new_ext(source, OPTIONS));
     // Whether each open link/image became an anchor, so its end tag matches.
     let mut anchors: Vec<bool> = Vec::new();
@@ -61,7 +82,7 @@ pub fn render_with(source: &str, person: &dyn Fn(&str) -> Option<UserId>) -> Str
                 events.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) if anchors.is_empty() && !in_code_block => {
-                linkify_text(text, person, &mut events)
+                linkify_text(text, names, &mut events)
             }
             Event::SoftBreak => events.push(Event::HardBreak),
             other => events.push(other),
@@ -74,11 +95,7 @@ pub fn render_with(source: &str, person: &dyn Fn(&str) -> Option<UserId>) -> Str
 
 /// Splits plain text around bare URLs, turning those into anchors, and marks mentions in the
 /// rest.
-fn linkify_text<'a>(
-    text: CowStr<'a>,
-    person: &dyn Fn(&str) -> Option<UserId>,
-    events: &mut Vec<Event<'a>>,
-) {
+fn linkify_text<'a>(text: CowStr<'a>, names: &Names<'_>, events: &mut Vec<Event<'a>>) {
     let finder = {
         let mut f = linkify::LinkFinder::new();
         f.kinds(&[linkify::LinkKind::Url]);
@@ -86,8 +103,8 @@ fn linkify_text<'a>(
     };
     let spans: Vec<linkify::Span<'_>> = finder.spans(&text).collect();
     if spans.len() == 1 && spans[0].kind().is_none() {
-        if text.contains('@') {
-            mark_mentions(&text, person, events);
+        if text.contains(['@', '#']) {
+            mark_mentions(&text, names, events);
         } else {
             events.push(Event::Text(text));
         }
@@ -100,35 +117,45 @@ fn linkify_text<'a>(
             events.push(Event::Text(part.into()));
             events.push(Event::InlineHtml("</a>".into()));
         } else {
-            mark_mentions(&part, person, events);
+            mark_mentions(&part, names, events);
         }
     }
 }
 
 /// Splits plain text around mentions, wrapping those of known people and broadcasts.
-fn mark_mentions<'a>(
-    text: &str,
-    person: &dyn Fn(&str) -> Option<UserId>,
-    events: &mut Vec<Event<'a>>,
-) {
+fn mark_mentions<'a>(text: &str, names: &Names<'_>, events: &mut Vec<Event<'a>>) {
     let mut done = 0;
     for (range, target) in mention::find(text) {
-        let open = match target {
-            Target::Handle(handle) => match person(handle) {
-                Some(id) => format!("<span class=\"mention\" data-user-id=\"{}\">", id.0),
+        let (open, close) = match target {
+            Target::Handle(handle) => match (names.person)(handle) {
+                Some(id) => (
+                    format!("<span class=\"mention\" data-user-id=\"{}\">", id.0),
+                    "</span>",
+                ),
                 None => continue,
             },
-            Target::Channel => {
-                "<span class=\"mention mention-all\" data-mention=\"channel\">".into()
-            }
-            Target::Here => "<span class=\"mention mention-all\" data-mention=\"here\">".into(),
+            Target::Channel => (
+                "<span class=\"mention mention-all\" data-mention=\"channel\">".into(),
+                "</span>",
+            ),
+            Target::Here => (
+                "<span class=\"mention mention-all\" data-mention=\"here\">".into(),
+                "</span>",
+            ),
+            Target::Place(name) => match (names.place)(&name.to_lowercase()) {
+                Some(href) => (
+                    format!("<a class=\"channel-link\" href=\"{}\">", escape(&href)),
+                    "</a>",
+                ),
+                None => continue,
+            },
         };
         if range.start > done {
             events.push(Event::Text(text[done..range.start].to_owned().into()));
         }
         events.push(Event::InlineHtml(open.into()));
         events.push(Event::Text(text[range.clone()].to_owned().into()));
-        events.push(Event::InlineHtml("</span>".into()));
+        events.push(Event::InlineHtml(close.into()));
         done = range.end;
     }
     if done < text.len() {
@@ -237,5 +264,18 @@ mod tests {
             "<p><strong><span class=\"mention mention-all\" data-mention=\"channel\">@channel</span></strong> \
              &lt;<span class=\"mention\" data-user-id=\"7\">@ada</span>&gt;</p>\n"
         );
+    }
+
+    #[test]
+    fn channels_the_caller_links_become_links() {
+        let names = super::Names {
+            person: &|_| None,
+            place: &|name| (name == "town").then(|| "/w/acme/c/3".to_owned()),
+        };
+        assert_eq!(
+            super::render_linked("in #Town, not #secret or C#", &names),
+            "<p>in <a class=\"channel-link\" href=\"/w/acme/c/3\">#Town</a>, not #secret or C#</p>\n"
+        );
+        assert_eq!(render("#town"), "<p>#town</p>\n");
     }
 }

@@ -22,6 +22,8 @@ pub struct Delivery {
     pub channel: bool,
     /// `@here`, and the member is online.
     pub here_and_online: bool,
+    /// A reply in a thread the member follows.
+    pub followed_reply: bool,
 }
 
 /// Why the member is notified of the message at `level`, or `None`.
@@ -33,6 +35,9 @@ pub fn reason(level: Level, delivery: Delivery) -> Option<Reason> {
         Some(Reason::Mention)
     } else if delivery.direct {
         Some(Reason::Direct)
+    } else if delivery.followed_reply {
+        // As in Slack: a followed thread notifies even where only mentions do.
+        Some(Reason::Reply)
     } else if level == Level::All {
         Some(Reason::Message)
     } else {
@@ -72,6 +77,15 @@ impl DoNotDisturb {
     }
 }
 
+/// `at` as people read it in an email: `14:05, Dec 3` in `time_zone` (UTC when unknown).
+pub fn local_time(at: Timestamp, time_zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_millisecond(at) {
+        Ok(at) => at.to_zoned(tz).strftime("%H:%M, %b %-d").to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 /// Minutes since local midnight at `now` in `time_zone` (UTC when unknown or empty).
 fn minute_of_day(now: Timestamp, time_zone: &str) -> u16 {
     let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -105,12 +119,23 @@ pub fn minute(raw: &str, field: &'static str) -> crate::Validated<u16> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn email_times_are_in_the_readers_zone() {
+        // 2026-12-03 13:05 UTC.
+        let at = 1_796_303_100_000;
+        assert_eq!(local_time(at, ""), "13:05, Dec 3");
+        assert_eq!(local_time(at, "Asia/Tokyo"), "22:05, Dec 3");
+        assert_eq!(local_time(at, "America/New_York"), "08:05, Dec 3");
+        assert_eq!(local_time(at, "Not/AZone"), "13:05, Dec 3");
+    }
+
     const NOTHING: Delivery = Delivery {
         own: false,
         direct: false,
         named: false,
         channel: false,
         here_and_online: false,
+        followed_reply: false,
     };
 
     #[test]
@@ -134,6 +159,18 @@ mod tests {
         assert_eq!(reason(Level::All, NOTHING), Some(Reason::Message));
         assert_eq!(reason(Level::Nothing, named), None, "muted");
         assert_eq!(reason(Level::Nothing, direct), None, "muted");
+        let reply = Delivery {
+            followed_reply: true,
+            ..NOTHING
+        };
+        assert_eq!(reason(Level::Mentions, reply), Some(Reason::Reply));
+        assert_eq!(reason(Level::All, reply), Some(Reason::Reply));
+        assert_eq!(reason(Level::Nothing, reply), None, "muted");
+        let named_reply = Delivery {
+            named: true,
+            ..reply
+        };
+        assert_eq!(reason(Level::Mentions, named_reply), Some(Reason::Mention));
         let own = Delivery {
             own: true,
             channel: true,

@@ -49,6 +49,8 @@ pub enum Reason {
     Direct,
     /// A conversation they asked to hear everything of.
     Message,
+    /// A reply in a thread they follow.
+    Reply,
 }
 
 /// `GET /api/v1/conversations/{id}/notifications`: the caller's level there.
@@ -169,4 +171,71 @@ pub struct ActivityQuery {
     /// The `message.id` of the last item already shown: the page continues before it.
     #[serde(default)]
     pub before: Option<MessageId>,
+}
+
+/// How often someone is emailed about mentions and direct messages they have not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EmailFrequency {
+    /// At most one email every 15 minutes (the default, as in Slack and Mattermost).
+    #[serde(rename = "every_15_minutes")]
+    Every15Minutes,
+    /// At most one email an hour.
+    Hourly,
+    /// No email.
+    Never,
+}
+
+impl EmailFrequency {
+    /// The shortest time between two emails; `None`: never.
+    pub fn minutes(self) -> Option<u32> {
+        match self {
+            Self::Every15Minutes => Some(15),
+            Self::Hourly => Some(60),
+            Self::Never => None,
+        }
+    }
+
+    /// From a stored number of minutes (0: never).
+    pub fn from_minutes(minutes: i64) -> Option<Self> {
+        match minutes {
+            15 => Some(Self::Every15Minutes),
+            60 => Some(Self::Hourly),
+            0 => Some(Self::Never),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Every15Minutes => "every_15_minutes",
+            Self::Hourly => "hourly",
+            Self::Never => "never",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Every15Minutes, Self::Hourly, Self::Never]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+/// `GET`/`PUT /api/v1/me/email-notifications`: email about mentions and direct messages still
+/// unread a few minutes after they arrived, batched, only while not online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailNotifications {
+    pub frequency: EmailFrequency,
+    /// Whether this server sends email at all (SMTP configured); read-only.
+    #[serde(default)]
+    pub available: bool,
+}
+
+/// `PUT /api/v1/me/email-notifications`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetEmailNotifications {
+    pub frequency: EmailFrequency,
 }

@@ -1,9 +1,11 @@
 // OComms page behaviour. Every page works without this file; it only adds comfort:
 // local times, copy buttons, confirmations, the time-zone suggestion, and (in the app shell)
-// the narrow-screen drawer, the members panel toggle and the keyboard shortcuts.
+// the narrow-screen drawer, the members panel toggle, the keyboard shortcuts, and on a
+// workspace's pages other than a conversation, the live sidebar (assets/live.js).
 // Plain ES modules, served from the binary: no bundler, no dependencies.
 
 import { wireDrawer, wireMembersPanel } from "/assets/layout.js";
+import { wireLiveSidebar } from "/assets/live.js";
 import { wireNotificationSettings } from "/assets/notify.js";
 import { wireShortcuts } from "/assets/shortcuts.js";
 import { showTotal } from "/assets/unread.js";
@@ -88,3 +90,4 @@ wireMembersPanel();
 wireShortcuts();
 wireNotificationSettings();
 showTotal();
+wireLiveSidebar();

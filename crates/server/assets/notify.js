@@ -5,6 +5,8 @@
 // asked for only when the reader presses "Turn on desktop notifications".
 
 const KEPT = 100;
+/** Notifications replayed on reconnecting are shown only for messages this recent. */
+const FRESH_MS = 10 * 60 * 1000;
 
 /** The Notifications page's switch and the line that says how things stand. */
 export function wireNotificationSettings() {
@@ -15,7 +17,7 @@ export function wireNotificationSettings() {
     if (!("Notification" in window)) {
       state.textContent = "This browser cannot show desktop notifications.";
     } else if (Notification.permission === "granted") {
-      state.textContent = "Desktop notifications are on in this browser while a conversation is open.";
+      state.textContent = "Desktop notifications are on in this browser while OComms is open in a tab.";
     } else if (Notification.permission === "denied") {
       state.textContent = "This browser blocks notifications from this site: allow them in its site settings.";
     } else {
@@ -31,7 +33,10 @@ export function wireNotificationSettings() {
 }
 
 export class Notifier {
-  /** `ctx`: the conversation page's `{slug, conversation, people}`. */
+  /**
+   * `ctx`: the page's `{slug, conversation, people}`; on pages without the workspace's people
+   * at hand, `people` is null and `lookup(id)` finds a name when one is needed.
+   */
   constructor(ctx) {
     this.ctx = ctx;
     this.messages = new Map();
@@ -46,18 +51,22 @@ export class Notifier {
   }
 
   /** A `notify` frame. */
-  show(notification) {
+  async show(notification) {
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     const looking = document.visibilityState === "visible" && document.hasFocus();
     if (looking && notification.conversation_id === this.ctx.conversation) return;
     const message = this.messages.get(notification.message_id);
     if (!message) return;
-    const author = this.ctx.people[String(message.author_id)]?.name || "Someone";
+    // Replayed after a long time away (a laptop waking): the badges say it, no pop-up burst.
+    if (Date.now() - message.created_at > FRESH_MS) return;
+    const author = this.ctx.people?.[String(message.author_id)]?.name
+      || (await this.ctx.lookup?.(message.author_id)) || "Someone";
     const place = this.place(notification.conversation_id);
     const title = {
       mention: `${author} mentioned you in ${place}`,
       direct: author,
       message: `${author} in ${place}`,
+      reply: `${author} replied to a thread in ${place}`,
     }[notification.reason] || place;
     const shown = new Notification(title, {
       body: message.body.length > 200 ? `${message.body.slice(0, 199)}…` : message.body,

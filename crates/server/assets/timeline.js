@@ -9,6 +9,7 @@ import { Pane } from "/assets/pane.js";
 import { drawReactions, loadCatalogue, remember, setReactions } from "/assets/reactions.js";
 import { Threads } from "/assets/threads.js";
 import { Notifier } from "/assets/notify.js";
+import { connect as connectSocket } from "/assets/socket.js";
 import { Unread } from "/assets/unread.js";
 
 const root = document.querySelector("[data-timeline]");
@@ -97,24 +98,12 @@ function start(root) {
   // ---- connection ----
 
   function connect() {
-    const api = { send: () => {} };
-    let attempt = 0;
-    let pinger = null;
-    const open = () => {
-      const scheme = location.protocol === "https:" ? "wss" : "ws";
-      const ws = new WebSocket(`${scheme}://${location.host}/api/v1/ws`);
-      api.send = (frame) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame)); };
-      ws.onmessage = (message) => {
-        const frame = JSON.parse(message.data);
-        if (frame.type === "hello") {
-          api.send({ type: "resume", positions: { [state.workspace]: state.position } });
-          clearInterval(pinger);
-          pinger = setInterval(() => api.send({ type: "ping" }), frame.heartbeat_interval_ms / 2);
-        } else if (frame.type === "ready") {
-          attempt = 0;
-          showStatus(null);
-          refreshPresence();
-        } else if (frame.type === "event") {
+    return connectSocket({
+      positions: () => ({ [state.workspace]: state.position }),
+      onStatus: showStatus,
+      onReady: refreshPresence,
+      onFrame: (frame) => {
+        if (frame.type === "event") {
           if (frame.event.workspace_id === state.workspace) state.position = Math.max(state.position, frame.event.position);
           if (frame.event.conversation_id === ctx.conversation) apply(frame.event);
           unread.seen(frame.event);
@@ -123,8 +112,6 @@ function start(root) {
           notifier.show(frame.notification);
         } else if (frame.type === "read") {
           unread.elsewhere(frame.state);
-        } else if (frame.type === "resync_required") {
-          location.reload();
         } else if (frame.type === "typing" && frame.conversation_id === ctx.conversation) {
           showTyping(frame.user_id);
         } else if (frame.type === "presence") {
@@ -133,25 +120,8 @@ function start(root) {
             presenceSeen.add(user_id);
           }
         }
-      };
-      ws.onclose = (closed) => {
-        clearInterval(pinger);
-        attempt += 1;
-        const delay = Math.min(30000, 250 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
-        // 4008: this sign-in already has the most sockets a session may hold (docs/protocol.md §2).
-        showStatus(closed.code === 4008 ? "Too many tabs of this server are open. Close some and this one will catch up."
-          : navigator.onLine === false ? "You are offline. Messages will arrive when you are back." : "Reconnecting…");
-        setTimeout(open, delay);
-      };
-    };
-    open();
-    // Away while the page is hidden; online again when it is looked at.
-    document.addEventListener("visibilitychange", () => {
-      api.send({ type: "presence", status: document.hidden ? "away" : "online" });
+      },
     });
-    window.addEventListener("online", () => showStatus("Reconnecting…"));
-    window.addEventListener("offline", () => showStatus("You are offline. Messages will arrive when you are back."));
-    return api;
   }
 
   function showStatus(text) {

@@ -54,49 +54,33 @@ function divider() {
   return li;
 }
 
-export class Unread {
-  /** `ctx`: the page's `{conversation, me, csrf}`; `list`: the timeline's `<ol>`. */
-  constructor(ctx, list) {
+/**
+ * The sidebar's unread counts, live: a message in a conversation not on screen adds to its
+ * badge; a `read` frame from another tab or device sets it. Every page of a workspace keeps
+ * one (the conversation page through `Unread`, the others through assets/live.js).
+ */
+export class Sidebar {
+  /** `ctx`: `{me, conversation}` (the conversation on screen, or null). */
+  constructor(ctx) {
     this.ctx = ctx;
-    this.list = list;
-    this.held = false;
+    /** Unread messages of the conversation on screen, for the tab's title. */
     this.unseen = 0;
-    this.timer = null;
-    const looked = () => this.looked();
-    document.addEventListener("visibilitychange", looked);
-    window.addEventListener("focus", looked);
-    document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && !event.defaultPrevented &&
-          !document.querySelector("dialog[open], .thread-panel, .emoji-picker, .drawer-open")) {
-        this.readAll();
-      }
-    });
-    showTotal();
   }
 
-  looking() {
-    return document.visibilityState === "visible" && document.hasFocus();
-  }
-
-  /** Any event of the workspace, after the page applied it. */
+  /**
+   * Any event of the workspace: counted when it is someone else's message in the timeline of
+   * a conversation not on screen. Answers the message when it is in the one on screen.
+   */
   seen(event) {
     const p = event.payload;
-    if (p.type !== "message_posted") return;
+    if (p.type !== "message_posted") return null;
     const m = p.message;
-    if (m.author_id === this.ctx.me || (m.thread_root_id && !m.also_in_channel)) return;
-    if (event.conversation_id !== this.ctx.conversation) {
-      const me = this.ctx.me;
-      const mentioned = m.mentions && (m.mentions.channel || m.mentions.here || (m.mentions.users || []).includes(me));
-      this.bump(event.conversation_id, Boolean(mentioned));
-    } else if (this.looking() && !this.held) {
-      this.markRead();
-    } else {
-      if (!document.getElementById("new-messages")) {
-        this.list.querySelector(`.message[data-id="${m.id}"]`)?.before(divider());
-      }
-      this.unseen += 1;
-      showTotal(this.unseen);
-    }
+    if (m.author_id === this.ctx.me || (m.thread_root_id && !m.also_in_channel)) return null;
+    if (event.conversation_id === this.ctx.conversation) return m;
+    const me = this.ctx.me;
+    const mentioned = m.mentions && (m.mentions.channel || m.mentions.here || (m.mentions.users || []).includes(me));
+    this.bump(event.conversation_id, Boolean(mentioned));
+    return null;
   }
 
   /** One more unread message in another conversation of the sidebar (`mentioned`: of the viewer). */
@@ -108,14 +92,9 @@ export class Unread {
     this.setCount(conversation, Number(badge?.dataset.unread || 0) + 1, mentions);
   }
 
-  /** Another tab or device moved a read marker (the `read` frame). */
+  /** Another tab or device moved a read marker (the `read` frame) of a conversation not on screen. */
   elsewhere(state) {
-    if (state.conversation_id !== this.ctx.conversation) {
-      this.setCount(state.conversation_id, state.unread, state.mentions || 0);
-    } else if (state.unread === 0) {
-      this.unseen = 0;
-      showTotal();
-    }
+    this.setCount(state.conversation_id, state.unread, state.mentions || 0);
   }
 
   link(conversation) {
@@ -151,6 +130,65 @@ export class Unread {
       badge.replaceChildren(shown > 99 ? "99+" : String(shown), hidden);
     }
     showTotal(this.unseen);
+  }
+}
+
+/** The conversation on screen: read while looked at, held unread on request; the sidebar beside it. */
+export class Unread {
+  /** `ctx`: the page's `{conversation, me, csrf}`; `list`: the timeline's `<ol>`. */
+  constructor(ctx, list) {
+    this.ctx = ctx;
+    this.list = list;
+    this.sidebar = new Sidebar(ctx);
+    this.held = false;
+    this.timer = null;
+    const looked = () => this.looked();
+    document.addEventListener("visibilitychange", looked);
+    window.addEventListener("focus", looked);
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !event.defaultPrevented &&
+          !document.querySelector("dialog[open], .thread-panel, .emoji-picker, .drawer-open")) {
+        this.readAll();
+      }
+    });
+    showTotal();
+  }
+
+  get unseen() {
+    return this.sidebar.unseen;
+  }
+
+  set unseen(count) {
+    this.sidebar.unseen = count;
+  }
+
+  looking() {
+    return document.visibilityState === "visible" && document.hasFocus();
+  }
+
+  /** Any event of the workspace, after the page applied it. */
+  seen(event) {
+    const m = this.sidebar.seen(event);
+    if (!m) return;
+    if (this.looking() && !this.held) {
+      this.markRead();
+    } else {
+      if (!document.getElementById("new-messages")) {
+        this.list.querySelector(`.message[data-id="${m.id}"]`)?.before(divider());
+      }
+      this.unseen += 1;
+      showTotal(this.unseen);
+    }
+  }
+
+  /** Another tab or device moved a read marker (the `read` frame). */
+  elsewhere(state) {
+    if (state.conversation_id !== this.ctx.conversation) {
+      this.sidebar.elsewhere(state);
+    } else if (state.unread === 0) {
+      this.unseen = 0;
+      showTotal();
+    }
   }
 
   /** The page is looked at again: what arrived meanwhile is read. */

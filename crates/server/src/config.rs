@@ -89,6 +89,10 @@ pub struct ServeArgs {
     /// Sender of emails, e.g. `OComms <noreply@example.com>`
     #[arg(long, env = "OCOMMS_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// Seconds a mention or direct message stays unread before it is emailed about (with
+    /// SMTP; people choose how often, or never) [default: 300]
+    #[arg(long, env = "OCOMMS_MISSED_EMAIL_DELAY")]
+    pub missed_email_delay: Option<u64>,
     /// Take the client address from X-Forwarded-For (only behind a reverse proxy you run)
     #[arg(long, env = "OCOMMS_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
@@ -118,6 +122,7 @@ struct FileConfig {
     public_url: Option<String>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    missed_email_delay: Option<u64>,
     trust_forwarded_for: Option<bool>,
     redis_url: Option<String>,
     auth_rate_limits: Option<bool>,
@@ -147,6 +152,7 @@ pub struct ServeConfig {
     /// `None` until the listener is bound, then `http://{bound address}`.
     pub public_url: Option<String>,
     pub smtp: Option<SmtpConfig>,
+    pub missed_email: MissedEmail,
     pub trust_forwarded_for: bool,
     pub redis_url: Option<String>,
     /// How often realtime feeds poll the database without a notification.
@@ -155,6 +161,24 @@ pub struct ServeConfig {
     pub auth_rate_limits: bool,
     /// Serve HTTPS with these files instead of plain HTTP.
     pub tls: Option<crate::tls::TlsFiles>,
+}
+
+/// Email about missed mentions and direct messages (with SMTP only).
+#[derive(Debug, Clone, Copy)]
+pub struct MissedEmail {
+    /// Unread this long, a message is emailed about.
+    pub delay: std::time::Duration,
+    /// How often the server looks for what to email.
+    pub every: std::time::Duration,
+}
+
+impl Default for MissedEmail {
+    fn default() -> Self {
+        Self {
+            delay: ocomms_app::DEFAULT_MISSED_EMAIL_DELAY,
+            every: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -225,6 +249,13 @@ impl ServeConfig {
             ),
             public_url,
             smtp,
+            missed_email: match args.missed_email_delay.or(file.missed_email_delay) {
+                Some(seconds) => MissedEmail {
+                    delay: std::time::Duration::from_secs(seconds),
+                    ..MissedEmail::default()
+                },
+                None => MissedEmail::default(),
+            },
             trust_forwarded_for: args.trust_forwarded_for
                 || file.trust_forwarded_for.unwrap_or(false),
             redis_url: args.redis_url.clone().or(file.redis_url),
@@ -248,6 +279,7 @@ impl ServeConfig {
             database_url: database_url.to_owned(),
             public_url: None,
             smtp: None,
+            missed_email: MissedEmail::default(),
             trust_forwarded_for: false,
             redis_url: None,
             realtime_poll: std::time::Duration::from_secs(1),

@@ -12,12 +12,13 @@ mod feed;
 pub mod gateway;
 mod outbox;
 mod presence;
+mod publisher;
 mod sockets;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use ocomms_app::{AppError, EventLog, Publisher, SessionCache};
+use ocomms_app::{AppError, EventLog, SessionCache};
 use ocomms_proto::realtime::{PRESENCE_BATCH, PresenceEntry, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
 
@@ -367,58 +368,6 @@ impl Hub {
 }
 
 /// What the app tells the realtime layer: delivered here and carried to the other nodes.
-impl Publisher for Hub {
-    /// Wakes the local feed and tells the other nodes.
-    fn announce(&self, workspace: WorkspaceId) {
-        self.notify(workspace);
-        self.publish(bus::Notice::Events { workspace });
-    }
-
-    fn end_sessions(&self, sessions: &[SessionId]) {
-        self.sockets.end_sessions(sessions);
-        self.publish(bus::Notice::SessionsEnded {
-            sessions: sessions.to_vec(),
-        });
-    }
-
-    fn user_changed(&self, user: UserId) {
-        self.publish(bus::Notice::UserChanged { user });
-    }
-
-    fn reconnect_user(&self, user: UserId) {
-        self.sockets.reconnect_user(user);
-        self.publish(bus::Notice::Reconnect { user });
-    }
-
-    fn notifications_changed(&self, user: UserId) {
-        self.notifications_here(user);
-        self.publish(bus::Notice::NotificationsChanged { user });
-    }
-
-    fn read_changed(
-        &self,
-        workspace: WorkspaceId,
-        user: UserId,
-        state: ocomms_proto::conversation::ReadState,
-    ) {
-        self.read_here(workspace, user, state);
-        self.publish(bus::Notice::Read {
-            workspace,
-            user,
-            state,
-        });
-    }
-
-    fn online_in(&self, workspace: WorkspaceId) -> Vec<(UserId, PresenceStatus)> {
-        let here = self
-            .lock()
-            .get(&workspace)
-            .map(|feed| feed.connected_users())
-            .unwrap_or_default();
-        self.presence.online_in(workspace, &here)
-    }
-}
-
 /// Invariant: no code panics while holding the hub's locks, so they are never poisoned; if
 /// one were, the map behind it is still consistent.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -24,6 +24,8 @@ pub struct RunningServer {
     pub app: App,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    /// The missed-message email sweep, when SMTP is configured.
+    missed_email: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -39,6 +41,9 @@ impl RunningServer {
             let _ = tx.send(());
         }
         (&mut self.task).await??;
+        if let Some(sweep) = self.missed_email.take() {
+            sweep.abort();
+        }
         self.app.close().await;
         Ok(())
     }
@@ -48,6 +53,15 @@ impl RunningServer {
         shutdown_signal().await;
         tracing::info!("shutting down");
         self.stop().await
+    }
+}
+
+impl Drop for RunningServer {
+    /// A server dropped without `stop` (a test that ends) stops sweeping too.
+    fn drop(&mut self) {
+        if let Some(sweep) = self.missed_email.take() {
+            sweep.abort();
+        }
     }
 }
 
@@ -83,6 +97,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         public_url,
         trust_forwarded_for: config.trust_forwarded_for,
         auth_rate_limits: config.auth_rate_limits,
+        missed_email_delay: config.missed_email.delay,
     };
     if !config.auth_rate_limits {
         tracing::warn!("rate limits on sign-in, sign-up and password reset are off");
@@ -91,7 +106,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
     // has ended; the app publishes through the hub.
     let sessions = Arc::new(SessionCache::default());
     let hub = Hub::new(database.event_log(), config.realtime_poll, sessions.clone());
+    let smtp = mailer.is_smtp();
     let app = App::new(database, mailer, settings, sessions, hub.clone());
+    // Without SMTP there is nobody to write to: no sweep at all.
+    let missed_email = smtp.then(|| app.start_missed_email(config.missed_email.every));
     if let Some(redis) = &config.redis_url {
         hub.connect_redis(redis)
             .with_context(|| format!("invalid Redis URL {}", redact(redis)))?;
@@ -130,6 +148,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         app,
         shutdown: Some(tx),
         task,
+        missed_email,
     })
 }
 

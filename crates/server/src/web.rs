@@ -23,6 +23,7 @@ mod read;
 mod shell;
 mod thread;
 mod timeline;
+mod unsubscribe;
 mod verification;
 mod workspace;
 
@@ -46,6 +47,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/verify",
             get(verification::verify_page).post(verification::verify),
+        )
+        .route(
+            "/email/unsubscribe",
+            get(unsubscribe::page).post(unsubscribe::unsubscribe),
         )
         .route("/verify/pending", get(verification::verify_pending))
         .route("/verify/resend", post(verification::resend_verification))

@@ -67,6 +67,15 @@ impl TestServer {
         Self::boot(db, Some(sink), |_| {}).await
     }
 
+    /// With SMTP, and settings of the test's own.
+    pub async fn with_smtp_configured(
+        db: TestDb,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> Self {
+        let sink = SmtpSink::start().await;
+        Self::boot(db, Some(sink), configure).await
+    }
+
     async fn boot(
         db: TestDb,
         smtp: Option<SmtpSink>,

@@ -58,6 +58,35 @@ impl Store {
         })
     }
 
+    /// The public channels of `conversation`'s workspace named one of `names` (lowercase;
+    /// the first `MAX_HANDLES`), with the workspace's slug: the `#names` a message links.
+    /// Private channels are never linked, so a link reveals nothing its text does not.
+    pub async fn linkable_channels(
+        &self,
+        conversation: ConversationId,
+        names: &[String],
+    ) -> StoreResult<Vec<(String, ConversationId, String)>> {
+        let names = &names[..names.len().min(MAX_HANDLES)];
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.name, c.id, w.slug FROM conversations c              JOIN workspaces w ON w.id = c.workspace_id              WHERE c.workspace_id = (SELECT workspace_id FROM conversations WHERE id = $1)              AND c.kind = 'public' AND c.name IN ({})",
+            placeholders(2, names.len())
+        );
+        let rows: Vec<(String, i64, String)> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(conversation.0);
+            for name in names {
+                query = query.bind(name);
+            }
+            query.fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(name, id, slug)| (name, ConversationId(id), slug))
+            .collect())
+    }
+
     /// Those of `users` who are members of `conversation` (who `@here` reaches).
     pub async fn members_among(
         &self,

@@ -27,6 +27,7 @@ embedded![
     "0007_unread",
     "0008_mentions",
     "0009_notifications",
+    "0010_missed_email",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

@@ -235,6 +235,20 @@ impl Store {
         Ok(())
     }
 
+    /// Everyone following a thread (its root's author, repliers, the mentioned, and whoever
+    /// chose to), for the `notify` frames of a new reply.
+    pub async fn thread_followers(&self, root: MessageId) -> StoreResult<Vec<UserId>> {
+        let ids: Vec<i64> = on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT user_id FROM thread_follows WHERE root_id = $1 AND following",
+            )
+            .bind(root.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+
     /// Whether `user` follows the thread (false when they never did).
     pub async fn follows_thread(&self, user: UserId, root: MessageId) -> StoreResult<bool> {
         let following: Option<bool> = on_pool!(self, |pool| {

@@ -140,5 +140,9 @@ fn api_routes() -> Documented {
             notification::set_do_not_disturb
         ))
         .add(routes!(notification::activity))
+        .add(routes!(
+            notification::email_notifications,
+            notification::set_email_notifications
+        ))
         .add(routes!(realtime::connect))
 }

@@ -9,7 +9,7 @@ use ocomms_app::visibility::Audience;
 use ocomms_app::{AppError, EventLog};
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::realtime::ServerFrame;
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 use tokio::sync::Notify;
 
 use super::Frame;
@@ -207,11 +207,13 @@ impl Feed {
             .filter(|(_, members)| members.contains(&user))
             .map(|(c, _)| *c)
             .collect();
-        let frames = after.and_then(|after| {
-            state
-                .recent
-                .after(after, state.cursor, user, &conversations)
-        });
+        let frames = after
+            .and_then(|after| {
+                state
+                    .recent
+                    .after(after, state.cursor, user, &conversations)
+            })
+            .map(|held| state.with_notices(user, held));
         let backlog = Backlog {
             conversations,
             frames,
@@ -284,6 +286,7 @@ impl Feed {
             if events.is_empty() {
                 return Ok(());
             }
+            let followers = self.followers_of_replies(&events).await?;
             let mut state = self.lock();
             for event in &events {
                 // Another pump round may not have run concurrently (one task per feed),
@@ -291,10 +294,29 @@ impl Feed {
                 if event.position <= state.cursor {
                     continue;
                 }
-                state.deliver(event);
+                state.deliver(event, &followers);
                 state.cursor = event.position;
             }
         }
+    }
+
+    /// Who follows the thread of each new reply among `events`, read before delivering
+    /// them (the follows a reply adds are committed with it).
+    async fn followers_of_replies(
+        &self,
+        events: &[Event],
+    ) -> Result<HashMap<MessageId, HashSet<UserId>>, AppError> {
+        let mut followers = HashMap::new();
+        for event in events {
+            if let EventPayload::MessagePosted { message, .. } = &event.payload
+                && let Some(root) = message.thread_root_id
+                && !followers.contains_key(&root)
+            {
+                let people = self.events.thread_followers(root).await?;
+                followers.insert(root, people.into_iter().collect());
+            }
+        }
+        Ok(followers)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -307,7 +329,7 @@ impl Feed {
 }
 
 impl State {
-    fn deliver(&mut self, event: &Event) {
+    fn deliver(&mut self, event: &Event, followers: &HashMap<MessageId, HashSet<UserId>>) {
         let members = self.audiences.entry(event.conversation_id).or_default();
         match &event.payload {
             EventPayload::MemberJoined { user_id } => {
@@ -328,15 +350,19 @@ impl State {
             return;
         };
         let frame: Frame = json.into();
-        self.recent.push(event, frame.clone());
+        self.recent.push(event, frame.clone(), followers);
         let audience: Vec<UserId> = members.iter().copied().chain(extra).collect();
         notify::note_direct(&mut self.created_direct, event);
         let notices = notify::frames_for(
             event,
             &audience,
-            &self.notifying,
-            &self.created_direct,
-            notify::now(),
+            &notify::Deciding {
+                settings: &self.notifying,
+                created_direct: &self.created_direct,
+                followers,
+                now: notify::now(),
+                live: true,
+            },
         );
         for user in &audience {
             let Some(connections) = self.subscribers.get_mut(user) else {

@@ -4,7 +4,7 @@
 mod frame;
 mod live;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -12,6 +12,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
+use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::realtime::{
     CLOSE_RESUME_FIRST, CLOSE_TOO_BIG, CLOSE_TOO_MANY_SOCKETS, CLOSE_UNREADABLE, ClientFrame,
     MAX_CLIENT_FRAME_BYTES, MAX_SOCKETS_PER_SESSION, ServerFrame,
@@ -27,7 +28,7 @@ use ocomms_app::{Actor, AppError};
 use self::frame::{First, TOO_BIG, close, first_frame};
 use self::live::Live;
 use super::sockets::SocketSlot;
-use super::{Backlog, Connection, Hub, Outbox, PresenceChange, Subscription};
+use super::{Backlog, Connection, Frame, Hub, Outbox, PresenceChange, Subscription};
 use crate::App;
 use crate::http::auth::ApiActor;
 use crate::http::error::ApiError;
@@ -307,15 +308,33 @@ async fn replay(
             }
             after = event.position;
             if Audience::of(&event).includes(user, &backlog.conversations) {
+                let notice = replayed_notice(app, subscription, &event).await;
                 sink.feed(text(&ServerFrame::Event {
                     event: Box::new(event),
                 }))
                 .await?;
+                if let Some(notice) = notice {
+                    sink.feed(Message::Text(notice)).await?;
+                }
             }
         }
         sink.flush().await?;
     }
     Ok(())
+}
+
+/// The `notify` frame behind a replayed new message, as it would have come live. A reply's
+/// thread followers are read now (a failed read only loses the notification).
+async fn replayed_notice(app: &App, subscription: &Subscription, event: &Event) -> Option<Frame> {
+    let EventPayload::MessagePosted { message, .. } = &event.payload else {
+        return None;
+    };
+    let mut followers = HashMap::new();
+    if let Some(root) = message.thread_root_id {
+        let people = app.event_log().thread_followers(root).await.ok()?;
+        followers.insert(root, people.into_iter().collect::<HashSet<_>>());
+    }
+    subscription.notice(event, &followers)
 }
 
 fn text(frame: &ServerFrame) -> Message {

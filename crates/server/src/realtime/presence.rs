@@ -158,8 +158,8 @@ impl Presence {
             .collect()
     }
 
-    #[cfg(test)]
-    fn status(&self, user: UserId) -> PresenceStatus {
+    /// A person's status over all their connections, here and on the other nodes.
+    pub fn status(&self, user: UserId) -> PresenceStatus {
         overall(&self.lock(), user)
     }
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 const CSS: &str = include_str!("../../assets/app.css");
 /// The page scripts, by file name: `app.js` and its modules (layout, shortcuts, switcher) on
 /// every page; `timeline.js` and the modules it imports on conversation pages.
-const SCRIPTS: [(&str, &str); 13] = [
+const SCRIPTS: [(&str, &str); 15] = [
     ("app.js", include_str!("../../assets/app.js")),
     ("layout.js", include_str!("../../assets/layout.js")),
     ("shortcuts.js", include_str!("../../assets/shortcuts.js")),
@@ -16,6 +16,8 @@ const SCRIPTS: [(&str, &str); 13] = [
     ("unread.js", include_str!("../../assets/unread.js")),
     ("notify.js", include_str!("../../assets/notify.js")),
     ("timeline.js", include_str!("../../assets/timeline.js")),
+    ("socket.js", include_str!("../../assets/socket.js")),
+    ("live.js", include_str!("../../assets/live.js")),
     ("pane.js", include_str!("../../assets/pane.js")),
     ("messages.js", include_str!("../../assets/messages.js")),
     (

@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use ocomms_app::{Actor, AppError};
 use ocomms_proto::notification::{
-    ActivityItem, ActivityKind, DoNotDisturb, Level, QuietHours, SetDoNotDisturb,
-    WorkspaceNotifications,
+    ActivityItem, ActivityKind, DoNotDisturb, EmailFrequency, EmailNotifications, Level,
+    QuietHours, SetDoNotDisturb, SetEmailNotifications, WorkspaceNotifications,
 };
 use ocomms_proto::{ConversationId, MessageId};
 use serde::Deserialize;
@@ -63,6 +63,7 @@ pub(crate) struct NotificationsPage {
     slug: String,
     default_level: Level,
     dnd: DoNotDisturb,
+    email: EmailNotifications,
     /// What was typed, shown again beside an error.
     start: String,
     end: String,
@@ -72,6 +73,10 @@ pub(crate) struct NotificationsPage {
 impl NotificationsPage {
     fn checked(&self, level: &str) -> bool {
         self.default_level.as_str() == level
+    }
+
+    fn email_checked(&self, frequency: &str) -> bool {
+        self.email.frequency.as_str() == frequency
     }
 }
 
@@ -83,6 +88,7 @@ async fn notifications_page(
 ) -> Result<NotificationsPage, AppError> {
     let settings = app.workspace_notifications(actor, slug).await?;
     let dnd = app.do_not_disturb(actor).await?;
+    let email = app.email_notifications(actor).await?;
     let shell = Shell::build(app, actor, Some(slug), "notifications", notice).await?;
     let (start, end) = dnd
         .quiet_hours
@@ -94,6 +100,7 @@ async fn notifications_page(
         slug: slug.to_owned(),
         default_level: settings.default_level,
         dnd,
+        email,
         start,
         end,
         error: FormError::default(),
@@ -119,6 +126,9 @@ pub struct SettingsForm {
     start: String,
     #[serde(default)]
     end: String,
+    /// Empty: left as it is.
+    #[serde(default)]
+    email_frequency: String,
 }
 
 /// The workspace default and the quiet hours (both times, or neither).
@@ -173,6 +183,13 @@ async fn save(app: &App, actor: &Actor, slug: &str, form: &SettingsForm) -> Resu
     .await?;
     app.set_workspace_notifications(actor, slug, WorkspaceNotifications { default_level })
         .await?;
+    if !form.email_frequency.is_empty() {
+        let frequency = EmailFrequency::parse(&form.email_frequency).ok_or_else(|| {
+            ocomms_domain::Invalid::new("email_frequency", "Choose how often to be emailed.")
+        })?;
+        app.set_email_notifications(actor, SetEmailNotifications { frequency })
+            .await?;
+    }
     Ok(())
 }
 

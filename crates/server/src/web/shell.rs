@@ -40,6 +40,9 @@ pub struct Shell {
     pub muted: std::collections::HashSet<ConversationId>,
     /// The viewer's handle, for hints.
     pub handle: String,
+    /// The current workspace's position when the page was made, read before its counts:
+    /// the live sidebar (assets/live.js) resumes after it.
+    pub position: i64,
 }
 
 impl Shell {
@@ -55,6 +58,10 @@ impl Shell {
             Some(slug) => Some(app.workspace(actor, slug).await?),
             None => None,
         };
+        let position = match slug {
+            Some(slug) => app.workspace_position(actor, slug).await?,
+            None => 0,
+        };
         let muted = match slug {
             Some(slug) => app.muted_conversations(actor, slug).await?,
             None => Default::default(),
@@ -65,7 +72,7 @@ impl Shell {
                 channels.retain(|c| c.is_member);
                 let presence = PresenceMap::load(app, actor, slug).await?;
                 let unread_threads = app.unread_threads(actor, slug).await?;
-                let reads = app.read_states(actor, slug).await?;
+                let reads = app.unread_states(actor, slug).await?;
                 (
                     channels,
                     app.directs(actor, slug).await?,
@@ -102,6 +109,7 @@ impl Shell {
             reads,
             muted,
             handle: actor.user.handle.clone(),
+            position,
         })
     }
 

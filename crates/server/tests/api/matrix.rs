@@ -1,4 +1,5 @@
-//! The authorization matrix for channels and direct messages: every endpoint and page, asked
+//! The authorization matrix for channels and direct messages (their unread state,
+//! notification settings and Activity too): every endpoint and page, asked
 //! by the workspace owner, an admin, the channel's manager (a member), a guest added to the
 //! channel, a member outside it, and an outsider from another workspace. Each row is the
 //! status each of them gets, in that order.
@@ -327,6 +328,89 @@ async fn every_channel_endpoint_and_page_answers_each_role_as_it_should(db: Test
             )
             .await
     );
+
+    // Unread state, notification settings and Activity (issue 15): a private channel's
+    // counts, levels and mentions exist for its members only.
+    let secret = t
+        .member
+        .post_message(vault, "@channel the plans are in", None)
+        .await
+        .unwrap();
+    row!(
+        m,
+        "private read marker",
+        [404, 404, 200, 200, 404, 404],
+        |w| m
+            .api(w, M::PUT, &format!("{v}/read"), Some(json!({"seq": 0})))
+            .await
+    );
+    row!(
+        m,
+        "private mark unread",
+        [404, 404, 200, 200, 404, 404],
+        |w| m
+            .api(w, M::PUT, &format!("/messages/{}/unread", secret.id), None)
+            .await
+    );
+    row!(m, "private level", [404, 404, 200, 200, 404, 404], |w| m
+        .api(w, M::GET, &format!("{v}/notifications"), None)
+        .await);
+    row!(m, "private mute", [404, 404, 200, 200, 404, 404], |w| m
+        .api(
+            w,
+            M::PUT,
+            &format!("{v}/notifications"),
+            Some(json!({"level": "nothing"}))
+        )
+        .await);
+    row!(m, "public level", [200, 200, 200, 404, 200, 404], |w| m
+        .api(w, M::GET, &format!("{p}/notifications"), None)
+        .await);
+    row!(m, "direct level", [404, 200, 200, 404, 404, 404], |w| m
+        .api(w, M::GET, &format!("{d}/notifications"), None)
+        .await);
+    for (label, path) in [
+        ("unread list", format!("/workspaces/{slug}/unread")),
+        ("activity", format!("/workspaces/{slug}/activity")),
+        (
+            "workspace level",
+            format!("/workspaces/{slug}/notifications"),
+        ),
+    ] {
+        row!(m, label, [200, 200, 200, 200, 200, 404], |w| m
+            .api(w, M::GET, &path, None)
+            .await);
+    }
+    row!(m, "mark all read", [200, 200, 200, 200, 200, 404], |w| m
+        .api(w, M::PUT, &format!("/workspaces/{slug}/read"), None)
+        .await);
+    row!(m, "activity page", [200, 200, 200, 200, 200, 404], |w| m
+        .page(w, &format!("/w/{slug}/activity"))
+        .await);
+    row!(
+        m,
+        "notifications page",
+        [200, 200, 200, 200, 200, 404],
+        |w| m.page(w, &format!("/w/{slug}/notifications")).await
+    );
+    // What the lists hold: the private channel and its `@channel` only for its members.
+    for (who, client) in people.iter().enumerate().take(5) {
+        let member = who == 2 || who == 3;
+        let unread = client.read_states(&slug).await.unwrap();
+        assert_eq!(
+            unread.iter().any(|r| r.conversation_id == vault),
+            member,
+            "{} in the unread list",
+            WHO[who]
+        );
+        let activity = client.activity(&slug, None).await.unwrap();
+        assert_eq!(
+            activity.items.iter().any(|i| i.message.id == secret.id),
+            who == 3,
+            "{} in Activity (the author never)",
+            WHO[who]
+        );
+    }
 
     // Pages answer the same.
     row!(m, "private page", [404, 404, 200, 200, 404, 404], |w| m

@@ -14,6 +14,7 @@ ocomms_store::backend_tests!(
     mentions_are_marked_and_counted_apart,
     mentions_reach_members_of_the_workspace_only,
     here_counts_for_members_online,
+    public_channels_named_with_a_hash_are_linked,
 );
 
 fn of(states: &[ReadState], conversation: ConversationId) -> ReadState {
@@ -172,4 +173,46 @@ async fn here_counts_for_members_online(db: TestDb) {
     let gus = of(&t.guest.read_states(&t.slug).await.unwrap(), town);
     assert_eq!((max.unread, max.mentions), (1, 1));
     assert_eq!((gus.unread, gus.mentions), (1, 0));
+}
+
+async fn public_channels_named_with_a_hash_are_linked(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
+    let secret = t.channel_by_member("secret", true, vec![t.ids.admin]).await;
+    let elsewhere = t
+        .outsider
+        .create_channel(
+            &t.outsider.workspaces().await.unwrap()[0].slug,
+            &crate::support::channel("far", false, vec![]),
+        )
+        .await
+        .unwrap()
+        .id;
+    let message = t
+        .admin
+        .post_message(town, "see #Town, #secret, #far, #nope and `#town`", None)
+        .await
+        .unwrap();
+    assert!(
+        message.html.contains(&format!(
+            "<a class=\"channel-link\" href=\"/w/{}/c/{town}\">#Town</a>",
+            t.slug
+        )),
+        "{}",
+        message.html
+    );
+    // A private channel, another workspace's, or none: plain text.
+    for plain in [", #secret,", " #far,", " #nope "] {
+        assert!(
+            message.html.contains(plain),
+            "{plain:?} in {}",
+            message.html
+        );
+    }
+    assert!(message.html.contains("<code>#town</code>"));
+    assert!(!message.html.contains(&format!("/c/{secret}")));
+    assert!(!message.html.contains(&format!("/c/{elsewhere}")));
+    // Nobody is mentioned by it.
+    assert!(message.mentions.users.is_empty() && !message.mentions.channel);
 }

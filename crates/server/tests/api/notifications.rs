@@ -13,6 +13,7 @@ use crate::support::{TestServer, live, refusal as code};
 ocomms_store::backend_tests!(
     settings_are_kept_per_conversation_workspace_and_person,
     notify_frames_follow_mentions_levels_and_quiet_time,
+    a_resumed_connection_is_told_what_it_missed,
     activity_lists_what_asks_for_attention_and_nothing_private,
 );
 
@@ -212,6 +213,30 @@ async fn notify_frames_follow_mentions_levels_and_quiet_time(db: TestDb) {
         .unwrap()
         .id;
     assert_eq!(told_of(&mut max, own).await, None);
+    // Replies in a thread he follows (he replied in it), even at "mentions" only; once he
+    // stops following, no more.
+    let mine = t
+        .member
+        .reply(town, plain, "count me in", false)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(told_of(&mut max, mine).await, None);
+    let reply = t
+        .admin
+        .reply(town, plain, "noon then", false)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(told_of(&mut max, reply).await, Some(Reason::Reply));
+    t.member.follow_thread(plain, false).await.unwrap();
+    let unfollowed = t
+        .admin
+        .reply(town, plain, "or one", false)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(told_of(&mut max, unfollowed).await, None);
 
     // Everything in #town; then muted.
     t.member
@@ -332,4 +357,61 @@ async fn activity_lists_what_asks_for_attention_and_nothing_private(db: TestDb) 
         code(t.outsider.activity(&t.slug, None).await),
         (Some(ErrorCode::NotFound), Some(404))
     );
+}
+
+/// Notifications are resume-safe: a connection that resumes gets the `notify` frames of the
+/// messages it missed behind their replayed events, from the feed's memory while the feed
+/// runs (someone else is connected) and from the database after it stopped. `@here` reached
+/// only who was connected then.
+async fn a_resumed_connection_is_told_what_it_missed(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
+    let dm = t
+        .admin
+        .open_direct(&t.slug, &[t.ids.member])
+        .await
+        .unwrap()
+        .id;
+    let post = |conversation, body: &'static str| {
+        let admin = &t.admin;
+        async move {
+            admin
+                .post_message(conversation, body, None)
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    for someone_else_connected in [true, false] {
+        let watcher = if someone_else_connected {
+            Some(live(&t.admin).await)
+        } else {
+            None
+        };
+        let max = live(&t.member).await;
+        let positions = max.close().await;
+        let named = post(town, "@max.member while you were out").await;
+        post(town, "@here quick one").await;
+        let direct = post(dm, "call me").await;
+        let mut max = t.member.realtime(positions);
+        let mut told = Vec::new();
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), max.next()).await {
+                Ok(Some(ocomms_client::Update::Notify(n))) => told.push((n.message_id, n.reason)),
+                Ok(Some(ocomms_client::Update::Ready { .. })) => break,
+                Ok(Some(_)) => {}
+                other => panic!("no replay: {other:?}"),
+            }
+        }
+        assert_eq!(
+            told,
+            vec![(named, Reason::Mention), (direct, Reason::Direct)],
+            "replayed behind their events; `@here` was not for him then"
+        );
+        drop(max);
+        drop(watcher);
+        // Let the feed notice that nobody listens and stop.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
 }

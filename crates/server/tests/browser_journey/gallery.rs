@@ -118,17 +118,23 @@ pub async fn gallery(s: &TestServer, driver: &Driver, shots: &Path) {
                 .set_window_size(width, height)
                 .await
                 .expect("window size");
-            browser
-                .goto(&format!("{url}/signin"))
-                .await
-                .expect("sign-in page");
-            look(
-                &browser,
-                &dir,
-                &format!("{scheme}-{width}-signin"),
-                &mut problems,
-            )
-            .await;
+            // The pages for people who are not signed in.
+            for (page, path) in [
+                ("signin", "/signin"),
+                ("unsubscribe", "/email/unsubscribe?token=gallery"),
+            ] {
+                browser
+                    .goto(&format!("{url}{path}"))
+                    .await
+                    .expect("signed-out page");
+                look(
+                    &browser,
+                    &dir,
+                    &format!("{scheme}-{width}-{page}"),
+                    &mut problems,
+                )
+                .await;
+            }
         }
         sign_in(&browser, &url, "member@acme.test").await;
         for (width, height) in WIDTHS {

@@ -4,7 +4,8 @@
 //! opens the message in #town, standing out with her name marked, and the badge goes in the
 //! other browser. She answers with the composer's autocomplete (`@max` lists Max, Enter
 //! inserts his handle). Then she mutes #town from its 🔔 menu: the next mention is counted
-//! but shows no notification.
+//! but shows no notification. On a page that is not a conversation (Activity), a direct
+//! message still counts in the sidebar and shows a notification.
 
 use std::path::Path;
 use std::time::Duration;
@@ -183,6 +184,51 @@ pub async fn mention_steps(
     wait_for_text(second, &badge, "1").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(shown(second).await.is_empty(), "muted: no notification");
+    // Away from any conversation (on Activity), the page is live too: a direct message
+    // counts in the sidebar and shows a desktop notification.
+    let dm = t
+        .member
+        .open_direct(slug, &[t.ids.admin])
+        .await
+        .expect("direct message")
+        .id;
+    let first = t
+        .member
+        .post_message(dm, "are you around?", None)
+        .await
+        .expect("post");
+    t.admin.mark_read(dm, first.seq).await.expect("read");
+    second
+        .goto(&format!("{url}/w/{slug}/activity"))
+        .await
+        .expect("Activity");
+    wait_for_text(second, ".sidebar[data-live=on] .conversation-link", "").await;
+    second.execute(SPY, vec![]).await.expect("spy");
+    let noon = t
+        .member
+        .post_message(dm, "the deploy is at noon", None)
+        .await
+        .expect("post");
+    let dm_badge = format!(".sidebar a[data-conversation='{dm}'] .unread-count");
+    wait_for_text(second, &dm_badge, "1").await;
+    let mut notes = Vec::new();
+    for _ in 0..50 {
+        notes = shown(second).await;
+        if !notes.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        notes,
+        vec![("Max Member".to_owned(), "the deploy is at noon".to_owned())]
+    );
+    screenshot(second, shots, "36-live-activity-page").await;
+    t.admin
+        .mark_read(dm, noon.seq)
+        .await
+        .expect("read the direct message");
+
     // The journey goes on with Ann in #town.
     ann.goto(&format!("{url}/w/{slug}/c/{town}"))
         .await

@@ -1,12 +1,13 @@
 //! Notifications (docs/adr/0017): `/conversations/{id}/notifications`,
-//! `/workspaces/{slug}/notifications`, `/me/do-not-disturb` and `/workspaces/{slug}/activity`.
+//! `/workspaces/{slug}/notifications`, `/me/do-not-disturb`, `/me/email-notifications` and
+//! `/workspaces/{slug}/activity`.
 //! The live side is the `notify` frame (docs/protocol.md).
 
 use axum::Json;
 use axum::extract::State;
 use ocomms_proto::notification::{
-    ActivityPage, ActivityQuery, ConversationNotifications, DoNotDisturb,
-    SetConversationNotifications, SetDoNotDisturb, WorkspaceNotifications,
+    ActivityPage, ActivityQuery, ConversationNotifications, DoNotDisturb, EmailNotifications,
+    SetConversationNotifications, SetDoNotDisturb, SetEmailNotifications, WorkspaceNotifications,
 };
 use ocomms_proto::{ConversationId, ErrorBody};
 
@@ -108,4 +109,27 @@ pub async fn activity(
     ApiQuery(query): ApiQuery<ActivityQuery>,
 ) -> Result<Json<ActivityPage>, ApiError> {
     Ok(Json(app.activity(&actor, &slug, query.before).await?))
+}
+
+/// How often the caller is emailed about mentions and direct messages they missed (docs/adr/0019),
+/// and whether this server sends email at all.
+#[utoipa::path(get, path = "/api/v1/me/email-notifications", tag = "notifications",
+    responses((status = 200, body = EmailNotifications)))]
+pub async fn email_notifications(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<EmailNotifications>, ApiError> {
+    Ok(Json(app.email_notifications(&actor).await?))
+}
+
+/// Choose `every_15_minutes`, `hourly` or `never` (kept even while the server has no SMTP).
+#[utoipa::path(put, path = "/api/v1/me/email-notifications", tag = "notifications",
+    request_body = SetEmailNotifications,
+    responses((status = 200, body = EmailNotifications)))]
+pub async fn set_email_notifications(
+    State(app): State<App>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<SetEmailNotifications>,
+) -> Result<Json<EmailNotifications>, ApiError> {
+    Ok(Json(app.set_email_notifications(&actor, body).await?))
 }

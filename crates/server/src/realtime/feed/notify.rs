@@ -1,17 +1,21 @@
 //! The `notify` frames of a feed (docs/adr/0017): after a `message_posted` event, each
 //! connected member the message should reach now gets one, decided by
 //! `ocomms_domain::notification` from their settings, which the feed holds for the people
-//! connected to it (read when they connect, again when they change).
+//! connected to it (read when they connect, again when they change). A connection that
+//! resumes gets them again behind the replayed events, decided the same way.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use ocomms_app::NotificationSettings;
 use ocomms_domain::notification::{Delivery, DoNotDisturb, Level, reason};
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::notification::{Notification, Reason};
 use ocomms_proto::realtime::ServerFrame;
-use ocomms_proto::{ConversationId, UserId};
+use ocomms_proto::{ConversationId, MessageId, UserId};
 
+use super::recent::Posted;
+use super::{State, Subscription};
 use crate::realtime::Frame;
 
 /// One connected person's settings for this workspace.
@@ -25,17 +29,11 @@ pub(super) struct Notifying {
 
 impl From<NotificationSettings> for Notifying {
     fn from(settings: NotificationSettings) -> Self {
-        let minute = |m: Option<i64>| m.and_then(|m| u16::try_from(m).ok());
         Self {
             default_level: settings.default_level,
             levels: settings.levels.into_iter().collect(),
             direct: settings.direct.into_iter().collect(),
-            quiet: DoNotDisturb {
-                start_minute: minute(settings.quiet.start_minute),
-                end_minute: minute(settings.quiet.end_minute),
-                time_zone: settings.quiet.time_zone,
-                snoozed_until: settings.quiet.snoozed_until,
-            },
+            quiet: ocomms_app::notification::quiet_rules(&settings.quiet),
         }
     }
 }
@@ -66,16 +64,34 @@ pub(super) fn note_direct(created_direct: &mut HashSet<ConversationId>, event: &
     }
 }
 
+/// What deciding needs besides the event and who hears of it.
+pub(super) struct Deciding<'a> {
+    /// The settings of the people connected.
+    pub settings: &'a HashMap<UserId, Notifying>,
+    pub created_direct: &'a HashSet<ConversationId>,
+    /// Who follows the thread of each reply.
+    pub followers: &'a HashMap<MessageId, HashSet<UserId>>,
+    pub now: i64,
+    /// The audience is connected as the message arrives, so `@here` reaches them; false when
+    /// replaying to someone who was not.
+    pub live: bool,
+}
+
 /// The `notify` frames for `event`, by recipient: none unless it posts a message. The frame
 /// differs only by reason, so each is serialised once per event, not once per recipient (a
 /// `@channel` to 1,000 people is 1,000 clones of one frame).
 pub(super) fn frames_for(
     event: &Event,
     audience: &[UserId],
-    settings: &HashMap<UserId, Notifying>,
-    created_direct: &HashSet<ConversationId>,
-    now: i64,
+    deciding: &Deciding<'_>,
 ) -> HashMap<UserId, Frame> {
+    let Deciding {
+        settings,
+        created_direct,
+        followers,
+        now,
+        live,
+    } = *deciding;
     let EventPayload::MessagePosted { message, .. } = &event.payload else {
         return HashMap::new();
     };
@@ -100,6 +116,7 @@ pub(super) fn frames_for(
     // A reply only in its thread reaches people personally (mentioned, or in a direct
     // message), not everyone who hears of every message of the conversation.
     let thread_only = !message.in_timeline();
+    let following = message.thread_root_id.and_then(|root| followers.get(&root));
     let mut frames = HashMap::new();
     for user in audience {
         let Some(person) = settings.get(user) else {
@@ -116,8 +133,8 @@ pub(super) fn frames_for(
             direct,
             named: message.mentions.users.contains(user),
             channel: message.mentions.channel,
-            // The audience here is the people connected to this feed: online.
-            here_and_online: message.mentions.here,
+            here_and_online: message.mentions.here && live,
+            followed_reply: following.is_some_and(|people| people.contains(user)),
         };
         let Some(reason) = reason(level, delivery) else {
             continue;
@@ -130,4 +147,58 @@ pub(super) fn frames_for(
         }
     }
     frames
+}
+
+impl Subscription {
+    /// The `notify` frame to replay behind `event` (read from the database) for this
+    /// connection's person, if it is a message they should hear of. `followers`: of its
+    /// thread, when it is a reply.
+    pub fn notice(
+        &self,
+        event: &Event,
+        followers: &HashMap<MessageId, HashSet<UserId>>,
+    ) -> Option<Frame> {
+        self.feed.lock().notice_for(self.user, event, followers)
+    }
+}
+
+impl State {
+    /// Replayed frames, each new message's followed by `user`'s `notify` frame for it.
+    pub(super) fn with_notices(
+        &self,
+        user: UserId,
+        held: Vec<(Frame, Option<Arc<Posted>>)>,
+    ) -> Vec<Frame> {
+        let mut frames = Vec::with_capacity(held.len());
+        for (frame, posted) in held {
+            frames.push(frame);
+            if let Some(notice) = posted.and_then(|p| self.notice_for(user, &p.event, &p.followers))
+            {
+                frames.push(notice);
+            }
+        }
+        frames
+    }
+
+    /// `user`'s `notify` frame for a replayed event: decided as it would have been live,
+    /// except that `@here` reached only who was connected then.
+    fn notice_for(
+        &self,
+        user: UserId,
+        event: &Event,
+        followers: &HashMap<MessageId, HashSet<UserId>>,
+    ) -> Option<Frame> {
+        frames_for(
+            event,
+            &[user],
+            &Deciding {
+                settings: &self.notifying,
+                created_direct: &self.created_direct,
+                followers,
+                now: now(),
+                live: false,
+            },
+        )
+        .remove(&user)
+    }
 }

@@ -1,11 +1,12 @@
 //! The frames of a feed's newest events, so that a client resuming from a recent position
 //! is replayed from memory instead of each one reading and serialising the same rows.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use ocomms_app::visibility::Audience;
-use ocomms_proto::event::Event;
-use ocomms_proto::{ConversationId, UserId};
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::{ConversationId, MessageId, UserId};
 
 use crate::realtime::Frame;
 
@@ -14,11 +15,21 @@ use crate::realtime::Frame;
 /// instead of each reading and serialising the same rows.
 const RECENT_BYTES: usize = 512 * 1024;
 
-/// One delivered event as a replay needs it: enough to filter it, and its frame.
+/// One delivered event as a replay needs it: enough to filter it, its frame, and for a new
+/// message what its `notify` frame is decided from.
 struct RecentEvent {
     position: i64,
     audience: Audience,
     frame: Frame,
+    posted: Option<Arc<Posted>>,
+    /// What it counts against `RECENT_BYTES`.
+    bytes: usize,
+}
+
+/// A new message as it was delivered: the event, and who followed its thread then.
+pub(super) struct Posted {
+    pub event: Event,
+    pub followers: HashMap<MessageId, HashSet<UserId>>,
 }
 
 /// The newest delivered events, at consecutive positions, within `RECENT_BYTES`.
@@ -29,29 +40,51 @@ pub(super) struct Recent {
 }
 
 impl Recent {
-    pub(super) fn push(&mut self, event: &Event, frame: Frame) {
-        self.bytes += frame.len();
+    /// `followers`: of the threads of the replies delivered with it.
+    pub(super) fn push(
+        &mut self,
+        event: &Event,
+        frame: Frame,
+        followers: &HashMap<MessageId, HashSet<UserId>>,
+    ) {
+        let posted = match &event.payload {
+            EventPayload::MessagePosted { message, .. } => Some(Arc::new(Posted {
+                event: event.clone(),
+                followers: message
+                    .thread_root_id
+                    .and_then(|root| followers.get_key_value(&root))
+                    .map(|(root, people)| HashMap::from([(*root, people.clone())]))
+                    .unwrap_or_default(),
+            })),
+            _ => None,
+        };
+        // A message is held twice (its frame and its event): counted twice.
+        let bytes = if posted.is_some() { 2 } else { 1 } * frame.len();
+        self.bytes += bytes;
         self.events.push_back(RecentEvent {
             position: event.position,
             audience: Audience::of(event),
             frame,
+            posted,
+            bytes,
         });
         while self.bytes > RECENT_BYTES {
             let Some(oldest) = self.events.pop_front() else {
                 break;
             };
-            self.bytes -= oldest.frame.len();
+            self.bytes -= oldest.bytes;
         }
     }
 
-    /// `user`'s frames after `after` up to `cursor`, if every one of those events is held.
+    /// `user`'s frames after `after` up to `cursor`, if every one of those events is held,
+    /// each with the new message it posts.
     pub(super) fn after(
         &self,
         after: i64,
         cursor: i64,
         user: UserId,
         conversations: &HashSet<ConversationId>,
-    ) -> Option<Vec<Frame>> {
+    ) -> Option<Vec<(Frame, Option<Arc<Posted>>)>> {
         if after >= cursor {
             return (after == cursor).then(Vec::new);
         }
@@ -70,7 +103,7 @@ impl Recent {
                 .iter()
                 .skip(skip)
                 .filter(|e| e.audience.includes(user, conversations))
-                .map(|e| e.frame.clone())
+                .map(|e| (e.frame.clone(), e.posted.clone()))
                 .collect(),
         )
     }
@@ -99,13 +132,17 @@ mod tests {
     fn recent(events: &[Event]) -> Recent {
         let mut recent = Recent::default();
         for e in events {
-            recent.push(e, Frame::from(format!("frame {}", e.position)));
+            recent.push(
+                e,
+                Frame::from(format!("frame {}", e.position)),
+                &HashMap::new(),
+            );
         }
         recent
     }
 
-    fn texts(frames: Option<Vec<Frame>>) -> Option<Vec<String>> {
-        frames.map(|f| f.iter().map(|f| f.to_string()).collect())
+    fn texts(frames: Option<Vec<(Frame, Option<Arc<Posted>>)>>) -> Option<Vec<String>> {
+        frames.map(|f| f.iter().map(|(f, _)| f.to_string()).collect())
     }
 
     #[test]
@@ -144,7 +181,7 @@ mod tests {
                 7,
                 EventPayload::MemberJoined { user_id: UserId(3) },
             );
-            recent.push(&e, Frame::from(big.clone()));
+            recent.push(&e, Frame::from(big.clone()), &HashMap::new());
         }
         assert!(recent.bytes <= RECENT_BYTES);
         assert_eq!(recent.events.front().unwrap().position, 3);

@@ -75,6 +75,30 @@ pub async fn call_notification_operations(
         422
     );
 
+    let path = "/api/v1/me/email-notifications";
+    let got = c.call(Method::GET, path, &[], token, None).await;
+    assert_eq!(
+        (got.status, got.body["frequency"].as_str()),
+        (200, Some("every_15_minutes"))
+    );
+    let hourly = json!({ "frequency": "hourly" });
+    let set = c.call(Method::PUT, path, &[], token, Some(hourly)).await;
+    assert_eq!(
+        (
+            set.status,
+            set.body["frequency"].as_str(),
+            set.body["available"].as_bool()
+        ),
+        (200, Some("hourly"), Some(false))
+    );
+    let weekly = json!({ "frequency": "weekly" });
+    assert_eq!(
+        c.call(Method::PUT, path, &[], token, Some(weekly))
+            .await
+            .status,
+        400
+    );
+
     let activity = c
         .call(
             Method::GET,
