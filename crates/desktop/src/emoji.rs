@@ -127,6 +127,10 @@ impl EmojiFont {
         else {
             return Ok(None);
         };
+        // A picture is a few KB; anything near this is not one (a damaged font file).
+        if length > 1 << 20 {
+            return Err(EmojiError::Format("picture too large"));
+        }
         let mut record = vec![0u8; length as usize];
         self.file.seek(SeekFrom::Start(offset))?;
         self.file.read_exact(&mut record)?;
@@ -219,11 +223,13 @@ pub fn decode(png: &[u8]) -> Result<Picture, EmojiError> {
     let frame = reader.next_frame(&mut buffer).map_err(bad)?;
     let pixels = (frame.width * frame.height) as usize;
     let rgba = match frame.color_type {
-        png::ColorType::Rgba => {
+        png::ColorType::Rgba if buffer.len() >= pixels * 4 => {
             buffer.truncate(pixels * 4);
             buffer
         }
-        png::ColorType::GrayscaleAlpha => buffer[..pixels * 2]
+        png::ColorType::GrayscaleAlpha => buffer
+            .get(..pixels * 2)
+            .ok_or(EmojiError::Png("picture cut short".into()))?
             .chunks_exact(2)
             .flat_map(|p| [p[0], p[0], p[0], p[1]])
             .collect(),
