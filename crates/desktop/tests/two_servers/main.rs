@@ -20,6 +20,7 @@ use tokio::sync::mpsc;
 use site::{ME, PASSWORD, Site};
 
 mod offline;
+mod pinned;
 mod site;
 
 /// The client without its window: state, update, runner; answers come back on a channel.
