@@ -13,13 +13,14 @@ use ocomms_proto::account::CurrentUser;
 use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::Message;
+use ocomms_proto::notification::ConversationNotifications;
 use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection as _, SqliteConnection};
 
 /// Bumped when what is stored changes shape: an older cache is emptied, not migrated.
-const SCHEMA: &str = "1";
+const SCHEMA: &str = "2";
 /// Messages kept per conversation (the newest).
 const KEPT: i64 = 200;
 /// Messages read back per conversation at start (a page, as history loads).
@@ -48,6 +49,10 @@ pub struct CachedAccount {
     pub names: Vec<(UserId, String)>,
     /// The newest messages of each conversation, oldest first.
     pub messages: Vec<(ConversationId, Vec<Message>)>,
+    /// The conversation last on screen.
+    pub place: Option<ConversationId>,
+    /// Notification levels, so muted conversations are dimmed offline too.
+    pub levels: Vec<(ConversationId, ConversationNotifications)>,
 }
 
 /// A change to the cache, in the order things happened.
@@ -79,6 +84,15 @@ pub enum Write {
     Deleted {
         user: UserId,
         message: MessageId,
+    },
+    /// The conversation on screen (read there).
+    Place {
+        user: UserId,
+        conversation: ConversationId,
+    },
+    Levels {
+        user: UserId,
+        levels: Vec<(ConversationId, ConversationNotifications)>,
     },
     /// Signed out: nothing of the account stays on disk.
     ForgetAccount(UserId),
@@ -127,7 +141,7 @@ impl Cache {
                 .await
                 .unwrap_or(None);
         if schema.as_ref().map(|s| s.0.as_str()) != Some(SCHEMA) {
-            for table in ["meta", "accounts", "conversations", "messages"] {
+            for table in ["meta", "accounts", "conversations", "messages", "levels"] {
                 sqlx::query(&format!("DROP TABLE IF EXISTS {table}"))
                     .execute(&mut db)
                     .await?;
@@ -135,7 +149,9 @@ impl Cache {
             sqlx::raw_sql(
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE accounts (user_id INTEGER PRIMARY KEY, user TEXT NOT NULL,
-                     workspaces TEXT NOT NULL DEFAULT '[]');
+                     workspaces TEXT NOT NULL DEFAULT '[]', place INTEGER);
+                 CREATE TABLE levels (user_id INTEGER NOT NULL, conversation_id INTEGER NOT NULL,
+                     level TEXT NOT NULL, PRIMARY KEY (user_id, conversation_id));
                  CREATE TABLE conversations (user_id INTEGER NOT NULL, workspace_id INTEGER NOT NULL,
                      list TEXT NOT NULL, names TEXT NOT NULL, PRIMARY KEY (user_id, workspace_id));
                  CREATE TABLE messages (user_id INTEGER NOT NULL, conversation_id INTEGER NOT NULL,
@@ -163,13 +179,16 @@ impl Cache {
             return Ok(None);
         };
         let info = serde_json::from_str(&info)?;
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT user_id, user, workspaces FROM accounts ORDER BY user_id")
-                .fetch_all(&mut self.db)
-                .await?;
+        let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT user_id, user, workspaces, place FROM accounts ORDER BY user_id",
+        )
+        .fetch_all(&mut self.db)
+        .await?;
         let mut accounts = Vec::with_capacity(rows.len());
-        for (user_id, user, workspaces) in rows {
-            accounts.push(self.account(user_id, &user, &workspaces).await?);
+        for (user_id, user, workspaces, place) in rows {
+            let mut account = self.account(user_id, &user, &workspaces).await?;
+            account.place = place.map(ConversationId);
+            accounts.push(account);
         }
         if accounts.is_empty() {
             return Ok(None);
@@ -217,12 +236,23 @@ impl Cache {
                 .collect::<Result<Vec<Message>, _>>()?;
             messages.push((ConversationId(conversation), list));
         }
+        let levels: Vec<(i64, String)> =
+            sqlx::query_as("SELECT conversation_id, level FROM levels WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_all(&mut self.db)
+                .await?;
+        let levels = levels
+            .iter()
+            .map(|(id, level)| Ok((ConversationId(*id), serde_json::from_str(level)?)))
+            .collect::<Result<_, serde_json::Error>>()?;
         Ok(CachedAccount {
             user: serde_json::from_str(user)?,
             workspaces: serde_json::from_str(workspaces)?,
             conversations,
             names,
             messages,
+            place: None,
+            levels,
         })
     }
 
@@ -299,8 +329,30 @@ impl Cache {
                 .execute(db)
                 .await?;
             }
+            Write::Place { user, conversation } => {
+                sqlx::query("UPDATE accounts SET place = ? WHERE user_id = ?")
+                    .bind(conversation.0)
+                    .bind(user.0)
+                    .execute(db)
+                    .await?;
+            }
+            Write::Levels { user, levels } => {
+                let mut tx = db.begin().await?;
+                for (conversation, level) in levels {
+                    sqlx::query(
+                        "INSERT OR REPLACE INTO levels (user_id, conversation_id, level)
+                         VALUES (?, ?, ?)",
+                    )
+                    .bind(user.0)
+                    .bind(conversation.0)
+                    .bind(serde_json::to_string(&level)?)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+            }
             Write::ForgetAccount(user) => {
-                for table in ["accounts", "conversations", "messages"] {
+                for table in ["accounts", "conversations", "messages", "levels"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
                         .bind(user.0)
                         .execute(&mut *db)

@@ -209,17 +209,20 @@ impl Runner {
             Effect::MarkRead {
                 account,
                 conversation,
-            } => self.call(account, move |client| async move {
-                Msg::MarkedRead {
-                    account,
-                    // To the newest position: the server stops there.
-                    result: client
-                        .mark_read(conversation, i64::MAX)
-                        .await
-                        .map(drop)
-                        .map_err(CallError::from),
-                }
-            }),
+            } => {
+                self.remember_place(account, conversation);
+                self.call(account, move |client| async move {
+                    Msg::MarkedRead {
+                        account,
+                        // To the newest position: the server stops there.
+                        result: client
+                            .mark_read(conversation, i64::MAX)
+                            .await
+                            .map(drop)
+                            .map_err(CallError::from),
+                    }
+                })
+            }
             Effect::RememberServer { saved } => {
                 self.registry(|path| registry::remember(path, &saved));
             }

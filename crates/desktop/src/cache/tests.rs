@@ -5,6 +5,7 @@ use ocomms_proto::account::{CurrentUser, Profile};
 use ocomms_proto::conversation::{Conversation, ConversationKind};
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::Message;
+use ocomms_proto::notification::{ConversationNotifications, Level};
 use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 
 use super::{Cache, Write, path_for};
@@ -48,6 +49,13 @@ fn message(seq: i64) -> Message {
         thread: None,
         pinned: None,
         mentions: Default::default(),
+    }
+}
+
+fn muted() -> ConversationNotifications {
+    ConversationNotifications {
+        level: Some(Level::Nothing),
+        effective: Level::Nothing,
     }
 }
 
@@ -115,6 +123,14 @@ async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
             user: ME,
             message: MessageId(1249),
         },
+        Write::Place {
+            user: ME,
+            conversation: GENERAL,
+        },
+        Write::Levels {
+            user: ME,
+            levels: vec![(GENERAL, muted())],
+        },
     ];
     for write in writes {
         cache.write(write).await.expect("write");
@@ -128,6 +144,8 @@ async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
     assert_eq!(account.user, user());
     assert_eq!(account.conversations, [(WorkspaceId(1), vec![general()])]);
     assert_eq!(account.names, [(UserId(8), "Olga".to_owned())]);
+    assert_eq!(account.place, Some(GENERAL));
+    assert_eq!(account.levels, [(GENERAL, muted())]);
     let (conversation, messages) = &account.messages[0];
     assert_eq!(*conversation, GENERAL);
     let seqs: Vec<i64> = messages.iter().map(|m| m.seq).collect();

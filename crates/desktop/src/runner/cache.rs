@@ -148,6 +148,22 @@ impl Runner {
         self
     }
 
+    /// The user read this conversation: it is where the account opens next time.
+    pub(super) fn remember_place(
+        &self,
+        account: AccountKey,
+        conversation: ocomms_proto::ConversationId,
+    ) {
+        let Some(caches) = &self.caches else { return };
+        let place = self
+            .sessions()
+            .get(&account)
+            .map(|s| (s.client.base_url().to_owned(), s.user));
+        if let Some((url, user)) = place {
+            caches.write(&url, Write::Place { user, conversation });
+        }
+    }
+
     /// Reads a server's cache and says what it holds (`None`: nothing, or no cache).
     pub(super) fn read_cache(&self, url: String) {
         let caches = self.caches.clone();
@@ -198,6 +214,8 @@ fn account_of(msg: &Msg) -> Option<AccountKey> {
         | Msg::HistoryLoaded { account, .. }
         | Msg::Posted { account, .. }
         | Msg::Edited { account, .. }
+        | Msg::LevelsLoaded { account, .. }
+        | Msg::LevelSet { account, .. }
         | Msg::Realtime { account, .. } => Some(*account),
         _ => None,
     }
@@ -241,6 +259,20 @@ fn write_for(user: UserId, msg: &Msg) -> Option<Write> {
         } => Write::Messages {
             user,
             messages: vec![message.clone()],
+        },
+        Msg::LevelsLoaded {
+            result: Ok(levels), ..
+        } => Write::Levels {
+            user,
+            levels: levels.clone(),
+        },
+        Msg::LevelSet {
+            conversation,
+            result: Ok(level),
+            ..
+        } => Write::Levels {
+            user,
+            levels: vec![(*conversation, *level)],
         },
         Msg::Realtime {
             update: Update::Event(event),

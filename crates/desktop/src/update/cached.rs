@@ -47,8 +47,17 @@ pub(super) fn cache_read(state: &mut State, url: String, cached: Option<Cached>)
             // Fetched again once signed back in.
             timeline.loaded = false;
         }
-        account.context.workspace = account.workspaces.first().map(|w| w.id);
-        account.context.conversation = super::default_conversation(&account);
+        account.notifications.levels.extend(kept.levels);
+        // Back where the user was, else where a sign-in lands.
+        let place = kept
+            .place
+            .and_then(|id| account.conversation(id).map(|c| (c.workspace_id, id)));
+        account.context.workspace = place
+            .map(|(w, _)| w)
+            .or_else(|| account.workspaces.first().map(|w| w.id));
+        account.context.conversation = place
+            .map(|(_, c)| c)
+            .or_else(|| super::default_conversation(&account));
         account.notice = Some("Offline: showing what this computer kept.".into());
         accounts.push(account);
     }

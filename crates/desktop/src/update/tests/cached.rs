@@ -33,6 +33,10 @@ fn kept_message(seq: i64, body: &str) -> Message {
 }
 
 fn cached() -> Cached {
+    cached_in(None)
+}
+
+fn cached_in(place: Option<ocomms_proto::ConversationId>) -> Cached {
     let me = token(ME, "me@a").user;
     Cached {
         info: info("Acme Chat"),
@@ -54,6 +58,14 @@ fn cached() -> Cached {
             )],
             names: vec![(OTHER, "Olga".into())],
             messages: vec![(GENERAL, vec![kept_message(1, "from yesterday")])],
+            place,
+            levels: vec![(
+                RANDOM,
+                ocomms_proto::notification::ConversationNotifications {
+                    level: Some(ocomms_proto::notification::Level::Nothing),
+                    effective: ocomms_proto::notification::Level::Nothing,
+                },
+            )],
         }],
     }
 }
@@ -98,6 +110,12 @@ fn the_cache_is_shown_before_the_server_answers_and_asks_it_nothing() {
     assert_eq!(v.toolbar.connection, "Offline");
     assert!(v.rows.iter().any(|r| r.body == "from yesterday"));
     assert_eq!(v.conversations.len(), 2);
+    assert!(
+        v.conversations
+            .iter()
+            .any(|c| c.label == "# random" && c.muted),
+        "muted offline too"
+    );
     // Reading another conversation or writing asks nothing of a server without a session;
     // what is written waits in the outbox.
     assert!(update(&mut state, Msg::SelectConversation(RANDOM)).is_empty());
@@ -225,4 +243,23 @@ fn an_expired_kept_session_takes_its_cached_copy_with_it() {
     assert!(state.servers[0].accounts.is_empty());
     let v = view(&state);
     assert!(v.auth.open && v.auth.error.contains("expired"));
+}
+
+#[test]
+fn the_cache_opens_where_the_user_was() {
+    let mut state = State::new("c");
+    let saved = Saved {
+        url: URL.into(),
+        trust: SavedTrust::PublicCa,
+        muted: false,
+    };
+    update(&mut state, Msg::RestoreServer(saved));
+    update(
+        &mut state,
+        Msg::CacheRead {
+            url: URL.into(),
+            cached: Some(Box::new(cached_in(Some(RANDOM)))),
+        },
+    );
+    assert_eq!(view(&state).toolbar.title, "# random");
 }
