@@ -58,7 +58,7 @@ echo "RSS, plus all 1,000 messages of the channel on screen: $(grep VmRSS "/proc
 echo "peak: $(grep VmHWM "/proc/$app/status")"
 # SHOT=file.png: a screenshot of the end state, to check that the history was loaded.
 if [[ -n "${SHOT:-}" ]]; then import -window root "$SHOT"; fi
-# Again with every server down: the window opens from the offline cache (docs/adr/0020).
+# Again with every server down: the window opens from the offline cache (docs/adr/0021).
 kill "$app"
 wait "$app" 2>/dev/null || true
 kill "${pids[@]:1}" 2>/dev/null || true

@@ -24,7 +24,7 @@ MARKDOWN = [
     "Shipped 🚀 thanks everyone 🎉🙏",
     "🎉🎉🎉",
 ]
-# Chat is full of emoji: every third ordinary message has one (drawn as pictures, ADR 0021).
+# Chat is full of emoji: every third ordinary message has one (drawn as pictures, ADR 0022).
 EMOJI = "😀 😂 👍 🎉 🚀 ❤️ 🔥 ✅ 👀 🙏 💯 😅 🤔 👏 ☕ 🍕 🐛 📦 ⚡ 🌍 😎 🙌 💡 📝".split()
 
 

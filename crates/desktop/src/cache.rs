@@ -1,4 +1,4 @@
-//! The offline cache (docs/adr/0020): one SQLite file per server in the data folder, holding
+//! The offline cache (docs/adr/0021): one SQLite file per server in the data folder, holding
 //! per signed-in account what the window needs to open before the network answers — the
 //! server's description, the account, its workspaces, their conversations and people's
 //! names, and the newest messages of each conversation seen. Values are the wire types as

@@ -1,4 +1,4 @@
-//! Colour emoji as pictures (docs/adr/0021). Slint's software renderer draws no colour
+//! Colour emoji as pictures (docs/adr/0022). Slint's software renderer draws no colour
 //! glyphs (slint#3568), so the timeline draws each emoji as an image taken from the
 //! system's colour emoji font (Noto Color Emoji: PNG bitmaps in its CBDT table). Only the
 //! font's small tables are read into memory (character map and bitmap index, about 80 KB

@@ -45,7 +45,7 @@ pub struct Bridge {
     /// Slint's styled text for each block's markup, so a redraw of the timeline (a new
     /// message, another server) does not parse every message again.
     styled: HashMap<String, slint::StyledText>,
-    /// Emoji pictures (docs/adr/0021), each made once.
+    /// Emoji pictures (docs/adr/0022), each made once.
     pictures: Pictures,
 }
 

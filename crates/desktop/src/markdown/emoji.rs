@@ -1,4 +1,4 @@
-//! Emoji in a block, split out to be drawn as pictures (docs/adr/0021): Slint's software
+//! Emoji in a block, split out to be drawn as pictures (docs/adr/0022): Slint's software
 //! renderer draws no colour glyphs, so a block with emoji is laid out as a row of pieces —
 //! styled text between emoji, and each emoji a picture from the system's colour emoji font.
 //! Which characters are emoji is decided here from Unicode alone (the font is the window's

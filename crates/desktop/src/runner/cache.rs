@@ -1,4 +1,4 @@
-//! The offline cache on the runner's side (docs/adr/0020): one task per server owns its
+//! The offline cache on the runner's side (docs/adr/0021): one task per server owns its
 //! SQLite connection and does that server's reads and writes in order (an edit never lands
 //! before its message). What to keep is taken from the answers and events on their way to
 //! `update` (`observe`), so `update` stays free of storage.

@@ -1,6 +1,6 @@
 //! Message blocks for Slint: styled text (parsed once per markup and kept), and for a block
 //! with emoji a row of pieces whose emoji are pictures from the colour emoji font
-//! (docs/adr/0021).
+//! (docs/adr/0022).
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! The offline cache's side of `update` (docs/adr/0020): a remembered server is shown from
+//! The offline cache's side of `update` (docs/adr/0021): a remembered server is shown from
 //! its cache before (or without) its probe's answer, its accounts marked `cached` until a
 //! kept session resumes them, and no effect that needs a session is sent for them.
 

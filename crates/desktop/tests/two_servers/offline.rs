@@ -1,4 +1,4 @@
-//! The offline cache end to end (docs/adr/0020): a remembered server opens with its last
+//! The offline cache end to end (docs/adr/0021): a remembered server opens with its last
 //! known channels and timeline while it is down, and signs back in when it returns.
 
 use std::time::Duration;
