@@ -35,6 +35,7 @@ mod profile;
 mod publish;
 mod reaction;
 mod read;
+mod search;
 mod session;
 mod session_cache;
 mod signup;

@@ -11,6 +11,7 @@ mod pin;
 mod profile;
 mod read;
 pub mod realtime;
+mod search;
 mod thread;
 pub mod tls;
 mod workspace;

@@ -16,6 +16,7 @@ pub mod password;
 pub mod permission;
 pub mod profile;
 pub mod reaction;
+pub mod search;
 pub mod slug;
 pub mod validation;
 

@@ -18,6 +18,7 @@ pub mod number;
 pub mod realtime;
 #[cfg(feature = "openapi")]
 pub mod schema;
+pub mod search;
 pub mod workspace;
 
 pub use error::{ErrorBody, ErrorCode};

@@ -26,6 +26,7 @@ mod api {
     mod reactions;
     mod realtime;
     mod rejections;
+    mod search;
     mod signin_limits;
     mod signup;
     mod sockets;

@@ -25,6 +25,7 @@ mod notification;
 mod pin;
 mod reaction;
 mod read;
+mod search;
 mod session;
 mod thread;
 mod workspace;
@@ -47,6 +48,7 @@ pub use notification::{NotificationSettings, QuietHours};
 pub use reaction::ReactionChange;
 pub use read::ReadState;
 pub use record::*;
+pub use search::Search;
 pub use thread::FollowedThread;
 
 /// Errors of the persistence layer. Callers match on the variants; `Database` is for

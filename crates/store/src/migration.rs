@@ -28,6 +28,7 @@ embedded![
     "0008_mentions",
     "0009_notifications",
     "0010_missed_email",
+    "0011_search",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

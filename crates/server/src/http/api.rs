@@ -14,6 +14,7 @@ pub mod profile;
 pub mod reaction;
 pub mod read;
 pub mod realtime;
+pub mod search;
 pub mod session;
 pub mod thread;
 pub mod workspace;
@@ -144,5 +145,6 @@ fn api_routes() -> Documented {
             notification::email_notifications,
             notification::set_email_notifications
         ))
+        .add(routes!(search::search))
         .add(routes!(realtime::connect))
 }

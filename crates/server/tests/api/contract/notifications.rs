@@ -5,7 +5,8 @@ use serde_json::json;
 
 use super::harness::Contract;
 
-/// Levels in the conversation and the workspace, do not disturb, and the Activity list.
+/// Levels in the conversation and the workspace, do not disturb, the Activity list, and
+/// search.
 pub async fn call_notification_operations(
     c: &mut Contract,
     conv: &[(&str, String)],
@@ -110,4 +111,19 @@ pub async fn call_notification_operations(
         .await;
     assert_eq!(activity.status, 200);
     assert!(activity.body["items"].is_array());
+
+    // Search lives beside Activity: a query, and one that cannot be read.
+    let path = "/api/v1/workspaces/{slug}/search?q=hello%20from%3A%40nobody";
+    let found = c.call(Method::GET, path, &ws, token, None).await;
+    assert_eq!(found.status, 200);
+    assert!(found.body["messages"].is_array());
+    let path = "/api/v1/workspaces/{slug}/search?q=colour%3Ared";
+    let unreadable = c.call(Method::GET, path, &ws, token, None).await;
+    assert_eq!(
+        (
+            unreadable.status,
+            unreadable.body["details"]["field"].as_str()
+        ),
+        (422, Some("q"))
+    );
 }

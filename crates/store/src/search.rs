@@ -1,0 +1,237 @@
+//! Message search (issue 16; docs/adr/0020): each backend's own full-text index, kept in the
+//! transaction that writes the message (SQLite: an FTS5 table filled by triggers; PostgreSQL:
+//! a generated `tsvector` column with a GIN index), both over the same tokens (runs of
+//! letters and digits, lowercased: `ocomms_domain::search::tokens`), so both find the same
+//! messages. Only conversations the searcher is in *now* are searched.
+
+use ocomms_domain::search::{Query, Term};
+use ocomms_proto::message::Message;
+use ocomms_proto::{MessageId, UserId, WorkspaceId};
+
+use crate::backend::{Backend, on_pool};
+use crate::message::{COLUMNS, message_from_row, placeholders};
+use crate::{Store, StoreResult};
+
+/// One search: the parsed query, the searcher's time zone (for dates), and the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Search<'a> {
+    pub query: &'a Query,
+    pub time_zone: &'a str,
+    /// Continue with messages older than this one.
+    pub before: Option<MessageId>,
+    pub limit: i64,
+}
+
+/// A value bound to the statement being built, in order.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// Builds the statement's conditions and their values (`$3` onwards: `$1` is the searcher,
+/// `$2` the workspace).
+struct Conditions {
+    sql: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn next(&self) -> usize {
+        self.binds.len() + 3
+    }
+
+    fn int(&mut self, value: i64) -> String {
+        let at = self.next();
+        self.binds.push(Bind::Int(value));
+        format!("${at}")
+    }
+
+    fn text(&mut self, value: String) -> String {
+        let at = self.next();
+        self.binds.push(Bind::Text(value));
+        format!("${at}")
+    }
+
+    fn texts(&mut self, values: &[String]) -> String {
+        let first = self.next();
+        self.binds.extend(values.iter().cloned().map(Bind::Text));
+        placeholders(first, values.len())
+    }
+}
+
+impl Store {
+    /// The newest messages matching `search` in conversations of `workspace` that `user` is
+    /// a member of (archived ones too), live only; and whether more match.
+    pub async fn search_messages(
+        &self,
+        user: UserId,
+        workspace: WorkspaceId,
+        search: &Search<'_>,
+    ) -> StoreResult<(Vec<Message>, bool)> {
+        let mut c = Conditions {
+            sql: Vec::new(),
+            binds: Vec::new(),
+        };
+        text_conditions(self.backend(), search.query, &mut c);
+        filters(search, &mut c);
+        if let Some(before) = search.before {
+            let at = c.int(before.0);
+            c.sql.push(format!("m.id < {at}"));
+        }
+        let limit = c.int(search.limit + 1);
+        let conditions: String = c.sql.iter().map(|s| format!(" AND {s}")).collect();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM messages m \
+             JOIN conversations c ON c.id = m.conversation_id \
+             JOIN conversation_members cm ON cm.conversation_id = m.conversation_id \
+             AND cm.user_id = $1 \
+             WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
+             ORDER BY m.id DESC LIMIT {limit}"
+        );
+        let mut messages = on_pool!(self, |pool| {
+            let mut query = sqlx::query(&sql).bind(user.0).bind(workspace.0);
+            for bind in &c.binds {
+                query = match bind {
+                    Bind::Int(value) => query.bind(*value),
+                    Bind::Text(value) => query.bind(value.as_str()),
+                };
+            }
+            let rows = query.fetch_all(pool).await?;
+            rows.iter()
+                .map(message_from_row)
+                .collect::<Result<Vec<_>, _>>()?
+        });
+        let more = messages.len() as i64 > search.limit;
+        messages.truncate(usize::try_from(search.limit).unwrap_or(0));
+        self.attach_details(&mut messages).await?;
+        Ok((messages, more))
+    }
+}
+
+/// The words, phrases and prefixes, in the backend's full-text syntax. Tokens are letters
+/// and digits only, so nothing in them is syntax; the query is bound, never spliced.
+fn text_conditions(backend: Backend, query: &Query, c: &mut Conditions) {
+    let (wanted, unwanted): (Vec<&Term>, Vec<&Term>) =
+        query.terms.iter().partition(|t| !t.excluded);
+    match backend {
+        Backend::Sqlite => {
+            let fts = |terms: &[&Term], join: &str| {
+                terms
+                    .iter()
+                    .map(|t| {
+                        let phrase = format!("\"{}\"", t.tokens.join(" "));
+                        if t.prefix {
+                            format!("{phrase}*")
+                        } else {
+                            phrase
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(join)
+            };
+            if !wanted.is_empty() {
+                let at = c.text(fts(&wanted, " AND "));
+                c.sql.push(format!(
+                    "m.id IN (SELECT rowid FROM messages_search WHERE messages_search MATCH {at})"
+                ));
+            }
+            if !unwanted.is_empty() {
+                let at = c.text(fts(&unwanted, " OR "));
+                c.sql.push(format!(
+                    "m.id NOT IN (SELECT rowid FROM messages_search \
+                     WHERE messages_search MATCH {at})"
+                ));
+            }
+        }
+        Backend::Postgres => {
+            let tsquery = |terms: &[&Term], join: &str| {
+                terms
+                    .iter()
+                    .map(|t| {
+                        let last = t.tokens.len().saturating_sub(1);
+                        let words: Vec<String> = t
+                            .tokens
+                            .iter()
+                            .enumerate()
+                            .map(|(i, w)| {
+                                if t.prefix && i == last {
+                                    format!("{w}:*")
+                                } else {
+                                    w.clone()
+                                }
+                            })
+                            .collect();
+                        format!("({})", words.join(" <-> "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(join)
+            };
+            if !wanted.is_empty() {
+                let at = c.text(tsquery(&wanted, " & "));
+                c.sql
+                    .push(format!("m.search @@ to_tsquery('simple', {at})"));
+            }
+            if !unwanted.is_empty() {
+                let at = c.text(tsquery(&unwanted, " | "));
+                c.sql
+                    .push(format!("NOT (m.search @@ to_tsquery('simple', {at}))"));
+            }
+        }
+    }
+}
+
+/// The operators: who, where, when, and what the message has.
+fn filters(search: &Search<'_>, c: &mut Conditions) {
+    let q = search.query;
+    if !q.from.is_empty() {
+        let handles = c.texts(&q.from);
+        c.sql.push(format!(
+            "m.author_id IN (SELECT id FROM users WHERE handle IN ({handles}))"
+        ));
+    }
+    if !q.in_channels.is_empty() {
+        let names = c.texts(&q.in_channels);
+        c.sql.push(format!(
+            "c.kind IN ('public', 'private') AND c.name IN ({names})"
+        ));
+    }
+    if !q.in_directs.is_empty() {
+        let handles = c.texts(&q.in_directs);
+        c.sql.push(format!(
+            "c.kind IN ('direct', 'group') AND EXISTS (SELECT 1 FROM conversation_members dm \
+             JOIN users u ON u.id = dm.user_id WHERE dm.conversation_id = c.id \
+             AND u.handle IN ({handles}))"
+        ));
+    }
+    let zone = search.time_zone;
+    if let Some(day) = q.before {
+        let at = c.int(day.start(zone));
+        c.sql.push(format!("m.created_at < {at}"));
+    }
+    if let Some(day) = q.after {
+        let at = c.int(day.end(zone));
+        c.sql.push(format!("m.created_at >= {at}"));
+    }
+    if let Some(day) = q.on {
+        let (start, end) = (c.int(day.start(zone)), c.int(day.end(zone)));
+        c.sql
+            .push(format!("m.created_at >= {start} AND m.created_at < {end}"));
+    }
+    if q.has_link {
+        // Links are rendered as anchors with `href` first; mention spans and channel links
+        // (`<a class=…`) are not links out.
+        c.sql.push("m.html LIKE '%<a href=%'".to_owned());
+    }
+    if q.has_reaction {
+        c.sql.push(
+            "EXISTS (SELECT 1 FROM message_reactions r WHERE r.message_id = m.id)".to_owned(),
+        );
+    }
+    if q.is_pinned {
+        c.sql.push("m.pinned_at IS NOT NULL".to_owned());
+    }
+    if q.is_thread {
+        c.sql
+            .push("(m.thread_root_id IS NOT NULL OR m.reply_count > 0)".to_owned());
+    }
+}
