@@ -84,6 +84,11 @@ fn the_settings_dialog_reports_each_choice() {
     muted(&mut state);
     let account = state.viewed_account().expect("signed in");
     update(&mut state, Msg::OpenNotifications);
+    // Until the server's settings are read, nothing can be chosen.
+    let (window, sent) = window_for(&state);
+    one(&window, "This conversation: Nothing").invoke_accessible_default_action();
+    one(&window, "Pause: 1 hour").invoke_accessible_default_action();
+    assert!(sent.borrow().is_empty(), "{:?}", sent.borrow());
     update(
         &mut state,
         Msg::SettingsLoaded {
