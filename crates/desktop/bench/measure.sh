@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # OpenChat with five servers (docs/benchmarks.md, "Desktop client"): time until the window is
-# mapped, RSS once signed in everywhere, and RSS with all 1,000 messages of one channel loaded.
+# mapped, RSS once signed in everywhere, and RSS with all 1,000 messages of one channel loaded;
+# then, with the servers stopped, the same window opened from the offline cache.
 #
 #   cargo build -p ocomms-server && cargo build --release -p openchat
 #   bash crates/desktop/bench/measure.sh        # from the repository root
@@ -57,3 +58,16 @@ echo "RSS, plus all 1,000 messages of the channel on screen: $(grep VmRSS "/proc
 echo "peak: $(grep VmHWM "/proc/$app/status")"
 # SHOT=file.png: a screenshot of the end state, to check that the history was loaded.
 if [[ -n "${SHOT:-}" ]]; then import -window root "$SHOT"; fi
+# Again with every server down: the window opens from the offline cache (docs/adr/0021).
+kill "$app"
+wait "$app" 2>/dev/null || true
+kill "${pids[@]:1}" 2>/dev/null || true
+start=$(date +%s%N)
+OPENCHAT_DATA_DIR="$work/data" "$openchat" >"$work/openchat-offline.log" 2>&1 &
+app=$!
+pids+=($app)
+until xdotool search --onlyvisible --name OpenChat >/dev/null 2>&1; do sleep 0.005; done
+echo "servers down, window mapped: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+sleep 3
+echo "RSS, servers down, 5 servers shown from the cache: $(grep VmRSS "/proc/$app/status")"
+if [[ -n "${SHOT:-}" ]]; then import -window root "${SHOT%.png}-offline.png"; fi

@@ -21,7 +21,11 @@ MARKDOWN = [
     "Checklist:\n- keyring sessions\n- Markdown in the timeline\n  1. inline styles\n  2. blocks\n- notifications",
     "```\nfn main() {\n    println!(\"hello\");\n}\n```",
     "Raw <b>HTML</b> stays text, and # this is no heading.",
+    "Shipped 🚀 thanks everyone 🎉🙏",
+    "🎉🎉🎉",
 ]
+# Chat is full of emoji: every third ordinary message has one (drawn as pictures, ADR 0022).
+EMOJI = "😀 😂 👍 🎉 🚀 ❤️ 🔥 ✅ 👀 🙏 💯 😅 🤔 👏 ☕ 🍕 🐛 📦 ⚡ 🌍 😎 🙌 💡 📝".split()
 
 
 def call(url, method, path, body=None, token=None):
@@ -48,7 +52,8 @@ def seed(url, name, messages):
     for i in range(messages):
         body = MARKDOWN[i] if i < len(MARKDOWN) else (
             f"Message {i} on {name}: some *ordinary* text with a `code` word "
-            f"and a link https://example.com/{i}")
+            f"and a link https://example.com/{i}"
+            + (f" {EMOJI[i // 3 % len(EMOJI)]}" if i % 3 == 0 else ""))
         token = peer["token"] if i % 2 == 0 else me["token"]
         call(url, "POST", f"/conversations/{general}/messages", {"body": body}, token)
     dm = call(url, "POST", f"/workspaces/{slug}/dms", {"user_ids": [me["user"]["id"]]}, peer["token"])

@@ -6,6 +6,8 @@
 //! Must not be here: HTTP or WebSocket code (that is the SDK's), server internals, and any
 //! state that lives only in the Slint UI (it would escape the `update` tests).
 
+pub mod cache;
+pub mod emoji;
 pub mod error;
 pub mod markdown;
 pub mod msg;

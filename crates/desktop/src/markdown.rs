@@ -6,6 +6,7 @@
 //! bare URLs are linked. Plain data, so it is tested without a window; `styled_markdown`
 //! writes a block's spans in the subset Slint's `StyledText` reads.
 
+pub mod emoji;
 mod styled;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,9 @@ pub struct Block {
     /// The block in the markup Slint's `StyledText` reads, checked (`slint_markup`), made once
     /// when the message arrives; `None`: drawn as plain text.
     pub markup: Option<String>,
+    /// Text and emoji pieces when the block holds emoji, drawn as a row (emoji as
+    /// pictures); empty otherwise (`emoji::pieces`).
+    pub pieces: Vec<emoji::Piece>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +100,7 @@ pub fn parse(source: &str) -> Vec<Block> {
     p.finish_block();
     for block in &mut p.blocks {
         block.markup = slint_markup(block);
+        block.pieces = emoji::pieces(block);
     }
     p.blocks
 }
@@ -130,6 +135,7 @@ impl Builder {
             indent: self.depth(),
             spans: Vec::new(),
             markup: None,
+            pieces: Vec::new(),
         });
     }
 
@@ -152,6 +158,7 @@ impl Builder {
             indent,
             spans: Vec::new(),
             markup: None,
+            pieces: Vec::new(),
         })
     }
 

@@ -7,6 +7,9 @@ use ocomms_proto::account::{CurrentUser, SessionToken};
 use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::{Message, MessagePage};
+use ocomms_proto::notification::{
+    ActivityPage, ConversationNotifications, DoNotDisturb, Level, SetDoNotDisturb,
+};
 use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 
@@ -75,6 +78,24 @@ pub enum Msg {
     ToggleMute,
     /// The window gained or lost the keyboard focus (the user is looking, or not).
     WindowFocused(bool),
+    /// Open or close the notification settings dialog (of the account on screen).
+    OpenNotifications,
+    CloseNotifications,
+    /// The level of the conversation on screen; `None`: the workspace default.
+    SetLevel(Option<Level>),
+    /// The level of the workspace's conversations nobody chose one for.
+    SetDefaultLevel(Level),
+    /// Quiet hours every day, `HH:MM` (both empty: none).
+    SetQuietHours {
+        start: String,
+        end: String,
+    },
+    /// Pause notifications for this many minutes (0 resumes them).
+    Snooze(u32),
+    /// Show the workspace's Activity in the main pane.
+    OpenActivity,
+    /// The next page of Activity.
+    LoadMoreActivity,
 
     // --- answers ---
     Probed {
@@ -115,10 +136,53 @@ pub enum Msg {
     },
     /// A call or the realtime session found the session no longer valid.
     SessionExpired(AccountKey),
+    /// The account's server, pinned to a certificate, now presents another one: a hard
+    /// stop, as when that is found at start (docs/adr/0014).
+    CertificateChanged {
+        account: AccountKey,
+        presented: ocomms_client::Fingerprint,
+    },
     /// The server took (or refused) a `MarkRead`.
     MarkedRead {
         account: AccountKey,
         result: Result<(), CallError>,
+    },
+    /// Each conversation's notification level (those that could not be read are left out).
+    LevelsLoaded {
+        account: AccountKey,
+        result: Result<Vec<(ConversationId, ConversationNotifications)>, CallError>,
+    },
+    LevelSet {
+        account: AccountKey,
+        conversation: ConversationId,
+        result: Result<ConversationNotifications, CallError>,
+    },
+    /// The workspace default and do not disturb, for the settings dialog.
+    SettingsLoaded {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        result: Result<(Level, DoNotDisturb), CallError>,
+    },
+    DefaultLevelSet {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        result: Result<Level, CallError>,
+    },
+    DoNotDisturbSet {
+        account: AccountKey,
+        result: Result<DoNotDisturb, CallError>,
+    },
+    ActivityLoaded {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        /// `None`: the first page.
+        before: Option<MessageId>,
+        result: Result<ActivityPage, CallError>,
+    },
+    /// What the offline cache holds for a remembered server (`None`: nothing).
+    CacheRead {
+        url: String,
+        cached: Option<Box<crate::cache::Cached>>,
     },
     /// Where this run keeps session tokens (the runner opened its vault).
     TokenStore(TokenStore),
@@ -243,5 +307,46 @@ pub enum Effect {
     ForgetSession {
         url: String,
         user: UserId,
+    },
+    /// Read what the offline cache holds for a remembered server (before probing it).
+    ReadCache {
+        url: String,
+    },
+    /// Probe a remembered server again a little later (it did not answer).
+    ProbeLater {
+        url: String,
+        trust: SavedTrust,
+    },
+    /// Read the notification level of each of these conversations.
+    LoadLevels {
+        account: AccountKey,
+        conversations: Vec<ConversationId>,
+    },
+    SetLevel {
+        account: AccountKey,
+        conversation: ConversationId,
+        level: Option<Level>,
+    },
+    /// Read the workspace default and do not disturb.
+    LoadSettings {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        slug: String,
+    },
+    SetDefaultLevel {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        slug: String,
+        level: Level,
+    },
+    SetDoNotDisturb {
+        account: AccountKey,
+        update: SetDoNotDisturb,
+    },
+    LoadActivity {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        slug: String,
+        before: Option<MessageId>,
     },
 }

@@ -9,8 +9,8 @@ use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use ocomms_client::{Client, SignedUp, Update};
-use ocomms_proto::ConversationId;
+use ocomms_client::{Client, Fingerprint, SignedUp};
+use ocomms_proto::UserId;
 use ocomms_proto::account::SignUpRequest;
 use ocomms_proto::message::HistoryQuery;
 use tokio::runtime::Handle;
@@ -18,19 +18,29 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::error::{AuthError, CallError};
-use crate::msg::{Effect, Loaded, Msg};
-use crate::state::{AccountKey, ServerKey};
+use crate::msg::{Effect, Msg};
+use crate::registry::SavedTrust;
+use crate::state::AccountKey;
 use crate::vault::Vault;
 use crate::{probe, registry};
 
+mod cache;
+mod calls;
 mod desktop;
 mod kept;
+mod live;
+mod session;
+mod settings;
 
+use calls::{Post, conversations, post_in_order};
 use desktop::{notify, open_in_browser};
+use live::live;
 
 /// Where answers go. Called from tokio tasks.
 pub type Sink = Arc<dyn Fn(Msg) + Send + Sync>;
 
+/// A remembered server that did not answer at start is asked again after this.
+const PROBE_AGAIN: Duration = Duration::from_secs(10);
 /// How many messages one history request asks for.
 const PAGE: u32 = 50;
 /// A post that failed on the network is retried after these pauses before it is reported
@@ -43,6 +53,11 @@ const POST_RETRIES: [Duration; 3] = [
 
 struct Session {
     client: Client,
+    /// The certificate the user pinned for this server (docs/adr/0014): checked again when
+    /// the realtime connection drops, so a change mid-run stops as it would at start.
+    pin: Option<Fingerprint>,
+    /// Whose session this is (the offline cache keeps per account).
+    user: UserId,
     live: Option<JoinHandle<()>>,
     posts: mpsc::UnboundedSender<Post>,
     poster: JoinHandle<()>,
@@ -55,12 +70,6 @@ impl Drop for Session {
         }
         self.poster.abort();
     }
-}
-
-struct Post {
-    conversation: ConversationId,
-    body: String,
-    client_id: String,
 }
 
 /// Work for the vault's thread, done in the order it was asked for (a forgotten session and
@@ -76,6 +85,8 @@ pub struct Runner {
     registry: Option<PathBuf>,
     /// The vault's thread; `None`: sessions are not kept (tests).
     vault: Option<std_mpsc::Sender<Job>>,
+    /// The offline cache; `None`: nothing is kept (tests).
+    caches: Option<cache::Caches>,
 }
 
 impl Runner {
@@ -86,6 +97,7 @@ impl Runner {
             sessions: Arc::new(Mutex::new(HashMap::new())),
             registry: None,
             vault: None,
+            caches: None,
         }
     }
 
@@ -117,6 +129,9 @@ impl Runner {
     }
 
     fn start(&self, effect: Effect) {
+        let Some(effect) = self.settings(effect) else {
+            return;
+        };
         match effect {
             Effect::Probe { url, trust } => self.spawn(async move {
                 let result = probe::probe(&url, &trust).await;
@@ -137,7 +152,8 @@ impl Runner {
                         Err(e) => return this.refused(server, account, e),
                     };
                     let result = client.sign_in(&email, &password).await;
-                    this.signed_in(server, account, client, result.map_err(AuthError::from))
+                    let result = result.map_err(AuthError::from);
+                    this.signed_in(server, account, (client, pin_of(&trust)), result)
                 });
             }
             Effect::SignUp {
@@ -170,7 +186,7 @@ impl Runner {
                         }
                         Err(e) => Err(AuthError::from(e)),
                     };
-                    this.signed_in(server, account, client, result)
+                    this.signed_in(server, account, (client, pin_of(&trust)), result)
                 });
             }
             Effect::SignOut { account } => {
@@ -193,22 +209,28 @@ impl Runner {
             Effect::MarkRead {
                 account,
                 conversation,
-            } => self.call(account, move |client| async move {
-                Msg::MarkedRead {
-                    account,
-                    // To the newest position: the server stops there.
-                    result: client
-                        .mark_read(conversation, i64::MAX)
-                        .await
-                        .map(drop)
-                        .map_err(CallError::from),
-                }
-            }),
+            } => {
+                self.remember_place(account, conversation);
+                self.call(account, move |client| async move {
+                    Msg::MarkedRead {
+                        account,
+                        // To the newest position: the server stops there.
+                        result: client
+                            .mark_read(conversation, i64::MAX)
+                            .await
+                            .map(drop)
+                            .map_err(CallError::from),
+                    }
+                })
+            }
             Effect::RememberServer { saved } => {
                 self.registry(|path| registry::remember(path, &saved));
             }
             Effect::ForgetServer { url } => {
                 self.registry(|path| registry::forget(path, &url));
+                if let Some(caches) = &self.caches {
+                    caches.delete(&url);
+                }
                 self.vault(move |vault| {
                     if let Err(e) = vault.forget_server(&url) {
                         tracing::warn!(error = %e, "cannot forget the sessions kept for a removed server");
@@ -251,10 +273,22 @@ impl Runner {
                     });
                 }
             }
-            Effect::ForgetSession { url, user } => self.vault(move |vault| {
-                if let Err(e) = vault.forget(&url, user) {
-                    tracing::warn!(error = %e, "cannot delete a kept session token");
+            Effect::ForgetSession { url, user } => {
+                // Signed out or expired: what was cached of the account goes too.
+                if let Some(caches) = &self.caches {
+                    caches.write(&url, crate::cache::Write::ForgetAccount(user));
                 }
+                self.vault(move |vault| {
+                    if let Err(e) = vault.forget(&url, user) {
+                        tracing::warn!(error = %e, "cannot delete a kept session token");
+                    }
+                });
+            }
+            Effect::ReadCache { url } => self.read_cache(url),
+            Effect::ProbeLater { url, trust } => self.spawn(async move {
+                tokio::time::sleep(PROBE_AGAIN).await;
+                let result = probe::probe(&url, &trust).await;
+                Msg::Probed { url, result }
             }),
             Effect::LoadWorkspaces { account } => self.call(account, move |client| async move {
                 Msg::WorkspacesLoaded {
@@ -326,6 +360,13 @@ impl Runner {
                     });
                 }
             }
+            // Run by `settings` above.
+            Effect::LoadLevels { .. }
+            | Effect::SetLevel { .. }
+            | Effect::LoadSettings { .. }
+            | Effect::SetDefaultLevel { .. }
+            | Effect::SetDoNotDisturb { .. }
+            | Effect::LoadActivity { .. } => {}
         }
     }
 
@@ -349,138 +390,12 @@ impl Runner {
             None => (self.sink)(Msg::SessionExpired(account)),
         }
     }
-
-    /// Signing in could not start: the server's trust could not be set up (a CA file that
-    /// is gone, say). The form says why.
-    fn refused(
-        &self,
-        server: ServerKey,
-        account: AccountKey,
-        error: crate::error::ProbeError,
-    ) -> Msg {
-        Msg::SignedIn {
-            server,
-            account,
-            result: Err(AuthError::Refused(error.to_string())),
-        }
-    }
-
-    fn signed_in(
-        &self,
-        server: ServerKey,
-        account: AccountKey,
-        client: Client,
-        result: Result<ocomms_proto::account::SessionToken, AuthError>,
-    ) -> Msg {
-        if result.is_ok() {
-            self.register(account, client);
-        }
-        Msg::SignedIn {
-            server,
-            account,
-            result,
-        }
-    }
-
-    /// Holds a signed-in client for `account`. Called before the answer goes out, so the
-    /// `Connect` and loads that `update` asks for next find the session.
-    fn register(&self, account: AccountKey, client: Client) {
-        let (posts, queue) = mpsc::unbounded_channel();
-        let poster = self.handle.spawn(post_in_order(
-            client.clone(),
-            account,
-            queue,
-            self.sink.clone(),
-        ));
-        let session = Session {
-            client,
-            live: None,
-            posts,
-            poster,
-        };
-        self.sessions().insert(account, session);
-    }
-
-    fn connect(&self, account: AccountKey) {
-        let mut sessions = self.sessions();
-        let Some(session) = sessions.get_mut(&account) else {
-            drop(sessions);
-            (self.sink)(Msg::SessionExpired(account));
-            return;
-        };
-        if let Some(old) = session.live.take() {
-            old.abort();
-        }
-        let client = session.client.clone();
-        let sink = self.sink.clone();
-        session.live = Some(self.handle.spawn(live(client, account, sink)));
-    }
 }
 
-/// Forwards the realtime session's updates. The SDK retries a dropped connection and stops
-/// with `SessionEnded` when the server refuses the token, which is shown, not retried.
-async fn live(client: Client, account: AccountKey, sink: Sink) {
-    let mut realtime = client.realtime(Default::default());
-    while let Some(update) = realtime.next().await {
-        if matches!(update, Update::SessionEnded) {
-            sink(Msg::SessionExpired(account));
-            return;
-        }
-        sink(Msg::Realtime { account, update });
+/// The certificate a server is pinned to, if it is.
+fn pin_of(trust: &SavedTrust) -> Option<Fingerprint> {
+    match trust {
+        SavedTrust::Pinned(fingerprint) => Some(*fingerprint),
+        SavedTrust::PublicCa | SavedTrust::CaFile(_) => None,
     }
-}
-
-async fn post_in_order(
-    client: Client,
-    account: AccountKey,
-    mut queue: mpsc::UnboundedReceiver<Post>,
-    sink: Sink,
-) {
-    while let Some(post) = queue.recv().await {
-        let mut result = send_once(&client, &post).await;
-        for pause in POST_RETRIES {
-            if !matches!(result, Err(CallError::Offline(_))) {
-                break;
-            }
-            tokio::time::sleep(pause).await;
-            result = send_once(&client, &post).await;
-        }
-        sink(Msg::Posted {
-            account,
-            client_id: post.client_id,
-            result,
-        });
-    }
-}
-
-async fn send_once(
-    client: &Client,
-    post: &Post,
-) -> Result<ocomms_proto::message::Message, CallError> {
-    client
-        .post_message(post.conversation, &post.body, Some(&post.client_id))
-        .await
-        .map_err(CallError::from)
-}
-
-/// A workspace's channels and direct messages, and its members' names.
-async fn conversations(client: &Client, slug: &str) -> Result<Loaded, CallError> {
-    let mut list = client.channels(slug, &Default::default()).await?;
-    list.extend(client.directs(slug).await?);
-    let names = client
-        .members(slug)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.profile.display_name))
-        .collect();
-    let unread = client
-        .read_states(slug)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-            (r.conversation_id, count(r.unread), count(r.mentions))
-        })
-        .collect();
-    Ok((list, names, unread))
 }

@@ -2,23 +2,23 @@
 //! accounts, and per account its connection, workspaces, conversations, timelines, unread
 //! counts, drafts and unsent messages. `update` changes it; the UI only reads it.
 
+pub mod notifications;
 pub mod outbox;
+mod server;
 pub mod timeline;
 
 use std::collections::{HashMap, VecDeque};
 
 use ocomms_proto::account::CurrentUser;
 use ocomms_proto::conversation::Conversation;
-use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
-use crate::error::{AuthError, ProbeError};
-use crate::registry::{Saved, SavedTrust};
 use crate::update::Arrived;
 use crate::vault::TokenStore;
-use ocomms_client::Fingerprint;
+pub use notifications::Notifications;
 pub use outbox::Outbox;
+pub use server::{AddServer, AuthForm, Server};
 pub use timeline::Timeline;
 
 /// A server in the registry (local to this client, never sent anywhere).
@@ -70,6 +70,17 @@ pub struct Context {
     pub drafts: HashMap<ConversationId, String>,
     /// The composer edits this message of the conversation on screen instead of sending.
     pub editing: Option<ocomms_proto::MessageId>,
+    /// The main pane shows the workspace's Activity instead of the conversation.
+    pub activity: bool,
+    /// The notification settings dialog is open.
+    pub settings: bool,
+}
+
+impl Context {
+    /// This conversation is in the main pane (not merely selected under Activity).
+    pub fn shows(&self, id: ConversationId) -> bool {
+        !self.activity && self.conversation == Some(id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +104,11 @@ pub struct Account {
     pub outbox: Outbox,
     /// A load failed (shown in the sidebar until the next success).
     pub notice: Option<String>,
+    /// Levels, do not disturb and Activity.
+    pub notifications: Notifications,
+    /// Read from the offline cache and not signed back in yet: shown, but nothing is asked
+    /// of the server for it (there is no session) until a kept session resumes.
+    pub cached: bool,
 }
 
 impl Account {
@@ -114,11 +130,22 @@ impl Account {
             recent: VecDeque::new(),
             outbox: Outbox::default(),
             notice: None,
+            notifications: Notifications::default(),
+            cached: false,
         }
     }
 
+    /// Unread messages that count: a muted conversation's show only as mentions, as on
+    /// the web.
+    pub fn unread_in(&self, id: ConversationId) -> u32 {
+        if self.notifications.is_muted(id) {
+            return self.mentions_in(id);
+        }
+        self.unread.get(&id).copied().unwrap_or(0)
+    }
+
     pub fn unread_total(&self) -> u32 {
-        self.unread.values().sum()
+        self.unread.keys().map(|id| self.unread_in(*id)).sum()
     }
 
     /// The red badge of a conversation: the unread messages that mention the user, and every
@@ -165,131 +192,6 @@ impl Account {
     }
 }
 
-/// The sign-in / sign-up form of a server.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuthForm {
-    /// Shown (no account yet, the session expired, or the user adds another account).
-    pub open: bool,
-    pub busy: bool,
-    pub error: Option<AuthError>,
-    /// Pre-filled after a session expired.
-    pub email: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Server {
-    pub key: ServerKey,
-    /// Normalised base URL, e.g. `https://chat.example.com`.
-    pub url: String,
-    /// How its certificate is trusted (docs/adr/0014).
-    pub trust: SavedTrust,
-    pub info: InstanceInfo,
-    pub accounts: Vec<Account>,
-    pub active_account: Option<AccountKey>,
-    pub auth: AuthForm,
-    /// Sessions kept from an earlier run being tried (the sign-in form waits for them).
-    pub resuming: u32,
-    /// No desktop notifications from this server (remembered in the registry).
-    pub muted: bool,
-}
-
-impl Server {
-    pub fn account(&self, key: AccountKey) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.key == key)
-    }
-
-    pub fn account_mut(&mut self, key: AccountKey) -> Option<&mut Account> {
-        self.accounts.iter_mut().find(|a| a.key == key)
-    }
-
-    pub fn active(&self) -> Option<&Account> {
-        self.active_account.and_then(|k| self.account(k))
-    }
-
-    /// What the rail calls this server: the workspace on screen (what people recognise;
-    /// every OComms server is named "OComms" until its admin says otherwise), else the
-    /// server's name.
-    pub fn title(&self) -> &str {
-        self.active()
-            .and_then(|a| a.context.workspace.and_then(|w| a.workspace(w)))
-            .map_or(self.info.name.as_str(), |w| w.name.as_str())
-    }
-
-    /// Two letters for the rail: "Acme Chat" → "AC", "ocomms" → "OC".
-    pub fn initials(&self) -> String {
-        let name = if self.title().trim().is_empty() {
-            host_of(&self.url)
-        } else {
-            self.title()
-        };
-        let words: Vec<&str> = name.split_whitespace().collect();
-        let letters: String = if words.len() >= 2 {
-            words
-                .iter()
-                .filter_map(|w| w.chars().next())
-                .take(2)
-                .collect()
-        } else {
-            name.chars()
-                .filter(|c| c.is_alphanumeric())
-                .take(2)
-                .collect()
-        };
-        letters.to_uppercase()
-    }
-
-    pub fn unread_total(&self) -> u32 {
-        self.accounts.iter().map(Account::unread_total).sum()
-    }
-
-    pub fn mention_total(&self) -> u32 {
-        self.accounts.iter().map(Account::mention_total).sum()
-    }
-
-    /// The rail's connection state: the active account's (the one on screen).
-    pub fn connection(&self) -> Option<Connection> {
-        match self.active() {
-            Some(account) => Some(account.connection),
-            // A session kept from an earlier run was refused: said on the rail too.
-            None if self.auth.error == Some(AuthError::SessionExpired) => {
-                Some(Connection::SessionExpired)
-            }
-            None => None,
-        }
-    }
-
-    /// How the connection is protected, in the toolbar's words.
-    pub fn security(&self) -> String {
-        if self.url.starts_with("http://") {
-            return "not encrypted".into();
-        }
-        match &self.trust {
-            SavedTrust::PublicCa => "encrypted".into(),
-            SavedTrust::CaFile(path) => format!("encrypted · private CA ({})", path.display()),
-            SavedTrust::Pinned(fp) => format!("encrypted · certificate you trusted (SHA-256 {fp})"),
-        }
-    }
-}
-
-/// The "add a server" dialog.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AddServer {
-    pub open: bool,
-    /// The addresses being probed, each with the trust it is probed with (several when
-    /// given on the command line).
-    pub probing: Vec<Saved>,
-    pub error: Option<ProbeError>,
-    /// A server whose certificate no authority vouches for: its address and the fingerprint
-    /// the dialog shows for the user to compare and trust.
-    pub untrusted: Option<(String, Fingerprint)>,
-}
-
-impl AddServer {
-    pub fn is_probing(&self, url: &str) -> bool {
-        self.probing.iter().any(|p| p.url == url)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub servers: Vec<Server>,
@@ -300,6 +202,11 @@ pub struct State {
     /// The window has the keyboard focus: the user sees the conversation on screen (assumed
     /// until the window says otherwise).
     pub focused: bool,
+    /// Addresses in the order they were restored or added: the rail keeps this order
+    /// (`servers.txt`'s), not the order in which probes happen to answer.
+    pub requested: Vec<String>,
+    /// The user picked a server: start-up no longer moves the screen to another.
+    pub chosen: bool,
     next_key: u32,
     /// Prefix of this run's client ids, random per process so two clients (or two runs of
     /// one) never reuse an id.
@@ -318,6 +225,8 @@ impl State {
             },
             token_store: None,
             focused: true,
+            requested: Vec::new(),
+            chosen: false,
             next_key: 1,
             client_prefix: client_prefix.into(),
             sent: 0,
@@ -337,6 +246,37 @@ impl State {
 
     pub fn server(&self, key: ServerKey) -> Option<&Server> {
         self.servers.iter().find(|s| s.key == key)
+    }
+
+    /// Where a server that just answered its probe goes on the rail: after every server
+    /// asked for before it.
+    pub fn rail_position(&self, url: &str) -> usize {
+        let rank = |u: &str| self.requested.iter().position(|r| r == u);
+        let mine = rank(url);
+        self.servers
+            .iter()
+            .position(|s| match (rank(&s.url), mine) {
+                (Some(theirs), Some(mine)) => theirs > mine,
+                _ => false,
+            })
+            .unwrap_or(self.servers.len())
+    }
+
+    /// A remembered server came up at start (from its cache or its probe): it is shown if
+    /// it is the first of `servers.txt` up so far and the user has not picked one yet.
+    pub fn show_restored(&mut self, key: ServerKey) {
+        let rank = |state: &Self, key: ServerKey| {
+            state
+                .server(key)
+                .and_then(|s| state.requested.iter().position(|r| *r == s.url))
+        };
+        let earlier = match self.active_server {
+            None => true,
+            Some(active) => !self.chosen && rank(self, key) < rank(self, active),
+        };
+        if earlier {
+            self.active_server = Some(key);
+        }
     }
 
     pub fn server_mut(&mut self, key: ServerKey) -> Option<&mut Server> {

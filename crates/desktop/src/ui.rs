@@ -8,13 +8,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use ocomms_proto::{ConversationId, WorkspaceId};
-use slint::{ComponentHandle as _, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle as _, ModelRc, VecModel};
 
-use crate::markdown;
 use crate::msg::Msg;
 use crate::runner::Runner;
-use crate::state::{AccountKey, ServerKey, State};
+use crate::state::State;
 use crate::view::{Item, View, view};
 
 /// The code Slint generates from `ui/*.slint`.
@@ -26,7 +24,10 @@ pub mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{AppWindow, BlockItem, ListItem, RailItem, RowItem};
+mod wire;
+
+pub use generated::{ActivityItem, AppWindow, BlockItem, ListItem, PieceItem, RailItem, RowItem};
+pub use wire::wire;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
@@ -44,51 +45,17 @@ pub struct Bridge {
     /// Slint's styled text for each block's markup, so a redraw of the timeline (a new
     /// message, another server) does not parse every message again.
     styled: HashMap<String, slint::StyledText>,
+    /// Emoji pictures (docs/adr/0022), each made once.
+    pictures: Pictures,
 }
 
 /// More styled texts than this (about five servers' long conversations) and the cache starts
 /// again from what is drawn next.
 const STYLED_KEPT: usize = 10_000;
 
-/// A message body's blocks for Slint.
-fn blocks(
-    list: &[markdown::Block],
-    styled: &mut HashMap<String, slint::StyledText>,
-) -> ModelRc<BlockItem> {
-    let items: Vec<BlockItem> = list
-        .iter()
-        .map(|b| {
-            let (kind, marker) = match &b.kind {
-                markdown::BlockKind::Paragraph => (0, ""),
-                markdown::BlockKind::Item(marker) => (1, marker.as_str()),
-                markdown::BlockKind::Code => (2, ""),
-            };
-            let plain: String = b.spans.iter().map(|s| s.text.as_str()).collect();
-            let text = match &b.markup {
-                Some(markup) => match styled.get(markup) {
-                    Some(text) => text.clone(),
-                    None => {
-                        let text = slint::StyledText::from_markdown(markup)
-                            .unwrap_or_else(|_| slint::StyledText::from_plain_text(&plain));
-                        styled.insert(markup.clone(), text.clone());
-                        text
-                    }
-                },
-                // Markup that would not read back as the text: drawn plain, never wrong.
-                None => slint::StyledText::from_plain_text(&plain),
-            };
-            BlockItem {
-                kind,
-                quote: i32::from(b.quote),
-                indent: i32::from(b.indent),
-                marker: marker.into(),
-                text,
-                plain: plain.into(),
-            }
-        })
-        .collect();
-    ModelRc::new(VecModel::from(items))
-}
+mod blocks;
+
+use blocks::{Pictures, blocks};
 
 fn items(list: &[Item]) -> ModelRc<ListItem> {
     let items: Vec<ListItem> = list
@@ -99,9 +66,51 @@ fn items(list: &[Item]) -> ModelRc<ListItem> {
             unread: i32::try_from(i.unread).unwrap_or(i32::MAX),
             mentions: i32::try_from(i.mentions).unwrap_or(i32::MAX),
             active: i.active,
+            muted: i.muted,
         })
         .collect();
     ModelRc::new(VecModel::from(items))
+}
+
+/// The notification settings dialog and Activity.
+fn notifications(
+    window: &AppWindow,
+    next: &View,
+    last: &View,
+    styled: &mut HashMap<String, slint::StyledText>,
+    pictures: &mut Pictures,
+) {
+    if next.activity != last.activity {
+        let items: Vec<ActivityItem> = next
+            .activity
+            .iter()
+            .map(|a| ActivityItem {
+                key: a.conversation.to_string().into(),
+                kind: a.kind.as_str().into(),
+                place: a.place.as_str().into(),
+                author: a.author.as_str().into(),
+                time: a.time.as_str().into(),
+                text: a.text.as_str().into(),
+                blocks: blocks(&a.blocks, styled, pictures),
+            })
+            .collect();
+        window.set_activity(ModelRc::new(VecModel::from(items)));
+    }
+    window.set_level(next.level.as_str().into());
+    window.set_activity_open(next.activity_open);
+    window.set_activity_more(next.activity_more);
+    window.set_activity_loading(next.activity_loading);
+    let s = &next.settings;
+    window.set_settings_open(s.open);
+    window.set_settings_conversation(s.conversation.as_str().into());
+    window.set_settings_chosen(s.chosen);
+    window.set_settings_default(s.default_level);
+    window.set_settings_workspace(s.workspace.as_str().into());
+    window.set_settings_quiet_start(s.quiet_start.as_str().into());
+    window.set_settings_quiet_end(s.quiet_end.as_str().into());
+    window.set_settings_snoozed(s.snoozed.as_str().into());
+    window.set_settings_loaded(s.loaded);
+    window.set_settings_error(s.error.as_str().into());
 }
 
 /// Shows `next`; only what changed since the last call is set (models rebuilt wholesale).
@@ -145,7 +154,8 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
                 author: r.author.as_str().into(),
                 time: r.time.as_str().into(),
                 body: r.body.as_str().into(),
-                blocks: blocks(&r.blocks, &mut bridge.styled),
+                blocks: blocks(&r.blocks, &mut bridge.styled, &mut bridge.pictures),
+                jumbo: r.jumbo,
                 edited: r.edited,
                 deleted: r.deleted,
             })
@@ -178,6 +188,13 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_token_store(next.toolbar.token_store.as_str().into());
     window.set_notice(next.notice.as_str().into());
     window.set_muted(next.muted);
+    notifications(
+        window,
+        &next,
+        last,
+        &mut bridge.styled,
+        &mut bridge.pictures,
+    );
     window.set_more_before(next.more_before);
     window.set_editing(next.editing);
     window.set_add_open(next.add_server.open);
@@ -194,92 +211,6 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_auth_open_signup(next.auth.open_signup);
     window.set_auth_can_cancel(next.auth.can_cancel);
     bridge.last = next;
-}
-
-/// Keys travel through Slint as text (its `int` is 32-bit; server ids are 64-bit).
-fn key<N: std::str::FromStr, T>(text: &SharedString, make: impl Fn(N) -> T) -> Option<T> {
-    text.parse::<N>().ok().map(make)
-}
-
-/// Connects the window's callbacks to `dispatch`.
-pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
-    let d = dispatch.clone();
-    window.on_select_server(move |k| {
-        if let Some(k) = key(&k, ServerKey) {
-            d(Msg::SelectServer(k));
-        }
-    });
-    let d = dispatch.clone();
-    window.on_open_add_server(move || d(Msg::OpenAddServer));
-    let d = dispatch.clone();
-    window.on_close_add_server(move || d(Msg::CloseAddServer));
-    let d = dispatch.clone();
-    window.on_add_server(move |url, ca_file| {
-        d(if ca_file.trim().is_empty() {
-            Msg::AddServer(url.into())
-        } else {
-            Msg::AddServerWithCa {
-                input: url.into(),
-                ca_file: ca_file.into(),
-            }
-        });
-    });
-    let d = dispatch.clone();
-    window.on_trust_certificate(move || d(Msg::TrustCertificate));
-    let d = dispatch.clone();
-    window.on_select_account(move |k| {
-        if let Some(k) = key(&k, AccountKey) {
-            d(Msg::SelectAccount(k));
-        }
-    });
-    let d = dispatch.clone();
-    window.on_open_sign_in(move || d(Msg::OpenSignIn));
-    let d = dispatch.clone();
-    window.on_close_sign_in(move || d(Msg::CloseSignIn));
-    let d = dispatch.clone();
-    window.on_sign_in(move |email, password| {
-        d(Msg::SignIn {
-            email: email.trim().into(),
-            password: password.into(),
-        });
-    });
-    let d = dispatch.clone();
-    window.on_sign_up(move |email, password, display_name| {
-        d(Msg::SignUp {
-            email: email.trim().into(),
-            password: password.into(),
-            display_name: display_name.trim().into(),
-        });
-    });
-    let d = dispatch.clone();
-    window.on_sign_out(move || d(Msg::SignOut));
-    let d = dispatch.clone();
-    window.on_select_workspace(move |k| {
-        if let Some(k) = key(&k, WorkspaceId) {
-            d(Msg::SelectWorkspace(k));
-        }
-    });
-    let d = dispatch.clone();
-    window.on_select_conversation(move |k| {
-        if let Some(k) = key(&k, ConversationId) {
-            d(Msg::SelectConversation(k));
-        }
-    });
-    let d = dispatch.clone();
-    window.on_filter_edited(move |text| d(Msg::FilterChanged(text.into())));
-    let d = dispatch.clone();
-    window.on_draft_edited(move |text| d(Msg::DraftChanged(text.into())));
-    let d = dispatch.clone();
-    window.on_load_older(move || d(Msg::LoadOlder));
-    let d = dispatch.clone();
-    window.on_toggle_mute(move || d(Msg::ToggleMute));
-    let d = dispatch.clone();
-    window.on_open_link(move |url| d(Msg::OpenLink(url.into())));
-    let d = dispatch.clone();
-    window.on_edit_last(move || d(Msg::EditLast));
-    let d = dispatch.clone();
-    window.on_cancel_edit(move || d(Msg::CancelEdit));
-    window.on_send(move || dispatch(Msg::Send));
 }
 
 struct App {
@@ -342,7 +273,9 @@ pub fn run(servers: Vec<String>) -> Result<(), UiError> {
         runner = runner.with_registry(path);
     }
     if let Some(dir) = crate::registry::data_dir() {
-        runner = runner.with_vault(move || crate::vault::Vault::open(dir));
+        runner = runner
+            .with_cache(dir.clone())
+            .with_vault(move || crate::vault::Vault::open(dir));
     } else {
         tracing::warn!("no home or data folder: sessions are not kept, each run signs in again");
     }

@@ -3,20 +3,32 @@
 //! needs the network comes back as `Effect`s for the runner.
 
 mod answer;
+mod cached;
 mod notify;
 mod realtime;
+mod servers;
 mod sessions;
+mod settings;
 #[cfg(test)]
 mod tests;
+mod trust;
 
 pub use notify::Arrived;
+pub use settings::level_label;
 
 use crate::msg::{Effect, Msg};
-use crate::probe::normalize_url;
-use crate::registry::{Saved, SavedTrust};
-use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, ServerKey, State};
+use crate::registry::SavedTrust;
+use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, State};
+use servers::{add_server, remove_server, toggle_mute};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = apply(state, msg);
+    // An account shown from the offline cache has no session to do them with (yet).
+    effects.retain(|e| !cached::lacks_session(state, e));
+    effects
+}
+
+fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::OpenAddServer => {
             state.add_server = AddServer {
@@ -39,7 +51,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             };
             add_server(state, &input, trust, false)
         }
-        Msg::RestoreServer(saved) => add_server(state, &saved.url, saved.trust, saved.muted),
+        Msg::RestoreServer(saved) => {
+            let effects = add_server(state, &saved.url, saved.trust, saved.muted);
+            if effects.is_empty() {
+                return effects;
+            }
+            // Its offline cache first, then the probe (`cached::cache_read`).
+            state.add_server.restoring.push(saved.url.clone());
+            vec![Effect::ReadCache { url: saved.url }]
+        }
         Msg::TrustCertificate => match state.add_server.untrusted.take() {
             Some((url, fingerprint)) => {
                 add_server(state, &url, SavedTrust::Pinned(fingerprint), false)
@@ -62,6 +82,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 return vec![];
             }
             state.active_server = Some(key);
+            state.chosen = true;
             mark_viewed_read(state)
         }
         Msg::SelectAccount(key) => {
@@ -119,6 +140,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![Effect::OpenLink { url }]
         }
         Msg::OpenLink(_) => vec![],
+        msg @ (Msg::OpenNotifications
+        | Msg::CloseNotifications
+        | Msg::SetLevel(_)
+        | Msg::SetDefaultLevel(_)
+        | Msg::SetQuietHours { .. }
+        | Msg::Snooze(_)
+        | Msg::OpenActivity
+        | Msg::LoadMoreActivity) => settings::action(state, msg),
         answer => answer::update(state, answer),
     }
 }
@@ -133,6 +162,7 @@ fn viewed_mut(state: &mut State) -> Option<&mut Account> {
 fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
     if let Some(account) = viewed_mut(state)
         && let Some(conversation) = account.context.conversation
+        && account.context.shows(conversation)
         && account.read(conversation)
     {
         return vec![Effect::MarkRead {
@@ -141,69 +171,6 @@ fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
         }];
     }
     vec![]
-}
-
-fn add_server(state: &mut State, input: &str, trust: SavedTrust, muted: bool) -> Vec<Effect> {
-    let url = match normalize_url(input) {
-        Ok(url) => url,
-        Err(e) => {
-            state.add_server.error = Some(e);
-            return vec![];
-        }
-    };
-    if let Some(existing) = state.servers.iter().find(|s| s.url == url) {
-        // Already joined: go there (another account is added from the sign-in form).
-        state.active_server = Some(existing.key);
-        state.add_server = AddServer::default();
-        return vec![];
-    }
-    if state.add_server.is_probing(&url) {
-        return vec![];
-    }
-    state.add_server.probing.push(Saved {
-        url: url.clone(),
-        trust: trust.clone(),
-        muted,
-    });
-    state.add_server.error = None;
-    state.add_server.untrusted = None;
-    vec![Effect::Probe { url, trust }]
-}
-
-fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
-    let Some(at) = state.servers.iter().position(|s| s.key == key) else {
-        return vec![];
-    };
-    let server = state.servers.remove(at);
-    if state.active_server == Some(key) {
-        state.active_server = state.servers.first().map(|s| s.key);
-    }
-    if state.servers.is_empty() {
-        state.add_server.open = true;
-    }
-    let mut effects: Vec<Effect> = server
-        .accounts
-        .iter()
-        .map(|a| Effect::SignOut { account: a.key })
-        .collect();
-    // Also forgets the sessions kept for it.
-    effects.push(Effect::ForgetServer { url: server.url });
-    effects
-}
-
-/// Silences (or lets through again) the active server's desktop notifications; remembered.
-fn toggle_mute(state: &mut State) -> Vec<Effect> {
-    let Some(server) = state.active_server.and_then(|k| state.server_mut(k)) else {
-        return vec![];
-    };
-    server.muted = !server.muted;
-    vec![Effect::RememberServer {
-        saved: Saved {
-            url: server.url.clone(),
-            trust: server.trust.clone(),
-            muted: server.muted,
-        },
-    }]
 }
 
 fn set_auth_open(state: &mut State, open: bool) -> Vec<Effect> {
@@ -297,6 +264,7 @@ fn select_workspace(state: &mut State, id: ocomms_proto::WorkspaceId) -> Vec<Eff
     };
     account.context.workspace = Some(id);
     account.context.conversation = None;
+    account.context.activity = false;
     if account.conversations.contains_key(&id) {
         match default_conversation(account) {
             Some(conversation) => select_conversation(state, conversation),
@@ -328,6 +296,7 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
         account.context.editing = None;
     }
     account.context.conversation = Some(id);
+    account.context.activity = false;
     account.read(id);
     let read = Effect::MarkRead {
         account: account.key,

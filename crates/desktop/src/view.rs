@@ -1,12 +1,15 @@
 //! What the window shows, derived from `State` as plain data (tested without a window).
 //! The Slint bridge copies this into the UI's properties and nothing more.
 
+mod notifications;
+
 use ocomms_proto::conversation::ConversationKind;
 
 use crate::markdown::{self, Block};
 use crate::state::timeline::{Row, time_label};
 use crate::state::{Account, Connection, Server, State, authority_of};
 use crate::vault::TokenStore;
+pub use notifications::{ActivityRow, SettingsView};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct View {
@@ -27,6 +30,17 @@ pub struct View {
     pub notice: String,
     /// The server on screen sends no desktop notifications.
     pub muted: bool,
+    /// The notification settings dialog.
+    pub settings: SettingsView,
+    /// The toolbar's notification button: "Muted", "All messages" or "Mentions" (empty:
+    /// no conversation on screen).
+    pub level: String,
+    /// The main pane shows Activity instead of a conversation.
+    pub activity_open: bool,
+    pub activity: Vec<ActivityRow>,
+    /// Older Activity exists ("Load more").
+    pub activity_more: bool,
+    pub activity_loading: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,6 +65,8 @@ pub struct Item {
     pub unread: u32,
     pub mentions: u32,
     pub active: bool,
+    /// Muted: drawn dimmed.
+    pub muted: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -103,6 +119,8 @@ pub struct RowView {
     pub body: String,
     /// The body as drawn: blocks of styled spans (none for a deleted message).
     pub blocks: Vec<Block>,
+    /// A few emoji alone: drawn large.
+    pub jumbo: bool,
     pub edited: bool,
     pub deleted: bool,
 }
@@ -207,6 +225,7 @@ fn server_view(server: &Server, view: &mut View) {
             unread: a.unread_total(),
             mentions: a.mention_total(),
             active: server.active_account == Some(a.key),
+            muted: false,
         })
         .collect();
     let Some(account) = server.active() else {
@@ -241,6 +260,7 @@ fn account_view(account: &Account, view: &mut View) {
             unread: 0,
             mentions: 0,
             active: context.workspace == Some(w.id),
+            muted: false,
         })
         .collect();
     let needle = context.filter.to_lowercase();
@@ -253,22 +273,33 @@ fn account_view(account: &Account, view: &mut View) {
         .map(|(c, label)| Item {
             key: c.id.0,
             label,
-            unread: account.unread.get(&c.id).copied().unwrap_or(0),
+            unread: account.unread_in(c.id),
             mentions: account.mentions_in(c.id),
-            active: context.conversation == Some(c.id),
+            active: context.shows(c.id),
+            muted: account.notifications.is_muted(c.id),
         })
         .collect();
-    let Some(id) = context.conversation else {
-        return;
-    };
-    if let Some(c) = account.conversation(id) {
-        view.toolbar.title = conversation_label(c);
-        view.toolbar.topic = c.topic.clone();
+    view.settings = notifications::settings(account);
+    if let Some(id) = context.conversation {
+        if let Some(c) = account.conversation(id) {
+            view.toolbar.title = conversation_label(c);
+            view.toolbar.topic = c.topic.clone();
+        }
+        view.level = notifications::toolbar_level(account);
+        view.draft = context.drafts.get(&id).cloned().unwrap_or_default();
+        view.editing = context.editing.is_some();
+        // Kept under Activity too: the timeline stays as it was, covered.
+        view.rows = rows(account, id);
+        view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
     }
-    view.draft = context.drafts.get(&id).cloned().unwrap_or_default();
-    view.editing = context.editing.is_some();
-    view.rows = rows(account, id);
-    view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
+    if context.activity {
+        view.activity_open = true;
+        view.toolbar.title = "Activity".into();
+        view.toolbar.topic = String::new();
+        view.level = String::new();
+        (view.activity, view.activity_more, view.activity_loading) =
+            notifications::activity(account);
+    }
 }
 
 fn conversation_label(c: &ocomms_proto::conversation::Conversation) -> String {
@@ -308,6 +339,7 @@ fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
                 } else {
                     markdown::plain_text(&blocks)
                 },
+                jumbo: markdown::emoji::is_jumbo(&blocks),
                 blocks,
                 edited,
                 deleted,

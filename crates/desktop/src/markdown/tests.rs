@@ -17,8 +17,10 @@ fn paragraph(spans: Vec<Span>) -> Block {
         indent: 0,
         spans,
         markup: None,
+        pieces: Vec::new(),
     };
     block.markup = slint_markup(&block);
+    block.pieces = super::emoji::pieces(&block);
     block
 }
 

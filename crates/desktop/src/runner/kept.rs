@@ -76,13 +76,14 @@ impl Runner {
                 }
             };
             let runner = this.clone();
+            let pin = super::pin_of(&trust);
             this.spawn(async move {
                 let result = match probe::client_for(&url, &trust) {
                     Ok(client) => {
                         let client = client.with_token(token);
                         match client.me().await {
                             Ok(user) => {
-                                runner.register(account, client);
+                                runner.register(account, client, pin, user.id);
                                 Ok(user)
                             }
                             Err(e) => Err(CallError::from(e)),

@@ -74,6 +74,10 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::Realtime { account, update } => super::realtime::realtime(state, account, update),
         Msg::SessionExpired(account) => session_expired(state, account),
+        Msg::CacheRead { url, cached } => super::cached::cache_read(state, url, cached.map(|c| *c)),
+        Msg::CertificateChanged { account, presented } => {
+            super::trust::certificate_changed(state, account, presented)
+        }
         // Counts are local until the next load; only a dead session matters here.
         Msg::MarkedRead {
             account,
@@ -93,17 +97,34 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             saved,
             result,
         } => super::sessions::resumed(state, server, account, saved, result),
+        msg @ (Msg::LevelsLoaded { .. }
+        | Msg::LevelSet { .. }
+        | Msg::SettingsLoaded { .. }
+        | Msg::DefaultLevelSet { .. }
+        | Msg::DoNotDisturbSet { .. }
+        | Msg::ActivityLoaded { .. }) => super::settings::answer(state, msg),
         // User actions are handled in `update`.
         _ => vec![],
     }
 }
 
 fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeError>) -> Vec<Effect> {
+    // A server shown from the offline cache: its answers are always wanted.
+    if let Some(server) = state.servers.iter().position(|s| s.url == url) {
+        if let Some(at) = state.add_server.probing.iter().position(|p| p.url == url) {
+            state.add_server.probing.remove(at);
+        }
+        return super::cached::probed_again(state, server, result);
+    }
     // A late answer for a probe the user has since abandoned (closed the dialog).
     let Some(at) = state.add_server.probing.iter().position(|p| p.url == url) else {
         return vec![];
     };
     let saved = state.add_server.probing.remove(at);
+    let restored = state.add_server.restoring.iter().position(|u| *u == url);
+    if let Some(at) = restored {
+        state.add_server.restoring.remove(at);
+    }
     match result {
         Ok(info) => {
             let key = ServerKey(state.next_key());
@@ -114,21 +135,31 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
                 server: key,
                 url: url.clone(),
             };
-            state.servers.push(Server {
-                key,
-                url,
-                trust: saved.trust,
-                info,
-                accounts: Vec::new(),
-                active_account: None,
-                auth: AuthForm {
-                    open: true,
-                    ..AuthForm::default()
+            let at = state.rail_position(&url);
+            state.servers.insert(
+                at,
+                Server {
+                    key,
+                    url: url.clone(),
+                    trust: saved.trust,
+                    info,
+                    accounts: Vec::new(),
+                    active_account: None,
+                    auth: AuthForm {
+                        open: true,
+                        ..AuthForm::default()
+                    },
+                    resuming: 0,
+                    muted: saved.muted,
                 },
-                resuming: 0,
-                muted: saved.muted,
-            });
-            state.active_server = Some(key);
+            );
+            // A server the user added is shown; remembered ones join the rail without
+            // taking the screen from the first of them that answered.
+            if restored.is_none() {
+                state.active_server = Some(key);
+            } else {
+                state.show_restored(key);
+            }
             // Closed once every probe answered, unless one failed (its reason stays shown).
             if state.add_server.probing.is_empty() && state.add_server.error.is_none() {
                 state.add_server = AddServer::default();
@@ -264,18 +295,29 @@ fn conversations_loaded(
     account.conversations.insert(workspace, list);
     account.names.extend(names);
     account.notice = None;
+    // Muted ones are dimmed: the list shows at once, the levels follow.
+    let levels = Effect::LoadLevels {
+        account: key,
+        conversations: super::settings::member_conversations(account, workspace),
+    };
     if account.context.workspace != Some(workspace) {
-        return vec![];
+        return vec![levels];
     }
     let still_there = account
         .context
         .conversation
         .filter(|c| account.conversation(*c).is_some());
     let Some(conversation) = still_there.or_else(|| default_conversation(account)) else {
-        return vec![];
+        return vec![levels];
     };
-    if viewed {
-        select_conversation(state, conversation)
+    let mut effects = if viewed {
+        // Not while Activity is on screen: a list reload must not leave it.
+        let activity = account.context.activity;
+        let effects = select_conversation(state, conversation);
+        if let Some((_, account)) = state.account_mut(key) {
+            account.context.activity = activity;
+        }
+        effects
     } else {
         account.context.conversation = Some(conversation);
         vec![Effect::LoadHistory {
@@ -283,7 +325,9 @@ fn conversations_loaded(
             conversation,
             before: None,
         }]
-    }
+    };
+    effects.push(levels);
+    effects
 }
 
 fn failed(state: &mut State, key: AccountKey, error: CallError) -> Vec<Effect> {
@@ -331,7 +375,7 @@ fn posted(
     }
 }
 
-fn session_expired(state: &mut State, key: AccountKey) -> Vec<Effect> {
+pub(super) fn session_expired(state: &mut State, key: AccountKey) -> Vec<Effect> {
     let Some(server) = state.servers.iter_mut().find(|s| s.account(key).is_some()) else {
         return vec![];
     };

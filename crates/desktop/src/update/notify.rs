@@ -83,6 +83,15 @@ pub(super) fn notification(
             format!("{author} mentioned you in #{name} · {}", attention.server)
         }
         (Reason::Message, Some(name)) => format!("{author} in #{name} · {}", attention.server),
+        // A reply in a thread the user follows (issue 15): the client shows no threads yet,
+        // so the title says where it is.
+        (Reason::Reply, Some(name)) => {
+            format!(
+                "{author} replied in a thread in #{name} · {}",
+                attention.server
+            )
+        }
+        (Reason::Reply, None) => format!("{author} replied in a thread · {}", attention.server),
         _ => format!("{author} · {}", attention.server),
     };
     Some(Effect::Notify {

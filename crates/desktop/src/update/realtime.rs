@@ -41,14 +41,12 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
             vec![]
         }
         Update::Event(event) => {
-            let watching =
-                viewed && focused && account.context.conversation == Some(event.conversation_id);
+            let watching = viewed && focused && account.context.shows(event.conversation_id);
             apply_event(account, *event, watching)
         }
         // The server says the user should hear of a message (after its event).
         Update::Notify(frame) => {
-            let watching =
-                viewed && focused && account.context.conversation == Some(frame.conversation_id);
+            let watching = viewed && focused && account.context.shows(frame.conversation_id);
             let attention = Attention {
                 muted,
                 watching,
@@ -61,7 +59,7 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
         // Read (or marked unread) on another device or in the web UI.
         Update::Read(read) => {
             let conversation = read.conversation_id;
-            let on_screen = viewed && account.context.conversation == Some(conversation);
+            let on_screen = viewed && account.context.shows(conversation);
             let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
             if read.unread <= 0 || on_screen {
                 account.read(conversation);

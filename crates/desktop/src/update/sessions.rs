@@ -16,8 +16,12 @@ pub(super) fn saved_sessions(
 ) -> Vec<Effect> {
     let mut effects = Vec::new();
     for saved in sessions {
+        // One shown from the offline cache is resumed too.
         let signed_in = state.server(server_key).is_some_and(|s| {
-            s.url != saved.url || s.accounts.iter().any(|a| a.user.id == saved.user)
+            s.url != saved.url
+                || s.accounts
+                    .iter()
+                    .any(|a| a.user.id == saved.user && !a.cached)
         });
         if signed_in {
             continue;
@@ -57,6 +61,12 @@ pub(super) fn resumed(
     server.resuming = server.resuming.saturating_sub(1);
     match result {
         Ok(user) => {
+            if super::cached::adopt(server, key, user.clone()) {
+                return vec![
+                    Effect::Connect { account: key },
+                    Effect::LoadWorkspaces { account: key },
+                ];
+            }
             if server.accounts.iter().any(|a| a.user.id == user.id) {
                 // Signed in by hand while this was on its way: that session is the one kept.
                 return vec![Effect::SignOut { account: key }];
@@ -71,6 +81,13 @@ pub(super) fn resumed(
             ]
         }
         Err(CallError::SessionExpired) => {
+            // Its cached copy goes with it (the runner empties the cache on `ForgetSession`).
+            server
+                .accounts
+                .retain(|a| !(a.cached && a.user.id == saved.user));
+            if server.active().is_none() {
+                server.active_account = server.accounts.first().map(|a| a.key);
+            }
             // Said where the user looks for it: the sign-in form, pre-filled (over another
             // account of the server, if one came back), and the rail.
             server.auth = AuthForm {

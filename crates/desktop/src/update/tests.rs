@@ -1,10 +1,13 @@
 //! `update` driven by messages alone: no window, no network. Here: the server registry,
 //! probes, accounts and per-server context; messages in `tests/messages.rs`.
 
+mod cached;
 mod fixture;
 mod messages;
 mod notify;
 mod sessions;
+mod settings;
+mod trust;
 
 use crate::error::{AuthError, ProbeError};
 use crate::msg::{Effect, Msg};
@@ -282,8 +285,21 @@ fn a_changed_certificate_stops_with_both_fingerprints_and_nothing_to_accept() {
         trust: SavedTrust::Pinned(old),
         muted: false,
     };
+    // Its offline cache is read first (nothing there), then it is probed.
     assert_eq!(
         update(&mut state, Msg::RestoreServer(saved.clone())),
+        [Effect::ReadCache {
+            url: saved.url.clone(),
+        }]
+    );
+    assert_eq!(
+        update(
+            &mut state,
+            Msg::CacheRead {
+                url: saved.url.clone(),
+                cached: None,
+            }
+        ),
         [Effect::Probe {
             url: saved.url.clone(),
             trust: saved.trust.clone(),

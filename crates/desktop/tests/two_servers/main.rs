@@ -19,6 +19,8 @@ use tokio::sync::mpsc;
 
 use site::{ME, PASSWORD, Site};
 
+mod offline;
+mod pinned;
 mod site;
 
 /// The client without its window: state, update, runner; answers come back on a channel.
@@ -52,6 +54,7 @@ impl Harness {
         harness.runner = harness
             .runner
             .with_registry(dir.join("servers.txt"))
+            .with_cache(dir.to_owned())
             .with_vault(move || Vault::file_only(vault_dir));
         harness
     }

@@ -162,6 +162,11 @@ impl Relay {
         }
     }
 
+    /// The address clients connect to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// Whether the client ever sent this text to the server behind the relay.
     pub fn heard(&self, text: &str) -> bool {
         let heard = self.heard.lock().expect("relay lock");

@@ -60,6 +60,16 @@ fn what_the_server_says_to_hear_of_notifies_with_who_and_where() {
         notifications(&effects),
         [("Olga · Acme".to_owned(), "message 2".to_owned())]
     );
+    // A reply in a thread I follow (the server's frame names it a reply).
+    update(&mut state, to(account, posted(RANDOM, 4, OTHER, None)));
+    let effects = update(&mut state, frame(account, RANDOM, 4, Reason::Reply));
+    assert_eq!(
+        notifications(&effects),
+        [(
+            "Olga replied in a thread in #random · Acme".to_owned(),
+            "message 4".to_owned()
+        )]
+    );
     // A frame for a message never seen, or for my own words: nothing to say.
     assert!(update(&mut state, frame(account, DM, 9, Reason::Direct)).is_empty());
     update(&mut state, to(account, posted(DM, 3, ME, None)));

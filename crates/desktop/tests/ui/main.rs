@@ -18,6 +18,8 @@ use openchat::{Effect, Msg, State, update};
 use slint::ComponentHandle as _;
 use slint::platform::{Key, WindowEvent};
 
+mod notifications;
+
 fn signed_in_state() -> State {
     let mut state = State::new("ui");
     let effects = update(

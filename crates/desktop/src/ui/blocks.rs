@@ -1,0 +1,137 @@
+//! Message blocks for Slint: styled text (parsed once per markup and kept), and for a block
+//! with emoji a row of pieces whose emoji are pictures from the colour emoji font
+//! (docs/adr/0022).
+
+use std::collections::HashMap;
+
+use slint::{ModelRc, SharedPixelBuffer, VecModel};
+
+use super::{BlockItem, PieceItem};
+use crate::emoji::{self, EmojiFont};
+use crate::markdown::{self, emoji::Piece};
+
+/// The emoji font, opened at the first emoji drawn, and each picture made from it.
+#[derive(Default)]
+pub(super) struct Pictures {
+    /// `None` before the first emoji; `Some(None)` when there is no usable font (emoji are
+    /// then drawn as text, as Slint can).
+    font: Option<Option<EmojiFont>>,
+    made: HashMap<char, Option<slint::Image>>,
+}
+
+impl Pictures {
+    fn picture(&mut self, c: char) -> Option<slint::Image> {
+        if let Some(made) = self.made.get(&c) {
+            return made.clone();
+        }
+        let font = self.font.get_or_insert_with(|| {
+            let path = emoji::find()?;
+            EmojiFont::open(&path)
+                .inspect_err(|e| tracing::warn!(error = %e, path = %path.display(), "emoji are drawn as text"))
+                .ok()
+        });
+        let picture = font.as_mut().and_then(|f| {
+            f.picture(c)
+                .inspect_err(|e| tracing::debug!(error = %e, "an emoji is drawn as text"))
+                .ok()
+                .flatten()
+        });
+        let image = picture.map(|p| {
+            let buffer = SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
+                &p.rgba, p.width, p.height,
+            );
+            slint::Image::from_rgba8(buffer)
+        });
+        self.made.insert(c, image.clone());
+        image
+    }
+}
+
+fn styled_text(
+    markup: Option<&String>,
+    plain: &str,
+    styled: &mut HashMap<String, slint::StyledText>,
+) -> slint::StyledText {
+    match markup {
+        Some(markup) => match styled.get(markup) {
+            Some(text) => text.clone(),
+            None => {
+                let text = slint::StyledText::from_markdown(markup)
+                    .unwrap_or_else(|_| slint::StyledText::from_plain_text(plain));
+                styled.insert(markup.clone(), text.clone());
+                text
+            }
+        },
+        // Markup that would not read back as the text: drawn plain, never wrong.
+        None => slint::StyledText::from_plain_text(plain),
+    }
+}
+
+fn pieces(
+    list: &[Piece],
+    styled: &mut HashMap<String, slint::StyledText>,
+    pictures: &mut Pictures,
+) -> ModelRc<PieceItem> {
+    // Most blocks have no emoji: no model to allocate for them.
+    if list.is_empty() {
+        return ModelRc::default();
+    }
+    let items: Vec<PieceItem> = list
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text { plain, markup } => PieceItem {
+                emoji: false,
+                picture: slint::Image::default(),
+                text: styled_text(markup.as_ref(), plain, styled),
+                plain: plain.as_str().into(),
+            },
+            Piece::Emoji(c) => {
+                let plain = c.to_string();
+                match pictures.picture(*c) {
+                    Some(image) => PieceItem {
+                        emoji: true,
+                        picture: image,
+                        text: slint::StyledText::default(),
+                        plain: plain.into(),
+                    },
+                    None => PieceItem {
+                        emoji: false,
+                        picture: slint::Image::default(),
+                        text: slint::StyledText::from_plain_text(&plain),
+                        plain: plain.into(),
+                    },
+                }
+            }
+        })
+        .collect();
+    ModelRc::new(VecModel::from(items))
+}
+
+/// A message body's blocks for Slint.
+pub(super) fn blocks(
+    list: &[markdown::Block],
+    styled: &mut HashMap<String, slint::StyledText>,
+    pictures: &mut Pictures,
+) -> ModelRc<BlockItem> {
+    let items: Vec<BlockItem> = list
+        .iter()
+        .map(|b| {
+            let (kind, marker) = match &b.kind {
+                markdown::BlockKind::Paragraph => (0, ""),
+                markdown::BlockKind::Item(marker) => (1, marker.as_str()),
+                markdown::BlockKind::Code => (2, ""),
+            };
+            let plain: String = b.spans.iter().map(|s| s.text.as_str()).collect();
+            BlockItem {
+                kind,
+                quote: i32::from(b.quote),
+                indent: i32::from(b.indent),
+                marker: marker.into(),
+                text: styled_text(b.markup.as_ref(), &plain, styled),
+                pieces: pieces(&b.pieces, styled, pictures),
+                plain: plain.into(),
+            }
+        })
+        .collect();
+    ModelRc::new(VecModel::from(items))
+}

@@ -1,0 +1,216 @@
+//! The notification settings, Activity, muted conversations and emoji pictures, found by
+//! their accessible labels.
+
+use ocomms_client::Update;
+use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::message::Message;
+use ocomms_proto::notification::{
+    ActivityItem, ActivityKind, ActivityPage, ConversationNotifications, DoNotDisturb, Level,
+};
+use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use openchat::{Msg, State, update};
+use slint::Model as _;
+
+use super::{one, signed_in_state, window_for};
+
+const GENERAL: ConversationId = ConversationId(5);
+
+fn message(seq: i64, body: &str) -> Message {
+    Message {
+        id: MessageId(seq),
+        conversation_id: GENERAL,
+        seq,
+        author_id: UserId(1),
+        client_id: None,
+        body: body.into(),
+        html: String::new(),
+        created_at: 1_796_256_000_000 + 9 * 3_600_000,
+        edited_at: None,
+        deleted: false,
+        reactions: Vec::new(),
+        thread_root_id: None,
+        also_in_channel: false,
+        thread: None,
+        pinned: None,
+        mentions: Default::default(),
+    }
+}
+
+fn muted(state: &mut State) {
+    let account = state.viewed_account().expect("signed in");
+    update(
+        state,
+        Msg::LevelsLoaded {
+            account,
+            result: Ok(vec![(
+                GENERAL,
+                ConversationNotifications {
+                    level: Some(Level::Nothing),
+                    effective: Level::Nothing,
+                },
+            )]),
+        },
+    );
+}
+
+#[test]
+fn a_muted_conversation_says_so_and_the_settings_are_a_click_away() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    muted(&mut state);
+    let (window, sent) = window_for(&state);
+    one(&window, "Conversation # general, muted");
+    one(&window, "Notifications for this conversation: Muted").invoke_accessible_default_action();
+    one(&window, "Notification settings").invoke_accessible_default_action();
+    one(&window, "Show Activity").invoke_accessible_default_action();
+    let sent = sent.borrow();
+    assert!(
+        matches!(
+            sent[..],
+            [
+                Msg::OpenNotifications,
+                Msg::OpenNotifications,
+                Msg::OpenActivity
+            ]
+        ),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn the_settings_dialog_reports_each_choice() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    muted(&mut state);
+    let account = state.viewed_account().expect("signed in");
+    update(&mut state, Msg::OpenNotifications);
+    // Until the server's settings are read, nothing can be chosen.
+    let (window, sent) = window_for(&state);
+    one(&window, "This conversation: Nothing").invoke_accessible_default_action();
+    one(&window, "Pause: 1 hour").invoke_accessible_default_action();
+    assert!(sent.borrow().is_empty(), "{:?}", sent.borrow());
+    update(
+        &mut state,
+        Msg::SettingsLoaded {
+            account,
+            workspace: WorkspaceId(1),
+            result: Ok((Level::Mentions, DoNotDisturb::default())),
+        },
+    );
+    let (window, sent) = window_for(&state);
+    // The chosen options are checked for a screen reader.
+    let nothing = one(&window, "This conversation: Nothing");
+    assert_eq!(nothing.accessible_checked(), Some(true));
+    assert_eq!(
+        one(&window, "This conversation: Default").accessible_checked(),
+        Some(false)
+    );
+    assert_eq!(
+        one(&window, "Workspace default: Mentions and DMs").accessible_checked(),
+        Some(true)
+    );
+    one(&window, "This conversation: Every message").invoke_accessible_default_action();
+    one(&window, "Workspace default: Nothing").invoke_accessible_default_action();
+    one(&window, "Quiet hours from").set_accessible_value("22:00");
+    one(&window, "Quiet hours to").set_accessible_value("07:00");
+    one(&window, "Save quiet hours").invoke_accessible_default_action();
+    one(&window, "Pause: 1 hour").invoke_accessible_default_action();
+    one(&window, "Close notification settings").invoke_accessible_default_action();
+    let sent = sent.borrow();
+    assert!(
+        matches!(
+            &sent[..],
+            [
+                Msg::SetLevel(Some(Level::All)),
+                Msg::SetDefaultLevel(Level::Nothing),
+                Msg::SetQuietHours { start, end },
+                Msg::Snooze(60),
+                Msg::CloseNotifications,
+            ] if start == "22:00" && end == "07:00"
+        ),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn an_activity_entry_opens_its_conversation() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    let account = state.viewed_account().expect("signed in");
+    update(&mut state, Msg::OpenActivity);
+    update(
+        &mut state,
+        Msg::ActivityLoaded {
+            account,
+            workspace: WorkspaceId(1),
+            before: None,
+            result: Ok(ActivityPage {
+                items: vec![ActivityItem {
+                    kind: ActivityKind::Mention,
+                    message: message(3, "@ada **look** at this"),
+                }],
+                more: true,
+            }),
+        },
+    );
+    let (window, sent) = window_for(&state);
+    one(
+        &window,
+        "Mentioned you in # general, Ada, 2026-12-03 09:00: @ada look at this",
+    )
+    .invoke_accessible_default_action();
+    one(&window, "Load more activity").invoke_accessible_default_action();
+    let sent = sent.borrow();
+    assert!(
+        matches!(
+            sent[..],
+            [Msg::SelectConversation(GENERAL), Msg::LoadMoreActivity]
+        ),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn emoji_are_pictures_between_runs_of_text() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    let account = state.viewed_account().expect("signed in");
+    for (seq, body) in [(1, "Ship **it** 🚀 now"), (2, "🎉🎉")] {
+        update(
+            &mut state,
+            Msg::Realtime {
+                account,
+                update: Update::Event(Box::new(Event {
+                    workspace_id: WorkspaceId(1),
+                    position: seq,
+                    conversation_id: GENERAL,
+                    seq,
+                    actor: UserId(1),
+                    at: 0,
+                    payload: EventPayload::MessagePosted {
+                        message: message(seq, body),
+                        thread: None,
+                    },
+                })),
+            },
+        );
+    }
+    let (window, _) = window_for(&state);
+    // Read as text, emoji included.
+    one(&window, "Ada, 09:00: Ship it 🚀 now");
+    let rows = window.get_rows();
+    let row = rows.row_data(1).expect("the message row");
+    assert!(!row.jumbo);
+    let block = row.blocks.row_data(0).expect("block");
+    let pieces: Vec<_> = (0..block.pieces.row_count())
+        .filter_map(|i| block.pieces.row_data(i))
+        .collect();
+    let plain: Vec<&str> = pieces.iter().map(|p| p.plain.as_str()).collect();
+    assert_eq!(plain, ["Ship it ", "🚀", " now"]);
+    if openchat::emoji::find().is_some() {
+        assert!(pieces[1].emoji, "drawn as a picture");
+        let size = pieces[1].picture.size();
+        assert_eq!(size.height, openchat::emoji::PICTURE_PX);
+    }
+    assert!(rows.row_data(2).expect("the emoji row").jumbo);
+}
