@@ -72,17 +72,6 @@ impl App {
             .await?;
         Ok(states.into_iter().map(wire).collect())
     }
-
-    /// The read state of the actor's conversations in a workspace with anything after their
-    /// marker: what the sidebar's badges need (a conversation not listed is read).
-    pub async fn unread_states(&self, actor: &Actor, slug: &str) -> AppResult<Vec<ReadState>> {
-        let membership = self.membership(actor, slug).await?;
-        let states = self
-            .store()
-            .unread_states(actor.user.id, membership.workspace.id)
-            .await?;
-        Ok(states.into_iter().map(wire).collect())
-    }
 }
 
 impl App {

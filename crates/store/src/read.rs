@@ -138,34 +138,13 @@ impl Store {
         user: UserId,
         workspace: WorkspaceId,
     ) -> StoreResult<Vec<ReadState>> {
-        self.states(user, workspace, "").await
-    }
-
-    /// Only those with something after the read marker (the sidebar's badges: everything
-    /// else is read). Most of a 1,000-conversation sidebar is read, and returning those rows
-    /// was most of the query's time on PostgreSQL.
-    pub async fn unread_states(
-        &self,
-        user: UserId,
-        workspace: WorkspaceId,
-    ) -> StoreResult<Vec<ReadState>> {
-        self.states(user, workspace, "AND c.last_seq > cm.last_read_seq")
-            .await
-    }
-
-    async fn states(
-        &self,
-        user: UserId,
-        workspace: WorkspaceId,
-        only: &str,
-    ) -> StoreResult<Vec<ReadState>> {
         let sql = format!(
             // A conversation with nothing after the marker is not probed at all.
             "SELECT cm.conversation_id, cm.last_read_seq, \
              CASE WHEN c.last_seq > cm.last_read_seq THEN ({UNREAD}) ELSE 0 END, \
              CASE WHEN c.last_seq > cm.last_read_seq THEN {MENTIONS} ELSE 0 END \
              FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
-             WHERE cm.user_id = $1 AND c.workspace_id = $2 {only} ORDER BY cm.conversation_id"
+             WHERE cm.user_id = $1 AND c.workspace_id = $2 ORDER BY cm.conversation_id"
         );
         let rows: Vec<(i64, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(user.0)

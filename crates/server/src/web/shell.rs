@@ -72,7 +72,7 @@ impl Shell {
                 channels.retain(|c| c.is_member);
                 let presence = PresenceMap::load(app, actor, slug).await?;
                 let unread_threads = app.unread_threads(actor, slug).await?;
-                let reads = app.unread_states(actor, slug).await?;
+                let reads = app.read_states(actor, slug).await?;
                 (
                     channels,
                     app.directs(actor, slug).await?,
