@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use ocomms_proto::notification::{ActivityKind, Level, QuietHours, Reason, SetDoNotDisturb};
-use ocomms_proto::{ErrorCode, MessageId};
+use ocomms_proto::{ConversationId, ErrorCode, MessageId};
 use ocomms_store::testing::TestDb;
 
-use crate::support::{TestServer, live, refusal as code};
+use crate::support::{Team, TestServer, live, refusal as code};
 
 ocomms_store::backend_tests!(
     settings_are_kept_per_conversation_workspace_and_person,
@@ -162,9 +162,8 @@ async fn told_of(session: &mut ocomms_client::Realtime, id: MessageId) -> Option
     }
 }
 
-async fn notify_frames_follow_mentions_levels_and_quiet_time(db: TestDb) {
-    let s = TestServer::start(db).await;
-    let t = s.team().await;
+/// #town (Max made it, Ann is in it) and Ann's direct message with Max.
+async fn town_and_direct(t: &Team) -> (ConversationId, ConversationId) {
     let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
     let dm = t
         .admin
@@ -172,17 +171,23 @@ async fn notify_frames_follow_mentions_levels_and_quiet_time(db: TestDb) {
         .await
         .unwrap()
         .id;
+    (town, dm)
+}
+
+async fn posted_by(
+    who: &ocomms_client::Client,
+    conversation: ConversationId,
+    body: &str,
+) -> MessageId {
+    who.post_message(conversation, body, None).await.unwrap().id
+}
+
+async fn notify_frames_follow_mentions_levels_and_quiet_time(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let (town, dm) = town_and_direct(&t).await;
     let mut max = live(&t.member).await;
-    let post = |conversation, body: &'static str| {
-        let admin = &t.admin;
-        async move {
-            admin
-                .post_message(conversation, body, None)
-                .await
-                .unwrap()
-                .id
-        }
-    };
+    let post = |conversation, body: &'static str| posted_by(&t.admin, conversation, body);
 
     let plain = post(town, "lunch?").await;
     assert_eq!(
@@ -366,23 +371,8 @@ async fn activity_lists_what_asks_for_attention_and_nothing_private(db: TestDb) 
 async fn a_resumed_connection_is_told_what_it_missed(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;
-    let town = t.channel_by_member("town", false, vec![t.ids.admin]).await;
-    let dm = t
-        .admin
-        .open_direct(&t.slug, &[t.ids.member])
-        .await
-        .unwrap()
-        .id;
-    let post = |conversation, body: &'static str| {
-        let admin = &t.admin;
-        async move {
-            admin
-                .post_message(conversation, body, None)
-                .await
-                .unwrap()
-                .id
-        }
-    };
+    let (town, dm) = town_and_direct(&t).await;
+    let post = |conversation, body: &'static str| posted_by(&t.admin, conversation, body);
     for someone_else_connected in [true, false] {
         let watcher = if someone_else_connected {
             Some(live(&t.admin).await)
