@@ -33,6 +33,18 @@ async fn shown(browser: &Client) -> Vec<(String, String)> {
     serde_json::from_value(list).unwrap_or_default()
 }
 
+/// The notifications shown once the first one is, waiting up to 5 s for it.
+async fn first_shown(browser: &Client) -> Vec<(String, String)> {
+    for _ in 0..50 {
+        let notes = shown(browser).await;
+        if !notes.is_empty() {
+            return notes;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Vec::new()
+}
+
 pub async fn mention_steps(
     ann: &Client,
     second: &Client,
@@ -62,14 +74,7 @@ pub async fn mention_steps(
     screenshot(ann, shots, "33-mention-badge").await;
 
     // The desktop notification says who, where and what.
-    let mut notes = Vec::new();
-    for _ in 0..50 {
-        notes = shown(second).await;
-        if !notes.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let notes = first_shown(second).await;
     assert_eq!(
         notes,
         vec![(
@@ -211,14 +216,7 @@ pub async fn mention_steps(
         .expect("post");
     let dm_badge = format!(".sidebar a[data-conversation='{dm}'] .unread-count");
     wait_for_text(second, &dm_badge, "1").await;
-    let mut notes = Vec::new();
-    for _ in 0..50 {
-        notes = shown(second).await;
-        if !notes.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let notes = first_shown(second).await;
     assert_eq!(
         notes,
         vec![("Max Member".to_owned(), "the deploy is at noon".to_owned())]
