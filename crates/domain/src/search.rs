@@ -80,6 +80,38 @@ impl Query {
     pub fn has_text(&self) -> bool {
         self.terms.iter().any(|t| !t.excluded)
     }
+
+    /// Whether `text` holds every wanted term and no excluded one, read by tokens as the
+    /// full-text indexes read it: for messages already narrowed down another way (a few
+    /// people's), where asking the index about each one costs more (docs/adr/0020).
+    pub fn matches_text(&self, text: &str) -> bool {
+        let words = tokens(text);
+        self.terms
+            .iter()
+            .all(|term| term.found_in(&words) != term.excluded)
+    }
+}
+
+impl Term {
+    /// The term's tokens appear one after another in `words` (the last one as a prefix for
+    /// `prefix*`).
+    fn found_in(&self, words: &[String]) -> bool {
+        let Some(last) = self.tokens.len().checked_sub(1) else {
+            return false;
+        };
+        words.windows(self.tokens.len()).any(|run| {
+            run.iter()
+                .zip(&self.tokens)
+                .enumerate()
+                .all(|(i, (word, token))| {
+                    if self.prefix && i == last {
+                        word.starts_with(token.as_str())
+                    } else {
+                        word == token
+                    }
+                })
+        })
+    }
 }
 
 /// Lowercased runs of letters and digits: how messages and queries are cut into words.
@@ -385,6 +417,20 @@ mod tests {
         assert!(q.has_text());
         assert!(!parse("-only").unwrap().has_text());
         assert!(parse("  ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn text_is_matched_by_tokens_as_the_indexes_match_it() {
+        let text = "Deploying the release-notes to Staging, then e-mail Ann.";
+        let matches = |q: &str| parse(q).unwrap().matches_text(text);
+        assert!(matches("staging"));
+        assert!(matches(r#""release notes" deploy*"#));
+        assert!(matches("e-mail -prod"));
+        assert!(matches("stag*"));
+        assert!(!matches("deploy"), "words, not stems");
+        assert!(!matches(r#""notes release""#), "a phrase keeps its order");
+        assert!(!matches("staging -ann"));
+        assert!(!matches(r#"release -"then e mail""#));
     }
 
     #[test]

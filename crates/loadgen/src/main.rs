@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use clap::{Args, Parser, Subcommand};
+use ocomms_loadgen::scenario::search::{self, fill::Layout};
 use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect, threads};
 use ocomms_loadgen::{Connector, ServerProcess};
 
@@ -85,6 +86,52 @@ enum Scenario {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// Search in a big workspace: writes it once straight into the server's database (give
+    /// the server's --database-url), then searches through the API as someone in some of it
+    Search(SearchArgs),
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The database the server runs on (sqlite://… or postgres://…)
+    #[arg(long)]
+    database_url: String,
+    #[arg(long, default_value_t = 10_000_000)]
+    messages: u64,
+    #[arg(long, default_value_t = 10_000)]
+    users: usize,
+    #[arg(long, default_value_t = 1_000)]
+    channels: usize,
+    /// Members of each channel
+    #[arg(long, default_value_t = 200)]
+    members_per_channel: usize,
+    /// Channels the searcher is in
+    #[arg(long, default_value_t = 100)]
+    searcher_channels: usize,
+    /// Years of history
+    #[arg(long, default_value_t = 5)]
+    years: u32,
+    /// Requests of each kind (single words; phrase + from: + after:)
+    #[arg(long, default_value_t = 600)]
+    requests: usize,
+}
+
+impl SearchArgs {
+    fn options(&self) -> search::SearchOptions {
+        search::SearchOptions {
+            database_url: self.database_url.clone(),
+            layout: Layout {
+                messages: self.messages,
+                users: self.users,
+                channels: self.channels,
+                members_per_channel: self.members_per_channel,
+                searcher_channels: self.searcher_channels,
+                years: self.years,
+                seed: 16,
+            },
+            requests: self.requests,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -206,6 +253,13 @@ async fn main() -> anyhow::Result<()> {
                 limit: *limit,
             };
             print(&cli, &threads::run(connector, &options, server).await?)?;
+            true
+        }
+        Scenario::Search(args) => {
+            print(
+                &cli,
+                &search::run(connector, &args.options(), server).await?,
+            )?;
             true
         }
     };

@@ -5,4 +5,5 @@ pub mod fanout;
 pub mod idle;
 pub mod ingest;
 pub mod reconnect;
+pub mod search;
 pub mod threads;

@@ -14,6 +14,7 @@ mod row;
 mod steps;
 
 mod account;
+mod bulk;
 mod conversation;
 mod event;
 mod instance;
@@ -34,6 +35,7 @@ mod workspace;
 pub mod testing;
 
 pub use backend::{Backend, Store};
+pub use bulk::HistoryMessage;
 pub use conversation::{
     ConversationChange, ConversationMemberRecord, ConversationRecord, ConversationSeenBy,
     NewConversation, PostingAccess, VisibleConversation,

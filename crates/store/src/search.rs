@@ -33,7 +33,25 @@ enum Bind {
 struct Conditions {
     sql: Vec<String>,
     binds: Vec<Bind>,
+    /// Which rows the statement starts from (see `search_messages`).
+    driver: Driver,
 }
+
+/// What a search reads first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Driver {
+    /// The messages, newest first, with the conditions on each (PostgreSQL's planner picks
+    /// its own way; SQLite without words).
+    Messages,
+    /// SQLite, words: the FTS5 index, newest match first.
+    Index,
+    /// SQLite, words and `from:`: those people's messages, newest first, their text
+    /// matched here rather than by a seek into the index per message.
+    Authors,
+}
+
+/// Messages read at a time when their text is matched here.
+const AUTHORS_CHUNK: i64 = 256;
 
 impl Conditions {
     fn next(&self) -> usize {
@@ -68,39 +86,89 @@ impl Store {
         workspace: WorkspaceId,
         search: &Search<'_>,
     ) -> StoreResult<(Vec<Message>, bool)> {
+        let query = search.query;
+        let driver = match self.backend() {
+            Backend::Sqlite if query.has_text() && !query.from.is_empty() => Driver::Authors,
+            Backend::Sqlite if query.has_text() => Driver::Index,
+            _ => Driver::Messages,
+        };
         let mut c = Conditions {
             sql: Vec::new(),
             binds: Vec::new(),
+            driver,
         };
-        text_conditions(self.backend(), search.query, &mut c);
-        filters(search, &mut c);
-        if let Some(before) = search.before {
-            let at = c.int(before.0);
-            c.sql.push(format!("m.id < {at}"));
+        if driver != Driver::Authors {
+            text_conditions(self.backend(), query, &mut c);
         }
-        let limit = c.int(search.limit + 1);
+        filters(search, &mut c);
+        // With words on SQLite, the FTS5 index is read newest first (it hands out rowids in
+        // order, so `ORDER BY rowid DESC LIMIT` stops after a page of readable matches), or
+        // the authors' messages are; `CROSS JOIN` keeps SQLite's planner to that order
+        // rather than, say, collecting every match of a common word first (docs/adr/0020).
+        let (from, id) = match driver {
+            Driver::Messages => ("messages m", "m.id"),
+            Driver::Index => (
+                "messages_search CROSS JOIN messages m ON m.id = messages_search.rowid",
+                "messages_search.rowid",
+            ),
+            Driver::Authors => (
+                "users author CROSS JOIN messages m ON m.author_id = author.id",
+                "m.id",
+            ),
+        };
+        let cursor = c.int(search.before.map_or(i64::MAX, |b| b.0));
+        c.sql.push(format!("{id} < {cursor}"));
+        let wanted = search.limit + 1;
+        let limit = c.int(if driver == Driver::Authors {
+            AUTHORS_CHUNK
+        } else {
+            wanted
+        });
+        let join = if driver == Driver::Messages {
+            "JOIN"
+        } else {
+            "CROSS JOIN"
+        };
         let conditions: String = c.sql.iter().map(|s| format!(" AND {s}")).collect();
         let sql = format!(
-            "SELECT {COLUMNS} FROM messages m \
-             JOIN conversations c ON c.id = m.conversation_id \
-             JOIN conversation_members cm ON cm.conversation_id = m.conversation_id \
+            "SELECT {COLUMNS} FROM {from} \
+             {join} conversations c ON c.id = m.conversation_id \
+             {join} conversation_members cm ON cm.conversation_id = m.conversation_id \
              AND cm.user_id = $1 \
              WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
-             ORDER BY m.id DESC LIMIT {limit}"
+             ORDER BY {id} DESC LIMIT {limit}"
         );
-        let mut messages = on_pool!(self, |pool| {
-            let mut query = sqlx::query(&sql).bind(user.0).bind(workspace.0);
-            for bind in &c.binds {
-                query = match bind {
-                    Bind::Int(value) => query.bind(*value),
-                    Bind::Text(value) => query.bind(value.as_str()),
-                };
+        let cursor_at = c.binds.len() - 2;
+        let mut messages = Vec::new();
+        loop {
+            let page = on_pool!(self, |pool| {
+                let mut statement = sqlx::query(&sql).bind(user.0).bind(workspace.0);
+                for bind in &c.binds {
+                    statement = match bind {
+                        Bind::Int(value) => statement.bind(*value),
+                        Bind::Text(value) => statement.bind(value.as_str()),
+                    };
+                }
+                let rows = statement.fetch_all(pool).await?;
+                rows.iter()
+                    .map(message_from_row)
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            if driver != Driver::Authors {
+                messages = page;
+                break;
             }
-            let rows = query.fetch_all(pool).await?;
-            rows.iter()
-                .map(message_from_row)
-                .collect::<Result<Vec<_>, _>>()?
-        });
+            let last = page.last().map(|m| m.id.0);
+            let exhausted = (page.len() as i64) < AUTHORS_CHUNK;
+            messages.extend(page.into_iter().filter(|m| query.matches_text(&m.body)));
+            match last {
+                Some(last) if !exhausted && (messages.len() as i64) < wanted => {
+                    c.binds[cursor_at] = Bind::Int(last);
+                }
+                _ => break,
+            }
+        }
+        messages.truncate(usize::try_from(wanted).unwrap_or(0));
         let more = messages.len() as i64 > search.limit;
         messages.truncate(usize::try_from(search.limit).unwrap_or(0));
         self.attach_details(&mut messages).await?;
@@ -130,12 +198,13 @@ fn text_conditions(backend: Backend, query: &Query, c: &mut Conditions) {
                     .join(join)
             };
             if !wanted.is_empty() {
-                let at = c.text(fts(&wanted, " AND "));
-                c.sql.push(format!(
-                    "m.id IN (SELECT rowid FROM messages_search WHERE messages_search MATCH {at})"
-                ));
-            }
-            if !unwanted.is_empty() {
+                let mut expression = format!("({})", fts(&wanted, " AND "));
+                if !unwanted.is_empty() {
+                    expression.push_str(&format!(" NOT ({})", fts(&unwanted, " OR ")));
+                }
+                let at = c.text(expression);
+                c.sql.push(format!("messages_search MATCH {at}"));
+            } else if !unwanted.is_empty() {
                 let at = c.text(fts(&unwanted, " OR "));
                 c.sql.push(format!(
                     "m.id NOT IN (SELECT rowid FROM messages_search \
@@ -185,9 +254,11 @@ fn filters(search: &Search<'_>, c: &mut Conditions) {
     let q = search.query;
     if !q.from.is_empty() {
         let handles = c.texts(&q.from);
-        c.sql.push(format!(
-            "m.author_id IN (SELECT id FROM users WHERE handle IN ({handles}))"
-        ));
+        c.sql.push(if c.driver == Driver::Authors {
+            format!("author.handle IN ({handles})")
+        } else {
+            format!("m.author_id IN (SELECT id FROM users WHERE handle IN ({handles}))")
+        });
     }
     if !q.in_channels.is_empty() {
         let names = c.texts(&q.in_channels);

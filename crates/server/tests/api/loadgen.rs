@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ocomms_loadgen::scenario::search::{self, fill::Layout};
 use ocomms_loadgen::scenario::{fanout, idle, ingest, reconnect, threads};
 use ocomms_loadgen::{Connector, ServerProcess};
 use ocomms_server::config::ServeConfig;
@@ -20,6 +21,7 @@ ocomms_store::backend_tests!(
     loadgen_reconnect_storm_misses_nothing,
     loadgen_ingest_idle_and_threads_run,
     loadgen_nodes_fanout_across_two_nodes_misses_nothing,
+    loadgen_search_fills_once_and_finds_only_what_the_searcher_reads,
 );
 
 /// A server as the load generator expects one: sign-up not rate limited.
@@ -147,6 +149,35 @@ async fn loadgen_ingest_idle_and_threads_run(db: TestDb) {
     };
     let report = threads::run(connector, &options, None).await.unwrap();
     assert_eq!(report.requests, 5, "{report}");
+}
+
+async fn loadgen_search_fills_once_and_finds_only_what_the_searcher_reads(db: TestDb) {
+    let server = load_server(&db, None).await;
+    let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
+    // The searcher is in 3 of 12 channels; the scenario fails if an answer holds anything
+    // from the other 9, or if a phrase taken from a message does not find it.
+    let options = search::SearchOptions {
+        database_url: db.url.clone(),
+        layout: Layout {
+            messages: 3_000,
+            users: 40,
+            channels: 12,
+            members_per_channel: 8,
+            searcher_channels: 3,
+            years: 1,
+            seed: 1,
+        },
+        requests: 12,
+    };
+    let report = search::run(connector.clone(), &options, None)
+        .await
+        .unwrap();
+    assert!(report.filled.is_some(), "{report}");
+    assert!(report.single_word_found > 0, "{report}");
+    assert!(report.index_bytes > 0 && report.database_bytes > report.index_bytes);
+    // A second run searches what the first one wrote.
+    let again = search::run(connector, &options, None).await.unwrap();
+    assert!(again.filled.is_none(), "{again}");
 }
 
 async fn loadgen_nodes_fanout_across_two_nodes_misses_nothing(db: TestDb) {
