@@ -11,7 +11,7 @@ use ocomms_proto::notification::{
     ActivityPage, ConversationNotifications, DoNotDisturb, Level, SetDoNotDisturb,
 };
 use ocomms_proto::workspace::Workspace;
-use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 
 use crate::error::{AuthError, CallError, ProbeError};
 use crate::registry::{Saved, SavedTrust};
@@ -133,6 +133,9 @@ pub enum Msg {
     Realtime {
         account: AccountKey,
         update: Update,
+        /// When the runner received it (ms since the epoch): a replayed `notify` frame about
+        /// a message much older than this is not shown (`update/notify.rs`).
+        received_at: Timestamp,
     },
     /// A call or the realtime session found the session no longer valid.
     SessionExpired(AccountKey),

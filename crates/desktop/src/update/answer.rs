@@ -72,7 +72,11 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => failed(state, account, e),
         },
-        Msg::Realtime { account, update } => super::realtime::realtime(state, account, update),
+        Msg::Realtime {
+            account,
+            update,
+            received_at,
+        } => super::realtime::realtime(state, account, update, received_at),
         Msg::SessionExpired(account) => session_expired(state, account),
         Msg::CacheRead { url, cached } => super::cached::cache_read(state, url, cached.map(|c| *c)),
         Msg::CertificateChanged { account, presented } => {

@@ -423,6 +423,7 @@ fn mentioning_me(msg: Msg) -> Msg {
     match msg {
         Msg::Realtime {
             account,
+            received_at,
             update: ocomms_client::Update::Event(mut event),
         } => {
             if let ocomms_proto::event::EventPayload::MessagePosted { message, .. } =
@@ -432,6 +433,7 @@ fn mentioning_me(msg: Msg) -> Msg {
             }
             Msg::Realtime {
                 account,
+                received_at,
                 update: ocomms_client::Update::Event(event),
             }
         }
@@ -493,6 +495,7 @@ fn mentions_are_counted_apart_and_every_unread_direct_message_is_one() {
             me,
             Msg::Realtime {
                 account: me,
+                received_at: NOW,
                 update: ocomms_client::Update::Read(ReadState {
                     conversation_id: RANDOM,
                     last_read_seq: 8,

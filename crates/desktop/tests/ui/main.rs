@@ -20,6 +20,10 @@ use slint::platform::{Key, WindowEvent};
 
 mod notifications;
 
+/// When the window's realtime updates arrive: 2026-12-03T12:00:00Z, after every message the
+/// tests post, so none is too old to notify of.
+const RECEIVED_AT: ocomms_proto::Timestamp = 1_796_299_200_000;
+
 fn signed_in_state() -> State {
     let mut state = State::new("ui");
     let effects = update(
@@ -137,6 +141,7 @@ fn online(state: &mut State, account: AccountKey) {
         state,
         Msg::Realtime {
             account,
+            received_at: RECEIVED_AT,
             update: Update::Ready {
                 positions: Default::default(),
             },
@@ -285,6 +290,7 @@ fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
         &mut state,
         Msg::Realtime {
             account,
+            received_at: RECEIVED_AT,
             update: Update::Event(Box::new(Event {
                 workspace_id: WorkspaceId(1),
                 position: 1,
@@ -370,6 +376,7 @@ fn switching_servers_with_a_thousand_messages_each() {
                 &mut state,
                 Msg::Realtime {
                     account: new_key,
+                    received_at: RECEIVED_AT,
                     update: Update::Event(Box::new(Event {
                         workspace_id: WorkspaceId(1),
                         position: seq,

@@ -11,7 +11,7 @@ use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 use openchat::{Msg, State, update};
 use slint::Model as _;
 
-use super::{one, signed_in_state, window_for};
+use super::{RECEIVED_AT, one, signed_in_state, window_for};
 
 const GENERAL: ConversationId = ConversationId(5);
 
@@ -180,6 +180,7 @@ fn emoji_are_pictures_between_runs_of_text() {
             &mut state,
             Msg::Realtime {
                 account,
+                received_at: RECEIVED_AT,
                 update: Update::Event(Box::new(Event {
                     workspace_id: WorkspaceId(1),
                     position: seq,
