@@ -8,7 +8,8 @@ use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::notification::{
-    ActivityPage, ConversationNotifications, DoNotDisturb, Level, SetDoNotDisturb,
+    ActivityPage, ConversationNotifications, DoNotDisturb, EmailFrequency, EmailNotifications,
+    Level, SetDoNotDisturb,
 };
 use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
@@ -92,6 +93,8 @@ pub enum Msg {
     },
     /// Pause notifications for this many minutes (0 resumes them).
     Snooze(u32),
+    /// How often the server may email about missed mentions and direct messages.
+    SetEmailFrequency(EmailFrequency),
     /// Show the workspace's Activity in the main pane.
     OpenActivity,
     /// The next page of Activity.
@@ -174,6 +177,11 @@ pub enum Msg {
     DoNotDisturbSet {
         account: AccountKey,
         result: Result<DoNotDisturb, CallError>,
+    },
+    /// The missed-message email setting, read or just changed.
+    EmailNotificationsLoaded {
+        account: AccountKey,
+        result: Result<EmailNotifications, CallError>,
     },
     ActivityLoaded {
         account: AccountKey,
@@ -345,6 +353,14 @@ pub enum Effect {
     SetDoNotDisturb {
         account: AccountKey,
         update: SetDoNotDisturb,
+    },
+    /// Read how often the server emails about missed messages, and whether it can.
+    LoadEmailNotifications {
+        account: AccountKey,
+    },
+    SetEmailFrequency {
+        account: AccountKey,
+        frequency: EmailFrequency,
     },
     LoadActivity {
         account: AccountKey,

@@ -366,6 +366,8 @@ impl Runner {
             | Effect::LoadSettings { .. }
             | Effect::SetDefaultLevel { .. }
             | Effect::SetDoNotDisturb { .. }
+            | Effect::LoadEmailNotifications { .. }
+            | Effect::SetEmailFrequency { .. }
             | Effect::LoadActivity { .. } => {}
         }
     }

@@ -110,6 +110,8 @@ fn notifications(
     window.set_settings_quiet_end(s.quiet_end.as_str().into());
     window.set_settings_snoozed(s.snoozed.as_str().into());
     window.set_settings_loaded(s.loaded);
+    window.set_settings_email(s.email);
+    window.set_settings_email_available(s.email_available);
     window.set_settings_error(s.error.as_str().into());
 }
 

@@ -146,6 +146,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::SetDefaultLevel(_)
         | Msg::SetQuietHours { .. }
         | Msg::Snooze(_)
+        | Msg::SetEmailFrequency(_)
         | Msg::OpenActivity
         | Msg::LoadMoreActivity) => settings::action(state, msg),
         answer => answer::update(state, answer),

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use ocomms_proto::notification::Level;
+use ocomms_proto::notification::{EmailFrequency, Level};
 use ocomms_proto::{ConversationId, WorkspaceId};
 use slint::SharedString;
 
@@ -108,6 +108,17 @@ fn level(n: i32) -> Option<Level> {
     }
 }
 
+/// The dialog's email frequencies travel as numbers: 1 every 15 minutes, 2 hourly, 3 never
+/// (see `view::SettingsView`).
+fn email_frequency(n: i32) -> Option<EmailFrequency> {
+    match n {
+        1 => Some(EmailFrequency::Every15Minutes),
+        2 => Some(EmailFrequency::Hourly),
+        3 => Some(EmailFrequency::Never),
+        _ => None,
+    }
+}
+
 fn wire_notifications(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_open_activity(move || d(Msg::OpenActivity));
@@ -131,6 +142,12 @@ fn wire_notifications(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {
             start: start.into(),
             end: end.into(),
         });
+    });
+    let d = dispatch.clone();
+    window.on_set_email_frequency(move |n| {
+        if let Some(frequency) = email_frequency(n) {
+            d(Msg::SetEmailFrequency(frequency));
+        }
     });
     let d = dispatch.clone();
     window.on_snooze(move |minutes| {

@@ -106,6 +106,7 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::SettingsLoaded { .. }
         | Msg::DefaultLevelSet { .. }
         | Msg::DoNotDisturbSet { .. }
+        | Msg::EmailNotificationsLoaded { .. }
         | Msg::ActivityLoaded { .. }) => super::settings::answer(state, msg),
         // User actions are handled in `update`.
         _ => vec![],

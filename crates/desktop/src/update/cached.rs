@@ -124,6 +124,8 @@ pub(super) fn lacks_session(state: &State, effect: &Effect) -> bool {
         | Effect::LoadSettings { account, .. }
         | Effect::SetDefaultLevel { account, .. }
         | Effect::SetDoNotDisturb { account, .. }
+        | Effect::LoadEmailNotifications { account }
+        | Effect::SetEmailFrequency { account, .. }
         | Effect::LoadActivity { account, .. } => *account,
         _ => return false,
     };

@@ -2,6 +2,7 @@
 //! probes, accounts and per-server context; messages in `tests/messages.rs`.
 
 mod cached;
+mod email;
 mod fixture;
 mod messages;
 mod notify;
