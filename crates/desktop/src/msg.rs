@@ -11,6 +11,7 @@ use ocomms_proto::notification::{
     ActivityPage, ConversationNotifications, DoNotDisturb, EmailFrequency, EmailNotifications,
     Level, SetDoNotDisturb,
 };
+use ocomms_proto::search::SearchResults;
 use ocomms_proto::workspace::Workspace;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 
@@ -99,6 +100,16 @@ pub enum Msg {
     OpenActivity,
     /// The next page of Activity.
     LoadMoreActivity,
+    /// Search the workspace on screen (the query language of docs/protocol.md).
+    Search(String),
+    /// The next page of results.
+    MoreResults,
+    /// Back from the results to the conversation.
+    CloseSearch,
+    /// Open a result's conversation at that message.
+    OpenResult(MessageId),
+    /// Leave the stretch of the past a result opened for the conversation's newest messages.
+    JumpToNewest,
 
     // --- answers ---
     Probed {
@@ -189,6 +200,21 @@ pub enum Msg {
         /// `None`: the first page.
         before: Option<MessageId>,
         result: Result<ActivityPage, CallError>,
+    },
+    SearchLoaded {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        query: String,
+        /// `None`: the first page.
+        before: Option<MessageId>,
+        result: Result<SearchResults, CallError>,
+    },
+    /// The stretch of a conversation around a message (a search result opened). Not a
+    /// `HistoryLoaded`: the offline cache keeps only the conversation's end.
+    AroundLoaded {
+        account: AccountKey,
+        conversation: ConversationId,
+        result: Result<MessagePage, CallError>,
     },
     /// What the offline cache holds for a remembered server (`None`: nothing).
     CacheRead {
@@ -367,5 +393,18 @@ pub enum Effect {
         workspace: WorkspaceId,
         slug: String,
         before: Option<MessageId>,
+    },
+    Search {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        slug: String,
+        query: String,
+        before: Option<MessageId>,
+    },
+    /// The messages around `seq` in a conversation (the history API's `around`).
+    LoadAround {
+        account: AccountKey,
+        conversation: ConversationId,
+        seq: i64,
     },
 }

@@ -29,6 +29,7 @@ mod calls;
 mod desktop;
 mod kept;
 mod live;
+mod search;
 mod session;
 mod settings;
 
@@ -129,7 +130,7 @@ impl Runner {
     }
 
     fn start(&self, effect: Effect) {
-        let Some(effect) = self.settings(effect) else {
+        let Some(effect) = self.settings(effect).and_then(|e| self.search(e)) else {
             return;
         };
         match effect {
@@ -360,7 +361,7 @@ impl Runner {
                     });
                 }
             }
-            // Run by `settings` above.
+            // Run by `settings` and `search` above.
             Effect::LoadLevels { .. }
             | Effect::SetLevel { .. }
             | Effect::LoadSettings { .. }
@@ -368,7 +369,9 @@ impl Runner {
             | Effect::SetDoNotDisturb { .. }
             | Effect::LoadEmailNotifications { .. }
             | Effect::SetEmailFrequency { .. }
-            | Effect::LoadActivity { .. } => {}
+            | Effect::LoadActivity { .. }
+            | Effect::Search { .. }
+            | Effect::LoadAround { .. } => {}
         }
     }
 

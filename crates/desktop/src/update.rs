@@ -6,6 +6,7 @@ mod answer;
 mod cached;
 mod notify;
 mod realtime;
+mod search;
 mod servers;
 mod sessions;
 mod settings;
@@ -149,6 +150,11 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::SetEmailFrequency(_)
         | Msg::OpenActivity
         | Msg::LoadMoreActivity) => settings::action(state, msg),
+        msg @ (Msg::Search(_)
+        | Msg::MoreResults
+        | Msg::CloseSearch
+        | Msg::OpenResult(_)
+        | Msg::JumpToNewest) => search::action(state, msg),
         answer => answer::update(state, answer),
     }
 }
@@ -298,6 +304,8 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
     }
     account.context.conversation = Some(id);
     account.context.activity = false;
+    account.context.searching = false;
+    account.context.highlight = None;
     account.read(id);
     let read = Effect::MarkRead {
         account: account.key,

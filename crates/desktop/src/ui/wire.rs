@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use ocomms_proto::notification::{EmailFrequency, Level};
-use ocomms_proto::{ConversationId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, WorkspaceId};
 use slint::SharedString;
 
 use super::AppWindow;
@@ -94,6 +94,7 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_cancel_edit(move || d(Msg::CancelEdit));
     wire_notifications(window, &dispatch);
+    wire_search(window, &dispatch);
     window.on_send(move || dispatch(Msg::Send));
 }
 
@@ -117,6 +118,23 @@ fn email_frequency(n: i32) -> Option<EmailFrequency> {
         3 => Some(EmailFrequency::Never),
         _ => None,
     }
+}
+
+fn wire_search(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {
+    let d = dispatch.clone();
+    window.on_search(move |query| d(Msg::Search(query.into())));
+    let d = dispatch.clone();
+    window.on_more_results(move || d(Msg::MoreResults));
+    let d = dispatch.clone();
+    window.on_close_search(move || d(Msg::CloseSearch));
+    let d = dispatch.clone();
+    window.on_open_result(move |k| {
+        if let Some(id) = key(&k, MessageId) {
+            d(Msg::OpenResult(id));
+        }
+    });
+    let d = dispatch.clone();
+    window.on_jump_to_newest(move || d(Msg::JumpToNewest));
 }
 
 fn wire_notifications(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {

@@ -49,7 +49,7 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                         }
                     }
                     let timeline = a.timelines.entry(conversation).or_default();
-                    timeline.merge_page(page.messages, page.more_before);
+                    timeline.merge_history(page);
                 }
                 vec![]
             }
@@ -78,6 +78,18 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             received_at,
         } => super::realtime::realtime(state, account, update, received_at),
         Msg::SessionExpired(account) => session_expired(state, account),
+        Msg::SearchLoaded {
+            account,
+            workspace,
+            query,
+            before,
+            result,
+        } => super::search::loaded(state, account, (workspace, query, before), result),
+        Msg::AroundLoaded {
+            account,
+            conversation,
+            result,
+        } => super::search::around_loaded(state, account, conversation, result),
         Msg::CacheRead { url, cached } => super::cached::cache_read(state, url, cached.map(|c| *c)),
         Msg::CertificateChanged { account, presented } => {
             super::trust::certificate_changed(state, account, presented)
@@ -335,7 +347,7 @@ fn conversations_loaded(
     effects
 }
 
-fn failed(state: &mut State, key: AccountKey, error: CallError) -> Vec<Effect> {
+pub(super) fn failed(state: &mut State, key: AccountKey, error: CallError) -> Vec<Effect> {
     if error == CallError::SessionExpired {
         return session_expired(state, key);
     }
@@ -361,7 +373,7 @@ fn posted(
                 .timelines
                 .entry(message.conversation_id)
                 .or_default();
-            timeline.insert(message);
+            timeline.insert_live(message);
             vec![]
         }
         // The runner already retried; it goes again when the realtime session is back.

@@ -126,7 +126,9 @@ pub(super) fn lacks_session(state: &State, effect: &Effect) -> bool {
         | Effect::SetDoNotDisturb { account, .. }
         | Effect::LoadEmailNotifications { account }
         | Effect::SetEmailFrequency { account, .. }
-        | Effect::LoadActivity { account, .. } => *account,
+        | Effect::LoadActivity { account, .. }
+        | Effect::Search { account, .. }
+        | Effect::LoadAround { account, .. } => *account,
         _ => return false,
     };
     state.account(account).is_some_and(|a| a.cached)

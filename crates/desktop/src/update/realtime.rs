@@ -119,7 +119,7 @@ fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effec
                 .timelines
                 .entry(conversation)
                 .or_default()
-                .insert(message);
+                .insert_live(message);
             // Read only if seen: on screen in a focused window (focusing it again marks it).
             if mine {
                 vec![]

@@ -70,6 +70,7 @@ pub(super) fn action(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SetEmailFrequency(frequency) => email_frequency(account, frequency),
         Msg::OpenActivity => {
             account.context.activity = true;
+            account.context.searching = false;
             account.context.editing = None;
             let Some(workspace) = account.context.workspace else {
                 return vec![];

@@ -6,6 +6,7 @@ mod email;
 mod fixture;
 mod messages;
 mod notify;
+mod search;
 mod sessions;
 mod settings;
 mod trust;

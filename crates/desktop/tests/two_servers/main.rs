@@ -21,6 +21,7 @@ use site::{ME, PASSWORD, Site};
 
 mod offline;
 mod pinned;
+mod search;
 mod site;
 
 /// The client without its window: state, update, runner; answers come back on a channel.

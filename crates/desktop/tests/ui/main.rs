@@ -19,6 +19,7 @@ use slint::ComponentHandle as _;
 use slint::platform::{Key, WindowEvent};
 
 mod notifications;
+mod search;
 
 /// When the window's realtime updates arrive: 2026-12-03T12:00:00Z, after every message the
 /// tests post, so none is too old to notify of.
