@@ -102,6 +102,45 @@ mod tests {
         t
     }
 
+    /// The resident memory opening the system's emoji font costs (its character map,
+    /// bitmap index and ligatures), for docs/benchmarks.md:
+    /// `cargo test -p openchat --lib -- --ignored --nocapture font_tables`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn font_tables_weigh() {
+        let Some(path) = super::super::find() else {
+            eprintln!("no colour emoji font here: nothing to weigh");
+            return;
+        };
+        let rss_kib = || -> u64 {
+            std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_owned();
+                    line.split_whitespace().nth(1)?.parse().ok()
+                })
+                .unwrap_or(0)
+        };
+        // Opened once first, so the thread's allocator arena is set up before measuring.
+        drop(super::super::EmojiFont::open(&path));
+        let before = rss_kib();
+        let font = super::super::EmojiFont::open(&path).expect("font");
+        let with_ligatures = rss_kib();
+        let ligatures = font.ligatures.len();
+        let components: usize = font.ligatures.keys().map(Vec::len).sum();
+        // Their share, by size: each key's buffer, plus a map entry (key, glyph, control).
+        let ligature_bytes = font.ligatures.capacity()
+            * (std::mem::size_of::<(Vec<u16>, u16)>() + 1)
+            + components * 2
+            + ligatures * 16;
+        println!(
+            "emoji font tables: {} KiB resident, of which ligatures about {} KiB \
+             ({ligatures} ligatures, {components} components)",
+            with_ligatures.saturating_sub(before),
+            ligature_bytes / 1024
+        );
+    }
+
     #[test]
     fn ligatures_are_read_from_their_components() {
         let found = ligatures(&table()).expect("parsed");
