@@ -223,7 +223,11 @@ fn emoji_are_pictures_between_runs_of_text() {
     i_slint_backend_testing::init_no_event_loop();
     let mut state = signed_in_state();
     let account = state.viewed_account().expect("signed in");
-    for (seq, body) in [(1, "Ship **it** 🚀 now"), (2, "🎉🎉")] {
+    for (seq, body) in [
+        (1, "Ship **it** 🚀 now"),
+        (2, "🎉🎉"),
+        (3, "👩\u{200D}💻 in 🇫🇷 👍🏽"),
+    ] {
         update(
             &mut state,
             Msg::Realtime {
@@ -262,4 +266,15 @@ fn emoji_are_pictures_between_runs_of_text() {
         assert_eq!(size.height, openchat::emoji::PICTURE_PX);
     }
     assert!(rows.row_data(2).expect("the emoji row").jumbo);
+    // Sequences are one picture each: a coder, a flag, a thumb with its skin tone.
+    let row = rows.row_data(3).expect("the sequences row");
+    let block = row.blocks.row_data(0).expect("block");
+    let pieces: Vec<_> = (0..block.pieces.row_count())
+        .filter_map(|i| block.pieces.row_data(i))
+        .collect();
+    let plain: Vec<&str> = pieces.iter().map(|p| p.plain.as_str()).collect();
+    assert_eq!(plain, ["👩\u{200D}💻", " in ", "🇫🇷", "👍🏽"]);
+    if openchat::emoji::find().is_some() {
+        assert!(pieces[0].emoji && pieces[2].emoji && pieces[3].emoji);
+    }
 }
