@@ -115,15 +115,15 @@ fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effec
             }
             let mine = message.author_id == account.user.id;
             let mentioned = message.mentions.include(account.user.id);
-            account
-                .timelines
-                .entry(conversation)
-                .or_default()
-                .insert_live(message);
+            let timeline = account.timelines.entry(conversation).or_default();
+            // A stretch of the past around a search result is on screen: the new message is
+            // not shown there, so not seen (the jump to the newest reads it).
+            let seen = watching && !timeline.more_after;
+            timeline.insert_live(message);
             // Read only if seen: on screen in a focused window (focusing it again marks it).
             if mine {
                 vec![]
-            } else if watching {
+            } else if seen {
                 vec![Effect::MarkRead {
                     account: account.key,
                     conversation,

@@ -233,15 +233,22 @@ fn an_older_result_opens_the_stretch_around_it_until_jumping_to_the_newest() {
             .iter()
             .any(|r| r.highlighted && r.body == "message 40")
     );
-    // What arrives meanwhile waits for the jump (it would sit after a hole).
-    update(&mut state, to(account, posted(RANDOM, 501, OTHER, None)));
+    // What arrives meanwhile waits for the jump (it would sit after a hole), unread.
+    let effects = update(&mut state, to(account, posted(RANDOM, 501, OTHER, None)));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::MarkRead { .. })));
     assert_eq!(view(&state).rows.iter().filter(|r| r.kind == 1).count(), 3);
+    assert_eq!(view(&state).rail[0].unread, 1);
     let effects = update(&mut state, Msg::JumpToNewest);
     assert!(effects.contains(&Effect::LoadHistory {
         account,
         conversation: RANDOM,
         before: None,
     }));
+    assert!(effects.contains(&Effect::MarkRead {
+        account,
+        conversation: RANDOM,
+    }));
+    assert_eq!(view(&state).rail[0].unread, 0);
     let v = view(&state);
     assert!(!v.more_after && v.highlight.is_none() && v.rows.is_empty());
     assert!(
