@@ -10,6 +10,8 @@ use openchat::{Msg, update};
 use slint::ComponentHandle as _;
 use slint::platform::{Key, WindowEvent};
 
+use openchat::ui::AppWindow;
+
 use super::{one, signed_in_state, window_for};
 
 const GENERAL: ConversationId = ConversationId(5);
@@ -35,42 +37,61 @@ fn message(seq: i64, body: &str) -> Message {
     }
 }
 
-#[test]
-fn ctrl_k_goes_to_the_search_field_and_enter_searches() {
-    i_slint_backend_testing::init_no_event_loop();
-    let state = signed_in_state();
-    let (window, sent) = window_for(&state);
-    window.show().expect("shown");
-    let key = |text: slint::SharedString, pressed: bool| {
+/// Presses and releases each key in turn (holding `held` down meanwhile, if any).
+fn keys(window: &AppWindow, held: Option<Key>, presses: &[&str]) {
+    let event = |text: slint::SharedString, pressed: bool| {
         window.window().dispatch_event(if pressed {
             WindowEvent::KeyPressed { text }
         } else {
             WindowEvent::KeyReleased { text }
         });
     };
-    key(Key::Control.into(), true);
-    key("k".into(), true);
-    key("k".into(), false);
-    key(Key::Control.into(), false);
-    for c in "deploy".chars() {
-        key(c.to_string().into(), true);
-        key(c.to_string().into(), false);
+    if let Some(key) = held {
+        event(key.into(), true);
     }
-    key(Key::Return.into(), true);
-    key(Key::Return.into(), false);
-    assert_eq!(
-        one(&window, "Search messages")
-            .accessible_value()
-            .as_deref(),
-        Some("deploy")
-    );
-    assert!(
-        sent.borrow()
-            .iter()
-            .any(|m| matches!(m, Msg::Search(q) if q == "deploy")),
-        "{:?}",
-        sent.borrow()
-    );
+    for text in presses {
+        event((*text).into(), true);
+        event((*text).into(), false);
+    }
+    if let Some(key) = held {
+        event(key.into(), false);
+    }
+}
+
+fn typed_search(shortcut: impl Fn(&AppWindow)) -> (String, Vec<Msg>) {
+    let state = signed_in_state();
+    let (window, sent) = window_for(&state);
+    window.show().expect("shown");
+    shortcut(&window);
+    keys(&window, None, &["d", "e", "p", "l", "o", "y"]);
+    keys(&window, None, &[&slint::SharedString::from(Key::Return)]);
+    let value = one(&window, "Search messages")
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string();
+    let sent = sent.borrow().clone();
+    (value, sent)
+}
+
+#[test]
+fn ctrl_k_or_slash_goes_to_the_search_field_and_enter_searches() {
+    i_slint_backend_testing::init_no_event_loop();
+    for (name, shortcut) in [
+        (
+            "Ctrl+K",
+            Box::new(|w: &AppWindow| keys(w, Some(Key::Control), &["k"]))
+                as Box<dyn Fn(&AppWindow)>,
+        ),
+        ("/", Box::new(|w: &AppWindow| keys(w, None, &["/"]))),
+    ] {
+        let (value, sent) = typed_search(shortcut);
+        assert_eq!(value, "deploy", "{name}");
+        assert!(
+            sent.iter()
+                .any(|m| matches!(m, Msg::Search(q) if q == "deploy")),
+            "{name}: {sent:?}"
+        );
+    }
 }
 
 #[test]
