@@ -10,6 +10,8 @@ use std::fs::File;
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
+mod ligature;
+
 /// Where distributions put a colour emoji font with bitmaps; `OPENCHAT_EMOJI_FONT` first.
 const CANDIDATES: &[&str] = &[
     "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
@@ -48,6 +50,8 @@ pub struct EmojiFont {
     glyphs: HashMap<u32, u16>,
     /// Glyph → where its PNG record lies in the file (offset, length).
     bitmaps: HashMap<u16, (u64, u32)>,
+    /// Sequences (ZWJ, flags, skin tones) → their glyph (the font's `GSUB` ligatures).
+    ligatures: ligature::Ligatures,
 }
 
 /// The first colour emoji font found.
@@ -99,6 +103,14 @@ impl EmojiFont {
         };
         let (_, cmap) = find(b"cmap")?;
         let (_, cblc) = find(b"CBLC")?;
+        // Without ligatures a sequence is drawn as its parts, as before they were read.
+        let ligatures = match find(b"GSUB") {
+            Ok((_, gsub)) => ligature::ligatures(&gsub).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "emoji sequences are drawn as their parts");
+                ligature::Ligatures::new()
+            }),
+            Err(_) => ligature::Ligatures::new(),
+        };
         // Only CBDT's position is needed: its pictures are read when drawn.
         let cbdt = directory
             .chunks_exact(16)
@@ -108,23 +120,36 @@ impl EmojiFont {
         Ok(Self {
             glyphs: character_map(&cmap)?,
             bitmaps: bitmap_index(&cblc, u64::from(cbdt))?,
+            ligatures,
             file,
         })
     }
 
-    pub fn has(&self, c: char) -> bool {
-        self.glyphs
-            .get(&u32::from(c))
-            .is_some_and(|g| self.bitmaps.contains_key(g))
+    /// The glyph drawn for an emoji as typed: a character's, or a sequence's ligature.
+    /// The emoji-style selector (U+FE0F) only asks for a picture; the font's sequences
+    /// leave it out, as shapers do.
+    fn glyph(&self, emoji: &str) -> Option<u16> {
+        let glyphs: Vec<u16> = emoji
+            .chars()
+            .filter(|&c| c != '\u{FE0F}')
+            .map(|c| self.glyphs.get(&u32::from(c)).copied())
+            .collect::<Option<_>>()?;
+        match glyphs[..] {
+            [] => None,
+            [one] => Some(one),
+            _ => self.ligatures.get(&glyphs).copied(),
+        }
     }
 
-    /// The picture of `c`, `PICTURE_PX` tall; `None` when the font has none.
-    pub fn picture(&mut self, c: char) -> Result<Option<Picture>, EmojiError> {
-        let Some(&(offset, length)) = self
-            .glyphs
-            .get(&u32::from(c))
-            .and_then(|g| self.bitmaps.get(g))
-        else {
+    pub fn has(&self, emoji: &str) -> bool {
+        self.glyph(emoji)
+            .is_some_and(|g| self.bitmaps.contains_key(&g))
+    }
+
+    /// The picture of an emoji (a character or a sequence), `PICTURE_PX` tall; `None`
+    /// when the font has none.
+    pub fn picture(&mut self, emoji: &str) -> Result<Option<Picture>, EmojiError> {
+        let Some(&(offset, length)) = self.glyph(emoji).and_then(|g| self.bitmaps.get(&g)) else {
             return Ok(None);
         };
         // A picture is a few KB; anything near this is not one (a damaged font file).
@@ -299,9 +324,9 @@ mod tests {
             return;
         };
         let mut font = EmojiFont::open(&path).expect("font");
-        assert!(font.has('🚀') && font.has('😀'));
-        assert!(!font.has('a'));
-        let rocket = font.picture('🚀').expect("read").expect("a rocket");
+        assert!(font.has("🚀") && font.has("😀"));
+        assert!(!font.has("a"));
+        let rocket = font.picture("🚀").expect("read").expect("a rocket");
         assert_eq!(rocket.height, PICTURE_PX);
         assert_eq!(
             rocket.rgba.len(),
@@ -314,7 +339,32 @@ mod tests {
                 .chunks_exact(4)
                 .any(|p| p[3] > 200 && (p[0] != p[1] || p[1] != p[2]))
         );
-        assert_eq!(font.picture('a').expect("read"), None);
+        assert_eq!(font.picture("a").expect("read"), None);
+    }
+
+    #[test]
+    fn sequences_are_drawn_from_the_font_s_ligatures() {
+        let Some(path) = find() else {
+            eprintln!("no colour emoji font here (fonts-noto-color-emoji): skipped");
+            return;
+        };
+        let mut font = EmojiFont::open(&path).expect("font");
+        for sequence in [
+            "👩\u{200D}💻",
+            "🇫🇷",
+            "👍🏽",
+            "🏳\u{FE0F}\u{200D}🌈",
+            "🏃\u{200D}♀\u{FE0F}",
+            "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+        ] {
+            assert!(font.has(sequence), "{sequence}");
+        }
+        // One picture, not its first part's.
+        let coder = font.picture("👩\u{200D}💻").expect("read");
+        let woman = font.picture("👩").expect("read");
+        assert!(coder.is_some() && coder != woman);
+        // Two letters that are no country: no picture (drawn as the letters).
+        assert!(!font.has("🇽🇽"));
     }
 
     #[test]

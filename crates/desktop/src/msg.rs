@@ -8,15 +8,21 @@ use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::notification::{
-    ActivityPage, ConversationNotifications, DoNotDisturb, Level, SetDoNotDisturb,
+    ActivityPage, ConversationNotifications, DoNotDisturb, EmailFrequency, EmailNotifications,
+    Level,
 };
+use ocomms_proto::search::SearchResults;
 use ocomms_proto::workspace::Workspace;
-use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 
 use crate::error::{AuthError, CallError, ProbeError};
-use crate::registry::{Saved, SavedTrust};
+use crate::registry::Saved;
 use crate::state::{AccountKey, ServerKey};
 use crate::vault::{SavedSession, TokenStore};
+
+mod effect;
+
+pub use effect::Effect;
 
 /// A workspace's conversations, the display names of its members, and the user's unread
 /// messages per conversation and how many of them mention the user (from the server's read
@@ -92,10 +98,22 @@ pub enum Msg {
     },
     /// Pause notifications for this many minutes (0 resumes them).
     Snooze(u32),
+    /// How often the server may email about missed mentions and direct messages.
+    SetEmailFrequency(EmailFrequency),
     /// Show the workspace's Activity in the main pane.
     OpenActivity,
     /// The next page of Activity.
     LoadMoreActivity,
+    /// Search the workspace on screen (the query language of docs/protocol.md).
+    Search(String),
+    /// The next page of results.
+    MoreResults,
+    /// Back from the results to the conversation.
+    CloseSearch,
+    /// Open a result's conversation at that message.
+    OpenResult(MessageId),
+    /// Leave the stretch of the past a result opened for the conversation's newest messages.
+    JumpToNewest,
 
     // --- answers ---
     Probed {
@@ -133,6 +151,9 @@ pub enum Msg {
     Realtime {
         account: AccountKey,
         update: Update,
+        /// When the runner received it (ms since the epoch): a replayed `notify` frame about
+        /// a message much older than this is not shown (`update/notify.rs`).
+        received_at: Timestamp,
     },
     /// A call or the realtime session found the session no longer valid.
     SessionExpired(AccountKey),
@@ -172,12 +193,32 @@ pub enum Msg {
         account: AccountKey,
         result: Result<DoNotDisturb, CallError>,
     },
+    /// The missed-message email setting, read or just changed.
+    EmailNotificationsLoaded {
+        account: AccountKey,
+        result: Result<EmailNotifications, CallError>,
+    },
     ActivityLoaded {
         account: AccountKey,
         workspace: WorkspaceId,
         /// `None`: the first page.
         before: Option<MessageId>,
         result: Result<ActivityPage, CallError>,
+    },
+    SearchLoaded {
+        account: AccountKey,
+        workspace: WorkspaceId,
+        query: String,
+        /// `None`: the first page.
+        before: Option<MessageId>,
+        result: Result<SearchResults, CallError>,
+    },
+    /// The stretch of a conversation around a message (a search result opened). Not a
+    /// `HistoryLoaded`: the offline cache keeps only the conversation's end.
+    AroundLoaded {
+        account: AccountKey,
+        conversation: ConversationId,
+        result: Result<MessagePage, CallError>,
     },
     /// What the offline cache holds for a remembered server (`None`: nothing).
     CacheRead {
@@ -198,155 +239,5 @@ pub enum Msg {
         account: AccountKey,
         saved: SavedSession,
         result: Result<CurrentUser, CallError>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Ask the server at `url` what it is, trusting its certificate as `trust` says.
-    Probe {
-        url: String,
-        trust: SavedTrust,
-    },
-    SignIn {
-        server: ServerKey,
-        account: AccountKey,
-        url: String,
-        trust: SavedTrust,
-        email: String,
-        password: String,
-    },
-    SignUp {
-        server: ServerKey,
-        account: AccountKey,
-        url: String,
-        trust: SavedTrust,
-        email: String,
-        password: String,
-        display_name: String,
-    },
-    /// Revoke the session on the server, close its realtime session, forget its token.
-    SignOut {
-        account: AccountKey,
-    },
-    /// Forget an account's session locally (it expired, or its server was removed).
-    Forget {
-        account: AccountKey,
-    },
-    LoadWorkspaces {
-        account: AccountKey,
-    },
-    LoadConversations {
-        account: AccountKey,
-        workspace: WorkspaceId,
-        slug: String,
-    },
-    /// The newest page, or with `before` the page of older messages before that sequence.
-    LoadHistory {
-        account: AccountKey,
-        conversation: ConversationId,
-        before: Option<i64>,
-    },
-    Post {
-        account: AccountKey,
-        conversation: ConversationId,
-        body: String,
-        client_id: String,
-    },
-    Edit {
-        account: AccountKey,
-        message: MessageId,
-        body: String,
-    },
-    /// Add the server (or its new trust) to the registry kept across runs.
-    RememberServer {
-        saved: Saved,
-    },
-    /// Remove the address from that registry, and every session kept for it (the user
-    /// removed the server).
-    ForgetServer {
-        url: String,
-    },
-    /// Open the realtime session of a signed-in account (resuming where it was).
-    Connect {
-        account: AccountKey,
-    },
-    /// The conversation is on screen: mark it read on the server (every device's count).
-    MarkRead {
-        account: AccountKey,
-        conversation: ConversationId,
-    },
-    /// Show a desktop notification (a new direct message, or one that mentions the user).
-    Notify {
-        title: String,
-        body: String,
-    },
-    /// Open a link from a message in the user's browser (http, https and mailto only).
-    OpenLink {
-        url: String,
-    },
-    /// Which accounts were signed in on this server in an earlier run?
-    ListSavedSessions {
-        server: ServerKey,
-        url: String,
-    },
-    /// Sign a remembered account back in with its kept token (no password).
-    Resume {
-        server: ServerKey,
-        account: AccountKey,
-        url: String,
-        trust: SavedTrust,
-        saved: SavedSession,
-    },
-    /// Keep the account's session token for the next run.
-    SaveSession {
-        account: AccountKey,
-        saved: SavedSession,
-    },
-    /// Delete a kept session token (signed out, expired).
-    ForgetSession {
-        url: String,
-        user: UserId,
-    },
-    /// Read what the offline cache holds for a remembered server (before probing it).
-    ReadCache {
-        url: String,
-    },
-    /// Probe a remembered server again a little later (it did not answer).
-    ProbeLater {
-        url: String,
-        trust: SavedTrust,
-    },
-    /// Read the notification level of each of these conversations.
-    LoadLevels {
-        account: AccountKey,
-        conversations: Vec<ConversationId>,
-    },
-    SetLevel {
-        account: AccountKey,
-        conversation: ConversationId,
-        level: Option<Level>,
-    },
-    /// Read the workspace default and do not disturb.
-    LoadSettings {
-        account: AccountKey,
-        workspace: WorkspaceId,
-        slug: String,
-    },
-    SetDefaultLevel {
-        account: AccountKey,
-        workspace: WorkspaceId,
-        slug: String,
-        level: Level,
-    },
-    SetDoNotDisturb {
-        account: AccountKey,
-        update: SetDoNotDisturb,
-    },
-    LoadActivity {
-        account: AccountKey,
-        workspace: WorkspaceId,
-        slug: String,
-        before: Option<MessageId>,
     },
 }

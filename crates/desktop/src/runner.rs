@@ -19,16 +19,18 @@ use tokio::task::JoinHandle;
 
 use crate::error::{AuthError, CallError};
 use crate::msg::{Effect, Msg};
+use crate::probe;
 use crate::registry::SavedTrust;
 use crate::state::AccountKey;
 use crate::vault::Vault;
-use crate::{probe, registry};
 
 mod cache;
 mod calls;
 mod desktop;
 mod kept;
 mod live;
+mod remembered;
+mod search;
 mod session;
 mod settings;
 
@@ -129,7 +131,11 @@ impl Runner {
     }
 
     fn start(&self, effect: Effect) {
-        let Some(effect) = self.settings(effect) else {
+        let Some(effect) = self
+            .settings(effect)
+            .and_then(|e| self.search(e))
+            .and_then(|e| self.remembered(e))
+        else {
             return;
         };
         match effect {
@@ -223,35 +229,9 @@ impl Runner {
                     }
                 })
             }
-            Effect::RememberServer { saved } => {
-                self.registry(|path| registry::remember(path, &saved));
-            }
-            Effect::ForgetServer { url } => {
-                self.registry(|path| registry::forget(path, &url));
-                if let Some(caches) = &self.caches {
-                    caches.delete(&url);
-                }
-                self.vault(move |vault| {
-                    if let Err(e) = vault.forget_server(&url) {
-                        tracing::warn!(error = %e, "cannot forget the sessions kept for a removed server");
-                    }
-                });
-            }
             Effect::OpenLink { url } => open_in_browser(&url),
             Effect::Notify { title, body } => {
                 self.handle.spawn_blocking(move || notify(&title, &body));
-            }
-            Effect::ListSavedSessions { server, url } => {
-                let sink = self.sink.clone();
-                self.vault(move |vault| {
-                    let sessions = vault.sessions(&url).unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "cannot read the kept sessions");
-                        Vec::new()
-                    });
-                    if !sessions.is_empty() {
-                        sink(Msg::SavedSessions { server, sessions });
-                    }
-                });
             }
             Effect::Resume {
                 server,
@@ -260,30 +240,6 @@ impl Runner {
                 trust,
                 saved,
             } => self.resume(server, account, url, trust, saved),
-            Effect::SaveSession { account, saved } => {
-                let token = self
-                    .client(account)
-                    .and_then(|c| c.token().map(str::to_owned));
-                // No session: signed out or expired meanwhile; nothing to keep.
-                if let Some(token) = token {
-                    self.vault(move |vault| {
-                        if let Err(e) = vault.save(&saved, &token) {
-                            tracing::warn!(error = %e, "cannot keep the session: the next run signs in again");
-                        }
-                    });
-                }
-            }
-            Effect::ForgetSession { url, user } => {
-                // Signed out or expired: what was cached of the account goes too.
-                if let Some(caches) = &self.caches {
-                    caches.write(&url, crate::cache::Write::ForgetAccount(user));
-                }
-                self.vault(move |vault| {
-                    if let Err(e) = vault.forget(&url, user) {
-                        tracing::warn!(error = %e, "cannot delete a kept session token");
-                    }
-                });
-            }
             Effect::ReadCache { url } => self.read_cache(url),
             Effect::ProbeLater { url, trust } => self.spawn(async move {
                 tokio::time::sleep(PROBE_AGAIN).await;
@@ -360,13 +316,22 @@ impl Runner {
                     });
                 }
             }
-            // Run by `settings` above.
+            // Run by `settings`, `search` and `remembered` above.
             Effect::LoadLevels { .. }
             | Effect::SetLevel { .. }
             | Effect::LoadSettings { .. }
             | Effect::SetDefaultLevel { .. }
             | Effect::SetDoNotDisturb { .. }
-            | Effect::LoadActivity { .. } => {}
+            | Effect::LoadEmailNotifications { .. }
+            | Effect::SetEmailFrequency { .. }
+            | Effect::LoadActivity { .. }
+            | Effect::Search { .. }
+            | Effect::LoadAround { .. }
+            | Effect::RememberServer { .. }
+            | Effect::ForgetServer { .. }
+            | Effect::ListSavedSessions { .. }
+            | Effect::SaveSession { .. }
+            | Effect::ForgetSession { .. } => {}
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod notifications;
 pub mod outbox;
+pub mod search;
 mod server;
 pub mod timeline;
 
@@ -18,6 +19,7 @@ use crate::update::Arrived;
 use crate::vault::TokenStore;
 pub use notifications::Notifications;
 pub use outbox::Outbox;
+pub use search::Search;
 pub use server::{AddServer, AuthForm, Server};
 pub use timeline::Timeline;
 
@@ -72,14 +74,19 @@ pub struct Context {
     pub editing: Option<ocomms_proto::MessageId>,
     /// The main pane shows the workspace's Activity instead of the conversation.
     pub activity: bool,
+    /// The main pane shows search results instead of the conversation.
+    pub searching: bool,
     /// The notification settings dialog is open.
     pub settings: bool,
+    /// A search result was opened: this message is highlighted in its conversation.
+    pub highlight: Option<ocomms_proto::MessageId>,
 }
 
 impl Context {
-    /// This conversation is in the main pane (not merely selected under Activity).
+    /// This conversation is in the main pane (not merely selected under Activity or
+    /// search results).
     pub fn shows(&self, id: ConversationId) -> bool {
-        !self.activity && self.conversation == Some(id)
+        !self.activity && !self.searching && self.conversation == Some(id)
     }
 }
 
@@ -106,6 +113,8 @@ pub struct Account {
     pub notice: Option<String>,
     /// Levels, do not disturb and Activity.
     pub notifications: Notifications,
+    /// The last search in this account's workspace on screen.
+    pub search: Search,
     /// Read from the offline cache and not signed back in yet: shown, but nothing is asked
     /// of the server for it (there is no session) until a kept session resumes.
     pub cached: bool,
@@ -131,6 +140,7 @@ impl Account {
             outbox: Outbox::default(),
             notice: None,
             notifications: Notifications::default(),
+            search: Search::default(),
             cached: false,
         }
     }

@@ -24,9 +24,12 @@ pub mod generated {
     slint::include_modules!();
 }
 
+mod search;
 mod wire;
 
-pub use generated::{ActivityItem, AppWindow, BlockItem, ListItem, PieceItem, RailItem, RowItem};
+pub use generated::{
+    ActivityItem, AppWindow, BlockItem, ListItem, PieceItem, RailItem, ResultItem, RowItem,
+};
 pub use wire::wire;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,8 @@ pub enum UiError {
 pub struct Bridge {
     last: View,
     rows_version: i32,
+    /// Bumped when a search result opens, to bring it to the middle of the timeline.
+    centre: i32,
     /// Slint's styled text for each block's markup, so a redraw of the timeline (a new
     /// message, another server) does not parse every message again.
     styled: HashMap<String, slint::StyledText>,
@@ -110,6 +115,8 @@ fn notifications(
     window.set_settings_quiet_end(s.quiet_end.as_str().into());
     window.set_settings_snoozed(s.snoozed.as_str().into());
     window.set_settings_loaded(s.loaded);
+    window.set_settings_email(s.email);
+    window.set_settings_email_available(s.email_available);
     window.set_settings_error(s.error.as_str().into());
 }
 
@@ -158,12 +165,20 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
                 jumbo: r.jumbo,
                 edited: r.edited,
                 deleted: r.deleted,
+                highlighted: r.highlighted,
             })
             .collect();
         window.set_rows(ModelRc::new(VecModel::from(rows)));
-        // Follow the newest message only when one arrived at the end (not when older
-        // history was added above what the user is reading).
-        if next.rows.last() != last.rows.last() {
+        if next.highlight.is_some() && next.rows.iter().any(|r| r.highlighted) {
+            // A search result opened (or the stretch around it arrived): to the middle,
+            // where the server put it.
+            if next.highlight != last.highlight || !last.rows.iter().any(|r| r.highlighted) {
+                bridge.centre = bridge.centre.wrapping_add(1);
+                window.set_centre(bridge.centre);
+            }
+        } else if next.rows.last() != last.rows.last() {
+            // Follow the newest message only when one arrived at the end (not when older
+            // history was added above what the user is reading).
             bridge.rows_version = bridge.rows_version.wrapping_add(1);
             window.set_rows_version(bridge.rows_version);
         }
@@ -189,6 +204,13 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_notice(next.notice.as_str().into());
     window.set_muted(next.muted);
     notifications(
+        window,
+        &next,
+        last,
+        &mut bridge.styled,
+        &mut bridge.pictures,
+    );
+    search::render(
         window,
         &next,
         last,

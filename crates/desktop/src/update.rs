@@ -4,11 +4,15 @@
 
 mod answer;
 mod cached;
+mod composer;
+mod lists;
 mod notify;
 mod realtime;
+mod search;
 mod servers;
 mod sessions;
 mod settings;
+mod sign_in;
 #[cfg(test)]
 mod tests;
 mod trust;
@@ -18,8 +22,11 @@ pub use settings::level_label;
 
 use crate::msg::{Effect, Msg};
 use crate::registry::SavedTrust;
-use crate::state::{Account, AccountKey, AddServer, AuthForm, Connection, State};
+use crate::state::{Account, AddServer, State};
+use composer::flush;
+use composer::{edit_last, load_older, send};
 use servers::{add_server, remove_server, toggle_mute};
+use sign_in::{set_auth_open, sign_out, start_auth};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(state, msg);
@@ -146,8 +153,14 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::SetDefaultLevel(_)
         | Msg::SetQuietHours { .. }
         | Msg::Snooze(_)
+        | Msg::SetEmailFrequency(_)
         | Msg::OpenActivity
         | Msg::LoadMoreActivity) => settings::action(state, msg),
+        msg @ (Msg::Search(_)
+        | Msg::MoreResults
+        | Msg::CloseSearch
+        | Msg::OpenResult(_)
+        | Msg::JumpToNewest) => search::action(state, msg),
         answer => answer::update(state, answer),
     }
 }
@@ -171,88 +184,6 @@ fn mark_viewed_read(state: &mut State) -> Vec<Effect> {
         }];
     }
     vec![]
-}
-
-fn set_auth_open(state: &mut State, open: bool) -> Vec<Effect> {
-    if let Some(key) = state.active_server
-        && let Some(server) = state.server_mut(key)
-    {
-        // The form cannot be closed while there is no account to show instead.
-        server.auth.open = open || server.active().is_none();
-        server.auth.error = None;
-    }
-    vec![]
-}
-
-fn start_auth(
-    state: &mut State,
-    email: String,
-    password: String,
-    display_name: Option<String>,
-) -> Vec<Effect> {
-    let Some(server_key) = state.active_server else {
-        return vec![];
-    };
-    let account = AccountKey(state.next_key());
-    let Some(server) = state.server_mut(server_key) else {
-        return vec![];
-    };
-    if server.auth.busy {
-        return vec![];
-    }
-    server.auth = AuthForm {
-        open: true,
-        busy: true,
-        error: None,
-        email: email.clone(),
-    };
-    let (url, trust) = (server.url.clone(), server.trust.clone());
-    vec![match display_name {
-        None => Effect::SignIn {
-            server: server_key,
-            account,
-            url,
-            trust,
-            email,
-            password,
-        },
-        Some(display_name) => Effect::SignUp {
-            server: server_key,
-            account,
-            url,
-            trust,
-            email,
-            password,
-            display_name,
-        },
-    }]
-}
-
-fn sign_out(state: &mut State) -> Vec<Effect> {
-    let Some(server) = state.active_server.and_then(|k| state.server_mut(k)) else {
-        return vec![];
-    };
-    let Some(key) = server.active_account else {
-        return vec![];
-    };
-    let Some(at) = server.accounts.iter().position(|a| a.key == key) else {
-        return vec![];
-    };
-    let account = server.accounts.remove(at);
-    server.active_account = server.accounts.first().map(|a| a.key);
-    if server.active_account.is_none() {
-        server.auth = AuthForm {
-            open: true,
-            ..AuthForm::default()
-        };
-    }
-    vec![
-        Effect::SignOut { account: key },
-        Effect::ForgetSession {
-            url: server.url.clone(),
-            user: account.user.id,
-        },
-    ]
 }
 
 fn select_workspace(state: &mut State, id: ocomms_proto::WorkspaceId) -> Vec<Effect> {
@@ -297,6 +228,8 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
     }
     account.context.conversation = Some(id);
     account.context.activity = false;
+    account.context.searching = false;
+    account.context.highlight = None;
     account.read(id);
     let read = Effect::MarkRead {
         account: account.key,
@@ -315,103 +248,4 @@ fn select_conversation(state: &mut State, id: ocomms_proto::ConversationId) -> V
             read,
         ]
     }
-}
-
-fn load_older(state: &mut State) -> Vec<Effect> {
-    let Some(account) = viewed_mut(state) else {
-        return vec![];
-    };
-    let Some(conversation) = account.context.conversation else {
-        return vec![];
-    };
-    let Some(timeline) = account.timelines.get(&conversation) else {
-        return vec![];
-    };
-    match timeline.messages().first() {
-        Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
-            account: account.key,
-            conversation,
-            before: Some(oldest.seq),
-        }],
-        _ => vec![],
-    }
-}
-
-fn edit_last(state: &mut State) -> Vec<Effect> {
-    let Some(account) = viewed_mut(state) else {
-        return vec![];
-    };
-    let Some(conversation) = account.context.conversation else {
-        return vec![];
-    };
-    let me = account.user.id;
-    let last = account.timelines.get(&conversation).and_then(|t| {
-        t.messages()
-            .iter()
-            .rev()
-            .find(|m| m.author_id == me && !m.deleted)
-            .map(|m| (m.id, m.body.clone()))
-    });
-    if let Some((id, body)) = last {
-        account.context.editing = Some(id);
-        account.context.drafts.insert(conversation, body);
-    }
-    vec![]
-}
-
-fn send(state: &mut State) -> Vec<Effect> {
-    let Some(key) = state.viewed_account() else {
-        return vec![];
-    };
-    let client_id = state.next_client_id();
-    let Some((_, account)) = state.account_mut(key) else {
-        return vec![];
-    };
-    let Some(conversation) = account.context.conversation else {
-        return vec![];
-    };
-    let body = account
-        .context
-        .drafts
-        .remove(&conversation)
-        .unwrap_or_default();
-    let body = body.trim();
-    if let Some(message) = account.context.editing.take() {
-        // An emptied edit is a change of mind, not a delete.
-        if body.is_empty() {
-            return vec![];
-        }
-        return vec![Effect::Edit {
-            account: account.key,
-            message,
-            body: body.to_owned(),
-        }];
-    }
-    if body.is_empty() {
-        return vec![];
-    }
-    account
-        .outbox
-        .push(client_id, conversation, body.to_owned());
-    // Offline, it waits in the outbox and goes when the realtime session is back.
-    if account.connection == Connection::Online {
-        flush(account)
-    } else {
-        vec![]
-    }
-}
-
-/// Everything in the outbox not yet on its way.
-fn flush(account: &mut Account) -> Vec<Effect> {
-    account
-        .outbox
-        .take_sendable()
-        .into_iter()
-        .map(|q| Effect::Post {
-            account: account.key,
-            conversation: q.conversation,
-            body: q.body,
-            client_id: q.client_id,
-        })
-        .collect()
 }

@@ -2,6 +2,7 @@
 //! The Slint bridge copies this into the UI's properties and nothing more.
 
 mod notifications;
+mod search;
 
 use ocomms_proto::conversation::ConversationKind;
 
@@ -10,6 +11,7 @@ use crate::state::timeline::{Row, time_label};
 use crate::state::{Account, Connection, Server, State, authority_of};
 use crate::vault::TokenStore;
 pub use notifications::{ActivityRow, SettingsView};
+pub use search::{ResultRow, SearchView};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct View {
@@ -41,6 +43,12 @@ pub struct View {
     /// Older Activity exists ("Load more").
     pub activity_more: bool,
     pub activity_loading: bool,
+    /// The search field and the results pane.
+    pub search: SearchView,
+    /// The timeline is a stretch of the past around a search result ("Jump to the newest").
+    pub more_after: bool,
+    /// The message a search result opened, highlighted and scrolled to.
+    pub highlight: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -123,6 +131,8 @@ pub struct RowView {
     pub jumbo: bool,
     pub edited: bool,
     pub deleted: bool,
+    /// The message a search result opened.
+    pub highlighted: bool,
 }
 
 fn level(connection: Option<Connection>) -> i32 {
@@ -291,6 +301,14 @@ fn account_view(account: &Account, view: &mut View) {
         // Kept under Activity too: the timeline stays as it was, covered.
         view.rows = rows(account, id);
         view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
+        view.more_after = account.timelines.get(&id).is_some_and(|t| t.more_after);
+        view.highlight = context.highlight.map(|m| m.0);
+    }
+    view.search = search::search(account);
+    if context.searching {
+        view.toolbar.title = format!("Search: {}", account.search.query);
+        view.toolbar.topic = String::new();
+        view.level = String::new();
     }
     if context.activity {
         view.activity_open = true;
@@ -324,6 +342,7 @@ fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
                 ..RowView::default()
             },
             Row::Message {
+                id: message,
                 author,
                 blocks,
                 at,
@@ -331,6 +350,7 @@ fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
                 deleted,
                 ..
             } => RowView {
+                highlighted: account.context.highlight == Some(message),
                 kind: 1,
                 author: account.name_of(author),
                 time: time_label(at),

@@ -14,10 +14,68 @@ pub enum Piece {
         plain: String,
         markup: Option<String>,
     },
-    /// One emoji, drawn as a picture of this character. A sequence (joined with U+200D,
-    /// a flag's two letters) is drawn as its parts; variation selectors and skin tones are
-    /// left out (the font's pictures are single characters).
-    Emoji(char),
+    /// One emoji as typed: a character, or a sequence drawn as one picture — people and
+    /// things joined with U+200D (👩‍💻), a flag's two regional letters (🇫🇷), a skin tone
+    /// after its emoji (👍🏽), a subdivision flag's tags.
+    Emoji(String),
+}
+
+const JOINER: char = '\u{200D}';
+const EMOJI_STYLE: char = '\u{FE0F}';
+
+/// A flag is two of these letters (U+1F1E6–U+1F1FF, "A" to "Z").
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// Tag characters spell a subdivision flag after 🏴 (England, Scotland, Wales).
+fn is_tag(c: char) -> bool {
+    ('\u{E0020}'..='\u{E007F}').contains(&c)
+}
+
+/// May follow a joiner: any pictographic symbol, including those that are text on their
+/// own (♀, ♂, ⚕, ❤ in 🏃‍♀️, 👩‍⚕️, ❤️‍🔥).
+fn joins(c: char) -> bool {
+    let cp = u32::from(c);
+    !is_modifier(c) && ((0x2190..=0x2BFF).contains(&cp) || (0x1F000..=0x1FAFF).contains(&cp))
+}
+
+/// After an element of a sequence: its emoji-style selector, skin tone and tags.
+fn element_end(chars: &[char], mut end: usize) -> usize {
+    if chars.get(end) == Some(&EMOJI_STYLE) {
+        end += 1;
+    }
+    if chars.get(end).is_some_and(|&c| is_modifier(c)) {
+        end += 1;
+    }
+    while chars.get(end).is_some_and(|&c| is_tag(c)) {
+        end += 1;
+    }
+    end
+}
+
+/// Where the emoji that starts at `at` ends (exclusive); `None` when none starts there.
+/// A simplified form of the sequences of Unicode's UTS #51: enough for every sequence a
+/// keyboard's emoji picker types.
+pub fn emoji_at(chars: &[char], at: usize) -> Option<usize> {
+    let c = *chars.get(at)?;
+    let next = chars.get(at + 1).copied();
+    if is_regional_indicator(c) {
+        // Two make a flag; one alone is drawn as its letter.
+        return Some(if next.is_some_and(is_regional_indicator) {
+            at + 2
+        } else {
+            at + 1
+        });
+    }
+    if !is_emoji(c, next) {
+        return None;
+    }
+    let mut end = element_end(chars, at + 1);
+    while chars.get(end) == Some(&JOINER) && chars.get(end + 1).is_some_and(|&c| joins(c)) {
+        end = element_end(chars, end + 2);
+    }
+    Some(end)
 }
 
 /// Shown by default as a picture: the Unicode `Emoji_Presentation` ranges (approximately:
@@ -50,12 +108,20 @@ pub fn is_emoji(c: char, next: Option<char>) -> bool {
         || (next == Some('\u{FE0F}') && !c.is_ascii() && !is_modifier(c))
 }
 
+/// The emoji a sequence is made of, for a font that has no picture of the whole: drawn
+/// side by side (👩 💻), skin tones and the rest left out.
+pub fn parts(emoji: &str) -> impl Iterator<Item = char> + '_ {
+    emoji
+        .chars()
+        .filter(|&c| c != JOINER && c != EMOJI_STYLE && !is_modifier(c) && !is_tag(c))
+}
+
 /// Whether any piece of the block would be an emoji (a quick test before splitting).
 fn has_emoji(spans: &[Span]) -> bool {
     spans.iter().filter(|s| !s.code).any(|s| {
         let mut chars = s.text.chars().peekable();
         while let Some(c) = chars.next() {
-            if is_emoji(c, chars.peek().copied()) {
+            if is_emoji(c, chars.peek().copied()) || is_regional_indicator(c) {
                 return true;
             }
         }
@@ -107,11 +173,11 @@ pub fn pieces(block: &Block) -> Vec<Piece> {
             continue;
         }
         let mut text = String::new();
-        let mut chars = span.text.chars().peekable();
+        let chars: Vec<char> = span.text.chars().collect();
         let mut after_emoji = false;
-        while let Some(c) = chars.next() {
-            let next = chars.peek().copied();
-            if is_emoji(c, next) {
+        let mut at = 0;
+        while let Some(&c) = chars.get(at) {
+            if let Some(end) = emoji_at(&chars, at) {
                 if !text.is_empty() {
                     run.push(Span {
                         text: std::mem::take(&mut text),
@@ -119,14 +185,18 @@ pub fn pieces(block: &Block) -> Vec<Piece> {
                     });
                 }
                 flush(&mut run, &mut pieces);
-                pieces.push(Piece::Emoji(c));
+                pieces.push(Piece::Emoji(chars[at..end].iter().collect()));
                 after_emoji = true;
-            } else if after_emoji && (c == '\u{FE0F}' || c == '\u{200D}' || is_modifier(c)) {
-                // Part of the emoji before: not drawn on its own.
+                at = end;
+                continue;
+            }
+            if after_emoji && (c == EMOJI_STYLE || c == JOINER || is_modifier(c)) {
+                // A stray selector, joiner or skin tone after an emoji: not drawn alone.
             } else {
                 after_emoji = false;
                 text.push(c);
             }
+            at += 1;
         }
         if !text.is_empty() {
             run.push(Span {
@@ -187,18 +257,57 @@ mod tests {
         // Text-default symbols only with U+FE0F; selectors, joiners and skin tones are
         // not drawn on their own.
         assert!(parse("I ❤ Rust").iter().all(|b| b.pieces.is_empty()));
-        assert_eq!(shape("I ❤\u{FE0F} Rust"), ["\"I \"", "<❤>", "\" Rust\""]);
-        assert_eq!(shape("👍🏽"), ["<👍>"]);
-        assert_eq!(shape("👩\u{200D}💻!"), ["<👩>", "<💻>", "\"!\""]);
+        assert_eq!(
+            shape("I ❤\u{FE0F} Rust"),
+            ["\"I \"", "<❤\u{FE0F}>", "\" Rust\""]
+        );
         // In code, as typed.
         assert!(parse("`🚀`").iter().all(|b| b.pieces.is_empty()));
         assert!(parse("```\n🚀\n```").iter().all(|b| b.pieces.is_empty()));
     }
 
     #[test]
+    fn sequences_are_one_emoji_each() {
+        // Joined with U+200D, the parts of a ZWJ sequence are one picture.
+        assert_eq!(shape("👩\u{200D}💻!"), ["<👩\u{200D}💻>", "\"!\""]);
+        assert_eq!(
+            shape("👨\u{200D}👩\u{200D}👧\u{200D}👦 family"),
+            ["<👨\u{200D}👩\u{200D}👧\u{200D}👦>", "\" family\""]
+        );
+        // Text-default symbols join too, with or without their selector.
+        assert_eq!(
+            shape("🏃\u{200D}♀\u{FE0F}🏳\u{FE0F}\u{200D}🌈"),
+            ["<🏃\u{200D}♀\u{FE0F}>", "<🏳\u{FE0F}\u{200D}🌈>"]
+        );
+        // Skin tones stay with their emoji, also inside a sequence.
+        assert_eq!(shape("👍🏽👍"), ["<👍🏽>", "<👍>"]);
+        assert_eq!(shape("🧑🏿\u{200D}💻"), ["<🧑🏿\u{200D}💻>"]);
+        // A flag is a pair of regional letters; three letters are a flag and a letter.
+        assert_eq!(shape("🇫🇷🇩🇪"), ["<🇫🇷>", "<🇩🇪>"]);
+        assert_eq!(shape("🇫🇷🇩"), ["<🇫🇷>", "<🇩>"]);
+        // Tags spell a subdivision flag.
+        let england = "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}";
+        assert_eq!(shape(england), [format!("<{england}>")]);
+        // A joiner with nothing to join, or a skin tone alone, is not part of anything.
+        assert_eq!(shape("🚀\u{200D} go"), ["<🚀>", "\" go\""]);
+        assert!(parse("tone 🏽 alone").iter().all(|b| b.pieces.is_empty()));
+    }
+
+    #[test]
+    fn a_sequence_falls_apart_into_its_emoji() {
+        let parts = |s: &str| parts(s).collect::<String>();
+        assert_eq!(parts("👩\u{200D}💻"), "👩💻");
+        assert_eq!(parts("🧑🏿\u{200D}💻"), "🧑💻");
+        assert_eq!(parts("🏃\u{200D}♀\u{FE0F}"), "🏃♀");
+        assert_eq!(parts("🇫🇷"), "🇫🇷");
+        assert_eq!(parts("🏴\u{E0067}\u{E0062}\u{E007F}"), "🏴");
+    }
+
+    #[test]
     fn a_few_emoji_alone_are_jumbo() {
         assert!(is_jumbo(&parse("🎉🎉")));
         assert!(is_jumbo(&parse(" 🎉 🚀 ")));
+        assert!(is_jumbo(&parse("👩\u{200D}💻🇫🇷")));
         assert!(!is_jumbo(&parse("done 🎉")));
         assert!(!is_jumbo(&parse("🎉\n\n🎉")));
         assert!(!is_jumbo(&parse("hello")));

@@ -33,6 +33,18 @@ pub(super) async fn live(
             sink(Msg::CertificateChanged { account, presented });
             return;
         }
-        sink(Msg::Realtime { account, update });
+        sink(Msg::Realtime {
+            account,
+            update,
+            received_at: now_ms(),
+        });
     }
+}
+
+/// The wall clock in ms since the epoch, as the server stamps messages (a clock set before
+/// 1970 reads as 0, which makes no replayed notification look old).
+fn now_ms() -> ocomms_proto::Timestamp {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -85,6 +85,25 @@ impl Runner {
                     }
                 })
             }
+            Effect::LoadEmailNotifications { account } => {
+                self.call(account, move |client| async move {
+                    Msg::EmailNotificationsLoaded {
+                        account,
+                        result: client.email_notifications().await.map_err(CallError::from),
+                    }
+                })
+            }
+            Effect::SetEmailFrequency { account, frequency } => {
+                self.call(account, move |client| async move {
+                    Msg::EmailNotificationsLoaded {
+                        account,
+                        result: client
+                            .set_email_notifications(frequency)
+                            .await
+                            .map_err(CallError::from),
+                    }
+                })
+            }
             Effect::LoadActivity {
                 account,
                 workspace,

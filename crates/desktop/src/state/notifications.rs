@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use ocomms_proto::notification::{ActivityItem, ConversationNotifications, DoNotDisturb, Level};
+use ocomms_proto::notification::{
+    ActivityItem, ConversationNotifications, DoNotDisturb, EmailNotifications, Level,
+};
 use ocomms_proto::{ConversationId, WorkspaceId};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +21,9 @@ pub struct Notifications {
     /// changed once loaded: the server's PUT replaces the quiet hours, so a snooze sent
     /// without them would erase them.
     pub dnd: Option<DoNotDisturb>,
+    /// Email about missed mentions and direct messages (docs/adr/0019): how often, and
+    /// whether the server sends email at all; `None` until loaded with the settings.
+    pub email: Option<EmailNotifications>,
     pub activity: HashMap<WorkspaceId, Activity>,
     /// The last change or load the server refused, shown in the settings dialog.
     pub error: Option<String>,

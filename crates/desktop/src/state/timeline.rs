@@ -2,7 +2,7 @@
 //! sequence, with edits and deletes applied in place, and the rows the UI draws (day
 //! separators between messages of different days).
 
-use ocomms_proto::message::Message;
+use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::{MessageId, Timestamp};
 
 use crate::markdown::{self, Block};
@@ -19,6 +19,10 @@ pub struct Timeline {
     /// History was fetched at least once; before that the timeline holds only what arrived
     /// live.
     pub loaded: bool,
+    /// Newer messages exist on the server: this is a stretch of the past around a search
+    /// result, not the conversation's end. Live messages are not added to it (they would
+    /// sit after a gap); "Jump to the newest" loads the end again.
+    pub more_after: bool,
 }
 
 /// What the timeline pane shows, top to bottom.
@@ -57,6 +61,34 @@ impl Timeline {
                 self.bodies.insert(at, body);
             }
         }
+    }
+
+    /// A page of history from the server. The newest page (nothing after it) replaces a
+    /// stretch of the past held before, which it may not touch.
+    pub fn merge_history(&mut self, page: MessagePage) {
+        if !page.more_after && self.more_after {
+            *self = Self::default();
+        }
+        self.merge_page(page.messages, page.more_before);
+    }
+
+    /// Shows the stretch of history around a message (a search result) instead of what
+    /// was held: the two may not join, and a timeline with a hole would read as whole.
+    pub fn show_window(&mut self, page: MessagePage) {
+        *self = Self::default();
+        self.more_after = page.more_after;
+        self.merge_page(page.messages, page.more_before);
+    }
+
+    /// A message that arrived live: added, unless a stretch of the past is shown.
+    pub fn insert_live(&mut self, message: Message) {
+        if !self.more_after {
+            self.insert(message);
+        }
+    }
+
+    pub fn holds(&self, id: MessageId) -> bool {
+        self.messages.iter().any(|m| m.id == id)
     }
 
     /// Merges a page of history (any order, possibly overlapping what we have).

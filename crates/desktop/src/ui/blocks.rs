@@ -16,12 +16,14 @@ pub(super) struct Pictures {
     /// `None` before the first emoji; `Some(None)` when there is no usable font (emoji are
     /// then drawn as text, as Slint can).
     font: Option<Option<EmojiFont>>,
-    made: HashMap<char, Option<slint::Image>>,
+    /// Each emoji (a character or a sequence) drawn so far, with its picture if the font
+    /// has one.
+    made: HashMap<String, Option<slint::Image>>,
 }
 
 impl Pictures {
-    fn picture(&mut self, c: char) -> Option<slint::Image> {
-        if let Some(made) = self.made.get(&c) {
+    fn picture(&mut self, emoji: &str) -> Option<slint::Image> {
+        if let Some(made) = self.made.get(emoji) {
             return made.clone();
         }
         let font = self.font.get_or_insert_with(|| {
@@ -31,7 +33,7 @@ impl Pictures {
                 .ok()
         });
         let picture = font.as_mut().and_then(|f| {
-            f.picture(c)
+            f.picture(emoji)
                 .inspect_err(|e| tracing::debug!(error = %e, "an emoji is drawn as text"))
                 .ok()
                 .flatten()
@@ -42,8 +44,26 @@ impl Pictures {
             );
             slint::Image::from_rgba8(buffer)
         });
-        self.made.insert(c, image.clone());
+        self.made.insert(emoji.to_owned(), image.clone());
         image
+    }
+}
+
+/// An emoji as a picture, else as text.
+fn emoji_piece(emoji: &str, picture: Option<slint::Image>) -> PieceItem {
+    match picture {
+        Some(image) => PieceItem {
+            emoji: true,
+            picture: image,
+            text: slint::StyledText::default(),
+            plain: emoji.into(),
+        },
+        None => PieceItem {
+            emoji: false,
+            picture: slint::Image::default(),
+            text: slint::StyledText::from_plain_text(emoji),
+            plain: emoji.into(),
+        },
     }
 }
 
@@ -76,34 +96,29 @@ fn pieces(
     if list.is_empty() {
         return ModelRc::default();
     }
-    let items: Vec<PieceItem> = list
-        .iter()
-        .map(|piece| match piece {
-            Piece::Text { plain, markup } => PieceItem {
+    let mut items: Vec<PieceItem> = Vec::with_capacity(list.len());
+    for piece in list {
+        match piece {
+            Piece::Text { plain, markup } => items.push(PieceItem {
                 emoji: false,
                 picture: slint::Image::default(),
                 text: styled_text(markup.as_ref(), plain, styled),
                 plain: plain.as_str().into(),
-            },
-            Piece::Emoji(c) => {
-                let plain = c.to_string();
-                match pictures.picture(*c) {
-                    Some(image) => PieceItem {
-                        emoji: true,
-                        picture: image,
-                        text: slint::StyledText::default(),
-                        plain: plain.into(),
-                    },
-                    None => PieceItem {
-                        emoji: false,
-                        picture: slint::Image::default(),
-                        text: slint::StyledText::from_plain_text(&plain),
-                        plain: plain.into(),
-                    },
+            }),
+            Piece::Emoji(emoji) => match pictures.picture(emoji) {
+                Some(image) => items.push(emoji_piece(emoji, Some(image))),
+                // A sequence the font has no picture of: its emoji side by side.
+                None if emoji.chars().count() > 1 => {
+                    for part in markdown::emoji::parts(emoji) {
+                        let part = part.to_string();
+                        let picture = pictures.picture(&part);
+                        items.push(emoji_piece(&part, picture));
+                    }
                 }
-            }
-        })
-        .collect();
+                None => items.push(emoji_piece(emoji, None)),
+            },
+        }
+    }
     ModelRc::new(VecModel::from(items))
 }
 

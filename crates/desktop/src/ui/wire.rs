@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use ocomms_proto::notification::Level;
-use ocomms_proto::{ConversationId, WorkspaceId};
+use ocomms_proto::notification::{EmailFrequency, Level};
+use ocomms_proto::{ConversationId, MessageId, WorkspaceId};
 use slint::SharedString;
 
 use super::AppWindow;
@@ -94,6 +94,7 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_cancel_edit(move || d(Msg::CancelEdit));
     wire_notifications(window, &dispatch);
+    wire_search(window, &dispatch);
     window.on_send(move || dispatch(Msg::Send));
 }
 
@@ -106,6 +107,34 @@ fn level(n: i32) -> Option<Level> {
         3 => Some(Level::Nothing),
         _ => None,
     }
+}
+
+/// The dialog's email frequencies travel as numbers: 1 every 15 minutes, 2 hourly, 3 never
+/// (see `view::SettingsView`).
+fn email_frequency(n: i32) -> Option<EmailFrequency> {
+    match n {
+        1 => Some(EmailFrequency::Every15Minutes),
+        2 => Some(EmailFrequency::Hourly),
+        3 => Some(EmailFrequency::Never),
+        _ => None,
+    }
+}
+
+fn wire_search(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {
+    let d = dispatch.clone();
+    window.on_search(move |query| d(Msg::Search(query.into())));
+    let d = dispatch.clone();
+    window.on_more_results(move || d(Msg::MoreResults));
+    let d = dispatch.clone();
+    window.on_close_search(move || d(Msg::CloseSearch));
+    let d = dispatch.clone();
+    window.on_open_result(move |k| {
+        if let Some(id) = key(&k, MessageId) {
+            d(Msg::OpenResult(id));
+        }
+    });
+    let d = dispatch.clone();
+    window.on_jump_to_newest(move || d(Msg::JumpToNewest));
 }
 
 fn wire_notifications(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {
@@ -131,6 +160,12 @@ fn wire_notifications(window: &AppWindow, dispatch: &Rc<dyn Fn(Msg)>) {
             start: start.into(),
             end: end.into(),
         });
+    });
+    let d = dispatch.clone();
+    window.on_set_email_frequency(move |n| {
+        if let Some(frequency) = email_frequency(n) {
+            d(Msg::SetEmailFrequency(frequency));
+        }
     });
     let d = dispatch.clone();
     window.on_snooze(move |minutes| {

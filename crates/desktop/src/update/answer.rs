@@ -2,11 +2,9 @@
 //! acknowledgements and the realtime session's updates.
 
 use ocomms_proto::account::SessionToken;
-use ocomms_proto::conversation::Conversation;
 use ocomms_proto::instance::InstanceInfo;
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
-use super::{default_conversation, select_conversation};
+use super::lists::{conversations_loaded, workspaces_loaded};
 use crate::error::{AuthError, CallError, ProbeError};
 use crate::msg::{Effect, Msg};
 use crate::state::{
@@ -49,7 +47,7 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                         }
                     }
                     let timeline = a.timelines.entry(conversation).or_default();
-                    timeline.merge_page(page.messages, page.more_before);
+                    timeline.merge_history(page);
                 }
                 vec![]
             }
@@ -72,8 +70,24 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => failed(state, account, e),
         },
-        Msg::Realtime { account, update } => super::realtime::realtime(state, account, update),
+        Msg::Realtime {
+            account,
+            update,
+            received_at,
+        } => super::realtime::realtime(state, account, update, received_at),
         Msg::SessionExpired(account) => session_expired(state, account),
+        Msg::SearchLoaded {
+            account,
+            workspace,
+            query,
+            before,
+            result,
+        } => super::search::loaded(state, account, (workspace, query, before), result),
+        Msg::AroundLoaded {
+            account,
+            conversation,
+            result,
+        } => super::search::around_loaded(state, account, conversation, result),
         Msg::CacheRead { url, cached } => super::cached::cache_read(state, url, cached.map(|c| *c)),
         Msg::CertificateChanged { account, presented } => {
             super::trust::certificate_changed(state, account, presented)
@@ -102,6 +116,7 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::SettingsLoaded { .. }
         | Msg::DefaultLevelSet { .. }
         | Msg::DoNotDisturbSet { .. }
+        | Msg::EmailNotificationsLoaded { .. }
         | Msg::ActivityLoaded { .. }) => super::settings::answer(state, msg),
         // User actions are handled in `update`.
         _ => vec![],
@@ -236,101 +251,7 @@ fn signed_in(
     effects
 }
 
-fn workspaces_loaded(
-    state: &mut State,
-    key: AccountKey,
-    list: Vec<ocomms_proto::workspace::Workspace>,
-) -> Vec<Effect> {
-    let Some((_, account)) = state.account_mut(key) else {
-        return vec![];
-    };
-    account.workspaces = list;
-    account.notice = None;
-    let current = account
-        .context
-        .workspace
-        .filter(|w| account.workspace(*w).is_some());
-    let Some(workspace) = current.or_else(|| account.workspaces.first().map(|w| w.id)) else {
-        account.notice = Some("You are not in any workspace on this server yet.".into());
-        return vec![];
-    };
-    account.context.workspace = Some(workspace);
-    let slug = account
-        .workspace(workspace)
-        .map(|w| w.slug.clone())
-        .unwrap_or_default();
-    vec![Effect::LoadConversations {
-        account: key,
-        workspace,
-        slug,
-    }]
-}
-
-fn conversations_loaded(
-    state: &mut State,
-    key: AccountKey,
-    workspace: WorkspaceId,
-    mut list: Vec<Conversation>,
-    names: Vec<(UserId, String)>,
-    unread: Vec<(ConversationId, u32, u32)>,
-) -> Vec<Effect> {
-    let viewed = state.viewed_account() == Some(key);
-    let Some((_, account)) = state.account_mut(key) else {
-        return vec![];
-    };
-    // The server's counts (what other devices left unread); the one on screen is being read.
-    for (conversation, count, mentions) in unread {
-        if count > 0 && !(viewed && account.context.conversation == Some(conversation)) {
-            account.unread.insert(conversation, count);
-            if mentions > 0 {
-                account.mentions.insert(conversation, mentions);
-            }
-        }
-    }
-    // Channels (alphabetical) above direct messages.
-    list.sort_by(|a, b| {
-        (!a.kind.is_channel(), a.name.to_lowercase())
-            .cmp(&(!b.kind.is_channel(), b.name.to_lowercase()))
-    });
-    account.conversations.insert(workspace, list);
-    account.names.extend(names);
-    account.notice = None;
-    // Muted ones are dimmed: the list shows at once, the levels follow.
-    let levels = Effect::LoadLevels {
-        account: key,
-        conversations: super::settings::member_conversations(account, workspace),
-    };
-    if account.context.workspace != Some(workspace) {
-        return vec![levels];
-    }
-    let still_there = account
-        .context
-        .conversation
-        .filter(|c| account.conversation(*c).is_some());
-    let Some(conversation) = still_there.or_else(|| default_conversation(account)) else {
-        return vec![levels];
-    };
-    let mut effects = if viewed {
-        // Not while Activity is on screen: a list reload must not leave it.
-        let activity = account.context.activity;
-        let effects = select_conversation(state, conversation);
-        if let Some((_, account)) = state.account_mut(key) {
-            account.context.activity = activity;
-        }
-        effects
-    } else {
-        account.context.conversation = Some(conversation);
-        vec![Effect::LoadHistory {
-            account: key,
-            conversation,
-            before: None,
-        }]
-    };
-    effects.push(levels);
-    effects
-}
-
-fn failed(state: &mut State, key: AccountKey, error: CallError) -> Vec<Effect> {
+pub(super) fn failed(state: &mut State, key: AccountKey, error: CallError) -> Vec<Effect> {
     if error == CallError::SessionExpired {
         return session_expired(state, key);
     }
@@ -356,7 +277,7 @@ fn posted(
                 .timelines
                 .entry(message.conversation_id)
                 .or_default();
-            timeline.insert(message);
+            timeline.insert_live(message);
             vec![]
         }
         // The runner already retried; it goes again when the realtime session is back.

@@ -124,7 +124,11 @@ pub(super) fn lacks_session(state: &State, effect: &Effect) -> bool {
         | Effect::LoadSettings { account, .. }
         | Effect::SetDefaultLevel { account, .. }
         | Effect::SetDoNotDisturb { account, .. }
-        | Effect::LoadActivity { account, .. } => *account,
+        | Effect::LoadEmailNotifications { account }
+        | Effect::SetEmailFrequency { account, .. }
+        | Effect::LoadActivity { account, .. }
+        | Effect::Search { account, .. }
+        | Effect::LoadAround { account, .. } => *account,
         _ => return false,
     };
     state.account(account).is_some_and(|a| a.cached)

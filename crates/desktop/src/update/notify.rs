@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 use ocomms_proto::message::Message;
 use ocomms_proto::notification::{Notification, Reason};
-use ocomms_proto::{ConversationId, MessageId, UserId};
+use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::markdown;
 use crate::msg::Effect;
@@ -23,6 +23,8 @@ pub(super) struct Attention {
     pub watching: bool,
     /// The server as the rail names it, for the notification's title.
     pub server: String,
+    /// When the frame arrived (ms since the epoch).
+    pub now: Timestamp,
 }
 
 /// A message that just arrived, kept for the `notify` frame that may follow it (the frame
@@ -34,12 +36,19 @@ pub struct Arrived {
     pub author: UserId,
     /// The body as plain text, cut to what a notification shows.
     pub text: String,
+    /// When it was posted (the server's clock, ms since the epoch).
+    pub at: Timestamp,
 }
 
 /// How many arrived messages are kept: the frame follows its event at once.
 const KEPT: usize = 16;
 /// Longest notification text; the rest is in the client.
 const TEXT_CHARS: usize = 200;
+/// A resuming connection gets the `notify` frames of what it missed (docs/protocol.md):
+/// after a night asleep, dozens of them at once about things long past. Like the web UI,
+/// only those about messages younger than this pop up; the others still count as unread
+/// and stay in Activity.
+pub(super) const FRESH_FOR_MS: Timestamp = 10 * 60 * 1000;
 
 /// Keeps what a notification about `message` would say.
 pub(super) fn arrived(recent: &mut VecDeque<Arrived>, message: &Message) {
@@ -56,6 +65,7 @@ pub(super) fn arrived(recent: &mut VecDeque<Arrived>, message: &Message) {
         conversation: message.conversation_id,
         author: message.author_id,
         text,
+        at: message.created_at,
     });
 }
 
@@ -71,6 +81,11 @@ pub(super) fn notification(
     let message = account.recent.iter().find(|m| m.id == frame.message_id)?;
     // The server never notifies people of their own words; a replay could.
     if message.author == account.user.id {
+        return None;
+    }
+    // Replayed after a long sleep: old news. (A server clock ahead of ours makes the age
+    // negative, which is fresh.)
+    if attention.now.saturating_sub(message.at) > FRESH_FOR_MS {
         return None;
     }
     let author = account.name_of(message.author);

@@ -2,15 +2,21 @@
 //! timelines and unread counts, and read markers moved elsewhere.
 
 use ocomms_client::Update;
-use ocomms_proto::WorkspaceId;
 use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::{Timestamp, WorkspaceId};
 
 use super::flush;
 use super::notify::{Attention, arrived, notification};
 use crate::msg::Effect;
 use crate::state::{Account, AccountKey, Connection, State};
 
-pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Vec<Effect> {
+/// `received_at`: when the runner received the update (ms since the epoch).
+pub(super) fn realtime(
+    state: &mut State,
+    key: AccountKey,
+    update: Update,
+    received_at: Timestamp,
+) -> Vec<Effect> {
     let viewed = state.viewed_account() == Some(key);
     let focused = state.focused;
     let Some((muted, server)) = state
@@ -51,6 +57,7 @@ pub(super) fn realtime(state: &mut State, key: AccountKey, update: Update) -> Ve
                 muted,
                 watching,
                 server,
+                now: received_at,
             };
             notification(account, &frame, &attention)
                 .into_iter()
@@ -108,15 +115,15 @@ fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effec
             }
             let mine = message.author_id == account.user.id;
             let mentioned = message.mentions.include(account.user.id);
-            account
-                .timelines
-                .entry(conversation)
-                .or_default()
-                .insert(message);
+            let timeline = account.timelines.entry(conversation).or_default();
+            // A stretch of the past around a search result is on screen: the new message is
+            // not shown there, so not seen (the jump to the newest reads it).
+            let seen = watching && !timeline.more_after;
+            timeline.insert_live(message);
             // Read only if seen: on screen in a focused window (focusing it again marks it).
             if mine {
                 vec![]
-            } else if watching {
+            } else if seen {
                 vec![Effect::MarkRead {
                     account: account.key,
                     conversation,

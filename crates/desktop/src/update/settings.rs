@@ -3,7 +3,7 @@
 //! them and decides whom to notify; the client shows them, changes them, dims what is
 //! muted and counts only its mentions.
 
-use ocomms_proto::notification::{Level, QuietHours, SetDoNotDisturb};
+use ocomms_proto::notification::{EmailFrequency, Level, QuietHours, SetDoNotDisturb};
 use ocomms_proto::{ConversationId, WorkspaceId};
 
 use super::viewed_mut;
@@ -22,11 +22,16 @@ pub(super) fn action(state: &mut State, msg: Msg) -> Vec<Effect> {
             account.context.settings = true;
             account.notifications.error = None;
             // Read again each time: another device may have changed them.
-            on_workspace(account, |account, workspace, slug| Effect::LoadSettings {
-                account,
-                workspace,
-                slug,
-            })
+            let mut effects =
+                on_workspace(account, |account, workspace, slug| Effect::LoadSettings {
+                    account,
+                    workspace,
+                    slug,
+                });
+            effects.push(Effect::LoadEmailNotifications {
+                account: account.key,
+            });
+            effects
         }
         Msg::CloseNotifications => {
             account.context.settings = false;
@@ -62,8 +67,10 @@ pub(super) fn action(state: &mut State, msg: Msg) -> Vec<Effect> {
                 },
             }]
         }
+        Msg::SetEmailFrequency(frequency) => email_frequency(account, frequency),
         Msg::OpenActivity => {
             account.context.activity = true;
+            account.context.searching = false;
             account.context.editing = None;
             let Some(workspace) = account.context.workspace else {
                 return vec![];
@@ -146,6 +153,20 @@ fn quiet_hours(account: &mut Account, start: &str, end: &str) -> Vec<Effect> {
     }]
 }
 
+/// Only once read, and only where the server sends email: a server without SMTP would take
+/// the choice and never act on it.
+fn email_frequency(account: &Account, frequency: EmailFrequency) -> Vec<Effect> {
+    match &account.notifications.email {
+        Some(email) if email.available && email.frequency != frequency => {
+            vec![Effect::SetEmailFrequency {
+                account: account.key,
+                frequency,
+            }]
+        }
+        _ => vec![],
+    }
+}
+
 /// The server's answers about notifications.
 pub(super) fn answer(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -187,6 +208,12 @@ pub(super) fn answer(state: &mut State, msg: Msg) -> Vec<Effect> {
             a.notifications.dnd = Some(dnd);
             vec![]
         }),
+        Msg::EmailNotificationsLoaded { account, result } => {
+            with(state, account, result, |a, email| {
+                a.notifications.email = Some(email);
+                vec![]
+            })
+        }
         Msg::ActivityLoaded {
             account,
             workspace,

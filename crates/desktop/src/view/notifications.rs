@@ -1,6 +1,6 @@
 //! The notification parts of the view: the settings dialog, the toolbar's level, Activity.
 
-use ocomms_proto::notification::{ActivityKind, Level};
+use ocomms_proto::notification::{ActivityKind, EmailFrequency, Level};
 
 use super::conversation_label;
 use crate::markdown;
@@ -25,6 +25,10 @@ pub struct SettingsView {
     pub snoozed: String,
     /// Do not disturb was read: its controls may be used.
     pub loaded: bool,
+    /// Email about missed messages: 1 every 15 minutes, 2 hourly, 3 never; 0 while not read.
+    pub email: i32,
+    /// The server sends email (has SMTP); without it the choice is explained, not offered.
+    pub email_available: bool,
     pub error: String,
 }
 
@@ -49,6 +53,15 @@ pub(super) fn level_number(level: Option<Level>) -> i32 {
         Some(Level::All) => 1,
         Some(Level::Mentions) => 2,
         Some(Level::Nothing) => 3,
+    }
+}
+
+/// How the dialog numbers the email frequencies (the wire's `email_frequency` reads them).
+pub(super) fn email_number(frequency: EmailFrequency) -> i32 {
+    match frequency {
+        EmailFrequency::Every15Minutes => 1,
+        EmailFrequency::Hourly => 2,
+        EmailFrequency::Never => 3,
     }
 }
 
@@ -101,6 +114,8 @@ pub(super) fn settings(account: &Account) -> SettingsView {
             .map(|at| format!("Paused until {} {} UTC", day_label(at), time_label(at)))
             .unwrap_or_default(),
         loaded: dnd.is_some(),
+        email: n.email.map_or(0, |e| email_number(e.frequency)),
+        email_available: n.email.is_some_and(|e| e.available),
         error: n.error.clone().unwrap_or_default(),
     }
 }

@@ -4,120 +4,24 @@
 //! while it was down goes once it is back, exactly once). A relay in front of each server
 //! records what the client told it: neither server hears anything about the other (C4).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use ocomms_client::Client;
 use ocomms_proto::ConversationId;
-use ocomms_proto::instance::PROTOCOL_VERSION;
-use openchat::runner::Runner;
 use openchat::state::{Account, Connection, ServerKey};
 use openchat::vault::{TokenStore, Vault};
-use openchat::{Msg, State, update};
+use openchat::{Msg, State};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
 
+use harness::Harness;
 use site::{ME, PASSWORD, Site};
 
+mod harness;
 mod offline;
 mod pinned;
+mod search;
+mod sessions;
 mod site;
-
-/// The client without its window: state, update, runner; answers come back on a channel.
-struct Harness {
-    state: State,
-    runner: Runner,
-    answers: mpsc::UnboundedReceiver<Msg>,
-    /// The desktop notifications asked for (title, text); also shown, where a daemon runs.
-    notified: Vec<(String, String)>,
-}
-
-impl Harness {
-    fn new() -> Self {
-        let (tx, answers) = mpsc::unbounded_channel();
-        let sink: openchat::runner::Sink = Arc::new(move |msg| {
-            let _ = tx.send(msg);
-        });
-        Self {
-            state: State::new("e2e"),
-            runner: Runner::new(tokio::runtime::Handle::current(), sink),
-            answers,
-            notified: Vec::new(),
-        }
-    }
-
-    /// A run of the client that keeps its servers and sessions in `dir` (tokens in the file:
-    /// CI has no keyring).
-    fn keeping(dir: &std::path::Path) -> Self {
-        let mut harness = Self::new();
-        let vault_dir = dir.to_owned();
-        harness.runner = harness
-            .runner
-            .with_registry(dir.join("servers.txt"))
-            .with_cache(dir.to_owned())
-            .with_vault(move || Vault::file_only(vault_dir));
-        harness
-    }
-
-    fn act(&mut self, msg: Msg) {
-        let effects = update(&mut self.state, msg);
-        for effect in &effects {
-            if let openchat::Effect::Notify { title, body } = effect {
-                self.notified.push((title.clone(), body.clone()));
-            }
-        }
-        self.runner.run(effects);
-    }
-
-    /// Feeds answers into `update` until `count` notifications were asked for.
-    async fn until_notified(&mut self, count: usize) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while self.notified.len() < count {
-            match tokio::time::timeout_at(deadline, self.answers.recv()).await {
-                Ok(Some(msg)) => self.act(msg),
-                _ => panic!("{} notifications: {:?}", self.notified.len(), self.notified),
-            }
-        }
-    }
-
-    /// Feeds answers into `update` until `done` holds (or fails after 20 s).
-    async fn until(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while !done(&self.state) {
-            match tokio::time::timeout_at(deadline, self.answers.recv()).await {
-                Ok(Some(msg)) => self.act(msg),
-                _ => panic!("timed out waiting until {what}; state: {:#?}", self.state),
-            }
-        }
-    }
-
-    /// Adds the server, signs in as me, and waits until #general is on screen and live.
-    async fn join(&mut self, site: &Site) -> ServerKey {
-        self.act(Msg::AddServer(site.url.clone()));
-        let url = site.url.clone();
-        self.until("the probe added the server", |s| {
-            s.active().is_some_and(|server| server.url == url)
-        })
-        .await;
-        let key = self.state.active_server.expect("active server");
-        let info = &self.state.server(key).expect("server").info;
-        assert!(info.protocol_versions.contains(&PROTOCOL_VERSION));
-        self.act(Msg::SignIn {
-            email: ME.into(),
-            password: PASSWORD.into(),
-        });
-        let general = site.general;
-        self.until("signed in, online, #general loaded", move |s| {
-            account_on(s, key).is_some_and(|a| {
-                a.connection == Connection::Online
-                    && a.context.conversation == Some(general)
-                    && a.timelines.get(&general).is_some_and(|t| t.loaded)
-            })
-        })
-        .await;
-        key
-    }
-}
 
 fn account_on(state: &State, server: ServerKey) -> Option<&Account> {
     state.server(server).and_then(|s| s.active())
@@ -275,181 +179,6 @@ async fn the_probe_tells_failures_apart() {
         probe(&format!("{}/nothing-here", site.url), &SavedTrust::PublicCa).await,
         Err(ProbeError::NotOComms)
     ));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_revoked_session_is_shown_as_expired_and_signing_in_again_keeps_the_draft() {
-    let site = Site::start("Expiry").await;
-    let mut client = Harness::new();
-    let key = client.join(&site).await;
-    client.act(Msg::DraftChanged("unsent words".into()));
-
-    // From my other session, revoke the desktop's (say, from the web UI's session list).
-    let server = site.server.as_ref().expect("running");
-    let me = Client::new(&server.url()).with_token(site.my_token.clone());
-    let desktop = me
-        .sessions()
-        .await
-        .expect("sessions")
-        .into_iter()
-        .find(|s| !s.current)
-        .expect("the desktop's session");
-    me.revoke_session(desktop.id).await.expect("revoke");
-    client
-        .until("the expiry is shown", move |s| {
-            account_on(s, key).is_some_and(|a| a.connection == Connection::SessionExpired)
-                && s.server(key).is_some_and(|server| server.auth.open)
-        })
-        .await;
-
-    client.act(Msg::SignIn {
-        email: ME.into(),
-        password: PASSWORD.into(),
-    });
-    let general = site.general;
-    client
-        .until("signed in again, online", move |s| {
-            account_on(s, key).is_some_and(|a| {
-                a.connection == Connection::Online && a.context.conversation == Some(general)
-            })
-        })
-        .await;
-    let server = client.state.server(key).expect("server");
-    assert_eq!(server.accounts.len(), 1, "the same person, one account");
-    assert_eq!(
-        openchat::view::view(&client.state).draft,
-        "unsent words",
-        "the draft survived"
-    );
-}
-
-/// Polls the kept sessions (written on the vault's thread, which sends no answer) until
-/// `done` holds for the tokens kept for `url`.
-async fn until_kept(
-    dir: &std::path::Path,
-    url: &str,
-    what: &str,
-    done: impl Fn(&[String]) -> bool,
-) {
-    let vault = Vault::file_only(dir.to_owned());
-    for _ in 0..200 {
-        let tokens: Vec<String> = vault
-            .sessions(url)
-            .expect("sessions")
-            .iter()
-            .filter_map(|s| vault.token(s).expect("token"))
-            .collect();
-        if done(&tokens) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sessions_are_kept_across_runs_and_an_expired_one_is_said() {
-    let site = Site::start("Kept").await;
-    let data = tempfile::tempdir().expect("data dir");
-    let general = site.general;
-
-    // First run: add the server and sign in; the token is kept.
-    let mut first = Harness::keeping(data.path());
-    first.join(&site).await;
-    until_kept(data.path(), &site.url, "the token is kept", |t| {
-        t.len() == 1
-    })
-    .await;
-    assert!(matches!(first.state.token_store, Some(TokenStore::File(_))));
-    assert!(
-        openchat::view::view(&first.state)
-            .toolbar
-            .token_store
-            .contains("no keyring"),
-        "the file fallback is said in the toolbar"
-    );
-    drop(first);
-
-    // Second run: the remembered server comes back signed in, without a password.
-    let mut second = Harness::keeping(data.path());
-    let remembered = openchat::registry::load(&data.path().join("servers.txt")).expect("registry");
-    for saved in remembered {
-        second.act(Msg::RestoreServer(saved));
-    }
-    second
-        .until("signed back in, online, #general loaded", move |s| {
-            s.active()
-                .and_then(|server| server.active())
-                .is_some_and(|a| {
-                    a.connection == Connection::Online
-                        && a.context.conversation == Some(general)
-                        && a.timelines.get(&general).is_some_and(|t| t.loaded)
-                })
-        })
-        .await;
-    assert!(!openchat::view::view(&second.state).auth.open);
-    drop(second);
-
-    // The session is revoked elsewhere (the web UI's session list) between runs.
-    let server = site.server.as_ref().expect("running");
-    let me = Client::new(&server.url()).with_token(site.my_token.clone());
-    for session in me.sessions().await.expect("sessions") {
-        if !session.current {
-            me.revoke_session(session.id).await.expect("revoke");
-        }
-    }
-
-    // Third run: "session expired" on the server, not a silent failure; the dead token goes.
-    let mut third = Harness::keeping(data.path());
-    for saved in openchat::registry::load(&data.path().join("servers.txt")).expect("registry") {
-        third.act(Msg::RestoreServer(saved));
-    }
-    third
-        .until("the expiry is said", |s| {
-            s.active().is_some_and(|server| {
-                server.auth.error == Some(openchat::error::AuthError::SessionExpired)
-            })
-        })
-        .await;
-    let shown = openchat::view::view(&third.state);
-    assert!(
-        shown.auth.open && shown.auth.email == ME,
-        "{:?}",
-        shown.auth
-    );
-    assert!(shown.rail[0].connection.starts_with("Session expired"));
-    until_kept(
-        data.path(),
-        &site.url,
-        "the dead token is deleted",
-        <[String]>::is_empty,
-    )
-    .await;
-
-    // Signing in again keeps the new token; signing out deletes it.
-    third.act(Msg::SignIn {
-        email: ME.into(),
-        password: PASSWORD.into(),
-    });
-    third
-        .until("signed in again", |s| {
-            s.active()
-                .and_then(|server| server.active())
-                .is_some_and(|a| a.connection == Connection::Online)
-        })
-        .await;
-    until_kept(data.path(), &site.url, "the new token is kept", |t| {
-        t.len() == 1
-    })
-    .await;
-    third.act(Msg::SignOut);
-    until_kept(
-        data.path(),
-        &site.url,
-        "signing out deletes it",
-        <[String]>::is_empty,
-    )
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,143 +6,19 @@ use std::rc::Rc;
 
 use i_slint_backend_testing::ElementHandle;
 use ocomms_client::Update;
-use ocomms_proto::account::{CurrentUser, Profile, SessionToken};
-use ocomms_proto::conversation::{Conversation, ConversationKind};
-use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
-use ocomms_proto::workspace::{Role, Workspace};
-use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, WorkspaceId};
 use openchat::state::AccountKey;
 use openchat::ui::{AppWindow, Bridge, render, wire};
 use openchat::view::view;
-use openchat::{Effect, Msg, State, update};
+use openchat::{Msg, State, update};
 use slint::ComponentHandle as _;
 use slint::platform::{Key, WindowEvent};
 
+mod fixture;
 mod notifications;
+mod search;
 
-fn signed_in_state() -> State {
-    let mut state = State::new("ui");
-    let effects = update(
-        &mut state,
-        Msg::AddServer("https://chat.example.com".into()),
-    );
-    let Some(Effect::Probe { url, .. }) = effects.first().cloned() else {
-        panic!("{effects:?}")
-    };
-    let info = InstanceInfo {
-        name: "Acme Chat".into(),
-        version: "0.1.0".into(),
-        needs_setup: false,
-        open_signup: false,
-        email_verification_required: false,
-        protocol_versions: vec![PROTOCOL_VERSION],
-        features: vec![],
-        auth_methods: vec!["password".into()],
-    };
-    update(
-        &mut state,
-        Msg::Probed {
-            url,
-            result: Ok(info),
-        },
-    );
-    let effects = update(
-        &mut state,
-        Msg::SignIn {
-            email: "ada@example.com".into(),
-            password: "pw".into(),
-        },
-    );
-    let Some(Effect::SignIn {
-        server, account, ..
-    }) = effects.first().cloned()
-    else {
-        panic!("{effects:?}")
-    };
-    let user = CurrentUser {
-        id: UserId(1),
-        email: "ada@example.com".into(),
-        email_verified: true,
-        is_instance_admin: false,
-        profile: Profile {
-            user_id: UserId(1),
-            display_name: "Ada".into(),
-            handle: String::new(),
-            title: String::new(),
-            bio: String::new(),
-            time_zone: String::new(),
-            avatar_url: String::new(),
-        },
-    };
-    let token = SessionToken {
-        token: "t".into(),
-        session_id: SessionId(1),
-        user,
-    };
-    update(
-        &mut state,
-        Msg::SignedIn {
-            server,
-            account,
-            result: Ok(token),
-        },
-    );
-    update(
-        &mut state,
-        Msg::WorkspacesLoaded {
-            account,
-            result: Ok(vec![Workspace {
-                id: WorkspaceId(1),
-                name: "Acme".into(),
-                slug: "acme".into(),
-                created_at: 0,
-                role: Role::Owner,
-            }]),
-        },
-    );
-    let general = Conversation {
-        id: ConversationId(5),
-        workspace_id: WorkspaceId(1),
-        kind: ConversationKind::Public,
-        name: "general".into(),
-        topic: "Company-wide".into(),
-        description: String::new(),
-        is_general: true,
-        archived: false,
-        created_by: UserId(1),
-        created_at: 0,
-        member_count: 1,
-        is_member: true,
-        can_manage: true,
-        can_add_members: true,
-        last_seq: 0,
-        participants: vec![],
-        pins_managers_only: false,
-        can_pin: true,
-    };
-    update(
-        &mut state,
-        Msg::ConversationsLoaded {
-            account,
-            workspace: WorkspaceId(1),
-            result: Ok((vec![general], vec![], vec![])),
-        },
-    );
-    online(&mut state, account);
-    state
-}
-
-fn online(state: &mut State, account: AccountKey) {
-    update(
-        state,
-        Msg::Realtime {
-            account,
-            update: Update::Ready {
-                positions: Default::default(),
-            },
-        },
-    );
-}
+use fixture::{RECEIVED_AT, signed_in_state};
 
 fn one(window: &AppWindow, label: &str) -> ElementHandle {
     let mut found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
@@ -285,6 +161,7 @@ fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
         &mut state,
         Msg::Realtime {
             account,
+            received_at: RECEIVED_AT,
             update: Update::Event(Box::new(Event {
                 workspace_id: WorkspaceId(1),
                 position: 1,
@@ -370,6 +247,7 @@ fn switching_servers_with_a_thousand_messages_each() {
                 &mut state,
                 Msg::Realtime {
                     account: new_key,
+                    received_at: RECEIVED_AT,
                     update: Update::Event(Box::new(Event {
                         workspace_id: WorkspaceId(1),
                         position: seq,

@@ -1,17 +1,19 @@
 //! The notification settings, Activity, muted conversations and emoji pictures, found by
 //! their accessible labels.
 
+use i_slint_backend_testing::ElementHandle;
 use ocomms_client::Update;
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::message::Message;
 use ocomms_proto::notification::{
-    ActivityItem, ActivityKind, ActivityPage, ConversationNotifications, DoNotDisturb, Level,
+    ActivityItem, ActivityKind, ActivityPage, ConversationNotifications, DoNotDisturb,
+    EmailFrequency, EmailNotifications, Level,
 };
 use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
 use openchat::{Msg, State, update};
 use slint::Model as _;
 
-use super::{one, signed_in_state, window_for};
+use super::{RECEIVED_AT, one, signed_in_state, window_for};
 
 const GENERAL: ConversationId = ConversationId(5);
 
@@ -97,7 +99,21 @@ fn the_settings_dialog_reports_each_choice() {
             result: Ok((Level::Mentions, DoNotDisturb::default())),
         },
     );
+    update(
+        &mut state,
+        Msg::EmailNotificationsLoaded {
+            account,
+            result: Ok(EmailNotifications {
+                frequency: EmailFrequency::Every15Minutes,
+                available: true,
+            }),
+        },
+    );
     let (window, sent) = window_for(&state);
+    assert_eq!(
+        one(&window, "Email: Every 15 minutes").accessible_checked(),
+        Some(true)
+    );
     // The chosen options are checked for a screen reader.
     let nothing = one(&window, "This conversation: Nothing");
     assert_eq!(nothing.accessible_checked(), Some(true));
@@ -115,6 +131,7 @@ fn the_settings_dialog_reports_each_choice() {
     one(&window, "Quiet hours to").set_accessible_value("07:00");
     one(&window, "Save quiet hours").invoke_accessible_default_action();
     one(&window, "Pause: 1 hour").invoke_accessible_default_action();
+    one(&window, "Email: Hourly").invoke_accessible_default_action();
     one(&window, "Close notification settings").invoke_accessible_default_action();
     let sent = sent.borrow();
     assert!(
@@ -125,10 +142,41 @@ fn the_settings_dialog_reports_each_choice() {
                 Msg::SetDefaultLevel(Level::Nothing),
                 Msg::SetQuietHours { start, end },
                 Msg::Snooze(60),
+                Msg::SetEmailFrequency(EmailFrequency::Hourly),
                 Msg::CloseNotifications,
             ] if start == "22:00" && end == "07:00"
         ),
         "{sent:?}"
+    );
+}
+
+#[test]
+fn a_server_without_email_says_so_in_the_settings() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    let account = state.viewed_account().expect("signed in");
+    update(&mut state, Msg::OpenNotifications);
+    let (window, _) = window_for(&state);
+    assert_eq!(
+        ElementHandle::find_by_accessible_label(&window, "Email: Hourly").count(),
+        0,
+        "nothing to choose before the server says"
+    );
+    update(
+        &mut state,
+        Msg::EmailNotificationsLoaded {
+            account,
+            result: Ok(EmailNotifications {
+                frequency: EmailFrequency::Every15Minutes,
+                available: false,
+            }),
+        },
+    );
+    let (window, _) = window_for(&state);
+    one(&window, "Email: this server sends no email");
+    assert_eq!(
+        ElementHandle::find_by_accessible_label(&window, "Email: Hourly").count(),
+        0
     );
 }
 
@@ -175,11 +223,16 @@ fn emoji_are_pictures_between_runs_of_text() {
     i_slint_backend_testing::init_no_event_loop();
     let mut state = signed_in_state();
     let account = state.viewed_account().expect("signed in");
-    for (seq, body) in [(1, "Ship **it** 🚀 now"), (2, "🎉🎉")] {
+    for (seq, body) in [
+        (1, "Ship **it** 🚀 now"),
+        (2, "🎉🎉"),
+        (3, "👩\u{200D}💻 in 🇫🇷 👍🏽"),
+    ] {
         update(
             &mut state,
             Msg::Realtime {
                 account,
+                received_at: RECEIVED_AT,
                 update: Update::Event(Box::new(Event {
                     workspace_id: WorkspaceId(1),
                     position: seq,
@@ -213,4 +266,15 @@ fn emoji_are_pictures_between_runs_of_text() {
         assert_eq!(size.height, openchat::emoji::PICTURE_PX);
     }
     assert!(rows.row_data(2).expect("the emoji row").jumbo);
+    // Sequences are one picture each: a coder, a flag, a thumb with its skin tone.
+    let row = rows.row_data(3).expect("the sequences row");
+    let block = row.blocks.row_data(0).expect("block");
+    let pieces: Vec<_> = (0..block.pieces.row_count())
+        .filter_map(|i| block.pieces.row_data(i))
+        .collect();
+    let plain: Vec<&str> = pieces.iter().map(|p| p.plain.as_str()).collect();
+    assert_eq!(plain, ["👩\u{200D}💻", " in ", "🇫🇷", "👍🏽"]);
+    if openchat::emoji::find().is_some() {
+        assert!(pieces[0].emoji && pieces[2].emoji && pieces[3].emoji);
+    }
 }

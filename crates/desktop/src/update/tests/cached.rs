@@ -199,6 +199,7 @@ fn the_cache_is_shown_before_the_server_answers_and_asks_it_nothing() {
         &mut state,
         Msg::Realtime {
             account,
+            received_at: NOW,
             update: ocomms_client::Update::Ready {
                 positions: Default::default(),
             },

@@ -7,7 +7,7 @@ use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
 use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::workspace::{Role, Workspace};
-use ocomms_proto::{ConversationId, MessageId, SessionId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, SessionId, Timestamp, UserId, WorkspaceId};
 
 use crate::msg::{Effect, Msg};
 use crate::state::{AccountKey, ServerKey, State};
@@ -18,6 +18,9 @@ pub(super) const OTHER: UserId = UserId(2);
 pub(super) const WS: WorkspaceId = WorkspaceId(10);
 pub(super) const GENERAL: ConversationId = ConversationId(100);
 pub(super) const RANDOM: ConversationId = ConversationId(101);
+/// 2026-12-03T00:00:00Z: message `seq` of `posted` is posted `seq` ms after, and every
+/// realtime update is received at this time unless a test says otherwise.
+pub(super) const NOW: Timestamp = 1_796_256_000_000;
 
 pub(super) fn info(name: &str) -> InstanceInfo {
     InstanceInfo {
@@ -91,7 +94,7 @@ pub(super) fn posted(
         client_id: client_id.map(str::to_owned),
         body: format!("message {seq}"),
         html: String::new(),
-        created_at: 1_796_256_000_000 + seq,
+        created_at: NOW + seq,
         edited_at: None,
         deleted: false,
         reactions: Vec::new(),
@@ -103,6 +106,7 @@ pub(super) fn posted(
     };
     Msg::Realtime {
         account: AccountKey(0),
+        received_at: NOW,
         update: Update::Event(Box::new(Event {
             workspace_id: WS,
             position: seq,
@@ -120,7 +124,15 @@ pub(super) fn posted(
 
 pub(super) fn to(account: AccountKey, msg: Msg) -> Msg {
     match msg {
-        Msg::Realtime { update, .. } => Msg::Realtime { account, update },
+        Msg::Realtime {
+            update,
+            received_at,
+            ..
+        } => Msg::Realtime {
+            account,
+            update,
+            received_at,
+        },
         other => other,
     }
 }
@@ -214,6 +226,7 @@ pub(super) fn join_existing(state: &mut State, email: &str) -> (ServerKey, Accou
         state,
         Msg::Realtime {
             account,
+            received_at: NOW,
             update: Update::Ready {
                 positions: Default::default(),
             },

@@ -49,6 +49,7 @@ fn the_timeline_applies_edits_deletes_and_shows_authors() {
     update(&mut state, to(account, posted(GENERAL, 2, OTHER, None)));
     let event = |seq: i64, payload| Msg::Realtime {
         account,
+        received_at: NOW,
         update: Update::Event(Box::new(Event {
             workspace_id: WS,
             position: 10 + seq,
@@ -100,6 +101,7 @@ fn sending_offline_queues_and_goes_once_back_online() {
         &mut state,
         Msg::Realtime {
             account,
+            received_at: NOW,
             update: Update::Reconnecting {
                 attempt: 1,
                 delay: std::time::Duration::from_millis(500),
@@ -120,6 +122,7 @@ fn sending_offline_queues_and_goes_once_back_online() {
             &mut state,
             Msg::Realtime {
                 account,
+                received_at: NOW,
                 update: Update::Reconnecting {
                     attempt,
                     delay: Default::default(),
@@ -135,6 +138,7 @@ fn sending_offline_queues_and_goes_once_back_online() {
         &mut state,
         Msg::Realtime {
             account,
+            received_at: NOW,
             update: Update::Ready {
                 positions: Default::default(),
             },
@@ -160,6 +164,7 @@ fn sending_offline_queues_and_goes_once_back_online() {
         &mut state,
         Msg::Realtime {
             account,
+            received_at: NOW,
             update: Update::Ready {
                 positions: Default::default(),
             },

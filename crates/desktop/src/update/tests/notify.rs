@@ -4,7 +4,7 @@
 
 use ocomms_client::Update;
 use ocomms_proto::notification::{Notification, Reason};
-use ocomms_proto::{ConversationId, MessageId};
+use ocomms_proto::{ConversationId, MessageId, Timestamp};
 
 use super::fixture::*;
 use crate::msg::{Effect, Msg};
@@ -19,6 +19,7 @@ const DM: ConversationId = ConversationId(102);
 fn frame(account: AccountKey, conversation: ConversationId, seq: i64, reason: Reason) -> Msg {
     Msg::Realtime {
         account,
+        received_at: NOW,
         update: Update::Notify(Notification {
             workspace_id: WS,
             position: seq,
@@ -74,6 +75,65 @@ fn what_the_server_says_to_hear_of_notifies_with_who_and_where() {
     assert!(update(&mut state, frame(account, DM, 9, Reason::Direct)).is_empty());
     update(&mut state, to(account, posted(DM, 3, ME, None)));
     assert!(update(&mut state, frame(account, DM, 3, Reason::Direct)).is_empty());
+}
+
+/// `frame`, received `later` ms after `NOW` (the messages of `posted` are from `NOW`).
+fn frame_after(
+    later: Timestamp,
+    account: AccountKey,
+    conversation: ConversationId,
+    seq: i64,
+    reason: Reason,
+) -> Msg {
+    match frame(account, conversation, seq, reason) {
+        Msg::Realtime {
+            account, update, ..
+        } => Msg::Realtime {
+            account,
+            update,
+            received_at: NOW + later,
+        },
+        other => other,
+    }
+}
+
+#[test]
+fn frames_replayed_about_messages_over_ten_minutes_old_count_but_do_not_pop_up() {
+    let mut state = State::new("c");
+    let (_, account) = join(&mut state, "https://a.example", "me@a");
+    // Back from a night asleep: the connection resumes, the missed direct messages are
+    // replayed (posted at NOW + seq) and their frames follow, received hours later.
+    const HOURS_LATER: Timestamp = 8 * 3_600_000;
+    for seq in 1..=3 {
+        update(&mut state, to(account, posted(DM, seq, OTHER, None)));
+        let effects = update(
+            &mut state,
+            frame_after(HOURS_LATER, account, DM, seq, Reason::Direct),
+        );
+        assert!(notifications(&effects).is_empty(), "{effects:?}");
+    }
+    assert_eq!(view(&state).rail[0].unread, 3, "still unread");
+    // Ten minutes old is still news; a minute more is not (as in the web UI).
+    update(&mut state, to(account, posted(DM, 4, OTHER, None)));
+    let ten_minutes = 10 * 60 * 1000 + 4;
+    let effects = update(
+        &mut state,
+        frame_after(ten_minutes, account, DM, 4, Reason::Direct),
+    );
+    assert_eq!(notifications(&effects).len(), 1);
+    update(&mut state, to(account, posted(DM, 5, OTHER, None)));
+    let effects = update(
+        &mut state,
+        frame_after(ten_minutes + 60_000, account, DM, 5, Reason::Direct),
+    );
+    assert!(notifications(&effects).is_empty(), "{effects:?}");
+    // A server clock ahead of this computer's makes a message look from the future: fresh.
+    update(&mut state, to(account, posted(DM, 6, OTHER, None)));
+    let effects = update(
+        &mut state,
+        frame_after(-60_000, account, DM, 6, Reason::Direct),
+    );
+    assert_eq!(notifications(&effects).len(), 1);
 }
 
 #[test]

@@ -141,11 +141,14 @@ fn a_new_workspace_default_reads_the_levels_again() {
     let effects = update(&mut state, Msg::OpenNotifications);
     assert_eq!(
         effects,
-        [Effect::LoadSettings {
-            account,
-            workspace: WS,
-            slug: "acme".into(),
-        }]
+        [
+            Effect::LoadSettings {
+                account,
+                workspace: WS,
+                slug: "acme".into(),
+            },
+            Effect::LoadEmailNotifications { account },
+        ]
     );
     assert!(view(&state).settings.open);
     assert!(

@@ -1,0 +1,105 @@
+//! The composer and the timeline on screen: sending (through the outbox, so nothing typed
+//! offline is lost), editing my last message, and older history.
+
+use super::viewed_mut;
+use crate::msg::Effect;
+use crate::state::{Account, Connection, State};
+
+pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let Some(timeline) = account.timelines.get(&conversation) else {
+        return vec![];
+    };
+    match timeline.messages().first() {
+        Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
+            account: account.key,
+            conversation,
+            before: Some(oldest.seq),
+        }],
+        _ => vec![],
+    }
+}
+
+pub(super) fn edit_last(state: &mut State) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let me = account.user.id;
+    let last = account.timelines.get(&conversation).and_then(|t| {
+        t.messages()
+            .iter()
+            .rev()
+            .find(|m| m.author_id == me && !m.deleted)
+            .map(|m| (m.id, m.body.clone()))
+    });
+    if let Some((id, body)) = last {
+        account.context.editing = Some(id);
+        account.context.drafts.insert(conversation, body);
+    }
+    vec![]
+}
+
+pub(super) fn send(state: &mut State) -> Vec<Effect> {
+    let Some(key) = state.viewed_account() else {
+        return vec![];
+    };
+    let client_id = state.next_client_id();
+    let Some((_, account)) = state.account_mut(key) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let body = account
+        .context
+        .drafts
+        .remove(&conversation)
+        .unwrap_or_default();
+    let body = body.trim();
+    if let Some(message) = account.context.editing.take() {
+        // An emptied edit is a change of mind, not a delete.
+        if body.is_empty() {
+            return vec![];
+        }
+        return vec![Effect::Edit {
+            account: account.key,
+            message,
+            body: body.to_owned(),
+        }];
+    }
+    if body.is_empty() {
+        return vec![];
+    }
+    account
+        .outbox
+        .push(client_id, conversation, body.to_owned());
+    // Offline, it waits in the outbox and goes when the realtime session is back.
+    if account.connection == Connection::Online {
+        flush(account)
+    } else {
+        vec![]
+    }
+}
+
+/// Everything in the outbox not yet on its way.
+pub(super) fn flush(account: &mut Account) -> Vec<Effect> {
+    account
+        .outbox
+        .take_sendable()
+        .into_iter()
+        .map(|q| Effect::Post {
+            account: account.key,
+            conversation: q.conversation,
+            body: q.body,
+            client_id: q.client_id,
+        })
+        .collect()
+}
