@@ -76,6 +76,18 @@ impl Store {
         })
     }
 
+    /// After a bulk write: PostgreSQL's planner statistics counted again (`ANALYZE`), as
+    /// autovacuum would in time, so that search sees which words are common at once
+    /// (docs/adr/0020). SQLite keeps none: its searches are shaped not to need them.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        if self.backend() == Backend::Postgres {
+            on_pool!(self, |pool| {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            });
+        }
+        Ok(())
+    }
+
     /// Bytes the full-text index takes on disk: SQLite's FTS5 tables; PostgreSQL's GIN
     /// index plus the `tsvector` column it is built from (reads every message: for reports).
     pub async fn search_index_bytes(&self) -> StoreResult<i64> {

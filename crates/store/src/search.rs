@@ -48,6 +48,10 @@ enum Driver {
     /// SQLite, words and `from:`: those people's messages, newest first, their text
     /// matched here rather than by a seek into the index per message.
     Authors,
+    /// PostgreSQL, a word its statistics do not count among the common ones: every match
+    /// from the GIN index first (few), then the newest of them. Left to itself the planner
+    /// may walk all messages newest first looking for a word it guessed to be frequent.
+    Matches,
 }
 
 /// Messages read at a time when their text is matched here.
@@ -90,6 +94,9 @@ impl Store {
         let driver = match self.backend() {
             Backend::Sqlite if query.has_text() && !query.from.is_empty() => Driver::Authors,
             Backend::Sqlite if query.has_text() => Driver::Index,
+            Backend::Postgres if query.has_text() && !self.all_common(query).await? => {
+                Driver::Matches
+            }
             _ => Driver::Messages,
         };
         let mut c = Conditions {
@@ -106,7 +113,7 @@ impl Store {
         // the authors' messages are; `CROSS JOIN` keeps SQLite's planner to that order
         // rather than, say, collecting every match of a common word first (docs/adr/0020).
         let (from, id) = match driver {
-            Driver::Messages => ("messages m", "m.id"),
+            Driver::Messages | Driver::Matches => ("messages m", "m.id"),
             Driver::Index => (
                 "messages_search CROSS JOIN messages m ON m.id = messages_search.rowid",
                 "messages_search.rowid",
@@ -124,20 +131,33 @@ impl Store {
         } else {
             wanted
         });
-        let join = if driver == Driver::Messages {
-            "JOIN"
-        } else {
-            "CROSS JOIN"
+        let join = match driver {
+            Driver::Index | Driver::Authors => "CROSS JOIN",
+            Driver::Messages | Driver::Matches => "JOIN",
         };
         let conditions: String = c.sql.iter().map(|s| format!(" AND {s}")).collect();
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {from} \
-             {join} conversations c ON c.id = m.conversation_id \
-             {join} conversation_members cm ON cm.conversation_id = m.conversation_id \
-             AND cm.user_id = $1 \
-             WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
-             ORDER BY {id} DESC LIMIT {limit}"
-        );
+        let sql = if driver == Driver::Matches {
+            // Every match in the workspace first (`MATERIALIZED`: as such, never folded into a
+            // walk through all messages newest first, nor repeated per conversation), then
+            // the searcher's, then the newest of those in full.
+            format!(
+                "WITH found AS MATERIALIZED (SELECT m.id, m.conversation_id FROM messages m \
+                 JOIN conversations c ON c.id = m.conversation_id \
+                 WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions}) \
+                 SELECT {COLUMNS} FROM messages m WHERE m.id IN (SELECT f.id FROM found f \
+                 JOIN conversation_members cm ON cm.conversation_id = f.conversation_id \
+                 AND cm.user_id = $1 ORDER BY f.id DESC LIMIT {limit}) ORDER BY m.id DESC"
+            )
+        } else {
+            format!(
+                "SELECT {COLUMNS} FROM {from} \
+                 {join} conversations c ON c.id = m.conversation_id \
+                 {join} conversation_members cm ON cm.conversation_id = m.conversation_id \
+                 AND cm.user_id = $1 \
+                 WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
+                 ORDER BY {id} DESC LIMIT {limit}"
+            )
+        };
         let cursor_at = c.binds.len() - 2;
         let mut messages = Vec::new();
         loop {
@@ -173,6 +193,30 @@ impl Store {
         messages.truncate(usize::try_from(search.limit).unwrap_or(0));
         self.attach_details(&mut messages).await?;
         Ok((messages, more))
+    }
+}
+
+impl Store {
+    /// PostgreSQL: whether every word `query` looks for (no prefixes) is among the most
+    /// common ones `ANALYZE` counted in the index column, so the planner's guess of how many
+    /// messages hold them is a count, not a default. False without statistics yet.
+    async fn all_common(&self, query: &Query) -> StoreResult<bool> {
+        let wanted: Vec<&Term> = query.terms.iter().filter(|t| !t.excluded).collect();
+        if wanted.iter().any(|t| t.prefix) {
+            return Ok(false);
+        }
+        let words: Vec<&str> = wanted
+            .iter()
+            .flat_map(|t| t.tokens.iter().map(String::as_str))
+            .collect();
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COALESCE((SELECT most_common_elems::text::text[] \
+             @> string_to_array($1, ' ') FROM pg_stats WHERE schemaname = current_schema() \
+             AND tablename = 'messages' AND attname = 'search'), FALSE)"
+        )
+        .bind(words.join(" "))
+        .fetch_one(pool)
+        .await?))
     }
 }
 

@@ -95,6 +95,7 @@ pub async fn fill_once(store: &Store, layout: &Layout) -> anyhow::Result<Option<
     let writing = Instant::now();
     messages(store, layout, &channels, &people, now).await?;
     let seconds = writing.elapsed().as_secs_f64();
+    store.refresh_statistics().await?;
     Ok(Some(Filled {
         seconds: started.elapsed().as_secs_f64(),
         messages_per_second: layout.messages as f64 / seconds,
