@@ -4,14 +4,40 @@ use ocomms_client::Update;
 use ocomms_proto::account::{CurrentUser, Profile, SessionToken};
 use ocomms_proto::conversation::{Conversation, ConversationKind};
 use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
+use ocomms_proto::message::Message;
 use ocomms_proto::workspace::{Role, Workspace};
-use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, MessageId, SessionId, UserId, WorkspaceId};
 use openchat::state::AccountKey;
 use openchat::{Effect, Msg, State, update};
 
 /// When the window's realtime updates arrive: 2026-12-03T12:00:00Z, after every message the
 /// tests post, so none is too old to notify of.
 pub const RECEIVED_AT: ocomms_proto::Timestamp = 1_796_299_200_000;
+
+/// #general of the signed-in workspace.
+pub const GENERAL: ConversationId = ConversationId(5);
+
+/// Message `seq` of #general by user 1, at 09:00 on the fixture's day.
+pub fn message(seq: i64, body: &str) -> Message {
+    Message {
+        id: MessageId(seq),
+        conversation_id: GENERAL,
+        seq,
+        author_id: UserId(1),
+        client_id: None,
+        body: body.into(),
+        html: String::new(),
+        created_at: 1_796_256_000_000 + 9 * 3_600_000,
+        edited_at: None,
+        deleted: false,
+        reactions: Vec::new(),
+        thread_root_id: None,
+        also_in_channel: false,
+        thread: None,
+        pinned: None,
+        mentions: Default::default(),
+    }
+}
 
 pub fn signed_in_state() -> State {
     let mut state = State::new("ui");

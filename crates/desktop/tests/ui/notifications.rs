@@ -4,39 +4,16 @@
 use i_slint_backend_testing::ElementHandle;
 use ocomms_client::Update;
 use ocomms_proto::event::{Event, EventPayload};
-use ocomms_proto::message::Message;
 use ocomms_proto::notification::{
     ActivityItem, ActivityKind, ActivityPage, ConversationNotifications, DoNotDisturb,
     EmailFrequency, EmailNotifications, Level,
 };
-use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use ocomms_proto::{UserId, WorkspaceId};
 use openchat::{Msg, State, update};
 use slint::Model as _;
 
+use super::fixture::{GENERAL, message};
 use super::{RECEIVED_AT, one, signed_in_state, window_for};
-
-const GENERAL: ConversationId = ConversationId(5);
-
-fn message(seq: i64, body: &str) -> Message {
-    Message {
-        id: MessageId(seq),
-        conversation_id: GENERAL,
-        seq,
-        author_id: UserId(1),
-        client_id: None,
-        body: body.into(),
-        html: String::new(),
-        created_at: 1_796_256_000_000 + 9 * 3_600_000,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
-    }
-}
 
 fn muted(state: &mut State) {
     let account = state.viewed_account().expect("signed in");

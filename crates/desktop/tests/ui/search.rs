@@ -2,9 +2,9 @@
 //! their place, author and time, paging, a refusal in the server's words, and "Jump to the
 //! newest" after a result opened a stretch of the past.
 
-use ocomms_proto::message::{Message, MessagePage};
+use ocomms_proto::message::MessagePage;
 use ocomms_proto::search::SearchResults;
-use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use ocomms_proto::{MessageId, WorkspaceId};
 use openchat::error::CallError;
 use openchat::{Msg, update};
 use slint::ComponentHandle as _;
@@ -12,30 +12,8 @@ use slint::platform::{Key, WindowEvent};
 
 use openchat::ui::AppWindow;
 
+use super::fixture::{GENERAL, message};
 use super::{one, signed_in_state, window_for};
-
-const GENERAL: ConversationId = ConversationId(5);
-
-fn message(seq: i64, body: &str) -> Message {
-    Message {
-        id: MessageId(seq),
-        conversation_id: GENERAL,
-        seq,
-        author_id: UserId(1),
-        client_id: None,
-        body: body.into(),
-        html: String::new(),
-        created_at: 1_796_256_000_000 + 9 * 3_600_000,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
-    }
-}
 
 /// Presses and releases each key in turn (holding `held` down meanwhile, if any).
 fn keys(window: &AppWindow, held: Option<Key>, presses: &[&str]) {
