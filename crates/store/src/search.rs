@@ -108,91 +108,124 @@ impl Store {
             text_conditions(self.backend(), query, &mut c);
         }
         filters(search, &mut c);
-        // With words on SQLite, the FTS5 index is read newest first (it hands out rowids in
-        // order, so `ORDER BY rowid DESC LIMIT` stops after a page of readable matches), or
-        // the authors' messages are; `CROSS JOIN` keeps SQLite's planner to that order
-        // rather than, say, collecting every match of a common word first (docs/adr/0020).
-        let (from, id) = match driver {
-            Driver::Messages | Driver::Matches => ("messages m", "m.id"),
-            Driver::Index => (
-                "messages_search CROSS JOIN messages m ON m.id = messages_search.rowid",
-                "messages_search.rowid",
-            ),
-            Driver::Authors => (
-                "users author CROSS JOIN messages m ON m.author_id = author.id",
-                "m.id",
-            ),
-        };
-        let cursor = c.int(search.before.map_or(i64::MAX, |b| b.0));
-        c.sql.push(format!("{id} < {cursor}"));
         let wanted = search.limit + 1;
-        let limit = c.int(if driver == Driver::Authors {
-            AUTHORS_CHUNK
+        let sql = statement(search, wanted, &mut c);
+        let mut messages = if driver == Driver::Authors {
+            self.matching_from_authors(&sql, &mut c, user, workspace, query, wanted)
+                .await?
         } else {
-            wanted
-        });
-        let join = match driver {
-            Driver::Index | Driver::Authors => "CROSS JOIN",
-            Driver::Messages | Driver::Matches => "JOIN",
+            self.fetch(&sql, &c, user, workspace).await?
         };
-        let conditions: String = c.sql.iter().map(|s| format!(" AND {s}")).collect();
-        let sql = if driver == Driver::Matches {
-            // Every match in the workspace first (`MATERIALIZED`: as such, never folded into a
-            // walk through all messages newest first, nor repeated per conversation), then
-            // the searcher's, then the newest of those in full.
-            format!(
-                "WITH found AS MATERIALIZED (SELECT m.id, m.conversation_id FROM messages m \
-                 JOIN conversations c ON c.id = m.conversation_id \
-                 WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions}) \
-                 SELECT {COLUMNS} FROM messages m WHERE m.id IN (SELECT f.id FROM found f \
-                 JOIN conversation_members cm ON cm.conversation_id = f.conversation_id \
-                 AND cm.user_id = $1 ORDER BY f.id DESC LIMIT {limit}) ORDER BY m.id DESC"
-            )
-        } else {
-            format!(
-                "SELECT {COLUMNS} FROM {from} \
-                 {join} conversations c ON c.id = m.conversation_id \
-                 {join} conversation_members cm ON cm.conversation_id = m.conversation_id \
-                 AND cm.user_id = $1 \
-                 WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
-                 ORDER BY {id} DESC LIMIT {limit}"
-            )
-        };
-        let cursor_at = c.binds.len() - 2;
-        let mut messages = Vec::new();
-        loop {
-            let page = on_pool!(self, |pool| {
-                let mut statement = sqlx::query(&sql).bind(user.0).bind(workspace.0);
-                for bind in &c.binds {
-                    statement = match bind {
-                        Bind::Int(value) => statement.bind(*value),
-                        Bind::Text(value) => statement.bind(value.as_str()),
-                    };
-                }
-                let rows = statement.fetch_all(pool).await?;
-                rows.iter()
-                    .map(message_from_row)
-                    .collect::<Result<Vec<_>, _>>()?
-            });
-            if driver != Driver::Authors {
-                messages = page;
-                break;
-            }
-            let last = page.last().map(|m| m.id.0);
-            let exhausted = (page.len() as i64) < AUTHORS_CHUNK;
-            messages.extend(page.into_iter().filter(|m| query.matches_text(&m.body)));
-            match last {
-                Some(last) if !exhausted && (messages.len() as i64) < wanted => {
-                    c.binds[cursor_at] = Bind::Int(last);
-                }
-                _ => break,
-            }
-        }
         messages.truncate(usize::try_from(wanted).unwrap_or(0));
         let more = messages.len() as i64 > search.limit;
         messages.truncate(usize::try_from(search.limit).unwrap_or(0));
         self.attach_details(&mut messages).await?;
         Ok((messages, more))
+    }
+
+    /// `Driver::Authors`: the people's messages a chunk at a time, newest first, keeping
+    /// those whose text matches, until `wanted` are found or none are left.
+    async fn matching_from_authors(
+        &self,
+        sql: &str,
+        c: &mut Conditions,
+        user: UserId,
+        workspace: WorkspaceId,
+        query: &Query,
+        wanted: i64,
+    ) -> StoreResult<Vec<Message>> {
+        // The cursor is bound last but one (the chunk size last): see `statement`.
+        let cursor_at = c.binds.len() - 2;
+        let mut messages = Vec::new();
+        loop {
+            let chunk = self.fetch(sql, c, user, workspace).await?;
+            let last = chunk.last().map(|m| m.id.0);
+            let exhausted = (chunk.len() as i64) < AUTHORS_CHUNK;
+            messages.extend(chunk.into_iter().filter(|m| query.matches_text(&m.body)));
+            match last {
+                Some(last) if !exhausted && (messages.len() as i64) < wanted => {
+                    c.binds[cursor_at] = Bind::Int(last);
+                }
+                _ => return Ok(messages),
+            }
+        }
+    }
+
+    async fn fetch(
+        &self,
+        sql: &str,
+        c: &Conditions,
+        user: UserId,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<Message>> {
+        Ok(on_pool!(self, |pool| {
+            let mut statement = sqlx::query(sql).bind(user.0).bind(workspace.0);
+            for bind in &c.binds {
+                statement = match bind {
+                    Bind::Int(value) => statement.bind(*value),
+                    Bind::Text(value) => statement.bind(value.as_str()),
+                };
+            }
+            let rows = statement.fetch_all(pool).await?;
+            rows.iter()
+                .map(message_from_row)
+                .collect::<Result<Vec<_>, _>>()?
+        }))
+    }
+}
+
+/// The statement for `c`'s driver and conditions, newest first; binds the cursor (`before`)
+/// and then the number of rows last.
+fn statement(search: &Search<'_>, wanted: i64, c: &mut Conditions) -> String {
+    let driver = c.driver;
+    // With words on SQLite, the FTS5 index is read newest first (it hands out rowids in
+    // order, so `ORDER BY rowid DESC LIMIT` stops after a page of readable matches), or the
+    // authors' messages are; `CROSS JOIN` keeps SQLite's planner to that order rather than,
+    // say, collecting every match of a common word first (docs/adr/0020).
+    let (from, id) = match driver {
+        Driver::Messages | Driver::Matches => ("messages m", "m.id"),
+        Driver::Index => (
+            "messages_search CROSS JOIN messages m ON m.id = messages_search.rowid",
+            "messages_search.rowid",
+        ),
+        Driver::Authors => (
+            "users author CROSS JOIN messages m ON m.author_id = author.id",
+            "m.id",
+        ),
+    };
+    let cursor = c.int(search.before.map_or(i64::MAX, |b| b.0));
+    c.sql.push(format!("{id} < {cursor}"));
+    let limit = c.int(if driver == Driver::Authors {
+        AUTHORS_CHUNK
+    } else {
+        wanted
+    });
+    let join = match driver {
+        Driver::Index | Driver::Authors => "CROSS JOIN",
+        Driver::Messages | Driver::Matches => "JOIN",
+    };
+    let conditions: String = c.sql.iter().map(|s| format!(" AND {s}")).collect();
+    if driver == Driver::Matches {
+        // Every match in the workspace first (`MATERIALIZED`: as such, never folded into a
+        // walk through all messages newest first, nor repeated per conversation), then the
+        // searcher's, then the newest of those in full.
+        format!(
+            "WITH found AS MATERIALIZED (SELECT m.id, m.conversation_id FROM messages m \
+             JOIN conversations c ON c.id = m.conversation_id \
+             WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions}) \
+             SELECT {COLUMNS} FROM messages m WHERE m.id IN (SELECT f.id FROM found f \
+             JOIN conversation_members cm ON cm.conversation_id = f.conversation_id \
+             AND cm.user_id = $1 ORDER BY f.id DESC LIMIT {limit}) ORDER BY m.id DESC"
+        )
+    } else {
+        format!(
+            "SELECT {COLUMNS} FROM {from} \
+             {join} conversations c ON c.id = m.conversation_id \
+             {join} conversation_members cm ON cm.conversation_id = m.conversation_id \
+             AND cm.user_id = $1 \
+             WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
+             ORDER BY {id} DESC LIMIT {limit}"
+        )
     }
 }
 
