@@ -20,7 +20,8 @@ use tokio::sync::Semaphore;
 use crate::connection::Connector;
 
 const ADMIN_EMAIL: &str = "loadgen@example.invalid";
-const PASSWORD: &str = "loadgen passphrase for benchmarks";
+/// Every load user's password (the search scenario's people too).
+pub const PASSWORD: &str = "loadgen passphrase for benchmarks";
 /// Sign-ups at once: each costs the server an argon2 hash (19 MiB, tens of milliseconds).
 const SIGNUP_CONCURRENCY: usize = 4;
 

@@ -30,6 +30,15 @@ fn message(conversation: ocomms_proto::ConversationId, seq: i64) -> Message {
     message
 }
 
+/// The bodies of the message rows on screen, top to bottom.
+fn message_bodies(v: &crate::view::View) -> Vec<&str> {
+    v.rows
+        .iter()
+        .filter(|r| r.kind == 1)
+        .map(|r| r.body.as_str())
+        .collect()
+}
+
 fn results(
     account: AccountKey,
     query: &str,
@@ -216,12 +225,7 @@ fn an_older_result_opens_the_stretch_around_it_until_jumping_to_the_newest() {
         },
     );
     let v = view(&state);
-    let bodies: Vec<_> = v
-        .rows
-        .iter()
-        .filter(|r| r.kind == 1)
-        .map(|r| r.body.as_str())
-        .collect();
+    let bodies = message_bodies(&v);
     assert_eq!(
         bodies,
         ["message 39", "message 40", "message 41"],
@@ -288,12 +292,7 @@ fn the_newest_page_replaces_a_stretch_of_the_past() {
         },
     );
     let v = view(&state);
-    let bodies: Vec<_> = v
-        .rows
-        .iter()
-        .filter(|r| r.kind == 1)
-        .map(|r| r.body.as_str())
-        .collect();
+    let bodies = message_bodies(&v);
     assert_eq!(bodies, ["message 500"]);
     assert!(!v.more_after);
 }

@@ -17,7 +17,7 @@ use super::corpus::Vocabulary;
 
 /// The workspace's slug: a second run finds it and searches what the first one wrote.
 pub const SLUG: &str = "search-benchmark";
-pub const PASSWORD: &str = "loadgen passphrase for benchmarks";
+pub use crate::population::PASSWORD;
 /// Words in the vocabulary.
 pub const VOCABULARY: usize = 50_000;
 /// Messages written per transaction.
