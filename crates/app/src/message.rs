@@ -134,8 +134,48 @@ impl App {
         query: &HistoryQuery,
     ) -> AppResult<MessagePage> {
         self.visible(actor, conversation).await?;
-        self.page_of(HistoryScope::Timeline(conversation), query)
+        let Some(date) = &query.date else {
+            return self
+                .page_of(HistoryScope::Timeline(conversation), query)
+                .await;
+        };
+        if query.before.is_some() || query.after.is_some() || query.around.is_some() {
+            return Err(ocomms_domain::Invalid::new(
+                "date",
+                "Use at most one of before, after, around and date.",
+            )
+            .into());
+        }
+        let around = self
+            .first_message_since(actor, conversation, date)
+            .await?
+            .map(|(seq, _)| seq);
+        let query = HistoryQuery {
+            around,
+            date: None,
+            ..query.clone()
+        };
+        self.page_of(HistoryScope::Timeline(conversation), &query)
             .await
+    }
+
+    /// Jumping to a date: the first message of the conversation's timeline written on
+    /// `date` (`YYYY-MM-DD` in the actor's time zone) or later, its position and id; none
+    /// when nothing was written since.
+    pub async fn first_message_since(
+        &self,
+        actor: &Actor,
+        conversation: ConversationId,
+        date: &str,
+    ) -> AppResult<Option<(i64, MessageId)>> {
+        self.visible(actor, conversation).await?;
+        let day = ocomms_domain::search::Day::parse(date).ok_or_else(|| {
+            ocomms_domain::Invalid::new("date", "Write the date like 2026-01-31.")
+        })?;
+        Ok(self
+            .store()
+            .timeline_message_since(conversation, day.start(&actor.user.time_zone))
+            .await?)
     }
 
     /// A page of `scope`'s messages as `query` asks (see `history`).
@@ -144,6 +184,13 @@ impl App {
         scope: HistoryScope,
         query: &HistoryQuery,
     ) -> AppResult<MessagePage> {
+        if query.date.is_some() {
+            return Err(ocomms_domain::Invalid::new(
+                "date",
+                "Jump to a date in a conversation's timeline; a thread is short enough to read.",
+            )
+            .into());
+        }
         let limit = query.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=MAX_PAGE).contains(&limit) {
             return Err(ocomms_domain::Invalid::new(

@@ -52,6 +52,11 @@ pub struct Term {
 pub struct Day(jiff::civil::Date);
 
 impl Day {
+    /// A day written `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Self> {
+        text.trim().parse::<jiff::civil::Date>().ok().map(Day)
+    }
+
     /// The first moment of the day in `time_zone` (UTC when unknown), unix milliseconds.
     pub fn start(self, time_zone: &str) -> Timestamp {
         let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -372,7 +377,7 @@ fn handle(value: &str) -> Option<String> {
 }
 
 fn day(operator: &str, value: &str) -> Result<Day, Invalid> {
-    value.parse::<jiff::civil::Date>().map(Day).map_err(|_| {
+    Day::parse(value).ok_or_else(|| {
         invalid(format!(
             "{operator}:{value} is not a date: write it like {operator}:2026-01-31."
         ))

@@ -158,6 +158,10 @@ pub struct HistoryQuery {
     pub after: Option<i64>,
     #[serde(default)]
     pub around: Option<i64>,
+    /// Jump to a date: `YYYY-MM-DD` in the caller's time zone. The page around the first
+    /// message written that day or later (the newest page when there is none).
+    #[serde(default)]
+    pub date: Option<String>,
     /// 1–200, default 50.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::history_limit))]

@@ -218,6 +218,41 @@ impl Store {
         })
     }
 
+    /// Conversations `ids` with the user's own membership (search results label theirs).
+    pub async fn conversations_by_id(
+        &self,
+        ids: &[ConversationId],
+        user: UserId,
+    ) -> StoreResult<Vec<VisibleConversation>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {COLUMNS}, my.role AS my_role FROM conversations c \
+             LEFT JOIN conversation_members my ON my.conversation_id = c.id AND my.user_id = $1 \
+             WHERE c.id IN ({})",
+            crate::message::placeholders(2, ids.len())
+        );
+        on_pool!(self, |pool| {
+            let mut query = sqlx::query(&sql).bind(user.0);
+            for id in ids {
+                query = query.bind(id.0);
+            }
+            let rows = query.fetch_all(pool).await?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    Ok::<_, sqlx::Error>(VisibleConversation {
+                        conversation: ConversationRecord::from_row(r)?,
+                        my_role: r
+                            .opt_text("my_role")?
+                            .and_then(|s| ConversationRole::parse(&s)),
+                    })
+                })
+                .collect::<Result<_, _>>()?)
+        })
+    }
+
     /// Applies one change and records its event; a taken name is `Conflict`.
     pub async fn update_conversation(
         &self,

@@ -359,4 +359,23 @@ impl Store {
         self.attach_details(&mut messages).await?;
         Ok((messages, more))
     }
+
+    /// The first message in a conversation's timeline written at or after `at` (jumping to
+    /// a date), if any was: its position and id.
+    pub async fn timeline_message_since(
+        &self,
+        conversation: ConversationId,
+        at: Timestamp,
+    ) -> StoreResult<Option<(i64, MessageId)>> {
+        let row: Option<(i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT m.seq, m.id FROM messages m WHERE m.conversation_id = $1 \
+             AND (m.thread_root_id IS NULL OR m.also_in_channel) AND m.created_at >= $2 \
+             ORDER BY m.seq LIMIT 1"
+        )
+        .bind(conversation.0)
+        .bind(at)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(|(seq, id)| (seq, MessageId(id))))
+    }
 }

@@ -12,15 +12,25 @@ use crate::backend::{Backend, on_pool};
 use crate::message::{COLUMNS, message_from_row, placeholders};
 use crate::{Store, StoreResult};
 
-/// One search: the parsed query, the searcher's time zone (for dates), and the page.
+/// One search: the parsed query, the searcher's time zone (for dates), where to look, the
+/// order and the page.
 #[derive(Debug, Clone, Copy)]
 pub struct Search<'a> {
     pub query: &'a Query,
     pub time_zone: &'a str,
-    /// Continue with messages older than this one.
+    /// Also the workspace's public channels the searcher is not in.
+    pub all_public: bool,
+    /// Newest first: continue with messages older than this one.
     pub before: Option<MessageId>,
+    /// Most relevant first (a query with words): rank the newest `RANKED` matches and
+    /// skip this many of them.
+    pub ranked: Option<i64>,
     pub limit: i64,
 }
+
+/// Matches a "most relevant" search ranks: the newest ones, so that a common word costs a
+/// page of the index rather than every message holding it (docs/adr/0020).
+pub const RANKED: i64 = ocomms_proto::search::MAX_RANKED as i64;
 
 /// A value bound to the statement being built, in order.
 enum Bind {
@@ -35,6 +45,10 @@ struct Conditions {
     binds: Vec<Bind>,
     /// Which rows the statement starts from (see `search_messages`).
     driver: Driver,
+    /// How well a row matches the words, lower is better (most relevant order).
+    score: Option<String>,
+    /// Public channels the searcher is not in are searched too.
+    all_public: bool,
 }
 
 /// What a search reads first.
@@ -91,8 +105,12 @@ impl Store {
         search: &Search<'_>,
     ) -> StoreResult<(Vec<Message>, bool)> {
         let query = search.query;
+        let ranked = search.ranked.is_some() && query.has_text();
         let driver = match self.backend() {
-            Backend::Sqlite if query.has_text() && !query.from.is_empty() => Driver::Authors,
+            // Ranking needs the index's own score, so it reads the index.
+            Backend::Sqlite if query.has_text() && !query.from.is_empty() && !ranked => {
+                Driver::Authors
+            }
             Backend::Sqlite if query.has_text() => Driver::Index,
             Backend::Postgres if query.has_text() && !self.all_common(query).await? => {
                 Driver::Matches
@@ -103,13 +121,18 @@ impl Store {
             sql: Vec::new(),
             binds: Vec::new(),
             driver,
+            score: None,
+            all_public: search.all_public,
         };
         if driver != Driver::Authors {
             text_conditions(self.backend(), query, &mut c);
         }
         filters(search, &mut c);
         let wanted = search.limit + 1;
-        let sql = statement(search, wanted, &mut c);
+        let sql = match search.ranked {
+            Some(skip) if ranked => ranked_statement(skip, wanted, &mut c),
+            _ => statement(search.before, wanted, &mut c),
+        };
         let mut messages = if driver == Driver::Authors {
             self.matching_from_authors(&sql, &mut c, user, workspace, query, wanted)
                 .await?
@@ -176,7 +199,22 @@ impl Store {
 
 /// The statement for `c`'s driver and conditions, newest first; binds the cursor (`before`)
 /// and then the number of rows last.
-fn statement(search: &Search<'_>, wanted: i64, c: &mut Conditions) -> String {
+fn statement(before: Option<MessageId>, wanted: i64, c: &mut Conditions) -> String {
+    newest_first(before, wanted, c, "")
+}
+
+/// Most relevant first: the newest `RANKED` matches (as `statement` finds them), scored,
+/// best first, newest first among equals; `skip` of them left out.
+fn ranked_statement(skip: i64, wanted: i64, c: &mut Conditions) -> String {
+    let score = c.score.clone().unwrap_or_else(|| "0".to_owned());
+    let newest = newest_first(None, RANKED, c, &format!(", {score} AS score"));
+    let (wanted, skip) = (c.int(wanted), c.int(skip));
+    format!("SELECT * FROM ({newest}) ranked ORDER BY score, id DESC LIMIT {wanted} OFFSET {skip}")
+}
+
+/// The rows of `c`'s driver and conditions older than `before`, newest first, with `extra`
+/// columns; binds the cursor and then the number of rows.
+fn newest_first(before: Option<MessageId>, wanted: i64, c: &mut Conditions, extra: &str) -> String {
     let driver = c.driver;
     // With words on SQLite, the FTS5 index is read newest first (it hands out rowids in
     // order, so `ORDER BY rowid DESC LIMIT` stops after a page of readable matches), or the
@@ -193,7 +231,7 @@ fn statement(search: &Search<'_>, wanted: i64, c: &mut Conditions) -> String {
             "m.id",
         ),
     };
-    let cursor = c.int(search.before.map_or(i64::MAX, |b| b.0));
+    let cursor = c.int(before.map_or(i64::MAX, |b| b.0));
     c.sql.push(format!("{id} < {cursor}"));
     let limit = c.int(if driver == Driver::Authors {
         AUTHORS_CHUNK
@@ -204,26 +242,38 @@ fn statement(search: &Search<'_>, wanted: i64, c: &mut Conditions) -> String {
         Driver::Index | Driver::Authors => "CROSS JOIN",
         Driver::Messages | Driver::Matches => "JOIN",
     };
+    // The searcher's conversations; with `all_public`, public channels too. A LEFT JOIN
+    // keeps SQLite's order of reading as the CROSS JOIN does (it cannot be reordered).
+    let (member_join, readable) = if c.all_public {
+        (
+            "LEFT JOIN",
+            " AND (cm.user_id IS NOT NULL OR c.kind = 'public')",
+        )
+    } else {
+        (join, "")
+    };
     let conditions: String = c.sql.iter().map(|s| format!(" AND {s}")).collect();
     if driver == Driver::Matches {
         // Every match in the workspace first (`MATERIALIZED`: as such, never folded into a
         // walk through all messages newest first, nor repeated per conversation), then the
         // searcher's, then the newest of those in full.
         format!(
-            "WITH found AS MATERIALIZED (SELECT m.id, m.conversation_id FROM messages m \
-             JOIN conversations c ON c.id = m.conversation_id \
+            "WITH found AS MATERIALIZED (SELECT m.id, m.conversation_id, c.kind \
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id \
              WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions}) \
-             SELECT {COLUMNS} FROM messages m WHERE m.id IN (SELECT f.id FROM found f \
-             JOIN conversation_members cm ON cm.conversation_id = f.conversation_id \
-             AND cm.user_id = $1 ORDER BY f.id DESC LIMIT {limit}) ORDER BY m.id DESC"
+             SELECT {COLUMNS}{extra} FROM messages m WHERE m.id IN (SELECT f.id FROM found f \
+             {member_join} conversation_members cm ON cm.conversation_id = f.conversation_id \
+             AND cm.user_id = $1 WHERE TRUE{readable_found} ORDER BY f.id DESC LIMIT {limit}) \
+             ORDER BY m.id DESC",
+            readable_found = readable.replace("c.kind", "f.kind"),
         )
     } else {
         format!(
-            "SELECT {COLUMNS} FROM {from} \
+            "SELECT {COLUMNS}{extra} FROM {from} \
              {join} conversations c ON c.id = m.conversation_id \
-             {join} conversation_members cm ON cm.conversation_id = m.conversation_id \
+             {member_join} conversation_members cm ON cm.conversation_id = m.conversation_id \
              AND cm.user_id = $1 \
-             WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{conditions} \
+             WHERE c.workspace_id = $2 AND m.deleted_at IS NULL{readable}{conditions} \
              ORDER BY {id} DESC LIMIT {limit}"
         )
     }
@@ -281,6 +331,8 @@ fn text_conditions(backend: Backend, query: &Query, c: &mut Conditions) {
                 }
                 let at = c.text(expression);
                 c.sql.push(format!("messages_search MATCH {at}"));
+                // FTS5's BM25: negative, the better the lower.
+                c.score = Some("bm25(messages_search)".to_owned());
             } else if !unwanted.is_empty() {
                 let at = c.text(fts(&unwanted, " OR "));
                 c.sql.push(format!(
@@ -316,6 +368,10 @@ fn text_conditions(backend: Backend, query: &Query, c: &mut Conditions) {
                 let at = c.text(tsquery(&wanted, " & "));
                 c.sql
                     .push(format!("m.search @@ to_tsquery('simple', {at})"));
+                // Negated so that, as with SQLite's BM25, lower is better. Normalised by
+                // the message's length (1: divided by 1 + log of it), so a long message
+                // does not win on length alone.
+                c.score = Some(format!("-ts_rank(m.search, to_tsquery('simple', {at}), 1)"));
             }
             if !unwanted.is_empty() {
                 let at = c.text(tsquery(&unwanted, " | "));

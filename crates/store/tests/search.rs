@@ -78,7 +78,9 @@ async fn history_is_searched_in_pages_the_same_every_way(db: TestDb) {
             let search = Search {
                 query: &query,
                 time_zone: "UTC",
+                all_public: false,
                 before,
+                ranked: None,
                 limit: 20,
             };
             let (page, more) = s.search_messages(ann, w.id, &search).await.unwrap();

@@ -87,6 +87,7 @@ fn results_say_where_who_and_when_and_open_their_message() {
             before: None,
             result: Ok(SearchResults {
                 messages: vec![message(9, "**deploy** done"), message(4, "deploy at noon")],
+                conversations: Vec::new(),
                 more: true,
             }),
         },
@@ -148,6 +149,7 @@ fn a_refused_query_and_a_stretch_of_the_past_are_said() {
             before: None,
             result: Ok(SearchResults {
                 messages: vec![message(4, "deploy at noon")],
+                conversations: Vec::new(),
                 more: false,
             }),
         },

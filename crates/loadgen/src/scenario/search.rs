@@ -4,7 +4,8 @@
 //! 100 of the channels searches through the API, one request after another:
 //! - one word, newest first: common, middling and rare words in turn;
 //! - a phrase with `from:@person` and `after:date`, taken from a message found earlier, so
-//!   it is known to match.
+//!   it is known to match;
+//! - one word (of any kind), most relevant first (`order=relevant`).
 //!
 //! Latency is from request sent to page read (query and HTTP). Every answer is checked to
 //! hold only messages of the searcher's own conversations.
@@ -20,6 +21,7 @@ use anyhow::{Context as _, ensure};
 use ocomms_client::Client;
 use ocomms_proto::conversation::ChannelQuery;
 use ocomms_proto::message::Message;
+use ocomms_proto::search::{SearchOrder, SearchQuery};
 use ocomms_proto::{ConversationId, MessageId, UserId};
 use ocomms_store::Store;
 use rand::rngs::StdRng;
@@ -55,6 +57,8 @@ pub struct SearchReport {
     pub rare_word: Percentiles,
     pub single_word: Percentiles,
     pub phrase_from_after: Percentiles,
+    /// One word, most relevant first.
+    pub relevant_word: Percentiles,
     /// Of the single-word searches, how many found something.
     pub single_word_found: usize,
     pub server: Option<ServerUsage>,
@@ -85,7 +89,7 @@ impl std::fmt::Display for SearchReport {
         )?;
         write!(
             f,
-            "\n  one word, {} requests ({} found something): {}\n    common: {}\n    middling: {}\n    rare: {}\n  phrase + from: + after:, {} requests: {}",
+            "\n  one word, {} requests ({} found something): {}\n    common: {}\n    middling: {}\n    rare: {}\n  phrase + from: + after:, {} requests: {}\n  one word, most relevant first, {} requests: {}",
             self.requests,
             self.single_word_found,
             self.single_word,
@@ -93,7 +97,9 @@ impl std::fmt::Display for SearchReport {
             self.middling_word,
             self.rare_word,
             self.requests,
-            self.phrase_from_after
+            self.phrase_from_after,
+            self.requests,
+            self.relevant_word
         )?;
         if let Some(server) = &self.server {
             write!(f, "\n  {server}")?;
@@ -145,44 +151,17 @@ pub async fn run(
 
     let vocabulary = Vocabulary::new(fill::VOCABULARY);
     let mut rng = StdRng::seed_from_u64(options.layout.seed ^ 0x5eed);
+    let searching = Searching {
+        searcher: &searcher,
+        slug,
+        mine: &mine,
+        requests: options.requests,
+    };
     let before = server.map(|s| s.sample()).transpose()?;
-    let kinds = [
-        (Latencies::new(), COMMON),
-        (Latencies::new(), MIDDLING),
-        (
-            Latencies::new(),
-            RARE.start.min(vocabulary.len())..vocabulary.len(),
-        ),
-    ];
-    let all = Latencies::new();
-    let mut found = 0;
-    for request in 0..options.requests {
-        let (latencies, ranks) = &kinds[request % kinds.len()];
-        let word = vocabulary.word(rng.random_range(ranks.clone()));
-        let sent = Instant::now();
-        let results = searcher.search(slug, word, None).await?;
-        latencies.record(request, sent.elapsed());
-        all.record(request, sent.elapsed());
-        check_reach(&results.messages, &mine)?;
-        found += usize::from(!results.messages.is_empty());
-    }
-
-    let samples = sample_messages(&searcher, slug, options.requests, &mut rng).await?;
-    let phrases = Latencies::new();
-    for (request, sample) in samples.iter().enumerate() {
-        let query = phrase_query(sample, &handles, &mut rng)?;
-        let sent = Instant::now();
-        let results = searcher.search(slug, &query, None).await?;
-        phrases.record(request, sent.elapsed());
-        check_reach(&results.messages, &mine)?;
-        ensure!(
-            !results.messages.is_empty(),
-            "{query:?} found nothing, though message {} matches it",
-            sample.id
-        );
-    }
+    let words = searching.single_words(&vocabulary, &mut rng).await?;
+    let phrase_from_after = searching.phrases(&handles, &mut rng).await?;
+    let relevant_word = searching.most_relevant(&vocabulary, &mut rng).await?;
     let after = server.map(|s| s.sample()).transpose()?;
-    let [common, middling, rare] = kinds.map(|(latencies, _)| latencies.percentiles());
     Ok(SearchReport {
         layout: options.layout.clone(),
         filled,
@@ -190,14 +169,119 @@ pub async fn run(
         index_bytes,
         searchable_messages,
         requests: options.requests,
-        common_word: common,
-        middling_word: middling,
-        rare_word: rare,
-        single_word: all.percentiles(),
-        phrase_from_after: phrases.percentiles(),
-        single_word_found: found,
+        common_word: words.common,
+        middling_word: words.middling,
+        rare_word: words.rare,
+        single_word: words.all,
+        phrase_from_after,
+        relevant_word,
+        single_word_found: words.found,
         server: before.zip(after).map(|(b, a)| ServerUsage::between(b, a)),
     })
+}
+
+/// The searcher and what every answer is checked against.
+struct Searching<'a> {
+    searcher: &'a Client,
+    slug: &'a str,
+    mine: &'a HashSet<ConversationId>,
+    /// Requests of each kind.
+    requests: usize,
+}
+
+/// Single-word timings by kind.
+struct SingleWords {
+    common: Percentiles,
+    middling: Percentiles,
+    rare: Percentiles,
+    all: Percentiles,
+    /// Searches that found something.
+    found: usize,
+}
+
+impl Searching<'_> {
+    /// One word newest first, common, middling and rare in turn.
+    async fn single_words(
+        &self,
+        vocabulary: &Vocabulary,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<SingleWords> {
+        let kinds = [
+            (Latencies::new(), COMMON),
+            (Latencies::new(), MIDDLING),
+            (
+                Latencies::new(),
+                RARE.start.min(vocabulary.len())..vocabulary.len(),
+            ),
+        ];
+        let all = Latencies::new();
+        let mut found = 0;
+        for request in 0..self.requests {
+            let (latencies, ranks) = &kinds[request % kinds.len()];
+            let word = vocabulary.word(rng.random_range(ranks.clone()));
+            let sent = Instant::now();
+            let results = self.searcher.search(self.slug, word, None).await?;
+            latencies.record(request, sent.elapsed());
+            all.record(request, sent.elapsed());
+            check_reach(&results.messages, self.mine)?;
+            found += usize::from(!results.messages.is_empty());
+        }
+        let [common, middling, rare] = kinds.map(|(latencies, _)| latencies.percentiles());
+        Ok(SingleWords {
+            common,
+            middling,
+            rare,
+            all: all.percentiles(),
+            found,
+        })
+    }
+
+    /// `"two words" from:@author after:day` of messages from all over the history, each
+    /// known to match.
+    async fn phrases(
+        &self,
+        handles: &HashMap<UserId, String>,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<Percentiles> {
+        let samples = sample_messages(self.searcher, self.slug, self.requests, rng).await?;
+        let phrases = Latencies::new();
+        for (request, sample) in samples.iter().enumerate() {
+            let query = phrase_query(sample, handles, rng)?;
+            let sent = Instant::now();
+            let results = self.searcher.search(self.slug, &query, None).await?;
+            phrases.record(request, sent.elapsed());
+            check_reach(&results.messages, self.mine)?;
+            ensure!(
+                !results.messages.is_empty(),
+                "{query:?} found nothing, though message {} matches it",
+                sample.id
+            );
+        }
+        Ok(phrases.percentiles())
+    }
+
+    /// One word of any kind, most relevant first.
+    async fn most_relevant(
+        &self,
+        vocabulary: &Vocabulary,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<Percentiles> {
+        let latencies = Latencies::new();
+        for request in 0..self.requests {
+            let query = SearchQuery {
+                q: vocabulary
+                    .word(rng.random_range(0..vocabulary.len()))
+                    .to_owned(),
+                order: SearchOrder::Relevant,
+                ..SearchQuery::default()
+            };
+            let sent = Instant::now();
+            let results = self.searcher.search_with(self.slug, &query).await?;
+            latencies.record(request, sent.elapsed());
+            check_reach(&results.messages, self.mine)?;
+        }
+        Ok(latencies.percentiles())
+    }
 }
 
 /// Nothing from a conversation the searcher is not in.

@@ -66,6 +66,9 @@ pub struct ViewQuery {
     pub(crate) before: Option<i64>,
     /// A message's position to show in the middle of the page (search results).
     pub(crate) around: Option<i64>,
+    /// Jump to a date (`YYYY-MM-DD`): sent on to the first message of that day or later.
+    #[serde(default)]
+    pub(crate) date: Option<String>,
 }
 
 /// Loads the conversation for the page; it must belong to the workspace in the URL.
@@ -216,9 +219,29 @@ pub async fn view(
     Path((slug, id)): Path<(String, ConversationId)>,
     Query(q): Query<ViewQuery>,
 ) -> PageResult {
+    if let Some(date) = q.date.as_deref().filter(|d| !d.is_empty()) {
+        return jump_to_date(&app, &actor, &slug, id, date).await;
+    }
     Ok(render(
         &page_for(&app, &actor, &slug, id, &q, None, Panel::Members).await?,
     ))
+}
+
+/// Jump to a date: the same page a search result opens, around the first message written
+/// that day or later and marked; the newest page when nothing was written since.
+async fn jump_to_date(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    id: ConversationId,
+    date: &str,
+) -> PageResult {
+    let outcome = app.first_message_since(actor, id, date).await;
+    let to = match &outcome {
+        Ok(Some((seq, message))) => format!("/w/{slug}/c/{id}?around={seq}#m{message}"),
+        _ => format!("/w/{slug}/c/{id}"),
+    };
+    after(app, actor, slug, id, outcome.map(|_| to.as_str())).await
 }
 
 /// The conversation with its pinned messages beside it.
@@ -254,6 +277,7 @@ pub(crate) async fn after(
                 notice: None,
                 before: None,
                 around: None,
+                date: None,
             };
             let page =
                 page_for(app, actor, slug, id, &query, Some(message), Panel::Members).await?;

@@ -10,10 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use ocomms_app::{Actor, AppError};
 use ocomms_domain::search;
+use ocomms_proto::ConversationId;
 use ocomms_proto::conversation::ChannelQuery;
 use ocomms_proto::message::Message;
-use ocomms_proto::{ConversationId, MessageId};
-use serde::Deserialize;
+use ocomms_proto::search::{FoundIn, SearchOrder, SearchQuery};
 
 use crate::App;
 use crate::web::extract::Viewer;
@@ -23,36 +23,35 @@ use crate::web::shell::Shell;
 /// People or channels listed above the messages, at most.
 const NAMES_SHOWN: usize = 8;
 
-#[derive(Deserialize)]
-pub struct SearchParams {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    before: Option<MessageId>,
-}
-
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
     shell: Shell,
     slug: String,
     q: String,
-    q_encoded: String,
     error: Option<String>,
     searched: bool,
-    before: Option<MessageId>,
+    /// A later page (no people or channels then).
+    further: bool,
+    relevant: bool,
+    all_public: bool,
+    /// Guests search only their own conversations: no switch for them.
+    offers_public: bool,
     /// (`#name`, link)
     places: Vec<(String, String)>,
     /// (name, handle, link to a search of their messages)
     people: Vec<(String, String, String)>,
     results: Vec<Found>,
-    next: Option<MessageId>,
+    /// The next page's query string (`q` and the options included).
+    next: Option<String>,
 }
 
 /// One message found.
 struct Found {
     place: String,
     archived: bool,
+    /// A public channel found through "all public channels" that the viewer is not in.
+    not_joined: bool,
     author: String,
     pieces: Vec<(String, bool)>,
     at: i64,
@@ -63,18 +62,25 @@ pub async fn page(
     State(app): State<App>,
     Viewer(actor): Viewer,
     Path(slug): Path<String>,
-    Query(params): Query<SearchParams>,
+    Query(mut params): Query<SearchQuery>,
 ) -> PageResult {
     let shell = Shell::build(&app, &actor, Some(&slug), "search", None).await?;
-    let q = params.q.trim().to_owned();
+    params.q = params.q.trim().to_owned();
+    let q = params.q.clone();
+    let offers_public = shell
+        .current
+        .as_ref()
+        .is_some_and(|w| w.role != ocomms_proto::workspace::Role::Guest);
     let mut page = SearchPage {
         shell,
         slug: slug.clone(),
-        q_encoded: encode(&q),
         q: q.clone(),
         error: None,
         searched: false,
-        before: params.before,
+        further: params.before.is_some() || params.offset.is_some_and(|o| o > 0),
+        relevant: params.order == SearchOrder::Relevant,
+        all_public: params.all_public,
+        offers_public,
         places: Vec::new(),
         people: Vec::new(),
         results: Vec::new(),
@@ -83,7 +89,7 @@ pub async fn page(
     if q.is_empty() {
         return Ok(render_with(StatusCode::OK, &page));
     }
-    let found = match app.search(&actor, &slug, &q, params.before).await {
+    let found = match app.search(&actor, &slug, &params).await {
         Ok(found) => found,
         Err(error @ AppError::Invalid(_)) => {
             page.error = Some(crate::http::error::public_message(&error));
@@ -94,18 +100,18 @@ pub async fn page(
     // A query that parsed above cannot fail here.
     let query = search::parse(&q).unwrap_or_default();
     let names = Directory::load(&app, &actor, &slug).await?;
-    if params.before.is_none() {
+    if !page.further {
         page.places = names.places_matching(&query, &slug);
         page.people = names.people_matching(&query, &slug);
     }
     page.next = found
         .more
-        .then(|| found.messages.last().map(|m| m.id))
+        .then(|| next_page(&params, &found.messages))
         .flatten();
     page.results = found
         .messages
         .iter()
-        .map(|m| names.found(m, &query, &slug))
+        .map(|m| names.found(m, &found.conversations, &query, &slug))
         .collect();
     page.searched = true;
     Ok(render_with(StatusCode::OK, &page))
@@ -206,12 +212,15 @@ impl Directory {
             .collect()
     }
 
-    fn found(&self, m: &Message, query: &search::Query, slug: &str) -> Found {
+    fn found(&self, m: &Message, found_in: &[FoundIn], query: &search::Query, slug: &str) -> Found {
+        let conversation = found_in.iter().find(|c| c.id == m.conversation_id);
         let (place, archived) = self
             .places
             .get(&m.conversation_id)
             .cloned()
             .unwrap_or_else(|| ("a conversation".to_owned(), false));
+        let archived = conversation.map_or(archived, |c| c.archived);
+        let not_joined = conversation.is_some_and(|c| !c.is_member);
         let author = self
             .people
             .iter()
@@ -229,12 +238,29 @@ impl Directory {
         Found {
             place,
             archived,
+            not_joined,
             author,
             pieces: search::snippet(&ocomms_domain::markdown::plain_text(&m.body), query),
             at: m.created_at,
             href,
         }
     }
+}
+
+/// The query string of the page after `shown`, with the same options.
+fn next_page(params: &SearchQuery, shown: &[Message]) -> Option<String> {
+    let mut next = format!("q={}", encode(&params.q));
+    if params.all_public {
+        next.push_str("&all_public=true");
+    }
+    match params.order {
+        SearchOrder::Newest => next.push_str(&format!("&before={}", shown.last()?.id)),
+        SearchOrder::Relevant => {
+            let offset = params.offset.unwrap_or(0) as usize + shown.len();
+            next.push_str(&format!("&order=relevant&offset={offset}"));
+        }
+    }
+    Some(next)
 }
 
 /// A query-string value.

@@ -498,4 +498,40 @@ async fn search_results_open_the_message_in_the_middle_of_its_conversation(db: T
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("colour: is not a search operator"), "{html}");
     assert!(html.contains("value=\"colour:red\""));
+
+    // Most relevant first, paged on with the options kept.
+    let (status, html) = page(
+        &http,
+        &format!("{url}/w/{slug}/search?q=hay&order=relevant&all_public=true"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<option value=\"relevant\" selected>"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"all_public\" value=\"true\" checked"));
+    assert_eq!(html.matches("<mark>hay</mark>").count(), 20);
+    assert!(
+        html.replace("&#38;", "&")
+            .contains("search?q=hay&all_public=true&order=relevant&offset=20"),
+        "{html}"
+    );
+    // Jumping to a date that has nothing since opens the newest messages.
+    let jumped = http
+        .get(format!("{url}/w/{slug}/c/{general}?date=2099-12-31"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&jumped), format!("/w/{slug}/c/{general}"));
+    let (status, html) = page(
+        &http,
+        &format!("{url}/w/{slug}/c/{general}?date=someday"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Write the date like 2026-01-31."), "{html}");
 }

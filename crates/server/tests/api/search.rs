@@ -3,15 +3,22 @@
 //! searcher may not read now.
 
 use ocomms_client::Client;
+use ocomms_proto::conversation::ConversationUpdate;
+use ocomms_proto::message::HistoryQuery;
+use ocomms_proto::search::{SearchOrder, SearchQuery, SearchResults};
 use ocomms_proto::{ErrorCode, MessageId};
 use ocomms_store::testing::TestDb;
+use ocomms_store::{HistoryMessage, Store};
 
-use crate::support::{TestServer, refusal as code};
+use crate::support::{TestServer, channel, refusal as code};
 
 ocomms_store::backend_tests!(
     words_phrases_and_operators_find_the_same_messages,
     search_shows_only_what_the_searcher_may_read_now,
     a_query_that_cannot_be_read_is_explained,
+    most_relevant_ranks_the_better_matches_first,
+    public_channels_one_is_not_in_are_searched_on_request_and_marked,
+    jumping_to_a_date_opens_the_timeline_at_that_day,
 );
 
 /// The bodies of what `q` finds for `who`, newest first.
@@ -242,5 +249,240 @@ async fn a_query_that_cannot_be_read_is_explained(db: TestDb) {
             .to_string()
             .contains("colour: is not a search operator"),
         "{error}"
+    );
+}
+
+fn bodies(results: &SearchResults) -> Vec<&str> {
+    results.messages.iter().map(|m| m.body.as_str()).collect()
+}
+
+fn relevant(q: &str, offset: Option<u32>) -> SearchQuery {
+    SearchQuery {
+        q: q.into(),
+        order: SearchOrder::Relevant,
+        offset,
+        ..SearchQuery::default()
+    }
+}
+
+async fn most_relevant_ranks_the_better_matches_first(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![]).await;
+    for body in [
+        "deploy deploy deploy",
+        "we will deploy the thing after lunch today or maybe later this week",
+        "deploy now",
+        "nothing to see",
+    ] {
+        t.member.post_message(town, body, None).await.unwrap();
+    }
+    let (a, slug) = (&t.member, &t.slug);
+    let ranked = a
+        .search_with(slug, &relevant("deploy", None))
+        .await
+        .unwrap();
+    assert_eq!(
+        bodies(&ranked),
+        [
+            "deploy deploy deploy",
+            "deploy now",
+            "we will deploy the thing after lunch today or maybe later this week"
+        ],
+        "the word more often, in fewer words, first"
+    );
+    assert!(!ranked.more);
+    let rest = a
+        .search_with(slug, &relevant("deploy", Some(1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        bodies(&rest),
+        bodies(&ranked)[1..],
+        "offset skips the shown"
+    );
+    // Operators alone have nothing to rank: newest first.
+    let operators = a
+        .search_with(slug, &relevant("in:#town", None))
+        .await
+        .unwrap();
+    assert_eq!(
+        operators.messages.first().map(|m| m.body.as_str()),
+        Some("nothing to see")
+    );
+    // With `from:`, which SQLite otherwise answers from the people's messages.
+    let from = a
+        .search_with(slug, &relevant("from:@max.member deploy", None))
+        .await
+        .unwrap();
+    assert_eq!(bodies(&from), bodies(&ranked));
+    for (query, field) in [
+        (relevant("deploy", Some(1_000)), "offset"),
+        (
+            SearchQuery {
+                q: "deploy".into(),
+                offset: Some(1),
+                ..SearchQuery::default()
+            },
+            "offset",
+        ),
+    ] {
+        let error = a.search_with(slug, &query).await.unwrap_err();
+        assert_eq!(error.code(), Some(ErrorCode::ValidationFailed));
+        assert!(format!("{error:?}").contains(field), "{error:?}");
+    }
+}
+
+async fn public_channels_one_is_not_in_are_searched_on_request_and_marked(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let slug = &t.slug;
+    let plaza = t
+        .admin
+        .create_channel(slug, &channel("plaza", false, vec![]))
+        .await
+        .unwrap()
+        .id;
+    let vault = t
+        .admin
+        .create_channel(slug, &channel("vault", true, vec![]))
+        .await
+        .unwrap()
+        .id;
+    let attic = t.channel_by_member("attic", false, vec![]).await;
+    t.admin
+        .post_message(plaza, "heron in the plaza", None)
+        .await
+        .unwrap();
+    t.admin
+        .post_message(vault, "heron in the vault", None)
+        .await
+        .unwrap();
+    t.member
+        .post_message(attic, "heron in the attic", None)
+        .await
+        .unwrap();
+    let archive = ConversationUpdate {
+        archived: Some(true),
+        ..ConversationUpdate::default()
+    };
+    t.member.update_conversation(attic, &archive).await.unwrap();
+
+    let everywhere = SearchQuery {
+        q: "heron".into(),
+        all_public: true,
+        ..SearchQuery::default()
+    };
+    let mine = t.member.search(slug, "heron", None).await.unwrap();
+    assert_eq!(bodies(&mine), ["heron in the attic"]);
+    let attic_found = &mine.conversations[0];
+    assert_eq!(
+        (attic_found.id, attic_found.archived, attic_found.is_member),
+        (attic, true, true)
+    );
+    assert_eq!(attic_found.name, "attic");
+
+    let all = t.member.search_with(slug, &everywhere).await.unwrap();
+    assert_eq!(
+        bodies(&all),
+        ["heron in the attic", "heron in the plaza"],
+        "public channels too, never a private one the searcher is not in"
+    );
+    let plaza_found = all.conversations.iter().find(|c| c.id == plaza).unwrap();
+    assert!(!plaza_found.is_member && !plaza_found.archived);
+    assert_eq!(all.conversations.len(), 2);
+    // Most relevant order reads the same places.
+    let ranked = SearchQuery {
+        order: SearchOrder::Relevant,
+        ..everywhere.clone()
+    };
+    assert_eq!(
+        t.member
+            .search_with(slug, &ranked)
+            .await
+            .unwrap()
+            .messages
+            .len(),
+        2
+    );
+    // Guests only ever search their own conversations.
+    assert!(
+        t.guest
+            .search_with(slug, &everywhere)
+            .await
+            .unwrap()
+            .messages
+            .is_empty()
+    );
+}
+
+async fn jumping_to_a_date_opens_the_timeline_at_that_day(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let town = t.channel_by_member("town", false, vec![]).await;
+    // A year of history, one message a day from 2025-01-01 (UTC), written straight in.
+    let store = Store::connect(&s.db.url).await.unwrap();
+    let first_day = 1_735_689_600_000_i64; // 2025-01-01T00:00:00Z
+    let history: Vec<HistoryMessage> = (0..365)
+        .map(|day| HistoryMessage {
+            conversation: town,
+            author: t.ids.member,
+            body: format!("day {day}"),
+            html: format!("<p>day {day}</p>"),
+            created_at: first_day + day * 86_400_000 + 3_600_000,
+        })
+        .collect();
+    store.append_history(&history).await.unwrap();
+    let at = |date: &str| HistoryQuery {
+        date: Some(date.into()),
+        limit: Some(10),
+        ..HistoryQuery::default()
+    };
+    let page = t.member.history(town, &at("2025-03-01")).await.unwrap();
+    let bodies: Vec<&str> = page.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        [
+            "day 55", "day 56", "day 57", "day 58", "day 59", "day 60", "day 61", "day 62",
+            "day 63", "day 64"
+        ],
+        "the first message of March 1st (day 59) ends the page's older half"
+    );
+    assert!(page.more_before && page.more_after);
+    // Nothing written since: the newest page.
+    let later = t.member.history(town, &at("2099-01-01")).await.unwrap();
+    assert!(!later.more_after);
+    for (query, why) in [
+        (at("March 1st"), "not a date"),
+        (
+            HistoryQuery {
+                before: Some(5),
+                ..at("2025-03-01")
+            },
+            "two windows",
+        ),
+    ] {
+        let error = t.member.history(town, &query).await.unwrap_err();
+        assert_eq!(error.code(), Some(ErrorCode::ValidationFailed), "{why}");
+    }
+    // The web page's date form lands on the same stretch, the message marked.
+    let http = super::pages::browser();
+    let cookie = super::pages::web_sign_in(&http, &s.url(), "member@acme.test").await;
+    let jumped = http
+        .get(format!("{}/w/{}/c/{town}?date=2025-03-01", s.url(), t.slug))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(jumped.status(), 303);
+    let day59 = page.messages.iter().find(|m| m.body == "day 59").unwrap();
+    assert_eq!(
+        super::pages::location(&jumped),
+        format!("/w/{}/c/{town}?around={}#m{}", t.slug, day59.seq, day59.id)
+    );
+    // Someone who may not read the conversation learns nothing, dates or not.
+    assert_eq!(
+        code(t.outsider.history(town, &at("2025-03-01")).await).1,
+        Some(404)
     );
 }

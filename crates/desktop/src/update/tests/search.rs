@@ -53,6 +53,7 @@ fn results(
         before,
         result: Ok(SearchResults {
             messages: seqs.iter().map(|&seq| message(RANDOM, seq)).collect(),
+            conversations: Vec::new(),
             more,
         }),
     }
@@ -165,6 +166,7 @@ fn a_result_in_the_timeline_held_is_highlighted_at_once() {
         before: None,
         result: Ok(SearchResults {
             messages: vec![message(GENERAL, 2)],
+            conversations: Vec::new(),
             more: false,
         }),
     };

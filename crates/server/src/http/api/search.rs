@@ -11,8 +11,9 @@ use crate::http::error::ApiError;
 use crate::http::extract::{ApiPath, ApiQuery};
 
 /// Messages of the workspace matching `q` that the caller may read now (conversations they
-/// are a member of, archived ones included), newest first, 20 a page. An unknown operator or
-/// a bad date is a 422 that says what to write instead.
+/// are a member of, archived ones included, and with `all_public` the public channels),
+/// newest first or most relevant first, 20 a page, with the conversations they are in. An
+/// unknown operator or a bad date is a 422 that says what to write instead.
 #[utoipa::path(get, path = "/api/v1/workspaces/{slug}/search", tag = "search",
     params(("slug" = String, Path), SearchQuery),
     responses((status = 200, body = SearchResults),
@@ -24,7 +25,5 @@ pub async fn search(
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResults>, ApiError> {
-    Ok(Json(
-        app.search(&actor, &slug, &query.q, query.before).await?,
-    ))
+    Ok(Json(app.search(&actor, &slug, &query).await?))
 }
