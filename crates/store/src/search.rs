@@ -49,6 +49,9 @@ struct Conditions {
     score: Option<String>,
     /// Public channels the searcher is not in are searched too.
     all_public: bool,
+    /// SQLite: `CROSS JOIN` fixes the order tables are read in (PostgreSQL has no such
+    /// hint, nor `CROSS JOIN … ON`).
+    sqlite: bool,
 }
 
 /// What a search reads first.
@@ -59,8 +62,9 @@ enum Driver {
     Messages,
     /// SQLite, words: the FTS5 index, newest match first.
     Index,
-    /// SQLite, words and `from:`: those people's messages, newest first, their text
-    /// matched here rather than by a seek into the index per message.
+    /// Words and `from:`: those people's messages, newest first, their text matched here
+    /// rather than by a seek into the index per message (SQLite) or by a walk through all
+    /// messages newest first (PostgreSQL's plan for common words).
     Authors,
     /// PostgreSQL, a word its statistics do not count among the common ones: every match
     /// from the GIN index first (few), then the newest of them. Left to itself the planner
@@ -107,10 +111,9 @@ impl Store {
         let query = search.query;
         let ranked = search.ranked.is_some() && query.has_text();
         let driver = match self.backend() {
-            // Ranking needs the index's own score, so it reads the index.
-            Backend::Sqlite if query.has_text() && !query.from.is_empty() && !ranked => {
-                Driver::Authors
-            }
+            // A few people's messages are fewer than a word's matches: read those and match
+            // their text here. Ranking needs the index's own score, so it reads the index.
+            _ if query.has_text() && !query.from.is_empty() && !ranked => Driver::Authors,
             Backend::Sqlite if query.has_text() => Driver::Index,
             Backend::Postgres if query.has_text() && !self.all_common(query).await? => {
                 Driver::Matches
@@ -123,6 +126,7 @@ impl Store {
             driver,
             score: None,
             all_public: search.all_public,
+            sqlite: self.backend() == Backend::Sqlite,
         };
         if driver != Driver::Authors {
             text_conditions(self.backend(), query, &mut c);
@@ -220,14 +224,18 @@ fn newest_first(before: Option<MessageId>, wanted: i64, c: &mut Conditions, extr
     // order, so `ORDER BY rowid DESC LIMIT` stops after a page of readable matches), or the
     // authors' messages are; `CROSS JOIN` keeps SQLite's planner to that order rather than,
     // say, collecting every match of a common word first (docs/adr/0020).
+    let join = match driver {
+        Driver::Index | Driver::Authors if c.sqlite => "CROSS JOIN",
+        _ => "JOIN",
+    };
     let (from, id) = match driver {
-        Driver::Messages | Driver::Matches => ("messages m", "m.id"),
+        Driver::Messages | Driver::Matches => ("messages m".to_owned(), "m.id"),
         Driver::Index => (
-            "messages_search CROSS JOIN messages m ON m.id = messages_search.rowid",
+            format!("messages_search {join} messages m ON m.id = messages_search.rowid"),
             "messages_search.rowid",
         ),
         Driver::Authors => (
-            "users author CROSS JOIN messages m ON m.author_id = author.id",
+            format!("users author {join} messages m ON m.author_id = author.id"),
             "m.id",
         ),
     };
@@ -238,10 +246,6 @@ fn newest_first(before: Option<MessageId>, wanted: i64, c: &mut Conditions, extr
     } else {
         wanted
     });
-    let join = match driver {
-        Driver::Index | Driver::Authors => "CROSS JOIN",
-        Driver::Messages | Driver::Matches => "JOIN",
-    };
     // The searcher's conversations; with `all_public`, public channels too. A LEFT JOIN
     // keeps SQLite's order of reading as the CROSS JOIN does (it cannot be reordered).
     let (member_join, readable) = if c.all_public {
