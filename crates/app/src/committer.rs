@@ -6,10 +6,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::Publisher;
 use crate::conversation::viewer_of;
 use crate::group::{self, Groups};
+use crate::metrics::Metrics;
 use crate::{AppError, AppResult};
 use ocomms_domain::channel::Refusal;
 use ocomms_proto::message::Message;
@@ -23,12 +25,18 @@ pub(crate) struct Committer {
 }
 
 impl Committer {
-    pub fn start(store: Store, publisher: Arc<dyn Publisher>) -> Self {
+    pub fn start(store: Store, publisher: Arc<dyn Publisher>, metrics: Arc<Metrics>) -> Self {
         let groups = Groups::start(move |group| {
-            let (store, publisher) = (store.clone(), publisher.clone());
+            let (store, publisher, metrics) = (store.clone(), publisher.clone(), metrics.clone());
             async move {
+                let started = Instant::now();
+                metrics.commit_messages.observe(group.len() as f64);
                 let allowed = authorize(&store, group).await;
-                for workspace in commit(&store, allowed).await {
+                let written = commit(&store, allowed).await;
+                metrics
+                    .commit_duration
+                    .observe(started.elapsed().as_secs_f64());
+                for workspace in written {
                     publisher.announce(workspace);
                 }
             }

@@ -27,6 +27,7 @@ pub mod mail;
 mod member;
 mod mention;
 mod message;
+pub mod metrics;
 mod missed_email;
 pub mod notification;
 mod pin;
@@ -83,6 +84,7 @@ struct Inner {
     public_url: String,
     trust_forwarded_for: bool,
     missed_email_delay: std::time::Duration,
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// How an `App` is set up, beyond its store and mailer.
@@ -97,6 +99,8 @@ pub struct Settings {
     pub auth_rate_limits: bool,
     /// How long a mention or direct message stays unread before it is emailed about.
     pub missed_email_delay: std::time::Duration,
+    /// Counted for `/metrics`; shared with the realtime and HTTP layers.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl Default for Settings {
@@ -106,6 +110,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             auth_rate_limits: true,
             missed_email_delay: DEFAULT_MISSED_EMAIL_DELAY,
+            metrics: Arc::default(),
         }
     }
 }
@@ -148,7 +153,11 @@ impl App {
         let store = database.0;
         Self {
             inner: Arc::new(Inner {
-                committer: committer::Committer::start(store.clone(), publisher.clone()),
+                committer: committer::Committer::start(
+                    store.clone(),
+                    publisher.clone(),
+                    settings.metrics.clone(),
+                ),
                 reactions: reaction::writer::ReactionWriter::start(
                     store.clone(),
                     publisher.clone(),
@@ -162,6 +171,7 @@ impl App {
                 public_url: settings.public_url.trim_end_matches('/').to_owned(),
                 trust_forwarded_for: settings.trust_forwarded_for,
                 missed_email_delay: settings.missed_email_delay,
+                metrics: settings.metrics,
             }),
         }
     }
@@ -175,6 +185,11 @@ impl App {
             Arc::default(),
             Arc::new(Offline),
         )
+    }
+
+    /// What the server counts, for `/metrics`.
+    pub fn metrics(&self) -> &Arc<metrics::Metrics> {
+        &self.inner.metrics
     }
 
     /// Whether the client address may be taken from `X-Forwarded-For`.

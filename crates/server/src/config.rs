@@ -17,8 +17,17 @@ pub struct Cli {
     /// TOML configuration file with the same keys as the flags (e.g. `listen = "0.0.0.0:3000"`).
     #[arg(long, env = "OCOMMS_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+    /// Log lines as readable text, or as one JSON object each (for log collectors)
+    #[arg(long, env = "OCOMMS_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +89,10 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:3000]
     #[arg(long, env = "OCOMMS_LISTEN")]
     pub listen: Option<SocketAddr>,
+    /// Serve Prometheus metrics at http://ADDR/metrics, apart from the public port (e.g.
+    /// 127.0.0.1:9100) [default: off]
+    #[arg(long, env = "OCOMMS_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// URL people use to reach the server, for links in emails [default: http://LISTEN]
     #[arg(long, env = "OCOMMS_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -117,6 +130,7 @@ pub struct ServeArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     public_url: Option<String>,
@@ -148,6 +162,8 @@ pub enum ConfigError {
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub listen: SocketAddr,
+    /// Where `/metrics` is served, if anywhere.
+    pub metrics_listen: Option<SocketAddr>,
     pub database_url: String,
     /// `None` until the listener is bound, then `http://{bound address}`.
     pub public_url: Option<String>,
@@ -239,6 +255,7 @@ impl ServeConfig {
                 .listen
                 .or(file.listen)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+            metrics_listen: args.metrics_listen.or(file.metrics_listen),
             database_url: resolve_database(
                 &args.database,
                 &FileConfig {
@@ -276,6 +293,7 @@ impl ServeConfig {
     pub fn for_database(database_url: &str) -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            metrics_listen: None,
             database_url: database_url.to_owned(),
             public_url: None,
             smtp: None,

@@ -3,18 +3,23 @@
 use clap::Parser as _;
 use ocomms_app::Database;
 use ocomms_app::mail::Mailer;
-use ocomms_server::config::{self, AdminCommand, Cli, Command, ServeConfig};
+use ocomms_server::config::{self, AdminCommand, Cli, Command, LogFormat, ServeConfig};
 use ocomms_server::{App, server};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
     let cli = Cli::parse();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter)
+            .init(),
+    }
     let config_file = cli.config.as_deref();
     match cli.command {
         Command::Serve(args) => {

@@ -61,6 +61,8 @@ pub struct Hub {
     pending_presence: Mutex<HashMap<WorkspaceId, BTreeMap<UserId, PresenceStatus>>>,
     /// Rung when `pending_presence` gets its first change (and when the hub goes).
     presence_waiting: Arc<tokio::sync::Notify>,
+    /// Open connections and frames sent, for `/metrics`.
+    metrics: Arc<ocomms_app::metrics::Metrics>,
 }
 
 impl Drop for Hub {
@@ -75,10 +77,15 @@ impl Drop for Hub {
 const PRESENCE_GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Hub {
+    pub(crate) fn metrics(&self) -> &ocomms_app::metrics::Metrics {
+        &self.metrics
+    }
+
     pub fn new(
         events: EventLog,
         poll: std::time::Duration,
         sessions: Arc<SessionCache>,
+        metrics: Arc<ocomms_app::metrics::Metrics>,
     ) -> Arc<Self> {
         let hub = Arc::new(Self {
             events,
@@ -91,6 +98,7 @@ impl Hub {
             sessions,
             pending_presence: Mutex::new(HashMap::new()),
             presence_waiting: Arc::new(tokio::sync::Notify::new()),
+            metrics,
         });
         let (weak, waiting) = (Arc::downgrade(&hub), hub.presence_waiting.clone());
         tokio::spawn(async move {

@@ -26,6 +26,9 @@ pub struct RunningServer {
     task: JoinHandle<std::io::Result<()>>,
     /// The missed-message email sweep, when SMTP is configured.
     missed_email: Option<JoinHandle<()>>,
+    /// Where `/metrics` is served (`--metrics-listen`), and its task.
+    pub metrics_addr: Option<SocketAddr>,
+    metrics_task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl RunningServer {
@@ -44,6 +47,9 @@ impl RunningServer {
         if let Some(sweep) = self.missed_email.take() {
             sweep.abort();
         }
+        if let Some(metrics) = self.metrics_task.take() {
+            metrics.abort();
+        }
         self.app.close().await;
         Ok(())
     }
@@ -61,6 +67,9 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         if let Some(sweep) = self.missed_email.take() {
             sweep.abort();
+        }
+        if let Some(metrics) = self.metrics_task.take() {
+            metrics.abort();
         }
     }
 }
@@ -93,7 +102,9 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("{scheme}://{addr}"));
+    let metrics = Arc::new(ocomms_app::metrics::Metrics::default());
     let settings = ocomms_app::Settings {
+        metrics: metrics.clone(),
         public_url,
         trust_forwarded_for: config.trust_forwarded_for,
         auth_rate_limits: config.auth_rate_limits,
@@ -105,7 +116,12 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
     // The app and the hub share the session cache: the hub forgets what other nodes say
     // has ended; the app publishes through the hub.
     let sessions = Arc::new(SessionCache::default());
-    let hub = Hub::new(database.event_log(), config.realtime_poll, sessions.clone());
+    let hub = Hub::new(
+        database.event_log(),
+        config.realtime_poll,
+        sessions.clone(),
+        metrics.clone(),
+    );
     let smtp = mailer.is_smtp();
     let app = App::new(database, mailer, settings, sessions, hub.clone());
     // Without SMTP there is nobody to write to: no sweep at all.
@@ -115,6 +131,16 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
             .with_context(|| format!("invalid Redis URL {}", redact(redis)))?;
         tracing::info!("sharing realtime events with other nodes through Redis");
     }
+    let (metrics_addr, metrics_task) = match config.metrics_listen {
+        Some(addr) => {
+            let (bound, task) = crate::http::metrics::serve(addr, metrics.clone())
+                .await
+                .with_context(|| format!("listening for metrics on {addr}"))?;
+            tracing::info!("metrics at http://{bound}/metrics");
+            (Some(bound), Some(task))
+        }
+        None => (None, None),
+    };
     // Forms name their method before routing sees the request (`web::method`).
     let service = axum::middleware::map_request(crate::web::method::from_query)
         .layer(crate::http::router(app.clone(), hub));
@@ -149,6 +175,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         shutdown: Some(tx),
         task,
         missed_email,
+        metrics_addr,
+        metrics_task,
     })
 }
 

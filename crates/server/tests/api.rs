@@ -17,6 +17,7 @@ mod api {
     mod matrix;
     mod members;
     mod mentions;
+    mod metrics;
     mod missed_email;
     mod nodes;
     mod notifications;

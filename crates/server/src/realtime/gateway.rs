@@ -128,6 +128,7 @@ async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), axum::Error> 
         actor,
         socket,
     } = *start;
+    let _counted = Counted::open(&hub);
     let (mut sink, mut stream) = socket.split();
     // Boxed, and over before the connection goes live: opening awaits large futures (the
     // database, the account records) that would otherwise be laid out in every idle
@@ -153,6 +154,22 @@ async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), axum::Error> 
     );
     drop(opened);
     outcome
+}
+
+/// The connection counted as open in `/metrics` until dropped, however it ends.
+struct Counted<'a>(&'a Hub);
+
+impl<'a> Counted<'a> {
+    fn open(hub: &'a Hub) -> Self {
+        hub.metrics().websockets.inc();
+        Self(hub)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.metrics().websockets.dec();
+    }
 }
 
 /// Hello, resume, subscriptions and replay, then `ready`. `None` when the client did not

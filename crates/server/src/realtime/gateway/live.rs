@@ -38,6 +38,7 @@ impl Live<'_> {
             tokio::select! {
                 frames = outbox.take() => {
                     // Everything waiting goes out in one flush: fewer writes when busy.
+                    self.hub.metrics().frames_sent.inc_by(frames.len() as u64);
                     for frame in frames {
                         sink.feed(Message::Text(frame)).await?;
                     }
