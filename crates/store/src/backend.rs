@@ -129,13 +129,18 @@ impl Store {
         self.assign_missing_handles().await
     }
 
-    /// True when the database answers a trivial query (for `/readyz`).
+    /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
+        self.check().await.is_ok()
+    }
+
+    /// The database answers a trivial query now, or why not (for `/readyz`).
+    pub async fn check(&self) -> StoreResult<()> {
         on_pool!(self, |pool| sqlx::query("SELECT 1")
             .execute(pool)
             .await
-            .map(|_| ()))
-        .is_ok()
+            .map(|_| ()))?;
+        Ok(())
     }
 
     /// Closes every connection; waits for in-flight queries.
