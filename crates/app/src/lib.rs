@@ -13,6 +13,7 @@
 mod account;
 mod actor;
 mod admin;
+pub mod backup;
 mod committer;
 mod conversation;
 mod direct;

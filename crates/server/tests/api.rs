@@ -7,6 +7,7 @@ mod support;
 
 mod api {
     mod accounts;
+    mod backup;
     mod channels;
     mod cli;
     mod contract;

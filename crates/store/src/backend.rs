@@ -115,6 +115,17 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// Which backend a database URL names, without connecting.
+    pub fn backend_of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
@@ -147,6 +158,13 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
     }
+}
+
+/// The database file a `sqlite:` URL names.
+pub fn sqlite_path(url: &str) -> StoreResult<std::path::PathBuf> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .get_filename()
+        .to_owned())
 }
 
 #[cfg(feature = "test-support")]
