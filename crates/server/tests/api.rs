@@ -24,6 +24,7 @@ mod api {
     mod pages;
     mod pins;
     mod profiles;
+    mod proxy;
     mod reactions;
     mod realtime;
     mod rejections;
