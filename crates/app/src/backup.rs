@@ -102,6 +102,8 @@ pub enum BackupError {
     Exists(PathBuf),
     #[error("the database has no OComms schema: nothing to back up")]
     NotOComms,
+    #[error("there is no database at {0}: check --data-dir or --database-url")]
+    NoDatabase(PathBuf),
     #[error("{0} is not an OComms backup: {1}")]
     NotABackup(PathBuf, String),
     #[error(
@@ -162,6 +164,13 @@ pub async fn write(database_url: &str, file: &Path) -> BackupResult<Manifest> {
         .prefix(".ocomms-backup-")
         .tempdir_in(&folder)
         .map_err(io(&folder))?;
+    // Connecting would create an empty SQLite file where a mistyped --data-dir points.
+    if Store::backend_of_url(database_url) == Some(Backend::Sqlite) {
+        let path = ocomms_store::sqlite_path(database_url)?;
+        if !path.exists() {
+            return Err(BackupError::NoDatabase(path));
+        }
+    }
     // No migration: a newer `ocomms` backing up an older server's database must not change it.
     let store = Store::connect(database_url).await?;
     let copied = async {

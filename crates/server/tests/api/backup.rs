@@ -296,6 +296,18 @@ async fn damaged_foreign_and_newer_backups_are_refused_before_anything_changes(d
     );
     untouched().await;
 
+    // A backup of nothing is refused, and creates nothing.
+    let nowhere = dir.path().join("no-such-data");
+    let (ok, out) = ocomms(args(&[
+        "backup",
+        "--data-dir",
+        nowhere.to_str().unwrap(),
+        dir.path().join("none.ocbackup").to_str().unwrap(),
+    ]))
+    .await;
+    assert!(!ok && out.contains("no database at"), "{out}");
+    assert!(!nowhere.join("ocomms.db").exists());
+
     // The good one still restores.
     let (ok, out) = ocomms(restore_from(&file)).await;
     assert!(ok, "{out}");
