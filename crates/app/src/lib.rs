@@ -13,6 +13,7 @@
 mod account;
 mod actor;
 mod admin;
+pub mod backup;
 mod committer;
 mod conversation;
 mod direct;
@@ -206,9 +207,14 @@ impl App {
         EventLog::new(self.inner.store.clone())
     }
 
-    /// Whether the database answers (readiness probes).
-    pub async fn database_ready(&self) -> bool {
-        self.inner.store.ping().await
+    /// The database answers now (readiness probes); any failure, even a refused query,
+    /// is `Unavailable`: the node cannot serve.
+    pub async fn check_database(&self) -> AppResult<()> {
+        self.inner
+            .store
+            .check()
+            .await
+            .map_err(AppError::Unavailable)
     }
 
     /// Closes the database connections (after the server stopped serving).

@@ -36,6 +36,25 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Write a backup of the database to FILE while servers keep running (SQLite copy or
+    /// pg_dump, checksummed, with its schema version).
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The backup file to create (never overwritten), e.g. `ocomms-2026-01-31.ocbackup`
+        file: PathBuf,
+    },
+    /// Restore the database from a backup FILE, after checking all of it. Stop the servers
+    /// using the database first.
+    Restore {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Replace the database if it already holds OComms data
+        #[arg(long)]
+        force: bool,
+        /// A file written by `ocomms backup` or `serve --backup-every`
+        file: PathBuf,
+    },
     /// Administer accounts from the command line.
     Admin {
         #[command(flatten)]
@@ -123,6 +142,35 @@ pub struct ServeArgs {
     /// The certificate's private key (PEM)
     #[arg(long, env = "OCOMMS_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Write a backup this often, e.g. `6h`, `30m`, `24h` (off unless set; turn it on for
+    /// one node only)
+    #[arg(long, env = "OCOMMS_BACKUP_EVERY", value_parser = parse_interval)]
+    pub backup_every: Option<std::time::Duration>,
+    /// How many scheduled backups to keep; older ones are removed [default: 14]
+    #[arg(long, env = "OCOMMS_BACKUP_KEEP", value_parser = clap::value_parser!(u32).range(1..))]
+    pub backup_keep: Option<u32>,
+    /// Folder for scheduled backups [default: DATA_DIR/backups]
+    #[arg(long, env = "OCOMMS_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+}
+
+/// Scheduled backups no closer than this: each one copies the whole database.
+const MIN_BACKUP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+const DEFAULT_BACKUP_KEEP: u32 = 14;
+
+/// `6h`, `90m`, `1h 30m`, `PT6H`: jiff's friendly or ISO 8601 durations (hours at most: a day is
+/// not always 24 hours), a minute or more.
+pub fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let parsed: jiff::SignedDuration = text
+        .trim()
+        .parse()
+        .map_err(|e| format!("{text:?} is not a duration like 6h, 30m or 24h ({e})"))?;
+    let interval =
+        std::time::Duration::try_from(parsed).map_err(|_| format!("{text:?} must be positive"))?;
+    if interval < MIN_BACKUP_INTERVAL {
+        return Err(format!("{text:?} is too short: one minute at least"));
+    }
+    Ok(interval)
 }
 
 /// The TOML file: every key optional.
@@ -142,6 +190,10 @@ struct FileConfig {
     auth_rate_limits: Option<bool>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    /// Like `--backup-every`: `"6h"`.
+    backup_every: Option<String>,
+    backup_keep: Option<u32>,
+    backup_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +208,10 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("--tls-cert and --tls-key go together: give both or neither")]
     TlsHalf,
+    #[error("backup_every in the config file: {0}")]
+    BackupEvery(String),
+    #[error("backup_keep must be 1 or more")]
+    BackupKeep,
 }
 
 /// Settings `serve` runs with, after merging flags, environment and file.
@@ -177,6 +233,8 @@ pub struct ServeConfig {
     pub auth_rate_limits: bool,
     /// Serve HTTPS with these files instead of plain HTTP.
     pub tls: Option<crate::tls::TlsFiles>,
+    /// Scheduled backups (`--backup-every`), off by default.
+    pub backup: Option<ocomms_app::backup::Schedule>,
 }
 
 /// Email about missed mentions and direct messages (with SMTP only).
@@ -225,17 +283,52 @@ fn resolve_database(args: &DatabaseArgs, file: &FileConfig) -> String {
     {
         return url;
     }
-    let dir = args
-        .data_dir
+    format!(
+        "sqlite://{}",
+        resolve_data_dir(args, file).join("ocomms.db").display()
+    )
+}
+
+fn resolve_data_dir(args: &DatabaseArgs, file: &FileConfig) -> PathBuf {
+    args.data_dir
         .clone()
         .or_else(|| file.data_dir.clone())
-        .unwrap_or_else(|| PathBuf::from("data"));
-    format!("sqlite://{}", dir.join("ocomms.db").display())
+        .unwrap_or_else(|| PathBuf::from("data"))
+}
+
+/// `--backup-every` and its companions, from flags or the file; `None` when off.
+fn resolve_backup(
+    args: &ServeArgs,
+    file: &FileConfig,
+) -> Result<Option<ocomms_app::backup::Schedule>, ConfigError> {
+    let every = match (args.backup_every, &file.backup_every) {
+        (Some(every), _) => every,
+        (None, Some(text)) => parse_interval(text).map_err(ConfigError::BackupEvery)?,
+        (None, None) => return Ok(None),
+    };
+    let keep = args
+        .backup_keep
+        .or(file.backup_keep)
+        .unwrap_or(DEFAULT_BACKUP_KEEP);
+    if keep == 0 {
+        return Err(ConfigError::BackupKeep);
+    }
+    let dir = args
+        .backup_dir
+        .clone()
+        .or_else(|| file.backup_dir.clone())
+        .unwrap_or_else(|| resolve_data_dir(&args.database, file).join("backups"));
+    Ok(Some(ocomms_app::backup::Schedule {
+        dir,
+        every,
+        keep: keep as usize,
+    }))
 }
 
 impl ServeConfig {
     pub fn resolve(args: &ServeArgs, config: Option<&Path>) -> Result<Self, ConfigError> {
         let file = load_file(config)?;
+        let backup = resolve_backup(args, &file)?;
         let smtp_url = args.smtp_url.clone().or(file.smtp_url);
         let smtp_from = args.smtp_from.clone().or(file.smtp_from);
         let smtp = match (smtp_url, smtp_from) {
@@ -286,6 +379,7 @@ impl ServeConfig {
                 (None, None) => None,
                 _ => return Err(ConfigError::TlsHalf),
             },
+            backup,
         })
     }
 
@@ -303,6 +397,7 @@ impl ServeConfig {
             realtime_poll: std::time::Duration::from_secs(1),
             auth_rate_limits: true,
             tls: None,
+            backup: None,
         }
     }
 }
@@ -341,6 +436,49 @@ mod tests {
         let defaults = ServeConfig::resolve(&ServeArgs::default(), None).unwrap();
         assert_eq!(defaults.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(defaults.database_url, "sqlite://data/ocomms.db");
+    }
+
+    #[test]
+    fn backup_schedules_read_friendly_durations_and_default_beside_the_data() {
+        assert_eq!(
+            parse_interval("6h"),
+            Ok(std::time::Duration::from_secs(6 * 3600))
+        );
+        assert_eq!(
+            parse_interval("1h 30m"),
+            Ok(std::time::Duration::from_secs(90 * 60))
+        );
+        assert!(parse_interval("10s").unwrap_err().contains("too short"));
+        assert!(parse_interval("-6h").is_err());
+        assert!(
+            parse_interval("often")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ocomms.toml");
+        std::fs::write(
+            &path,
+            "data_dir = \"/srv/ocomms\"\nbackup_every = \"12h\"\n",
+        )
+        .unwrap();
+        let config = ServeConfig::resolve(&ServeArgs::default(), Some(&path)).unwrap();
+        let schedule = config.backup.unwrap();
+        assert_eq!(schedule.dir, PathBuf::from("/srv/ocomms/backups"));
+        assert_eq!(schedule.every, std::time::Duration::from_secs(12 * 3600));
+        assert_eq!(schedule.keep, 14);
+        assert!(
+            ServeConfig::resolve(&ServeArgs::default(), None)
+                .unwrap()
+                .backup
+                .is_none()
+        );
+        std::fs::write(&path, "backup_every = \"soon\"\n").unwrap();
+        assert!(matches!(
+            ServeConfig::resolve(&ServeArgs::default(), Some(&path)),
+            Err(ConfigError::BackupEvery(_))
+        ));
     }
 
     #[test]

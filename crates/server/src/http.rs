@@ -34,8 +34,6 @@ pub fn router(app: App, hub: Arc<Hub>) -> Router {
         .merge(api::routes())
         .route("/api/v1/{*rest}", any(api::not_found))
         .route("/avatars/{user_id}", get(avatar::get))
-        .route("/healthz", get(health::alive))
-        .route("/readyz", get(health::ready))
         .merge(crate::web::routes())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::headers))

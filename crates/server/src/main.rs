@@ -1,8 +1,8 @@
-//! `ocomms`: serve, migrate, admin.
+//! `ocomms`: serve, migrate, backup, restore, admin.
 
 use clap::Parser as _;
-use ocomms_app::Database;
 use ocomms_app::mail::Mailer;
+use ocomms_app::{Database, backup};
 use ocomms_server::config::{self, AdminCommand, Cli, Command, LogFormat, ServeConfig};
 use ocomms_server::{App, server};
 use tracing_subscriber::EnvFilter;
@@ -33,6 +33,35 @@ async fn main() -> anyhow::Result<()> {
             let url = config::database_url(&args, config_file)?;
             Database::open(&url).await?;
             println!("migrated {}", server::redact(&url));
+            Ok(())
+        }
+        Command::Backup { database, file } => {
+            let url = config::database_url(&database, config_file)?;
+            let manifest = backup::write(&url, &file).await?;
+            println!(
+                "backup written to {} ({} database, schema {}, {} bytes, sha256 {})",
+                file.display(),
+                manifest.backend_name(),
+                manifest.schema_version,
+                manifest.payload.bytes,
+                manifest.payload.sha256
+            );
+            Ok(())
+        }
+        Command::Restore {
+            database,
+            force,
+            file,
+        } => {
+            let url = config::database_url(&database, config_file)?;
+            let manifest = backup::restore(&file, &url, force).await?;
+            println!(
+                "restored {} into {} (backup of {}, schema {}; migrated to this version)",
+                file.display(),
+                server::redact(&url),
+                manifest.created_at,
+                manifest.schema_version
+            );
             Ok(())
         }
         Command::Admin { database, action } => {

@@ -29,6 +29,8 @@ pub struct RunningServer {
     /// Where `/metrics` is served (`--metrics-listen`), and its task.
     pub metrics_addr: Option<SocketAddr>,
     metrics_task: Option<JoinHandle<std::io::Result<()>>>,
+    /// Scheduled backups (`--backup-every`).
+    backups: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -44,14 +46,22 @@ impl RunningServer {
             let _ = tx.send(());
         }
         (&mut self.task).await??;
+        self.stop_background_tasks();
+        self.app.close().await;
+        Ok(())
+    }
+
+    /// A backup cut short leaves only its temporary folder, never a partial backup file.
+    fn stop_background_tasks(&mut self) {
         if let Some(sweep) = self.missed_email.take() {
             sweep.abort();
         }
         if let Some(metrics) = self.metrics_task.take() {
             metrics.abort();
         }
-        self.app.close().await;
-        Ok(())
+        if let Some(backups) = self.backups.take() {
+            backups.abort();
+        }
     }
 
     /// Runs until SIGINT/SIGTERM, then stops gracefully.
@@ -65,12 +75,7 @@ impl RunningServer {
 impl Drop for RunningServer {
     /// A server dropped without `stop` (a test that ends) stops sweeping too.
     fn drop(&mut self) {
-        if let Some(sweep) = self.missed_email.take() {
-            sweep.abort();
-        }
-        if let Some(metrics) = self.metrics_task.take() {
-            metrics.abort();
-        }
+        self.stop_background_tasks();
     }
 }
 
@@ -126,6 +131,15 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
     let app = App::new(database, mailer, settings, sessions, hub.clone());
     // Without SMTP there is nobody to write to: no sweep at all.
     let missed_email = smtp.then(|| app.start_missed_email(config.missed_email.every));
+    let backups = config.backup.clone().map(|schedule| {
+        tracing::info!(
+            dir = %schedule.dir.display(),
+            every = ?schedule.every,
+            keep = schedule.keep,
+            "scheduled backups on"
+        );
+        ocomms_app::backup::start_schedule(config.database_url.clone(), schedule)
+    });
     if let Some(redis) = &config.redis_url {
         hub.connect_redis(redis)
             .with_context(|| format!("invalid Redis URL {}", redact(redis)))?;
@@ -177,6 +191,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<RunningServer> {
         missed_email,
         metrics_addr,
         metrics_task,
+        backups,
     })
 }
 

@@ -7,6 +7,7 @@ mod support;
 
 mod api {
     mod accounts;
+    mod backup;
     mod channels;
     mod cli;
     mod contract;
@@ -24,6 +25,7 @@ mod api {
     mod pages;
     mod pins;
     mod profiles;
+    mod proxy;
     mod reactions;
     mod realtime;
     mod rejections;

@@ -115,6 +115,17 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// Which backend a database URL names, without connecting.
+    pub fn backend_of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
@@ -129,19 +140,31 @@ impl Store {
         self.assign_missing_handles().await
     }
 
-    /// True when the database answers a trivial query (for `/readyz`).
+    /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
+        self.check().await.is_ok()
+    }
+
+    /// The database answers a trivial query now, or why not (for `/readyz`).
+    pub async fn check(&self) -> StoreResult<()> {
         on_pool!(self, |pool| sqlx::query("SELECT 1")
             .execute(pool)
             .await
-            .map(|_| ()))
-        .is_ok()
+            .map(|_| ()))?;
+        Ok(())
     }
 
     /// Closes every connection; waits for in-flight queries.
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
     }
+}
+
+/// The database file a `sqlite:` URL names.
+pub fn sqlite_path(url: &str) -> StoreResult<std::path::PathBuf> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .get_filename()
+        .to_owned())
 }
 
 #[cfg(feature = "test-support")]

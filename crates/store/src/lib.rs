@@ -8,6 +8,7 @@
 //! See docs/adr/0001-storage-over-two-backends.md.
 
 mod backend;
+mod backup;
 mod migration;
 mod record;
 mod row;
@@ -34,7 +35,8 @@ mod workspace;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use backend::{Backend, Store};
+pub use backend::{Backend, Store, sqlite_path};
+pub use backup::{latest_schema_version, restore_postgres_dump};
 pub use bulk::HistoryMessage;
 pub use conversation::{
     ConversationChange, ConversationMemberRecord, ConversationRecord, ConversationSeenBy,
@@ -76,6 +78,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("invalid database URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// A backup or restore step failed (a PostgreSQL client program, a damaged copy).
+    #[error("{0}")]
+    Tool(String),
 }
 
 impl From<sqlx::Error> for StoreError {

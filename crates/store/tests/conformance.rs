@@ -29,6 +29,7 @@ ocomms_store::backend_tests!(
     channel_names_and_direct_keys_are_unique_per_workspace,
     messages_post_in_groups_with_idempotent_client_ids,
     a_group_spanning_workspaces_numbers_each_without_gaps,
+    a_snapshot_holds_the_whole_database_at_its_schema_version,
 );
 
 async fn user(store: &Store, email: &str) -> UserId {
@@ -793,4 +794,44 @@ async fn postgres_and_sqlite_schemas_match() {
     for (table, outline) in &on_sqlite {
         assert_eq!(Some(outline), on_postgres.get(table), "table {table}");
     }
+}
+
+/// `ocomms backup`'s copy (ADR 0023): a SQLite file or a pg_dump that, loaded into another
+/// database, has the same rows at the same schema version.
+async fn a_snapshot_holds_the_whole_database_at_its_schema_version(db: TestDb) {
+    let s = &db.store;
+    assert_eq!(
+        s.schema_version().await.unwrap(),
+        Some(ocomms_store::latest_schema_version())
+    );
+    user(s, "a@example.com").await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy");
+    s.snapshot_into(&copy, &db.url).await.unwrap();
+    let (restored, _target) = match s.backend() {
+        ocomms_store::Backend::Sqlite => {
+            let url = format!("sqlite://{}", copy.display());
+            (Store::connect(&url).await.unwrap(), None)
+        }
+        ocomms_store::Backend::Postgres => {
+            let target = TestDb::postgres().await.unwrap();
+            ocomms_store::restore_postgres_dump(&copy, &target.url)
+                .await
+                .unwrap();
+            (target.store.clone(), Some(target))
+        }
+    };
+    restored.integrity_check().await.unwrap();
+    assert_eq!(
+        restored.schema_version().await.unwrap(),
+        s.schema_version().await.unwrap()
+    );
+    assert_eq!(restored.count_users().await.unwrap(), 1);
+    assert!(
+        restored
+            .user_by_email("a@example.com")
+            .await
+            .unwrap()
+            .is_some()
+    );
 }

@@ -68,6 +68,8 @@ pub async fn not_found() -> ApiError {
 fn api_routes() -> Documented {
     Documented(OpenApiRouter::with_openapi(super::openapi::base()))
         .add(routes!(super::openapi::get))
+        .add(routes!(super::health::alive))
+        .add(routes!(super::health::ready))
         .add(routes!(instance::get, instance::update))
         .add(routes!(account::sign_up))
         .add(routes!(account::me))

@@ -26,6 +26,12 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
 
     c.call(Method::GET, "/api/v1/openapi.json", none, None, None)
         .await;
+    for probe in ["/healthz", "/readyz"] {
+        assert_eq!(
+            c.call(Method::GET, probe, none, None, None).await.status,
+            200
+        );
+    }
     // The check has teeth: a body that is not an ErrorBody does not pass for one.
     let error_schema = json!({ "$ref": "#/components/schemas/ErrorBody" });
     assert!(

@@ -11,6 +11,7 @@ ocomms_store::backend_tests!(
     forms_refuse_cross_site_posts_and_missing_csrf_tokens,
     the_message_form_takes_the_longest_message_in_any_script,
     probes_and_the_api_document_answer,
+    readiness_fails_when_the_database_is_gone,
     members_and_guests_cannot_use_admin_pages,
     reactions_work_without_the_page_script,
     search_results_open_the_message_in_the_middle_of_its_conversation,
@@ -233,6 +234,7 @@ async fn probes_and_the_api_document_answer(db: TestDb) {
     );
     let ready = http.get(format!("{url}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
     // The API document has its own test: api/contract.rs.
     let css = http
         .get(format!("{url}/assets/app.css"))
@@ -247,6 +249,23 @@ async fn probes_and_the_api_document_answer(db: TestDb) {
             .unwrap()
             .contains("default-src 'self'")
     );
+}
+
+/// Readiness asks the database each time: once its connections are gone the node answers
+/// 503 (out of the load balancer's rotation) while `/healthz` still says the process lives.
+async fn readiness_fails_when_the_database_is_gone(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let http = browser();
+    let url = s.url();
+    let ready = http.get(format!("{url}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    s.server.app.close().await;
+    let gone = http.get(format!("{url}/readyz")).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: ocomms_proto::ErrorBody = gone.json().await.unwrap();
+    assert_eq!(body.code, ocomms_proto::ErrorCode::Unavailable);
+    let alive = http.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(alive.status(), StatusCode::OK);
 }
 
 /// Signs in through the form and returns the session cookie.
