@@ -67,6 +67,18 @@ pub struct VisibleConversation {
     pub my_role: Option<ConversationRole>,
 }
 
+impl VisibleConversation {
+    /// A row of the conversation's columns and the viewer's `my_role`.
+    fn from_row(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            conversation: ConversationRecord::from_row(row)?,
+            my_role: row
+                .opt_text("my_role")?
+                .and_then(|s| ConversationRole::parse(&s)),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationMemberRecord {
     pub user: UserRecord,
@@ -206,14 +218,7 @@ impl Store {
                 .await?;
             Ok(rows
                 .iter()
-                .map(|r| {
-                    Ok::<_, sqlx::Error>(VisibleConversation {
-                        conversation: ConversationRecord::from_row(r)?,
-                        my_role: r
-                            .opt_text("my_role")?
-                            .and_then(|s| ConversationRole::parse(&s)),
-                    })
-                })
+                .map(VisibleConversation::from_row)
                 .collect::<Result<_, _>>()?)
         })
     }
@@ -241,14 +246,7 @@ impl Store {
             let rows = query.fetch_all(pool).await?;
             Ok(rows
                 .iter()
-                .map(|r| {
-                    Ok::<_, sqlx::Error>(VisibleConversation {
-                        conversation: ConversationRecord::from_row(r)?,
-                        my_role: r
-                            .opt_text("my_role")?
-                            .and_then(|s| ConversationRole::parse(&s)),
-                    })
-                })
+                .map(VisibleConversation::from_row)
                 .collect::<Result<_, _>>()?)
         })
     }
