@@ -6,7 +6,7 @@ use ocomms_proto::conversation::{Conversation, ConversationKind};
 use ocomms_proto::instance::InstanceInfo;
 use ocomms_proto::message::Message;
 use ocomms_proto::notification::{ConversationNotifications, Level};
-use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
 use super::{Cache, Write, path_for};
 
@@ -33,22 +33,10 @@ fn user() -> CurrentUser {
 
 fn message(seq: i64) -> Message {
     Message {
-        id: MessageId(1000 + seq),
-        conversation_id: GENERAL,
-        seq,
         author_id: ME,
-        client_id: None,
         body: format!("message {seq} 🚀"),
-        html: String::new(),
         created_at: seq,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
+        ..crate::testing::message(GENERAL, seq)
     }
 }
 
@@ -114,14 +102,14 @@ async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
         },
         Write::Edited {
             user: ME,
-            message: MessageId(1250),
+            message: message(250).id,
             body: "edited".into(),
             html: "<p>edited</p>".into(),
             edited_at: 99,
         },
         Write::Deleted {
             user: ME,
-            message: MessageId(1249),
+            message: message(249).id,
         },
         Write::Place {
             user: ME,

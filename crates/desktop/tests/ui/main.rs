@@ -132,31 +132,16 @@ fn enter_sends_and_shift_enter_does_not() {
 
 #[test]
 fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
+    use ocomms_proto::UserId;
     use ocomms_proto::event::{Event, EventPayload};
-    use ocomms_proto::message::Message;
-    use ocomms_proto::{MessageId, UserId};
 
     i_slint_backend_testing::init_no_event_loop();
     let mut state = signed_in_state();
     let account = state.viewed_account().expect("signed in");
-    let message = Message {
-        id: MessageId(1),
-        conversation_id: ConversationId(5),
-        seq: 1,
-        author_id: UserId(1),
-        client_id: None,
-        body: "**Ship** it, see [the log](https://ci.example.com/1)\n\n- one\n- `two`".into(),
-        html: String::new(),
-        created_at: 1_796_256_000_000 + 9 * 3_600_000,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
-    };
+    let message = fixture::message(
+        1,
+        "**Ship** it, see [the log](https://ci.example.com/1)\n\n- one\n- `two`",
+    );
     update(
         &mut state,
         Msg::Realtime {
@@ -207,9 +192,9 @@ fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
 #[test]
 #[ignore = "a measurement, run by hand"]
 fn switching_servers_with_a_thousand_messages_each() {
+    use ocomms_proto::UserId;
     use ocomms_proto::event::{Event, EventPayload};
     use ocomms_proto::message::Message;
-    use ocomms_proto::{MessageId, UserId};
 
     i_slint_backend_testing::init_no_event_loop();
     let mut state = State::new("bench");
@@ -226,22 +211,12 @@ fn switching_servers_with_a_thousand_messages_each() {
         state.servers.push(server);
         for seq in 1..=1000 {
             let message = Message {
-                id: MessageId(seq),
-                conversation_id: ConversationId(5),
-                seq,
                 author_id: UserId(seq % 7),
-                client_id: None,
-                body: format!("server {n}, message {seq}, with some ordinary text in it"),
-                html: String::new(),
                 created_at: 1_796_256_000_000 + seq * 60_000,
-                edited_at: None,
-                deleted: false,
-                reactions: Vec::new(),
-                thread_root_id: None,
-                also_in_channel: false,
-                thread: None,
-                pinned: None,
-                mentions: Default::default(),
+                ..fixture::message(
+                    seq,
+                    &format!("server {n}, message {seq}, with some ordinary text in it"),
+                )
             };
             update(
                 &mut state,
