@@ -241,23 +241,38 @@ fn switching_servers_with_a_thousand_messages_each() {
     }
     let window = AppWindow::new().expect("window");
     let mut bridge = Bridge::default();
-    let mut worst = std::time::Duration::ZERO;
-    let mut total = std::time::Duration::ZERO;
+    // Per switch: the whole, then its parts (update, view, render), each as (total, worst).
+    let mut spent = [(std::time::Duration::ZERO, std::time::Duration::ZERO); 4];
     let rounds = 50;
     for round in 0..rounds {
         let key = servers[round % servers.len()];
         let start = std::time::Instant::now();
         update(&mut state, Msg::SelectServer(key));
-        render(&window, &mut bridge, view(&state));
-        let took = start.elapsed();
-        worst = worst.max(took);
-        total += took;
+        let updated = std::time::Instant::now();
+        let next = view(&state);
+        let viewed = std::time::Instant::now();
+        render(&window, &mut bridge, next);
+        let rendered = std::time::Instant::now();
+        let parts = [
+            rendered - start,
+            updated - start,
+            viewed - updated,
+            rendered - viewed,
+        ];
+        for ((total, worst), took) in spent.iter_mut().zip(parts) {
+            *total += took;
+            *worst = (*worst).max(took);
+        }
     }
+    let mean = |total: std::time::Duration| total / rounds as u32;
     println!(
         "switching servers (5 servers, 1,000 messages each): mean {:?}, worst {:?}",
-        total / rounds as u32,
-        worst
+        mean(spent[0].0),
+        spent[0].1
     );
+    for (part, (total, worst)) in ["update", "view", "render"].iter().zip(&spent[1..]) {
+        println!("  {part}: mean {:?}, worst {:?}", mean(*total), worst);
+    }
 }
 
 #[test]
