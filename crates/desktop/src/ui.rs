@@ -58,8 +58,9 @@ pub struct Bridge {
     /// (or conversation) whose rows did not change reuses its model instead of making a
     /// thousand rows again (docs/benchmarks.md, switching servers). Models are never
     /// changed once made, so one can be shown again as it is; the rows are the views'
-    /// own, moved here when replaced, never copied.
-    recent: Vec<(Vec<RowView>, ModelRc<RowItem>)>,
+    /// own, moved here when replaced, never copied. One per place (`place`): a timeline
+    /// that only grew or changed where it is (older history, a new message) is not kept.
+    recent: Vec<(String, Vec<RowView>, ModelRc<RowItem>)>,
 }
 
 /// Timelines whose models are kept for going back (a few servers' screens).
@@ -131,6 +132,14 @@ fn notifications(
     window.set_settings_error(s.error.as_str().into());
 }
 
+/// Which timeline a view shows: server, account and conversation, as the window names them.
+fn place(view: &View) -> String {
+    format!(
+        "{}\n{}\n{}",
+        view.auth.server, view.toolbar.account, view.toolbar.title
+    )
+}
+
 /// The timeline's rows for Slint.
 fn row_model(
     rows: &[RowView],
@@ -189,9 +198,9 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
         let found = bridge
             .recent
             .iter()
-            .position(|(rows, _)| *rows == next.rows);
+            .position(|(_, rows, _)| *rows == next.rows);
         let model = match found {
-            Some(at) => bridge.recent.remove(at).1,
+            Some(at) => bridge.recent.remove(at).2,
             None => {
                 if bridge.styled.len() > STYLED_KEPT {
                     bridge.styled.clear();
@@ -265,13 +274,16 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_auth_open_signup(next.auth.open_signup);
     window.set_auth_can_cancel(next.auth.can_cancel);
     let last = std::mem::replace(&mut bridge.last, next);
+    let (from, to) = (place(&last), place(&bridge.last));
     if let Some(model) = replaced
         && !last.rows.is_empty()
+        && from != to
     {
+        bridge.recent.retain(|(p, _, _)| *p != from);
         if bridge.recent.len() >= RECENT_KEPT {
             bridge.recent.remove(0);
         }
-        bridge.recent.push((last.rows, model));
+        bridge.recent.push((from, last.rows, model));
     }
 }
 
