@@ -72,7 +72,7 @@ const STYLED_KEPT: usize = 10_000;
 
 mod blocks;
 
-use blocks::{Pictures, blocks};
+use blocks::{Pictures, blocks, row_model};
 
 fn items(list: &[Item]) -> ModelRc<ListItem> {
     let items: Vec<ListItem> = list
@@ -138,29 +138,6 @@ fn place(view: &View) -> String {
         "{}\n{}\n{}",
         view.auth.server, view.toolbar.account, view.toolbar.title
     )
-}
-
-/// The timeline's rows for Slint.
-fn row_model(
-    rows: &[RowView],
-    styled: &mut HashMap<String, slint::StyledText>,
-    pictures: &mut Pictures,
-) -> ModelRc<RowItem> {
-    let items: Vec<RowItem> = rows
-        .iter()
-        .map(|r| RowItem {
-            kind: r.kind,
-            author: r.author.as_str().into(),
-            time: r.time.as_str().into(),
-            body: r.body.as_str().into(),
-            blocks: blocks(&r.blocks, styled, pictures),
-            jumbo: r.jumbo,
-            edited: r.edited,
-            deleted: r.deleted,
-            highlighted: r.highlighted,
-        })
-        .collect();
-    ModelRc::new(VecModel::from(items))
 }
 
 /// Shows `next`; only what changed since the last call is set (models rebuilt wholesale).
