@@ -15,6 +15,8 @@ pub mod probe;
 pub mod registry;
 pub mod runner;
 pub mod state;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 pub mod ui;
 pub mod update;
 pub mod vault;

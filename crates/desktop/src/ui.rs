@@ -13,7 +13,7 @@ use slint::{ComponentHandle as _, ModelRc, VecModel};
 use crate::msg::Msg;
 use crate::runner::Runner;
 use crate::state::State;
-use crate::view::{Item, View, view};
+use crate::view::{Item, RowView, View, view};
 
 /// The code Slint generates from `ui/*.slint`.
 pub mod generated {
@@ -52,7 +52,19 @@ pub struct Bridge {
     styled: HashMap<String, slint::StyledText>,
     /// Emoji pictures (docs/adr/0022), each made once.
     pictures: Pictures,
+    /// The timeline's model on screen (made from `last.rows`).
+    shown: ModelRc<RowItem>,
+    /// Timelines shown before, with their models, the latest last: going back to a server
+    /// (or conversation) whose rows did not change reuses its model instead of making a
+    /// thousand rows again (docs/benchmarks.md, switching servers). Models are never
+    /// changed once made, so one can be shown again as it is; the rows are the views'
+    /// own, moved here when replaced, never copied. One per place (`place`): a timeline
+    /// that only grew or changed where it is (older history, a new message) is not kept.
+    recent: Vec<(String, Vec<RowView>, ModelRc<RowItem>)>,
 }
+
+/// Timelines whose models are kept for going back (a few servers' screens).
+const RECENT_KEPT: usize = 6;
 
 /// More styled texts than this (about five servers' long conversations) and the cache starts
 /// again from what is drawn next.
@@ -60,7 +72,7 @@ const STYLED_KEPT: usize = 10_000;
 
 mod blocks;
 
-use blocks::{Pictures, blocks};
+use blocks::{Pictures, blocks, row_model};
 
 fn items(list: &[Item]) -> ModelRc<ListItem> {
     let items: Vec<ListItem> = list
@@ -120,9 +132,19 @@ fn notifications(
     window.set_settings_error(s.error.as_str().into());
 }
 
+/// Which timeline a view shows: server, account and conversation, as the window names them.
+fn place(view: &View) -> String {
+    format!(
+        "{}\n{}\n{}",
+        view.auth.server, view.toolbar.account, view.toolbar.title
+    )
+}
+
 /// Shows `next`; only what changed since the last call is set (models rebuilt wholesale).
 pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     let last = &bridge.last;
+    // The timeline's model taken off the screen, kept with its rows once `last` is done.
+    let mut replaced = None;
     if next.rail != last.rail {
         let rail: Vec<RailItem> = next
             .rail
@@ -150,25 +172,21 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
         window.set_conversations(items(&next.conversations));
     }
     if next.rows != last.rows {
-        if bridge.styled.len() > STYLED_KEPT {
-            bridge.styled.clear();
-        }
-        let rows: Vec<RowItem> = next
-            .rows
+        let found = bridge
+            .recent
             .iter()
-            .map(|r| RowItem {
-                kind: r.kind,
-                author: r.author.as_str().into(),
-                time: r.time.as_str().into(),
-                body: r.body.as_str().into(),
-                blocks: blocks(&r.blocks, &mut bridge.styled, &mut bridge.pictures),
-                jumbo: r.jumbo,
-                edited: r.edited,
-                deleted: r.deleted,
-                highlighted: r.highlighted,
-            })
-            .collect();
-        window.set_rows(ModelRc::new(VecModel::from(rows)));
+            .position(|(_, rows, _)| *rows == next.rows);
+        let model = match found {
+            Some(at) => bridge.recent.remove(at).2,
+            None => {
+                if bridge.styled.len() > STYLED_KEPT {
+                    bridge.styled.clear();
+                }
+                row_model(&next.rows, &mut bridge.styled, &mut bridge.pictures)
+            }
+        };
+        window.set_rows(model.clone());
+        replaced = Some(std::mem::replace(&mut bridge.shown, model));
         if next.highlight.is_some() && next.rows.iter().any(|r| r.highlighted) {
             // A search result opened (or the stretch around it arrived): to the middle,
             // where the server put it.
@@ -232,7 +250,18 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_auth_server(server_name.into());
     window.set_auth_open_signup(next.auth.open_signup);
     window.set_auth_can_cancel(next.auth.can_cancel);
-    bridge.last = next;
+    let last = std::mem::replace(&mut bridge.last, next);
+    let (from, to) = (place(&last), place(&bridge.last));
+    if let Some(model) = replaced
+        && !last.rows.is_empty()
+        && from != to
+    {
+        bridge.recent.retain(|(p, _, _)| *p != from);
+        if bridge.recent.len() >= RECENT_KEPT {
+            bridge.recent.remove(0);
+        }
+        bridge.recent.push((from, last.rows, model));
+    }
 }
 
 struct App {

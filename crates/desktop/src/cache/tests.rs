@@ -4,9 +4,9 @@
 use ocomms_proto::account::{CurrentUser, Profile};
 use ocomms_proto::conversation::{Conversation, ConversationKind};
 use ocomms_proto::instance::InstanceInfo;
-use ocomms_proto::message::Message;
+use ocomms_proto::message::{Message, Reaction};
 use ocomms_proto::notification::{ConversationNotifications, Level};
-use ocomms_proto::{ConversationId, MessageId, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 
 use super::{Cache, Write, path_for};
 
@@ -33,22 +33,10 @@ fn user() -> CurrentUser {
 
 fn message(seq: i64) -> Message {
     Message {
-        id: MessageId(1000 + seq),
-        conversation_id: GENERAL,
-        seq,
         author_id: ME,
-        client_id: None,
         body: format!("message {seq} 🚀"),
-        html: String::new(),
         created_at: seq,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
+        ..crate::testing::message(GENERAL, seq)
     }
 }
 
@@ -82,14 +70,8 @@ fn general() -> Conversation {
     }
 }
 
-#[tokio::test]
-async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = path_for(dir.path(), "https://chat.example.com:8443");
-    assert!(path.ends_with("cache/https_chat.example.com_8443.sqlite"));
-    let mut cache = Cache::open(&path).await.expect("open");
-    assert_eq!(cache.read().await.expect("read"), None, "empty");
-    let info = InstanceInfo {
+fn info() -> InstanceInfo {
+    InstanceInfo {
         name: "Acme".into(),
         version: "0.1.0".into(),
         needs_setup: false,
@@ -98,7 +80,17 @@ async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
         protocol_versions: vec![1],
         features: vec![],
         auth_methods: vec![],
-    };
+    }
+}
+
+#[tokio::test]
+async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = path_for(dir.path(), "https://chat.example.com:8443");
+    assert!(path.ends_with("cache/https_chat.example.com_8443.sqlite"));
+    let mut cache = Cache::open(&path).await.expect("open");
+    assert_eq!(cache.read().await.expect("read"), None, "empty");
+    let info = info();
     let writes = [
         Write::Instance(info.clone()),
         Write::Account(user()),
@@ -114,14 +106,14 @@ async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
         },
         Write::Edited {
             user: ME,
-            message: MessageId(1250),
+            message: message(250).id,
             body: "edited".into(),
             html: "<p>edited</p>".into(),
             edited_at: 99,
         },
         Write::Deleted {
             user: ME,
-            message: MessageId(1249),
+            message: message(249).id,
         },
         Write::Place {
             user: ME,
@@ -167,4 +159,52 @@ async fn what_is_written_reads_back_trimmed_edited_and_forgotten() {
 
     cache.write(Write::ForgetAccount(ME)).await.expect("forget");
     assert_eq!(cache.read().await.expect("read"), None);
+}
+
+/// Reactions come inside their message (`Message::reactions`) and are kept with it, through
+/// an edit, so they read back offline as they were last fetched. (The timeline does not
+/// show reactions yet; live reaction events are not applied to the cache either.)
+#[tokio::test]
+async fn reactions_are_kept_with_their_message() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = path_for(dir.path(), "https://chat.example.com");
+    let mut cache = Cache::open(&path).await.expect("open");
+    let reacted = Message {
+        reactions: vec![
+            Reaction {
+                emoji: "👍🏽".into(),
+                user_ids: vec![ME, UserId(8)],
+            },
+            Reaction {
+                emoji: "🎉".into(),
+                user_ids: vec![UserId(8)],
+            },
+        ],
+        ..message(1)
+    };
+    let writes = [
+        Write::Instance(info()),
+        Write::Account(user()),
+        Write::Messages {
+            user: ME,
+            messages: vec![reacted.clone(), message(2)],
+        },
+        Write::Edited {
+            user: ME,
+            message: reacted.id,
+            body: "edited".into(),
+            html: String::new(),
+            edited_at: 5,
+        },
+    ];
+    for write in writes {
+        cache.write(write).await.expect("write");
+    }
+    drop(cache);
+    let mut cache = Cache::open(&path).await.expect("open again");
+    let cached = cache.read().await.expect("read").expect("kept");
+    let messages = &cached.accounts[0].messages[0].1;
+    assert_eq!(messages[0].reactions, reacted.reactions);
+    assert_eq!(messages[0].body, "edited");
+    assert!(messages[1].reactions.is_empty());
 }

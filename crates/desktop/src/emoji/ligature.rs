@@ -1,85 +1,74 @@
 //! The colour emoji font's ligatures (its `GSUB` table, lookups of type 4, also behind
 //! extension lookups of type 7): how a sequence of glyphs — people joined with U+200D, a
 //! flag's two letters, an emoji and its skin tone — becomes the one glyph whose picture is
-//! drawn. Only what emoji fonts use is read: no contextual lookups, no script or feature
-//! selection (an emoji font's ligatures all apply).
+//! drawn. The table is kept as read (50 KB for Noto Color Emoji, less than the map of its
+//! 3,985 sequences would take) and looked up with `read-fonts` when an emoji is drawn. Only
+//! what emoji fonts use is consulted: no contextual lookups, no script or feature selection
+//! (an emoji font's ligatures all apply).
 
-use std::collections::HashMap;
+use read_fonts::tables::gsub::{Gsub, SubstitutionSubtables};
+use read_fonts::types::GlyphId;
+use read_fonts::{FontData, FontRead as _, ReadError};
 
-use super::{EmojiError, be16, usize32};
-
-/// Component glyphs (the first included) → the ligature's glyph.
-pub(super) type Ligatures = HashMap<Vec<u16>, u16>;
-
-const LIGATURE: u16 = 4;
-const EXTENSION: u16 = 7;
-
-/// Every ligature of the `GSUB` table.
-pub(super) fn ligatures(gsub: &[u8]) -> Result<Ligatures, EmojiError> {
-    let list = usize::from(be16(gsub, 8)?);
-    let count = usize::from(be16(gsub, list)?);
-    let mut found = Ligatures::new();
-    for l in 0..count {
-        let lookup = list + usize::from(be16(gsub, list + 2 + l * 2)?);
-        let kind = be16(gsub, lookup)?;
-        let subtables = usize::from(be16(gsub, lookup + 4)?);
-        for s in 0..subtables {
-            let mut table = lookup + usize::from(be16(gsub, lookup + 6 + s * 2)?);
-            let mut table_kind = kind;
-            if kind == EXTENSION {
-                table_kind = be16(gsub, table + 2)?;
-                table += usize32(gsub, table + 4)?;
-            }
-            if table_kind == LIGATURE {
-                ligature_subtable(gsub, table, &mut found)?;
-            }
-        }
-    }
-    Ok(found)
+/// A font's `GSUB` table, or none (a sequence is then drawn as its parts).
+pub(super) struct Ligatures {
+    gsub: Vec<u8>,
 }
 
-/// A ligature substitution subtable (format 1): for each first glyph its coverage lists,
-/// a set of ligatures, each the rest of its components and the glyph they become.
-fn ligature_subtable(gsub: &[u8], table: usize, found: &mut Ligatures) -> Result<(), EmojiError> {
-    if be16(gsub, table)? != 1 {
-        return Err(EmojiError::Format("unknown ligature subtable format"));
+impl Ligatures {
+    pub(super) fn none() -> Self {
+        Self { gsub: Vec::new() }
     }
-    let firsts = coverage(gsub, table + usize::from(be16(gsub, table + 2)?))?;
-    let sets = usize::from(be16(gsub, table + 4)?);
-    for (i, first) in firsts.into_iter().enumerate().take(sets) {
-        let set = table + usize::from(be16(gsub, table + 6 + i * 2)?);
-        let count = usize::from(be16(gsub, set)?);
-        for n in 0..count {
-            let ligature = set + usize::from(be16(gsub, set + 2 + n * 2)?);
-            let glyph = be16(gsub, ligature)?;
-            let components = usize::from(be16(gsub, ligature + 2)?);
-            let mut sequence = Vec::with_capacity(components);
-            sequence.push(first);
-            for c in 1..components {
-                sequence.push(be16(gsub, ligature + 4 + (c - 1) * 2)?);
-            }
-            // The first ligature listed wins, as in a shaper.
-            found.entry(sequence).or_insert(glyph);
-        }
-    }
-    Ok(())
-}
 
-/// The glyphs a coverage table lists, in coverage order (formats 1 and 2).
-fn coverage(gsub: &[u8], table: usize) -> Result<Vec<u16>, EmojiError> {
-    let count = usize::from(be16(gsub, table + 2)?);
-    match be16(gsub, table)? {
-        1 => (0..count).map(|i| be16(gsub, table + 4 + i * 2)).collect(),
-        2 => {
-            let mut glyphs = Vec::new();
-            for r in 0..count {
-                let range = table + 4 + r * 6;
-                let (start, end) = (be16(gsub, range)?, be16(gsub, range + 2)?);
-                glyphs.extend(start..=end);
+    /// Checks the table's header and lookup list once, so that a damaged table is reported
+    /// once at start rather than silently at every emoji.
+    pub(super) fn read(gsub: Vec<u8>) -> Result<Self, ReadError> {
+        Gsub::read(FontData::new(&gsub))?.lookup_list()?;
+        Ok(Self { gsub })
+    }
+
+    /// Bytes kept in memory (for the font's weight in docs/benchmarks.md).
+    pub(super) fn size(&self) -> usize {
+        self.gsub.len()
+    }
+
+    /// The ligature glyph of a sequence of glyphs (two or more), if the font has one. The
+    /// first ligature listed wins, as in a shaper; a damaged lookup or subtable is skipped,
+    /// as a shaper skips it.
+    pub(super) fn get(&self, glyphs: &[GlyphId]) -> Option<GlyphId> {
+        let (first, rest) = glyphs.split_first()?;
+        let lookups = Gsub::read(FontData::new(&self.gsub))
+            .ok()?
+            .lookup_list()
+            .ok()?;
+        for lookup in lookups.lookups().iter().flatten() {
+            // `subtables` looks through extension lookups (type 7) to what they hold.
+            let Ok(SubstitutionSubtables::Ligature(subtables)) = lookup.subtables() else {
+                continue;
+            };
+            for subtable in subtables.iter().flatten() {
+                let Some(set) = subtable
+                    .coverage()
+                    .ok()
+                    .and_then(|coverage| coverage.get(*first))
+                    .and_then(|i| subtable.ligature_sets().get(usize::from(i)).ok())
+                else {
+                    continue;
+                };
+                for ligature in set.ligatures().iter().flatten() {
+                    let components = ligature.component_glyph_ids();
+                    if components.len() == rest.len()
+                        && components
+                            .iter()
+                            .zip(rest)
+                            .all(|(c, g)| GlyphId::from(c.get()) == *g)
+                    {
+                        return Some(ligature.ligature_glyph().into());
+                    }
+                }
             }
-            Ok(glyphs)
         }
-        _ => Err(EmojiError::Format("unknown coverage format")),
+        None
     }
 }
 
@@ -87,67 +76,58 @@ fn coverage(gsub: &[u8], table: usize) -> Result<Vec<u16>, EmojiError> {
 mod tests {
     use super::*;
 
-    /// A GSUB table with one ligature lookup: glyphs 5 + 7 → 40, 5 + 8 + 9 → 41.
-    fn table() -> Vec<u8> {
+    /// A GSUB table with one ligature lookup: glyphs 5 + 7 → 40, 5 + 8 + 9 → 41, then
+    /// 5 + 7 → 42 (listed later, so never used). `extension`: the lookup is an extension
+    /// lookup (type 7) holding the ligature subtable, as large fonts write them.
+    fn table(extension: bool) -> Vec<u8> {
         let mut t = vec![0, 1, 0, 0, 0, 0, 0, 0, 0, 10]; // header; lookup list at 10
         t.extend([0, 1, 0, 4]); // one lookup, at 4 from the list
-        t.extend([0, 4, 0, 0, 0, 1, 0, 8]); // type 4, one subtable at 8 from the lookup
-        // Subtable (at 22): format 1, coverage at 8, one ligature set at 14.
+        if extension {
+            t.extend([0, 7, 0, 0, 0, 1, 0, 8]); // type 7, one subtable at 8 from the lookup
+            t.extend([0, 1, 0, 4, 0, 0, 0, 8]); // extension of type 4, its subtable at 8
+        } else {
+            t.extend([0, 4, 0, 0, 0, 1, 0, 8]); // type 4, one subtable at 8 from the lookup
+        }
+        // Subtable: format 1, coverage at 8, one ligature set at 14.
         t.extend([0, 1, 0, 8, 0, 1, 0, 14]);
         t.extend([0, 1, 0, 1, 0, 5]); // coverage: glyph 5
-        // Ligature set: two ligatures, at 6 and 12 from it.
-        t.extend([0, 2, 0, 6, 0, 12]);
+        // Ligature set: three ligatures, at 8, 14 and 22 from it.
+        t.extend([0, 3, 0, 8, 0, 14, 0, 22]);
         t.extend([0, 40, 0, 2, 0, 7]);
         t.extend([0, 41, 0, 3, 0, 8, 0, 9]);
+        t.extend([0, 42, 0, 2, 0, 7]);
         t
     }
 
-    /// The resident memory opening the system's emoji font costs (its character map,
-    /// bitmap index and ligatures), for docs/benchmarks.md:
-    /// `cargo test -p openchat --lib -- --ignored --nocapture font_tables`.
-    #[test]
-    #[ignore = "a measurement, not a check"]
-    fn font_tables_weigh() {
-        let Some(path) = super::super::find() else {
-            eprintln!("no colour emoji font here: nothing to weigh");
-            return;
-        };
-        let rss_kib = || -> u64 {
-            std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_owned();
-                    line.split_whitespace().nth(1)?.parse().ok()
-                })
-                .unwrap_or(0)
-        };
-        // Opened once first, so the thread's allocator arena is set up before measuring.
-        drop(super::super::EmojiFont::open(&path));
-        let before = rss_kib();
-        let font = super::super::EmojiFont::open(&path).expect("font");
-        let with_ligatures = rss_kib();
-        let ligatures = font.ligatures.len();
-        let components: usize = font.ligatures.keys().map(Vec::len).sum();
-        // Their share, by size: each key's buffer, plus a map entry (key, glyph, control).
-        let ligature_bytes = font.ligatures.capacity()
-            * (std::mem::size_of::<(Vec<u16>, u16)>() + 1)
-            + components * 2
-            + ligatures * 16;
-        println!(
-            "emoji font tables: {} KiB resident, of which ligatures about {} KiB \
-             ({ligatures} ligatures, {components} components)",
-            with_ligatures.saturating_sub(before),
-            ligature_bytes / 1024
-        );
+    fn glyphs(ids: &[u16]) -> Vec<GlyphId> {
+        ids.iter().copied().map(GlyphId::from).collect()
     }
 
     #[test]
-    fn ligatures_are_read_from_their_components() {
-        let found = ligatures(&table()).expect("parsed");
-        assert_eq!(found.get(&vec![5, 7]), Some(&40));
-        assert_eq!(found.get(&vec![5, 8, 9]), Some(&41));
-        assert_eq!(found.len(), 2);
-        // Cut short: an error, not a panic.
-        assert!(ligatures(&table()[..30]).is_err());
+    fn ligatures_are_found_from_their_components() {
+        for extension in [false, true] {
+            let found = Ligatures::read(table(extension)).expect("parsed");
+            assert_eq!(found.get(&glyphs(&[5, 7])), Some(GlyphId::new(40)));
+            assert_eq!(found.get(&glyphs(&[5, 8, 9])), Some(GlyphId::new(41)));
+            assert_eq!(found.get(&glyphs(&[5, 8])), None, "a part of a sequence");
+            assert_eq!(found.get(&glyphs(&[7, 5])), None, "not covered");
+            assert_eq!(found.get(&glyphs(&[5])), None);
+        }
+        assert_eq!(Ligatures::none().get(&glyphs(&[5, 7])), None);
+    }
+
+    #[test]
+    fn a_damaged_table_is_an_error_or_no_ligature_not_a_panic() {
+        // A header cut short is an error; a table cut later reads, without those ligatures.
+        assert!(Ligatures::read(table(false)[..8].to_vec()).is_err());
+        for extension in [false, true] {
+            let whole = table(extension);
+            // Up to the last byte of 5 + 8 + 9 (the last ligature, 6 bytes, comes after it).
+            for end in 14..whole.len() - 6 {
+                if let Ok(cut) = Ligatures::read(whole[..end].to_vec()) {
+                    assert_eq!(cut.get(&glyphs(&[5, 8, 9])), None, "cut at {end}");
+                }
+            }
+        }
     }
 }

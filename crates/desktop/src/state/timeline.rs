@@ -185,22 +185,10 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 pub(crate) fn message(seq: i64, at: Timestamp, body: &str) -> Message {
     Message {
-        id: MessageId(1000 + seq),
-        conversation_id: ocomms_proto::ConversationId(1),
-        seq,
         author_id: ocomms_proto::UserId(7),
-        client_id: None,
         body: body.to_owned(),
-        html: String::new(),
         created_at: at,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
+        ..crate::testing::message(ocomms_proto::ConversationId(1), seq)
     }
 }
 

@@ -18,24 +18,13 @@ pub const RECEIVED_AT: ocomms_proto::Timestamp = 1_796_299_200_000;
 pub const GENERAL: ConversationId = ConversationId(5);
 
 /// Message `seq` of #general by user 1, at 09:00 on the fixture's day.
+/// Its id is `seq`.
 pub fn message(seq: i64, body: &str) -> Message {
     Message {
         id: MessageId(seq),
-        conversation_id: GENERAL,
-        seq,
-        author_id: UserId(1),
-        client_id: None,
         body: body.into(),
-        html: String::new(),
         created_at: 1_796_256_000_000 + 9 * 3_600_000,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
+        ..openchat::testing::message(GENERAL, seq)
     }
 }
 

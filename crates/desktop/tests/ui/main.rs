@@ -132,31 +132,16 @@ fn enter_sends_and_shift_enter_does_not() {
 
 #[test]
 fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
+    use ocomms_proto::UserId;
     use ocomms_proto::event::{Event, EventPayload};
-    use ocomms_proto::message::Message;
-    use ocomms_proto::{MessageId, UserId};
 
     i_slint_backend_testing::init_no_event_loop();
     let mut state = signed_in_state();
     let account = state.viewed_account().expect("signed in");
-    let message = Message {
-        id: MessageId(1),
-        conversation_id: ConversationId(5),
-        seq: 1,
-        author_id: UserId(1),
-        client_id: None,
-        body: "**Ship** it, see [the log](https://ci.example.com/1)\n\n- one\n- `two`".into(),
-        html: String::new(),
-        created_at: 1_796_256_000_000 + 9 * 3_600_000,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
-    };
+    let message = fixture::message(
+        1,
+        "**Ship** it, see [the log](https://ci.example.com/1)\n\n- one\n- `two`",
+    );
     update(
         &mut state,
         Msg::Realtime {
@@ -207,9 +192,9 @@ fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
 #[test]
 #[ignore = "a measurement, run by hand"]
 fn switching_servers_with_a_thousand_messages_each() {
+    use ocomms_proto::UserId;
     use ocomms_proto::event::{Event, EventPayload};
     use ocomms_proto::message::Message;
-    use ocomms_proto::{MessageId, UserId};
 
     i_slint_backend_testing::init_no_event_loop();
     let mut state = State::new("bench");
@@ -226,22 +211,12 @@ fn switching_servers_with_a_thousand_messages_each() {
         state.servers.push(server);
         for seq in 1..=1000 {
             let message = Message {
-                id: MessageId(seq),
-                conversation_id: ConversationId(5),
-                seq,
                 author_id: UserId(seq % 7),
-                client_id: None,
-                body: format!("server {n}, message {seq}, with some ordinary text in it"),
-                html: String::new(),
                 created_at: 1_796_256_000_000 + seq * 60_000,
-                edited_at: None,
-                deleted: false,
-                reactions: Vec::new(),
-                thread_root_id: None,
-                also_in_channel: false,
-                thread: None,
-                pinned: None,
-                mentions: Default::default(),
+                ..fixture::message(
+                    seq,
+                    &format!("server {n}, message {seq}, with some ordinary text in it"),
+                )
             };
             update(
                 &mut state,
@@ -266,23 +241,38 @@ fn switching_servers_with_a_thousand_messages_each() {
     }
     let window = AppWindow::new().expect("window");
     let mut bridge = Bridge::default();
-    let mut worst = std::time::Duration::ZERO;
-    let mut total = std::time::Duration::ZERO;
+    // Per switch: the whole, then its parts (update, view, render), each as (total, worst).
+    let mut spent = [(std::time::Duration::ZERO, std::time::Duration::ZERO); 4];
     let rounds = 50;
     for round in 0..rounds {
         let key = servers[round % servers.len()];
         let start = std::time::Instant::now();
         update(&mut state, Msg::SelectServer(key));
-        render(&window, &mut bridge, view(&state));
-        let took = start.elapsed();
-        worst = worst.max(took);
-        total += took;
+        let updated = std::time::Instant::now();
+        let next = view(&state);
+        let viewed = std::time::Instant::now();
+        render(&window, &mut bridge, next);
+        let rendered = std::time::Instant::now();
+        let parts = [
+            rendered - start,
+            updated - start,
+            viewed - updated,
+            rendered - viewed,
+        ];
+        for ((total, worst), took) in spent.iter_mut().zip(parts) {
+            *total += took;
+            *worst = (*worst).max(took);
+        }
     }
+    let mean = |total: std::time::Duration| total / rounds as u32;
     println!(
         "switching servers (5 servers, 1,000 messages each): mean {:?}, worst {:?}",
-        total / rounds as u32,
-        worst
+        mean(spent[0].0),
+        spent[0].1
     );
+    for (part, (total, worst)) in ["update", "view", "render"].iter().zip(&spent[1..]) {
+        println!("  {part}: mean {:?}, worst {:?}", mean(*total), worst);
+    }
 }
 
 #[test]

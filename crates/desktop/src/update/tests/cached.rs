@@ -17,18 +17,9 @@ use crate::view::view;
 const URL: &str = "https://a.example";
 
 fn kept_message(seq: i64, body: &str) -> Message {
-    let Msg::Realtime { update, .. } = posted(GENERAL, seq, OTHER, None) else {
-        unreachable!()
-    };
-    let ocomms_client::Update::Event(event) = update else {
-        unreachable!()
-    };
-    let ocomms_proto::event::EventPayload::MessagePosted { message, .. } = event.payload else {
-        unreachable!()
-    };
     Message {
         body: body.into(),
-        ..message
+        ..message_by(GENERAL, seq, OTHER)
     }
 }
 

@@ -7,7 +7,7 @@ use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
 use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::workspace::{Role, Workspace};
-use ocomms_proto::{ConversationId, MessageId, SessionId, Timestamp, UserId, WorkspaceId};
+use ocomms_proto::{ConversationId, SessionId, Timestamp, UserId, WorkspaceId};
 
 use crate::msg::{Effect, Msg};
 use crate::state::{AccountKey, ServerKey, State};
@@ -80,6 +80,15 @@ pub(super) fn conversation(id: ConversationId, name: &str, general: bool) -> Con
     }
 }
 
+/// Message `seq` of `conversation` by `author`, posted `seq` ms after `NOW`.
+pub(super) fn message_by(conversation: ConversationId, seq: i64, author: UserId) -> Message {
+    Message {
+        author_id: author,
+        created_at: NOW + seq,
+        ..crate::testing::message(conversation, seq)
+    }
+}
+
 pub(super) fn posted(
     conversation: ConversationId,
     seq: i64,
@@ -87,22 +96,8 @@ pub(super) fn posted(
     client_id: Option<&str>,
 ) -> Msg {
     let message = Message {
-        id: MessageId(conversation.0 * 1000 + seq),
-        conversation_id: conversation,
-        seq,
-        author_id: author,
         client_id: client_id.map(str::to_owned),
-        body: format!("message {seq}"),
-        html: String::new(),
-        created_at: NOW + seq,
-        edited_at: None,
-        deleted: false,
-        reactions: Vec::new(),
-        thread_root_id: None,
-        also_in_channel: false,
-        thread: None,
-        pinned: None,
-        mentions: Default::default(),
+        ..message_by(conversation, seq, author)
     };
     Msg::Realtime {
         account: AccountKey(0),

@@ -2,9 +2,7 @@
 //! refusal shown in its words, and a result opened in its conversation, from the timeline
 //! held or from the stretch of history around it.
 
-use ocomms_client::Update;
 use ocomms_proto::MessageId;
-use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{Message, MessagePage};
 use ocomms_proto::search::SearchResults;
 
@@ -17,17 +15,7 @@ use crate::view::view;
 
 /// Message `seq` of `conversation` by Olga, as `posted` makes it.
 fn message(conversation: ocomms_proto::ConversationId, seq: i64) -> Message {
-    let Msg::Realtime {
-        update: Update::Event(event),
-        ..
-    } = posted(conversation, seq, OTHER, None)
-    else {
-        unreachable!("posted makes an event")
-    };
-    let EventPayload::MessagePosted { message, .. } = event.payload else {
-        unreachable!("posted makes a message")
-    };
-    message
+    message_by(conversation, seq, OTHER)
 }
 
 /// The bodies of the message rows on screen, top to bottom.

@@ -286,20 +286,11 @@ fn quiet_hours_are_checked_and_a_pause_keeps_them() {
 }
 
 fn activity(id: i64, kind: ActivityKind) -> ActivityItem {
-    let Msg::Realtime { update, .. } = posted(RANDOM, id, OTHER, None) else {
-        unreachable!()
-    };
-    let ocomms_client::Update::Event(event) = update else {
-        unreachable!()
-    };
-    let ocomms_proto::event::EventPayload::MessagePosted { message, .. } = event.payload else {
-        unreachable!()
-    };
     ActivityItem {
         kind,
         message: Message {
             body: format!("**hey** @me {id}"),
-            ..message
+            ..message_by(RANDOM, id, OTHER)
         },
     }
 }
