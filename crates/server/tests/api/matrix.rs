@@ -412,6 +412,48 @@ async fn every_channel_endpoint_and_page_answers_each_role_as_it_should(db: Test
         );
     }
 
+    // Search and jumping to a date: the private channel's words only for its members, even
+    // with every public channel included; its history by date not even to be asked.
+    let find = format!("/workspaces/{slug}/search?q=plans&all_public=true");
+    row!(m, "search", [200, 200, 200, 200, 200, 404], |w| m
+        .api(w, M::GET, &find, None)
+        .await);
+    row!(m, "search page", [200, 200, 200, 200, 200, 404], |w| m
+        .page(
+            w,
+            &format!("/w/{slug}/search?q=plans&all_public=true&order=relevant")
+        )
+        .await);
+    for (who, client) in people.iter().enumerate().take(5) {
+        let query = ocomms_proto::search::SearchQuery {
+            q: "plans".into(),
+            all_public: true,
+            ..Default::default()
+        };
+        let found = client.search_with(&slug, &query).await.unwrap();
+        assert_eq!(
+            found.messages.iter().any(|m| m.id == secret.id),
+            who == 2 || who == 3,
+            "{} finds the private channel's message",
+            WHO[who]
+        );
+        assert_eq!(
+            found.conversations.iter().any(|c| c.id == vault),
+            who == 2 || who == 3
+        );
+    }
+    row!(m, "private by date", [404, 404, 200, 200, 404, 404], |w| m
+        .api(w, M::GET, &format!("{v}/messages?date=2026-01-01"), None)
+        .await);
+    row!(
+        m,
+        "private page by date",
+        [404, 404, 303, 303, 404, 404],
+        |w| m
+            .page(w, &format!("/w/{slug}/c/{vault}?date=2026-01-01"))
+            .await
+    );
+
     // Pages answer the same.
     row!(m, "private page", [404, 404, 200, 200, 404, 404], |w| m
         .page(w, &format!("/w/{slug}/c/{vault}"))
