@@ -80,7 +80,7 @@ impl Store {
 
     /// Connects without migrating.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool = if url.starts_with("sqlite:") {
+        let pool = if Self::backend_of_url(url) == Some(Backend::Sqlite) {
             let options = SqliteConnectOptions::from_str(url)?;
             // SQLite creates the file but not its folder (`./data` on a fresh machine).
             if let Some(dir) = options.get_filename().parent()
@@ -138,11 +138,6 @@ impl Store {
         let migrator = crate::migration::migrator(self.backend()).await?;
         on_pool!(self, |pool| migrator.run(pool).await)?;
         self.assign_missing_handles().await
-    }
-
-    /// True when the database answers a trivial query.
-    pub async fn ping(&self) -> bool {
-        self.check().await.is_ok()
     }
 
     /// The database answers a trivial query now, or why not (for `/readyz`).

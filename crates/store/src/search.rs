@@ -8,8 +8,12 @@ use ocomms_domain::search::{Query, Term};
 use ocomms_proto::message::Message;
 use ocomms_proto::{MessageId, UserId, WorkspaceId};
 
+mod conditions;
+
+use conditions::{Bind, Conditions, filters, text_conditions};
+
 use crate::backend::{Backend, on_pool};
-use crate::message::{COLUMNS, message_from_row, placeholders};
+use crate::message::{COLUMNS, message_from_row};
 use crate::{Store, StoreResult};
 
 /// One search: the parsed query, the searcher's time zone (for dates), where to look, the
@@ -32,31 +36,9 @@ pub struct Search<'a> {
 /// page of the index rather than every message holding it (docs/adr/0020).
 pub const RANKED: i64 = ocomms_proto::search::MAX_RANKED as i64;
 
-/// A value bound to the statement being built, in order.
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-/// Builds the statement's conditions and their values (`$3` onwards: `$1` is the searcher,
-/// `$2` the workspace).
-struct Conditions {
-    sql: Vec<String>,
-    binds: Vec<Bind>,
-    /// Which rows the statement starts from (see `search_messages`).
-    driver: Driver,
-    /// How well a row matches the words, lower is better (most relevant order).
-    score: Option<String>,
-    /// Public channels the searcher is not in are searched too.
-    all_public: bool,
-    /// SQLite: `CROSS JOIN` fixes the order tables are read in (PostgreSQL has no such
-    /// hint, nor `CROSS JOIN … ON`).
-    sqlite: bool,
-}
-
 /// What a search reads first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Driver {
+pub(super) enum Driver {
     /// The messages, newest first, with the conditions on each (PostgreSQL's planner picks
     /// its own way; SQLite without words).
     Messages,
@@ -74,30 +56,6 @@ enum Driver {
 
 /// Messages read at a time when their text is matched here.
 const AUTHORS_CHUNK: i64 = 256;
-
-impl Conditions {
-    fn next(&self) -> usize {
-        self.binds.len() + 3
-    }
-
-    fn int(&mut self, value: i64) -> String {
-        let at = self.next();
-        self.binds.push(Bind::Int(value));
-        format!("${at}")
-    }
-
-    fn text(&mut self, value: String) -> String {
-        let at = self.next();
-        self.binds.push(Bind::Text(value));
-        format!("${at}")
-    }
-
-    fn texts(&mut self, values: &[String]) -> String {
-        let first = self.next();
-        self.binds.extend(values.iter().cloned().map(Bind::Text));
-        placeholders(first, values.len())
-    }
-}
 
 impl Store {
     /// The newest messages matching `search` in conversations of `workspace` that `user` is
@@ -135,7 +93,7 @@ impl Store {
         let wanted = search.limit + 1;
         let sql = match search.ranked {
             Some(skip) if ranked => ranked_statement(skip, wanted, &mut c),
-            _ => statement(search.before, wanted, &mut c),
+            _ => newest_first(search.before, wanted, &mut c, ""),
         };
         let mut messages = if driver == Driver::Authors {
             self.matching_from_authors(&sql, &mut c, user, workspace, query, wanted)
@@ -161,7 +119,7 @@ impl Store {
         query: &Query,
         wanted: i64,
     ) -> StoreResult<Vec<Message>> {
-        // The cursor is bound last but one (the chunk size last): see `statement`.
+        // The cursor is bound last but one (the chunk size last): see `newest_first`.
         let cursor_at = c.binds.len() - 2;
         let mut messages = Vec::new();
         loop {
@@ -201,13 +159,7 @@ impl Store {
     }
 }
 
-/// The statement for `c`'s driver and conditions, newest first; binds the cursor (`before`)
-/// and then the number of rows last.
-fn statement(before: Option<MessageId>, wanted: i64, c: &mut Conditions) -> String {
-    newest_first(before, wanted, c, "")
-}
-
-/// Most relevant first: the newest `RANKED` matches (as `statement` finds them), scored,
+/// Most relevant first: the newest `RANKED` matches (as `newest_first` finds them), scored,
 /// best first, newest first among equals; `skip` of them left out.
 fn ranked_statement(skip: i64, wanted: i64, c: &mut Conditions) -> String {
     let score = c.score.clone().unwrap_or_else(|| "0".to_owned());
@@ -304,142 +256,5 @@ impl Store {
         .bind(words.join(" "))
         .fetch_one(pool)
         .await?))
-    }
-}
-
-/// The words, phrases and prefixes, in the backend's full-text syntax. Tokens are letters
-/// and digits only, so nothing in them is syntax; the query is bound, never spliced.
-fn text_conditions(backend: Backend, query: &Query, c: &mut Conditions) {
-    let (wanted, unwanted): (Vec<&Term>, Vec<&Term>) =
-        query.terms.iter().partition(|t| !t.excluded);
-    match backend {
-        Backend::Sqlite => {
-            let fts = |terms: &[&Term], join: &str| {
-                terms
-                    .iter()
-                    .map(|t| {
-                        let phrase = format!("\"{}\"", t.tokens.join(" "));
-                        if t.prefix {
-                            format!("{phrase}*")
-                        } else {
-                            phrase
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(join)
-            };
-            if !wanted.is_empty() {
-                let mut expression = format!("({})", fts(&wanted, " AND "));
-                if !unwanted.is_empty() {
-                    expression.push_str(&format!(" NOT ({})", fts(&unwanted, " OR ")));
-                }
-                let at = c.text(expression);
-                c.sql.push(format!("messages_search MATCH {at}"));
-                // FTS5's BM25: negative, the better the lower.
-                c.score = Some("bm25(messages_search)".to_owned());
-            } else if !unwanted.is_empty() {
-                let at = c.text(fts(&unwanted, " OR "));
-                c.sql.push(format!(
-                    "m.id NOT IN (SELECT rowid FROM messages_search \
-                     WHERE messages_search MATCH {at})"
-                ));
-            }
-        }
-        Backend::Postgres => {
-            let tsquery = |terms: &[&Term], join: &str| {
-                terms
-                    .iter()
-                    .map(|t| {
-                        let last = t.tokens.len().saturating_sub(1);
-                        let words: Vec<String> = t
-                            .tokens
-                            .iter()
-                            .enumerate()
-                            .map(|(i, w)| {
-                                if t.prefix && i == last {
-                                    format!("{w}:*")
-                                } else {
-                                    w.clone()
-                                }
-                            })
-                            .collect();
-                        format!("({})", words.join(" <-> "))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(join)
-            };
-            if !wanted.is_empty() {
-                let at = c.text(tsquery(&wanted, " & "));
-                c.sql
-                    .push(format!("m.search @@ to_tsquery('simple', {at})"));
-                // Negated so that, as with SQLite's BM25, lower is better. Normalised by
-                // the message's length (1: divided by 1 + log of it), so a long message
-                // does not win on length alone.
-                c.score = Some(format!("-ts_rank(m.search, to_tsquery('simple', {at}), 1)"));
-            }
-            if !unwanted.is_empty() {
-                let at = c.text(tsquery(&unwanted, " | "));
-                c.sql
-                    .push(format!("NOT (m.search @@ to_tsquery('simple', {at}))"));
-            }
-        }
-    }
-}
-
-/// The operators: who, where, when, and what the message has.
-fn filters(search: &Search<'_>, c: &mut Conditions) {
-    let q = search.query;
-    if !q.from.is_empty() {
-        let handles = c.texts(&q.from);
-        c.sql.push(if c.driver == Driver::Authors {
-            format!("author.handle IN ({handles})")
-        } else {
-            format!("m.author_id IN (SELECT id FROM users WHERE handle IN ({handles}))")
-        });
-    }
-    if !q.in_channels.is_empty() {
-        let names = c.texts(&q.in_channels);
-        c.sql.push(format!(
-            "c.kind IN ('public', 'private') AND c.name IN ({names})"
-        ));
-    }
-    if !q.in_directs.is_empty() {
-        let handles = c.texts(&q.in_directs);
-        c.sql.push(format!(
-            "c.kind IN ('direct', 'group') AND EXISTS (SELECT 1 FROM conversation_members dm \
-             JOIN users u ON u.id = dm.user_id WHERE dm.conversation_id = c.id \
-             AND u.handle IN ({handles}))"
-        ));
-    }
-    let zone = search.time_zone;
-    if let Some(day) = q.before {
-        let at = c.int(day.start(zone));
-        c.sql.push(format!("m.created_at < {at}"));
-    }
-    if let Some(day) = q.after {
-        let at = c.int(day.end(zone));
-        c.sql.push(format!("m.created_at >= {at}"));
-    }
-    if let Some(day) = q.on {
-        let (start, end) = (c.int(day.start(zone)), c.int(day.end(zone)));
-        c.sql
-            .push(format!("m.created_at >= {start} AND m.created_at < {end}"));
-    }
-    if q.has_link {
-        // Links are rendered as anchors with `href` first; mention spans and channel links
-        // (`<a class=…`) are not links out.
-        c.sql.push("m.html LIKE '%<a href=%'".to_owned());
-    }
-    if q.has_reaction {
-        c.sql.push(
-            "EXISTS (SELECT 1 FROM message_reactions r WHERE r.message_id = m.id)".to_owned(),
-        );
-    }
-    if q.is_pinned {
-        c.sql.push("m.pinned_at IS NOT NULL".to_owned());
-    }
-    if q.is_thread {
-        c.sql
-            .push("(m.thread_root_id IS NOT NULL OR m.reply_count > 0)".to_owned());
     }
 }
