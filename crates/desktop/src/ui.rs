@@ -13,7 +13,7 @@ use slint::{ComponentHandle as _, ModelRc, VecModel};
 use crate::msg::Msg;
 use crate::runner::Runner;
 use crate::state::State;
-use crate::view::{Item, RowView, View, view};
+use crate::view::{Item, View, view};
 
 /// The code Slint generates from `ui/*.slint`.
 pub mod generated {
@@ -24,12 +24,18 @@ pub mod generated {
     slint::include_modules!();
 }
 
+mod blocks;
 mod search;
+mod timeline;
 mod wire;
+
+use blocks::{Makers, Pictures, blocks};
+use timeline::{Next, Timelines};
 
 pub use generated::{
     ActivityItem, AppWindow, BlockItem, ListItem, PieceItem, RailItem, ResultItem, RowItem,
 };
+pub use timeline::TimelineRows;
 pub use wire::wire;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,35 +50,11 @@ pub enum UiError {
 #[derive(Default)]
 pub struct Bridge {
     last: View,
-    rows_version: i32,
-    /// Bumped when a search result opens, to bring it to the middle of the timeline.
-    centre: i32,
-    /// Slint's styled text for each block's markup, so a redraw of the timeline (a new
-    /// message, another server) does not parse every message again.
-    styled: HashMap<String, slint::StyledText>,
-    /// Emoji pictures (docs/adr/0022), each made once.
-    pictures: Pictures,
-    /// The timeline's model on screen (made from `last.rows`).
-    shown: ModelRc<RowItem>,
-    /// Timelines shown before, with their models, the latest last: going back to a server
-    /// (or conversation) whose rows did not change reuses its model instead of making a
-    /// thousand rows again (docs/benchmarks.md, switching servers). Models are never
-    /// changed once made, so one can be shown again as it is; the rows are the views'
-    /// own, moved here when replaced, never copied. One per place (`place`): a timeline
-    /// that only grew or changed where it is (older history, a new message) is not kept.
-    recent: Vec<(String, Vec<RowView>, ModelRc<RowItem>)>,
+    /// Styled text and emoji pictures, kept across renders; shared with the timeline's
+    /// rows, which are made when the list asks for them.
+    makers: Rc<RefCell<Makers>>,
+    timelines: Timelines,
 }
-
-/// Timelines whose models are kept for going back (a few servers' screens).
-const RECENT_KEPT: usize = 6;
-
-/// More styled texts than this (about five servers' long conversations) and the cache starts
-/// again from what is drawn next.
-const STYLED_KEPT: usize = 10_000;
-
-mod blocks;
-
-use blocks::{Pictures, blocks, row_model};
 
 fn items(list: &[Item]) -> ModelRc<ListItem> {
     let items: Vec<ListItem> = list
@@ -140,11 +122,10 @@ fn place(view: &View) -> String {
     )
 }
 
-/// Shows `next`; only what changed since the last call is set (models rebuilt wholesale).
-pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
+/// Shows `next`; only what changed since the last call is set (lists made anew, except
+/// the timeline's, see `ui::timeline`).
+pub fn render(window: &AppWindow, bridge: &mut Bridge, mut next: View) {
     let last = &bridge.last;
-    // The timeline's model taken off the screen, kept with its rows once `last` is done.
-    let mut replaced = None;
     if next.rail != last.rail {
         let rail: Vec<RailItem> = next
             .rail
@@ -171,36 +152,18 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     if next.conversations != last.conversations {
         window.set_conversations(items(&next.conversations));
     }
-    if next.rows != last.rows {
-        let found = bridge
-            .recent
-            .iter()
-            .position(|(_, rows, _)| *rows == next.rows);
-        let model = match found {
-            Some(at) => bridge.recent.remove(at).2,
-            None => {
-                if bridge.styled.len() > STYLED_KEPT {
-                    bridge.styled.clear();
-                }
-                row_model(&next.rows, &mut bridge.styled, &mut bridge.pictures)
-            }
-        };
-        window.set_rows(model.clone());
-        replaced = Some(std::mem::replace(&mut bridge.shown, model));
-        if next.highlight.is_some() && next.rows.iter().any(|r| r.highlighted) {
-            // A search result opened (or the stretch around it arrived): to the middle,
-            // where the server put it.
-            if next.highlight != last.highlight || !last.rows.iter().any(|r| r.highlighted) {
-                bridge.centre = bridge.centre.wrapping_add(1);
-                window.set_centre(bridge.centre);
-            }
-        } else if next.rows.last() != last.rows.last() {
-            // Follow the newest message only when one arrived at the end (not when older
-            // history was added above what the user is reading).
-            bridge.rows_version = bridge.rows_version.wrapping_add(1);
-            window.set_rows_version(bridge.rows_version);
-        }
-    }
+    // The rows move into the timeline's model (`last.rows` stays empty): they are compared
+    // there, and not held twice.
+    let (from, to) = (place(last), place(&next));
+    bridge.timelines.render(
+        window,
+        Next {
+            rows: std::mem::take(&mut next.rows),
+            highlight: (next.highlight, last.highlight),
+            places: (&from, &to),
+        },
+        &bridge.makers,
+    );
     // Text the user is typing is only replaced when the state says something else (another
     // conversation or server), so the cursor does not jump while typing.
     if window.get_draft() != next.draft.as_str() {
@@ -221,20 +184,12 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_token_store(next.toolbar.token_store.as_str().into());
     window.set_notice(next.notice.as_str().into());
     window.set_muted(next.muted);
-    notifications(
-        window,
-        &next,
-        last,
-        &mut bridge.styled,
-        &mut bridge.pictures,
-    );
-    search::render(
-        window,
-        &next,
-        last,
-        &mut bridge.styled,
-        &mut bridge.pictures,
-    );
+    {
+        let mut makers = bridge.makers.borrow_mut();
+        let Makers { styled, pictures } = &mut *makers;
+        notifications(window, &next, last, styled, pictures);
+        search::render(window, &next, last, styled, pictures);
+    }
     window.set_more_before(next.more_before);
     window.set_editing(next.editing);
     window.set_add_open(next.add_server.open);
@@ -250,18 +205,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, next: View) {
     window.set_auth_server(server_name.into());
     window.set_auth_open_signup(next.auth.open_signup);
     window.set_auth_can_cancel(next.auth.can_cancel);
-    let last = std::mem::replace(&mut bridge.last, next);
-    let (from, to) = (place(&last), place(&bridge.last));
-    if let Some(model) = replaced
-        && !last.rows.is_empty()
-        && from != to
-    {
-        bridge.recent.retain(|(p, _, _)| *p != from);
-        if bridge.recent.len() >= RECENT_KEPT {
-            bridge.recent.remove(0);
-        }
-        bridge.recent.push((from, last.rows, model));
-    }
+    bridge.last = next;
 }
 
 struct App {

@@ -1,15 +1,25 @@
-//! The timeline's rows and message blocks for Slint: styled text (parsed once per markup
-//! and kept), and for a block with emoji a row of pieces whose emoji are pictures from the
-//! colour emoji font (docs/adr/0022).
+//! Message blocks for Slint: styled text (parsed once per markup and kept), and for a block
+//! with emoji a row of pieces whose emoji are pictures from the colour emoji font
+//! (docs/adr/0022).
 
 use std::collections::HashMap;
 
 use slint::{ModelRc, SharedPixelBuffer, VecModel};
 
-use super::{BlockItem, PieceItem, RowItem};
+use super::{BlockItem, PieceItem};
 use crate::emoji::{self, EmojiFont};
 use crate::markdown::{self, emoji::Piece};
-use crate::view::RowView;
+
+/// What every list of messages is made with, kept across renders and shared by the
+/// timeline's rows, which are made when Slint asks for them (`ui::timeline`).
+#[derive(Default)]
+pub(super) struct Makers {
+    /// Slint's styled text for each block's markup, so a redraw (a new message, another
+    /// server) does not parse every message again.
+    pub(super) styled: HashMap<String, slint::StyledText>,
+    /// Emoji pictures (docs/adr/0022), each made once.
+    pub(super) pictures: Pictures,
+}
 
 /// The emoji font, opened at the first emoji drawn, and each picture made from it.
 #[derive(Default)]
@@ -147,29 +157,6 @@ pub(super) fn blocks(
                 pieces: pieces(&b.pieces, styled, pictures),
                 plain: plain.into(),
             }
-        })
-        .collect();
-    ModelRc::new(VecModel::from(items))
-}
-
-/// The timeline's rows for Slint.
-pub(super) fn row_model(
-    rows: &[RowView],
-    styled: &mut HashMap<String, slint::StyledText>,
-    pictures: &mut Pictures,
-) -> ModelRc<RowItem> {
-    let items: Vec<RowItem> = rows
-        .iter()
-        .map(|r| RowItem {
-            kind: r.kind,
-            author: r.author.as_str().into(),
-            time: r.time.as_str().into(),
-            body: r.body.as_str().into(),
-            blocks: blocks(&r.blocks, styled, pictures),
-            jumbo: r.jumbo,
-            edited: r.edited,
-            deleted: r.deleted,
-            highlighted: r.highlighted,
         })
         .collect();
     ModelRc::new(VecModel::from(items))

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use i_slint_backend_testing::ElementHandle;
 use ocomms_client::Update;
 use ocomms_proto::{ConversationId, WorkspaceId};
-use openchat::state::AccountKey;
 use openchat::ui::{AppWindow, Bridge, render, wire};
 use openchat::view::view;
 use openchat::{Msg, State, update};
@@ -17,6 +16,7 @@ use slint::platform::{Key, WindowEvent};
 mod fixture;
 mod notifications;
 mod search;
+mod switching;
 
 use fixture::{RECEIVED_AT, signed_in_state};
 
@@ -183,96 +183,6 @@ fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
             .expect("markup");
     let first = slint::Model::row_data(&row.blocks, 0).expect("block");
     assert_eq!(first.text, styled, "drawn styled, not as typed");
-}
-
-/// Not a check but a measurement (docs/benchmarks.md): five servers, 1,000 messages on each
-/// one's #general, then the time to switch servers: `update` + `view` + `render` into the
-/// window (the testing backend paints nothing, so painting is not included).
-/// `cargo test -p openchat --test ui -- --ignored --nocapture switching`
-#[test]
-#[ignore = "a measurement, run by hand"]
-fn switching_servers_with_a_thousand_messages_each() {
-    use ocomms_proto::UserId;
-    use ocomms_proto::event::{Event, EventPayload};
-    use ocomms_proto::message::Message;
-
-    i_slint_backend_testing::init_no_event_loop();
-    let mut state = State::new("bench");
-    let mut servers = Vec::new();
-    for n in 0..5 {
-        let mut one = signed_in_state();
-        let mut server = one.servers.remove(0);
-        server.key = openchat::state::ServerKey(100 + n);
-        server.url = format!("https://chat{n}.example.com");
-        let new_key = AccountKey(200 + n);
-        server.accounts[0].key = new_key;
-        server.active_account = Some(new_key);
-        servers.push(server.key);
-        state.servers.push(server);
-        for seq in 1..=1000 {
-            let message = Message {
-                author_id: UserId(seq % 7),
-                created_at: 1_796_256_000_000 + seq * 60_000,
-                ..fixture::message(
-                    seq,
-                    &format!("server {n}, message {seq}, with some ordinary text in it"),
-                )
-            };
-            update(
-                &mut state,
-                Msg::Realtime {
-                    account: new_key,
-                    received_at: RECEIVED_AT,
-                    update: Update::Event(Box::new(Event {
-                        workspace_id: WorkspaceId(1),
-                        position: seq,
-                        conversation_id: ConversationId(5),
-                        seq,
-                        actor: UserId(2),
-                        at: 0,
-                        payload: EventPayload::MessagePosted {
-                            message,
-                            thread: None,
-                        },
-                    })),
-                },
-            );
-        }
-    }
-    let window = AppWindow::new().expect("window");
-    let mut bridge = Bridge::default();
-    // Per switch: the whole, then its parts (update, view, render), each as (total, worst).
-    let mut spent = [(std::time::Duration::ZERO, std::time::Duration::ZERO); 4];
-    let rounds = 50;
-    for round in 0..rounds {
-        let key = servers[round % servers.len()];
-        let start = std::time::Instant::now();
-        update(&mut state, Msg::SelectServer(key));
-        let updated = std::time::Instant::now();
-        let next = view(&state);
-        let viewed = std::time::Instant::now();
-        render(&window, &mut bridge, next);
-        let rendered = std::time::Instant::now();
-        let parts = [
-            rendered - start,
-            updated - start,
-            viewed - updated,
-            rendered - viewed,
-        ];
-        for ((total, worst), took) in spent.iter_mut().zip(parts) {
-            *total += took;
-            *worst = (*worst).max(took);
-        }
-    }
-    let mean = |total: std::time::Duration| total / rounds as u32;
-    println!(
-        "switching servers (5 servers, 1,000 messages each): mean {:?}, worst {:?}",
-        mean(spent[0].0),
-        spent[0].1
-    );
-    for (part, (total, worst)) in ["update", "view", "render"].iter().zip(&spent[1..]) {
-        println!("  {part}: mean {:?}, worst {:?}", mean(*total), worst);
-    }
 }
 
 #[test]
