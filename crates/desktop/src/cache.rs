@@ -85,6 +85,14 @@ pub enum Write {
         user: UserId,
         message: MessageId,
     },
+    /// Someone (`by`) reacted to a message with `emoji` (`added`) or took it back.
+    Reaction {
+        user: UserId,
+        message: MessageId,
+        emoji: String,
+        by: UserId,
+        added: bool,
+    },
     /// The conversation on screen (read there).
     Place {
         user: UserId,
@@ -98,6 +106,7 @@ pub enum Write {
     ForgetAccount(UserId),
 }
 
+mod reactions;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -243,6 +252,13 @@ impl Cache {
                 .execute(db)
                 .await?;
             }
+            Write::Reaction {
+                user,
+                message,
+                emoji,
+                by,
+                added,
+            } => self.reaction(user, message, &emoji, by, added).await?,
             Write::Place { user, conversation } => {
                 sqlx::query("UPDATE accounts SET place = ? WHERE user_id = ?")
                     .bind(conversation.0)

@@ -80,6 +80,12 @@ pub enum Msg {
     CancelEdit,
     /// A link in a message was clicked.
     OpenLink(String),
+    /// A reaction under a message of the conversation on screen was clicked: add mine, or
+    /// take it back if I had reacted with it.
+    ToggleReaction {
+        message: MessageId,
+        emoji: String,
+    },
     /// Silence the active server's desktop notifications, or let them through again.
     ToggleMute,
     /// The window gained or lost the keyboard focus (the user is looking, or not).
@@ -147,6 +153,17 @@ pub enum Msg {
     Edited {
         account: AccountKey,
         result: Result<Message, CallError>,
+    },
+    /// The server took (or refused) a reaction toggled by the user: `add` says which way.
+    /// What the message's reactions became is not used: the realtime events, the user's
+    /// own included, come in order, and a reply could be older than the last of them.
+    Reacted {
+        account: AccountKey,
+        conversation: ConversationId,
+        message: MessageId,
+        emoji: String,
+        add: bool,
+        result: Result<(), CallError>,
     },
     Realtime {
         account: AccountKey,

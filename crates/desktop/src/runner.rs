@@ -295,6 +295,27 @@ impl Runner {
                         .map_err(CallError::from),
                 }
             }),
+            Effect::React {
+                account,
+                conversation,
+                message,
+                emoji,
+                add,
+            } => self.call(account, move |client| async move {
+                let result = if add {
+                    client.react(message, &emoji).await
+                } else {
+                    client.unreact(message, &emoji).await
+                };
+                Msg::Reacted {
+                    account,
+                    conversation,
+                    message,
+                    emoji,
+                    add,
+                    result: result.map(drop).map_err(CallError::from),
+                }
+            }),
             Effect::Post {
                 account,
                 conversation,

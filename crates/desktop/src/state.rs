@@ -4,6 +4,7 @@
 
 pub mod notifications;
 pub mod outbox;
+pub mod reactions;
 pub mod search;
 mod server;
 pub mod timeline;

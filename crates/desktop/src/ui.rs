@@ -33,7 +33,8 @@ use blocks::{Makers, Pictures, blocks};
 use timeline::{Next, Timelines};
 
 pub use generated::{
-    ActivityItem, AppWindow, BlockItem, ListItem, PieceItem, RailItem, ResultItem, RowItem,
+    ActivityItem, AppWindow, BlockItem, ListItem, PieceItem, RailItem, ReactionItem, ResultItem,
+    RowItem,
 };
 pub use timeline::TimelineRows;
 pub use wire::wire;

@@ -7,6 +7,7 @@ mod cached;
 mod composer;
 mod lists;
 mod notify;
+mod reactions;
 mod realtime;
 mod search;
 mod servers;
@@ -147,6 +148,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![Effect::OpenLink { url }]
         }
         Msg::OpenLink(_) => vec![],
+        Msg::ToggleReaction { message, emoji } => reactions::toggle(state, message, emoji),
         msg @ (Msg::OpenNotifications
         | Msg::CloseNotifications
         | Msg::SetLevel(_)

@@ -121,6 +121,8 @@ pub struct Toolbar {
 pub struct RowView {
     /// 0 day separator, 1 message, 2 waiting to send, 3 refused.
     pub kind: i32,
+    /// The message's id (0: not a message the server has).
+    pub key: i64,
     pub author: String,
     pub time: String,
     /// The body as plain text (what a screen reader reads), or "(message deleted)".
@@ -133,6 +135,42 @@ pub struct RowView {
     pub deleted: bool,
     /// The message a search result opened.
     pub highlighted: bool,
+    /// Under the message, in the order each emoji was first used.
+    pub reactions: Vec<ReactionView>,
+}
+
+/// One emoji's reactions to a message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReactionView {
+    pub emoji: String,
+    pub count: u32,
+    /// The user is one of them: drawn highlighted, and a click takes it back.
+    pub mine: bool,
+    /// What a screen reader says: "👍 3, you reacted".
+    pub label: String,
+}
+
+fn reaction_views(
+    reactions: &[ocomms_proto::message::Reaction],
+    me: ocomms_proto::UserId,
+) -> Vec<ReactionView> {
+    reactions
+        .iter()
+        .map(|r| {
+            let count = u32::try_from(r.user_ids.len()).unwrap_or(u32::MAX);
+            let mine = r.user_ids.contains(&me);
+            ReactionView {
+                label: format!(
+                    "{} {count}{}",
+                    r.emoji,
+                    if mine { ", you reacted" } else { "" }
+                ),
+                emoji: r.emoji.clone(),
+                count,
+                mine,
+            }
+        })
+        .collect()
 }
 
 fn level(connection: Option<Connection>) -> i32 {
@@ -348,10 +386,18 @@ fn rows(account: &Account, id: ocomms_proto::ConversationId) -> Vec<RowView> {
                 at,
                 edited,
                 deleted,
+                reactions,
                 ..
             } => RowView {
                 highlighted: account.context.highlight == Some(message),
                 kind: 1,
+                key: message.0,
+                // A deleted message is only a placeholder: nothing to react to.
+                reactions: if deleted {
+                    Vec::new()
+                } else {
+                    reaction_views(&reactions, account.user.id)
+                },
                 author: account.name_of(author),
                 time: time_label(at),
                 body: if deleted {

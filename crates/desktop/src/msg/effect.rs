@@ -65,6 +65,14 @@ pub enum Effect {
         message: MessageId,
         body: String,
     },
+    /// React to a message with an emoji (`add`), or take the reaction back.
+    React {
+        account: AccountKey,
+        conversation: ConversationId,
+        message: MessageId,
+        emoji: String,
+        add: bool,
+    },
     /// Add the server (or its new trust) to the registry kept across runs.
     RememberServer {
         saved: Saved,

@@ -302,6 +302,28 @@ fn write_for(user: UserId, msg: &Msg) -> Option<Write> {
                 user,
                 message: *message_id,
             },
+            EventPayload::ReactionAdded {
+                message_id,
+                user_id,
+                emoji,
+            } => Write::Reaction {
+                user,
+                message: *message_id,
+                emoji: emoji.clone(),
+                by: *user_id,
+                added: true,
+            },
+            EventPayload::ReactionRemoved {
+                message_id,
+                user_id,
+                emoji,
+            } => Write::Reaction {
+                user,
+                message: *message_id,
+                emoji: emoji.clone(),
+                by: *user_id,
+                added: false,
+            },
             _ => return None,
         },
         _ => return None,

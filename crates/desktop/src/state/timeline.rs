@@ -2,8 +2,8 @@
 //! sequence, with edits and deletes applied in place, and the rows the UI draws (day
 //! separators between messages of different days).
 
-use ocomms_proto::message::{Message, MessagePage};
-use ocomms_proto::{MessageId, Timestamp};
+use ocomms_proto::message::{Message, MessagePage, Reaction};
+use ocomms_proto::{MessageId, Timestamp, UserId};
 
 use crate::markdown::{self, Block};
 
@@ -39,6 +39,8 @@ pub enum Row {
         at: Timestamp,
         edited: bool,
         deleted: bool,
+        /// By emoji, in the order each was first used.
+        reactions: Vec<Reaction>,
     },
 }
 
@@ -124,6 +126,23 @@ impl Timeline {
         }
     }
 
+    /// `user` reacted to a message with `emoji` (`added`) or took it back (a realtime
+    /// event, or the user's own click shown at once). A message not held is left alone:
+    /// history brings it with its reactions.
+    pub fn react(&mut self, id: MessageId, emoji: &str, user: UserId, added: bool) {
+        if let Some(m) = self.messages.iter_mut().find(|m| m.id == id) {
+            super::reactions::apply(&mut m.reactions, emoji, user, added);
+        }
+    }
+
+    /// Whether `user` is among those who reacted to a message with `emoji`; `None` when the
+    /// message is not held, is deleted, or has no reaction with that emoji.
+    pub fn reacted(&self, id: MessageId, emoji: &str, user: UserId) -> Option<bool> {
+        let message = self.messages.iter().find(|m| m.id == id && !m.deleted)?;
+        let reaction = message.reactions.iter().find(|r| r.emoji == emoji)?;
+        Some(reaction.user_ids.contains(&user))
+    }
+
     /// The newest sequence number held, to fetch what came after.
     pub fn last_seq(&self) -> Option<i64> {
         self.messages.last().map(|m| m.seq)
@@ -147,6 +166,7 @@ impl Timeline {
                 at: m.created_at,
                 edited: m.edited_at.is_some(),
                 deleted: m.deleted,
+                reactions: m.reactions.clone(),
             });
         }
         rows

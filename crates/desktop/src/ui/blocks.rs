@@ -33,7 +33,7 @@ pub(super) struct Pictures {
 }
 
 impl Pictures {
-    fn picture(&mut self, emoji: &str) -> Option<slint::Image> {
+    pub(super) fn picture(&mut self, emoji: &str) -> Option<slint::Image> {
         if let Some(made) = self.made.get(emoji) {
             return made.clone();
         }

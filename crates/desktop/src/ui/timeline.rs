@@ -10,7 +10,7 @@ use std::rc::Rc;
 use slint::{Model, ModelRc, ModelTracker};
 
 use super::blocks::{Makers, blocks};
-use super::{AppWindow, RowItem};
+use super::{AppWindow, ReactionItem, RowItem};
 use crate::view::RowView;
 
 /// Timelines whose models are kept for going back (a few servers' screens).
@@ -101,7 +101,29 @@ fn plain_item(row: &RowView) -> RowItem {
 
 fn row_item(row: &RowView, makers: &mut Makers) -> RowItem {
     let Makers { styled, pictures } = makers;
+    let reactions: Vec<ReactionItem> = row
+        .reactions
+        .iter()
+        .map(|r| {
+            let picture = pictures.picture(&r.emoji);
+            ReactionItem {
+                emoji: r.emoji.as_str().into(),
+                has_picture: picture.is_some(),
+                picture: picture.unwrap_or_default(),
+                count: i32::try_from(r.count).unwrap_or(i32::MAX),
+                mine: r.mine,
+                label: r.label.as_str().into(),
+            }
+        })
+        .collect();
     RowItem {
+        key: row.key.to_string().into(),
+        // Most messages have none: no model to allocate for them.
+        reactions: if reactions.is_empty() {
+            ModelRc::default()
+        } else {
+            ModelRc::from(reactions.as_slice())
+        },
         blocks: blocks(&row.blocks, styled, pictures),
         jumbo: row.jumbo,
         edited: row.edited,

@@ -90,6 +90,15 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_open_link(move |url| d(Msg::OpenLink(url.into())));
     let d = dispatch.clone();
+    window.on_toggle_reaction(move |message, emoji| {
+        if let Some(message) = key(&message, MessageId) {
+            d(Msg::ToggleReaction {
+                message,
+                emoji: emoji.into(),
+            });
+        }
+    });
+    let d = dispatch.clone();
     window.on_edit_last(move || d(Msg::EditLast));
     let d = dispatch.clone();
     window.on_cancel_edit(move || d(Msg::CancelEdit));

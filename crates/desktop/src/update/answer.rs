@@ -70,6 +70,16 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => failed(state, account, e),
         },
+        Msg::Reacted {
+            account,
+            conversation,
+            message,
+            emoji,
+            add,
+            result,
+        } => {
+            super::reactions::answered(state, account, (conversation, message, emoji, add), result)
+        }
         Msg::Realtime {
             account,
             update,

@@ -116,6 +116,7 @@ pub(super) fn lacks_session(state: &State, effect: &Effect) -> bool {
         | Effect::LoadHistory { account, .. }
         | Effect::Post { account, .. }
         | Effect::Edit { account, .. }
+        | Effect::React { account, .. }
         | Effect::MarkRead { account, .. }
         | Effect::Connect { account }
         | Effect::SaveSession { account, .. }

@@ -154,12 +154,29 @@ fn apply_event(account: &mut Account, event: Event, watching: bool) -> Vec<Effec
             }
             vec![]
         }
-        // Reactions and pins change a message, not the conversation list; the timeline does
-        // not show them yet.
-        EventPayload::ReactionAdded { .. }
-        | EventPayload::ReactionRemoved { .. }
-        | EventPayload::MessagePinned { .. }
-        | EventPayload::MessageUnpinned { .. } => vec![],
+        EventPayload::ReactionAdded {
+            message_id,
+            user_id,
+            emoji,
+        } => {
+            if let Some(t) = account.timelines.get_mut(&conversation) {
+                t.react(message_id, &emoji, user_id, true);
+            }
+            vec![]
+        }
+        EventPayload::ReactionRemoved {
+            message_id,
+            user_id,
+            emoji,
+        } => {
+            if let Some(t) = account.timelines.get_mut(&conversation) {
+                t.react(message_id, &emoji, user_id, false);
+            }
+            vec![]
+        }
+        // Pins change a message, not the conversation list; the timeline does not show
+        // them yet.
+        EventPayload::MessagePinned { .. } | EventPayload::MessageUnpinned { .. } => vec![],
         // Membership, names, topics, archiving: the list is small, reload it.
         _ => reload_conversations(account, event.workspace_id),
     }

@@ -7,6 +7,7 @@ mod email;
 mod fixture;
 mod messages;
 mod notify;
+mod reactions;
 mod search;
 mod sessions;
 mod settings;

@@ -19,6 +19,7 @@ use site::{ME, PASSWORD, Site};
 mod harness;
 mod offline;
 mod pinned;
+mod reactions;
 mod search;
 mod sessions;
 mod site;

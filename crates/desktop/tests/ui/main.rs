@@ -15,6 +15,7 @@ use slint::platform::{Key, WindowEvent};
 
 mod fixture;
 mod notifications;
+mod reactions;
 mod search;
 mod switching;
 
