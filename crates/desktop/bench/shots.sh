@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Screenshots of OpenChat to look at (never committed): three servers seeded with Markdown and
 # emoji (bench/seed.py), a muted #random with a mention of me in it, emoji sequences last in
-# #general, then the window in light and dark — the timeline, Activity, the notification
-# settings — and once more with the servers down (the offline cache).
+# #general with reactions under them, then the window in light and dark — the timeline,
+# Activity, the notification settings — and once more with the servers down (the offline
+# cache).
 #
 #   cargo build -p ocomms-server && cargo build --release -p openchat
 #   bash crates/desktop/bench/shots.sh            # SHOTS=dir (default /tmp/openchat-shots)
@@ -57,9 +58,14 @@ for body in ["Anyone for ☕?", f"@{handle} can you look at the 🐛 in the cach
 # The newest in #general: sequences drawn as one picture each (ZWJ, flags, skin tones).
 general = next(c["id"] for c in call(url, "GET", f"/workspaces/{slug}/channels", None, me["token"])
                if c["is_general"])
-call(url, "POST", f"/conversations/{general}/messages",
-     {"body": "Team 👩\u200d💻👨\u200d🔬 in 🇫🇷 🇯🇵, 👍🏽 👋🏿, 🏳️\u200d🌈 "
-              "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"}, grace["token"])
+team = call(url, "POST", f"/conversations/{general}/messages",
+            {"body": "Team 👩\u200d💻👨\u200d🔬 in 🇫🇷 🇯🇵, 👍🏽 👋🏿, 🏳️\u200d🌈 "
+                     "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"}, grace["token"])
+# Reactions under it: 👍 by both (mine highlighted), 🎉 by Grace, 👩‍💻 by me.
+from urllib.parse import quote
+for emoji, token in [("👍", grace["token"]), ("👍", me["token"]), ("🎉", grace["token"]),
+                     ("👩\u200d💻", me["token"])]:
+    call(url, "PUT", f"/messages/{team['id']}/reactions/{quote(emoji)}", None, token)
 PY
 
 export DISPLAY=$display
