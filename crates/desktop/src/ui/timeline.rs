@@ -52,6 +52,12 @@ impl TimelineRows {
     }
 }
 
+impl Default for TimelineRows {
+    fn default() -> Self {
+        Self::new(Vec::new(), Rc::default())
+    }
+}
+
 impl Model for TimelineRows {
     type Data = RowItem;
 
@@ -145,12 +151,6 @@ pub(super) struct Timelines {
     rows_version: i32,
     /// Bumped when a search result opens, to bring it to the middle of the timeline.
     centre: i32,
-}
-
-impl Default for TimelineRows {
-    fn default() -> Self {
-        Self::new(Vec::new(), Rc::default())
-    }
 }
 
 /// What a render changes in the timeline.
