@@ -25,6 +25,7 @@ mod message;
 mod missed_email;
 mod notification;
 mod pin;
+mod portable;
 mod reaction;
 mod read;
 mod search;
@@ -49,6 +50,10 @@ pub use message::{HistoryScope, HistoryWindow, MentionRecord, MessageEdit, NewMe
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use missed_email::{EmailRecipient, MissedMessage};
 pub use notification::{NotificationSettings, QuietHours};
+pub use portable::{
+    Cell, Column, ColumnType, Filling, ImportRecord, PortableScope, Snapshot, is_portable_table,
+    portable_tables,
+};
 pub use reaction::ReactionChange;
 pub use read::ReadState;
 pub use record::*;

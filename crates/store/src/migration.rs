@@ -29,6 +29,7 @@ embedded![
     "0009_notifications",
     "0010_missed_email",
     "0011_search",
+    "0012_imports",
 ];
 
 /// The SQL texts of a backend's migrations, in order.
@@ -39,8 +40,9 @@ pub fn migrations_for(backend: Backend) -> &'static [&'static str] {
     }
 }
 
+/// A backend's migrations up to and including version `up_to`.
 #[derive(Debug)]
-struct Embedded(Backend);
+struct Embedded(Backend, i64);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
@@ -51,8 +53,12 @@ impl<'s> MigrationSource<'s> for Embedded {
             let mut out = Vec::with_capacity(MIGRATION_NAMES.len());
             for (name, sql) in MIGRATION_NAMES.iter().zip(migrations_for(self.0)) {
                 let (version, description) = name.split_once('_').unwrap_or((name, name));
+                let version: i64 = version.parse()?;
+                if version > self.1 {
+                    break;
+                }
                 out.push(Migration::new(
-                    version.parse()?,
+                    version,
                     Cow::Owned(description.replace('_', " ")),
                     MigrationType::Simple,
                     Cow::Borrowed(*sql),
@@ -65,7 +71,16 @@ impl<'s> MigrationSource<'s> for Embedded {
 }
 
 pub(crate) async fn migrator(backend: Backend) -> Result<Migrator, sqlx::migrate::MigrateError> {
-    Migrator::new(Embedded(backend)).await
+    migrator_up_to(backend, i64::MAX).await
+}
+
+/// The migrations of `backend` that end at schema `version`: `ocomms import` brings an empty
+/// database to the schema an export was written at before loading its rows, then to the latest.
+pub(crate) async fn migrator_up_to(
+    backend: Backend,
+    version: i64,
+) -> Result<Migrator, sqlx::migrate::MigrateError> {
+    Migrator::new(Embedded(backend, version)).await
 }
 
 #[cfg(test)]
