@@ -332,7 +332,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The folder a file is in (`.` for a bare file name).
-fn parent_of(file: &Path) -> PathBuf {
+pub(crate) fn parent_of(file: &Path) -> PathBuf {
     match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),

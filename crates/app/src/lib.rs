@@ -19,6 +19,7 @@ mod conversation;
 mod direct;
 mod error;
 mod events;
+pub mod export;
 mod group;
 mod hashing;
 mod instance;

@@ -55,6 +55,31 @@ pub enum Command {
         /// A file written by `ocomms backup` or `serve --backup-every`
         file: PathBuf,
     },
+    /// Write the whole server's data, or one workspace's, to FILE as documented JSON Lines
+    /// (docs/export-format.md), while servers keep running. Import it into either backend.
+    Export {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Only this workspace (its address, e.g. `acme`) and the accounts in it
+        #[arg(long, value_name = "SLUG")]
+        workspace: Option<String>,
+        /// The export file to create (never overwritten), e.g. `ocomms.ocexport`
+        file: PathBuf,
+    },
+    /// Load an export FILE into an empty database of either backend (moves a server from
+    /// SQLite to PostgreSQL). Checks all of it first; the same file twice changes nothing.
+    Import {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Check the file and the target, say what would happen, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace everything in a target that already holds a server's data
+        #[arg(long)]
+        force: bool,
+        /// A file written by `ocomms export`
+        file: PathBuf,
+    },
     /// Administer accounts from the command line.
     Admin {
         #[command(flatten)]

@@ -1,6 +1,7 @@
-//! `ocomms`: serve, migrate, backup, restore, admin.
+//! `ocomms`: serve, migrate, backup, restore, export, import, admin.
 
 use clap::Parser as _;
+use ocomms_app::export::{self, ExportScope, ImportOptions, ImportOutcome, ImportReport};
 use ocomms_app::mail::Mailer;
 use ocomms_app::{Database, backup};
 use ocomms_server::config::{self, AdminCommand, Cli, Command, LogFormat, ServeConfig};
@@ -64,12 +65,83 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Export {
+            database,
+            workspace,
+            file,
+        } => {
+            let url = config::database_url(&database, config_file)?;
+            let scope = workspace.map_or(ExportScope::All, ExportScope::Workspace);
+            let report = export::export(&url, &scope, &file).await?;
+            let what = match scope {
+                ExportScope::All => "the whole server".to_owned(),
+                ExportScope::Workspace(slug) => format!("workspace {slug}"),
+            };
+            println!(
+                "exported {what} to {} ({} tables, {} rows, schema {}, sha256 {})",
+                file.display(),
+                report.end.tables,
+                report.end.rows,
+                report.header.schema_version,
+                report.end.sha256
+            );
+            Ok(())
+        }
+        Command::Import {
+            database,
+            dry_run,
+            force,
+            file,
+        } => {
+            let url = config::database_url(&database, config_file)?;
+            let options = ImportOptions { dry_run, force };
+            let report = export::import(&file, &url, options).await?;
+            print!("{}", import_report(&report, &server::redact(&url)));
+            Ok(())
+        }
         Command::Admin { database, action } => {
             let url = config::database_url(&database, config_file)?;
             let app = App::offline(Database::open(&url).await?, Mailer::Log);
             admin(&app, action).await
         }
     }
+}
+
+/// What `ocomms import` tells: the file, each table's rows, and what was done.
+fn import_report(report: &ImportReport, target: &str) -> String {
+    let header = &report.header;
+    let mut text = format!(
+        "{} rows in {} tables, exported {} from {} ({} schema {}), sha256 {}\n",
+        report.rows,
+        report.tables.len(),
+        header.created_at,
+        if header.scope == "all" {
+            "a whole server".to_owned()
+        } else {
+            format!("workspace {}", header.scope)
+        },
+        header.backend,
+        header.schema_version,
+        report.sha256
+    );
+    for (table, rows) in &report.tables {
+        text.push_str(&format!("  {table:<22} {rows:>10}\n"));
+    }
+    let replaced = if report.replaced_data {
+        " (its data replaced)"
+    } else {
+        ""
+    };
+    text.push_str(&match report.outcome {
+        ImportOutcome::Imported => format!("imported into {target}{replaced}\n"),
+        ImportOutcome::WouldImport => format!(
+            "dry run: the file is sound and {target} can take it{replaced}; nothing written\n"
+        ),
+        ImportOutcome::AlreadyImported => {
+            format!("this file was already imported into {target}; nothing written\n")
+        }
+    });
+    text
 }
 
 async fn admin(app: &App, action: AdminCommand) -> anyhow::Result<()> {

@@ -13,6 +13,7 @@ mod api {
     mod contract;
     mod directs;
     mod durability;
+    mod export;
     mod invitations;
     mod loadgen;
     mod matrix;

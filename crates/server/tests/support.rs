@@ -19,6 +19,26 @@ use tokio::net::TcpListener;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// Runs the `ocomms` binary with `args` to completion; (success, stdout + stderr).
+pub async fn ocomms(args: Vec<String>) -> (bool, String) {
+    tokio::task::spawn_blocking(move || {
+        let out = Command::new(env!("CARGO_BIN_EXE_ocomms"))
+            .args(&args)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("run ocomms");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    })
+    .await
+    .expect("ocomms runs to completion")
+}
+
+pub fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// A new account on the server at `base_url` (the first one there becomes its admin),
 /// signed in. On a server that confirms addresses, only the first account is signed in at
 /// sign-up; later ones go through [`TestServer::sign_up_confirmed`].

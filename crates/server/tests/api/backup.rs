@@ -15,33 +15,13 @@ use ocomms_server::config::ServeConfig;
 use ocomms_server::server;
 use ocomms_store::testing::TestDb;
 
-use crate::support::{PASSWORD, TestServer};
+use crate::support::{PASSWORD, TestServer, args, ocomms};
 
 ocomms_store::backend_tests!(
     a_backup_taken_while_messages_arrive_restores_every_acknowledged_one,
     damaged_foreign_and_newer_backups_are_refused_before_anything_changes,
     scheduled_backups_keep_the_newest_and_each_restores
 );
-
-/// Runs `ocomms ARGS` to completion; (success, stdout + stderr).
-async fn ocomms(args: Vec<String>) -> (bool, String) {
-    tokio::task::spawn_blocking(move || {
-        let out = Command::new(env!("CARGO_BIN_EXE_ocomms"))
-            .args(&args)
-            .env("RUST_LOG", "error")
-            .output()
-            .expect("run ocomms");
-        let text = String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr);
-        (out.status.success(), text)
-    })
-    .await
-    .unwrap()
-}
-
-fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 /// A database to restore into, of the same backend as `db`: a data folder that does not
 /// exist yet (SQLite), or a new PostgreSQL database (migrated, so restoring needs --force).
