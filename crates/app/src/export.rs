@@ -6,6 +6,7 @@
 
 pub mod file;
 mod import;
+pub mod personal;
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,8 @@ pub enum ExportError {
     NotOComms,
     #[error("there is no workspace with the address {0:?} on this server")]
     NoWorkspace(String),
+    #[error("there is no account with the email address {0:?} on this server")]
+    NoAccount(String),
     #[error(
         "the database has schema {found}, newer than this ocomms knows ({known}): export with \
          the ocomms version that serves it"
@@ -104,18 +107,41 @@ pub async fn export(
     if file.exists() {
         return Err(ExportError::Exists(file.to_owned()));
     }
-    // Connecting would create an empty SQLite file where a mistyped --data-dir points.
+    let store = open_existing(database_url).await?;
+    let written = write(&store, scope, file).await;
+    store.close().await;
+    written
+}
+
+/// Connects to the database to export from, without migrating it (its rows are exported at
+/// the schema they have) and without creating an empty SQLite file where a mistyped
+/// `--data-dir` points.
+async fn open_existing(database_url: &str) -> ExportResult<Store> {
     if Store::backend_of_url(database_url) == Some(Backend::Sqlite) {
         let path = ocomms_store::sqlite_path(database_url)?;
         if !path.exists() {
             return Err(ExportError::NoDatabase(path));
         }
     }
-    // No migration: the rows are exported at the schema they have.
-    let store = Store::connect(database_url).await?;
-    let written = write(&store, scope, file).await;
-    store.close().await;
-    written
+    Ok(Store::connect(database_url).await?)
+}
+
+/// A new file (mode 0600) holding `bytes`; it appears complete or not at all, and never
+/// replaces one.
+fn write_new_file(file: &Path, bytes: &[u8]) -> ExportResult<()> {
+    use std::io::Write as _;
+    let folder = crate::backup::parent_of(file);
+    std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+    let mut partial = tempfile::Builder::new()
+        .prefix(".ocomms-export-")
+        .tempfile_in(&folder)
+        .map_err(io(&folder))?;
+    partial.write_all(bytes).map_err(io(file))?;
+    partial.as_file().sync_all().map_err(io(file))?;
+    partial
+        .persist_noclobber(file)
+        .map_err(|e| io(file)(e.error))?;
+    Ok(())
 }
 
 async fn write(store: &Store, scope: &ExportScope, file: &Path) -> ExportResult<ExportReport> {

@@ -7,6 +7,7 @@ mod conversation;
 mod error;
 mod message;
 mod notification;
+mod personal_export;
 mod pin;
 mod profile;
 mod read;

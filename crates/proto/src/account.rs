@@ -169,3 +169,33 @@ pub struct ProfileUpdate {
     #[serde(default)]
     pub time_zone: Option<String>,
 }
+
+/// A download of the caller's own data (GDPR), prepared in the background:
+/// `POST /api/v1/me/exports` starts one, `GET /api/v1/me/exports/{id}` follows it, and once
+/// `ready`, `download_url` gives the JSON document (docs/export-format.md, "Your data").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonalExport {
+    pub id: i64,
+    pub state: PersonalExportState,
+    /// Messages written into the document so far, of `total`.
+    pub done: i64,
+    pub total: i64,
+    pub created_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    /// Size of the document, once ready.
+    pub bytes: Option<i64>,
+    /// Where to download it, once ready (the same session or token is needed).
+    pub download_url: Option<String>,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalExportState {
+    Running,
+    Ready,
+    Failed,
+}

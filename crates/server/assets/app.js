@@ -4,6 +4,7 @@
 // workspace's pages other than a conversation, the live sidebar (assets/live.js).
 // Plain ES modules, served from the binary: no bundler, no dependencies.
 
+import { followPersonalExport } from "/assets/export.js";
 import { wireDrawer, wireMembersPanel } from "/assets/layout.js";
 import { wireLiveSidebar } from "/assets/live.js";
 import { wireNotificationSettings } from "/assets/notify.js";
@@ -91,3 +92,4 @@ wireShortcuts();
 wireNotificationSettings();
 showTotal();
 wireLiveSidebar();
+followPersonalExport();

@@ -63,6 +63,10 @@ pub enum Command {
         /// Only this workspace (its address, e.g. `acme`) and the accounts in it
         #[arg(long, value_name = "SLUG")]
         workspace: Option<String>,
+        /// Only this person's own data, for a GDPR request: a JSON document of their profile,
+        /// memberships, messages and reactions (no password hash); not importable
+        #[arg(long, value_name = "EMAIL", conflicts_with = "workspace")]
+        user: Option<String>,
         /// The export file to create (never overwritten), e.g. `ocomms.ocexport`
         file: PathBuf,
     },

@@ -67,7 +67,22 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Export {
             database,
+            workspace: _, // clap refuses --workspace with --user
+            user: Some(email),
+            file,
+        } => {
+            let url = config::database_url(&database, config_file)?;
+            let bytes = export::personal::write_for(&url, &email, &file).await?;
+            println!(
+                "exported the data of {email} to {} ({bytes} bytes)",
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Export {
+            database,
             workspace,
+            user: None,
             file,
         } => {
             let url = config::database_url(&database, config_file)?;

@@ -162,5 +162,6 @@ pub fn routes() -> Router<App> {
         // Every session but the one asking (signing out ends that one).
         .route("/account/sessions", delete(account::revoke_others))
         .route("/account/sessions/{id}", delete(account::revoke_session))
+        .route("/account/export", post(account::start_export))
         .route("/admin", get(admin::page).post(admin::save))
 }

@@ -24,6 +24,7 @@ mod api {
     mod nodes;
     mod notifications;
     mod pages;
+    mod personal_export;
     mod pins;
     mod profiles;
     mod proxy;

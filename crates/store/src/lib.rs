@@ -24,6 +24,7 @@ mod mention;
 mod message;
 mod missed_email;
 mod notification;
+mod personal_export;
 mod pin;
 mod portable;
 mod reaction;
@@ -50,6 +51,9 @@ pub use message::{HistoryScope, HistoryWindow, MentionRecord, MessageEdit, NewMe
 pub use migration::{MIGRATION_NAMES, migrations_for};
 pub use missed_email::{EmailRecipient, MissedMessage};
 pub use notification::{NotificationSettings, QuietHours};
+pub use personal_export::{
+    AuthoredMessage, OwnConversation, OwnMembership, OwnReaction, PersonalExportRecord,
+};
 pub use portable::{
     Cell, Column, ColumnType, Filling, ImportRecord, PortableScope, Snapshot, is_portable_table,
     portable_tables,

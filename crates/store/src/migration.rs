@@ -30,6 +30,7 @@ embedded![
     "0010_missed_email",
     "0011_search",
     "0012_imports",
+    "0013_personal_exports",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

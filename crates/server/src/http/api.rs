@@ -9,6 +9,7 @@ pub mod invitation;
 pub mod member;
 pub mod message;
 pub mod notification;
+pub mod personal_export;
 pub mod pin;
 pub mod profile;
 pub mod reaction;
@@ -90,6 +91,9 @@ fn api_routes() -> Documented {
             AVATAR_MAX_BYTES + 1024 * 1024,
         )
         .add(routes!(profile::of_user))
+        .add(routes!(personal_export::start, personal_export::list))
+        .add(routes!(personal_export::get))
+        .add(routes!(personal_export::download))
         .add(routes!(workspace::list, workspace::create))
         .add(routes!(workspace::get))
         .add(routes!(workspace::presence))

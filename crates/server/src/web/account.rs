@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use ocomms_app::{Actor, AppError};
 use ocomms_proto::SessionId;
-use ocomms_proto::account::SessionInfo;
+use ocomms_proto::account::{PersonalExport, PersonalExportState, SessionInfo};
 use serde::Deserialize;
 
 use crate::App;
@@ -20,7 +20,17 @@ use crate::web::shell::Shell;
 struct AccountPage {
     shell: Shell,
     sessions: Vec<SessionInfo>,
+    /// The newest download of the viewer's data, if they asked for one.
+    export: Option<PersonalExport>,
     error: FormError,
+}
+
+impl AccountPage {
+    fn export_running(&self) -> bool {
+        self.export
+            .as_ref()
+            .is_some_and(|e| e.state == PersonalExportState::Running)
+    }
 }
 
 async fn account_page(
@@ -31,6 +41,7 @@ async fn account_page(
     Ok(AccountPage {
         shell: Shell::build(app, actor, None, "account", notice).await?,
         sessions: app.sessions(actor).await?,
+        export: app.latest_personal_export(actor).await?,
         error: FormError::default(),
     })
 }
@@ -89,4 +100,19 @@ pub async fn revoke_others(
 ) -> PageResult {
     app.revoke_other_sessions(&actor).await?;
     Ok(see_other("/account?notice=others_revoked"))
+}
+
+/// "Download my data": prepared in the background; the page follows it (assets/export.js)
+/// or shows its state on reload.
+pub async fn start_export(
+    State(app): State<App>,
+    SignedForm(actor, Empty {}): SignedForm<Empty>,
+) -> PageResult {
+    match app.start_personal_export(&actor).await {
+        // Already running: the page shows that one's progress.
+        Ok(_) | Err(AppError::Conflict(_)) => {
+            Ok(see_other("/account?notice=export_started#your-data"))
+        }
+        Err(other) => Err(other.into()),
+    }
 }

@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 const CSS: &str = include_str!("../../assets/app.css");
 /// The page scripts, by file name: `app.js` and its modules (layout, shortcuts, switcher) on
 /// every page; `timeline.js` and the modules it imports on conversation pages.
-const SCRIPTS: [(&str, &str); 15] = [
+const SCRIPTS: [(&str, &str); 16] = [
     ("app.js", include_str!("../../assets/app.js")),
+    ("export.js", include_str!("../../assets/export.js")),
     ("layout.js", include_str!("../../assets/layout.js")),
     ("shortcuts.js", include_str!("../../assets/shortcuts.js")),
     ("switcher.js", include_str!("../../assets/switcher.js")),

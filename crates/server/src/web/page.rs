@@ -92,6 +92,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "password_changed" => "Password changed. Your other sessions were signed out.",
         "session_revoked" => "That session was signed out.",
         "others_revoked" => "All your other sessions were signed out.",
+        "export_started" => {
+            "We are preparing your data. The download link appears below when it is ready."
+        }
         "role_changed" => "Role changed.",
         "member_removed" => "Member removed.",
         "invitation_revoked" => "Invitation revoked.",
@@ -114,6 +117,28 @@ pub fn iso(ms: &i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
+}
+
+/// A file size for people: "812 bytes", "14.2 KB", "3.1 MB".
+pub fn size(bytes: &i64) -> String {
+    let bytes = *bytes as f64;
+    if bytes < 1000.0 {
+        format!("{bytes} bytes")
+    } else if bytes < 1_000_000.0 {
+        format!("{:.1} KB", bytes / 1000.0)
+    } else {
+        format!("{:.1} MB", bytes / 1_000_000.0)
+    }
+}
+
+/// A download's state as the page script reads it (`data-state`).
+pub fn export_state(state: &ocomms_proto::account::PersonalExportState) -> &'static str {
+    use ocomms_proto::account::PersonalExportState::{Failed, Ready, Running};
+    match state {
+        Running => "running",
+        Ready => "ready",
+        Failed => "failed",
+    }
 }
 
 /// The same, readable without the script: "2026-11-23 17:04 UTC".

@@ -162,6 +162,36 @@ async fn every_documented_operation_answers_as_documented(db: TestDb) {
     c.call(Method::DELETE, "/api/v1/me/avatar", none, t, None)
         .await;
 
+    // A download of one's own data, prepared in the background.
+    c.call(Method::GET, "/api/v1/me/exports", none, t, None)
+        .await;
+    let started = c
+        .call(Method::POST, "/api/v1/me/exports", none, t, None)
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let export_id = [("id", started.body["id"].to_string())];
+    for _ in 0..200 {
+        let now = c
+            .call(Method::GET, "/api/v1/me/exports/{id}", &export_id, t, None)
+            .await;
+        if now.body["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let download = "/api/v1/me/exports/{id}/download";
+    assert_eq!(
+        c.call(Method::GET, download, &export_id, t, None)
+            .await
+            .status,
+        200
+    );
+    let nobody = [("id", "999999".to_owned())];
+    assert_eq!(
+        c.call(Method::GET, download, &nobody, t, None).await.status,
+        404
+    );
+
     // Workspaces, members, invitations.
     let ws = c
         .call(

@@ -133,6 +133,8 @@ pub(crate) const TABLES: &[Table] = &[
         Some(concat!("message_id IN ", messages!())),
     ),
     table("email_sweep", "id", None),
+    // Prepared downloads of a person's own data: they go with the whole server.
+    with_identity(table("personal_exports", "id", None)),
     table("imports", "sha256", None),
 ];
 
