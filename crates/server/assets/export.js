@@ -22,7 +22,7 @@ export function followPersonalExport() {
     }
     box.dataset.state = exp.state;
     if (exp.state === "running") {
-      status.textContent = `Preparing… ${exp.done} of ${exp.total} messages.`;
+      status.textContent = exp.total > 0 ? `Preparing… ${exp.done} of ${exp.total} messages.` : "Preparing…";
       bar.max = Math.max(exp.total, 1);
       bar.value = exp.done;
       setTimeout(poll, POLL_MS);
