@@ -42,6 +42,7 @@ mod search;
 mod session;
 mod session_cache;
 mod signup;
+pub mod slack;
 mod thread;
 mod token;
 pub mod visibility;

@@ -84,6 +84,23 @@ pub enum Command {
         /// A file written by `ocomms export`
         file: PathBuf,
     },
+    /// Import a Slack export ZIP as a new workspace: people (matched to accounts by email,
+    /// else new accounts), channels, messages with threads and edits, reactions.
+    ImportSlack {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The new workspace's name
+        #[arg(long, value_name = "NAME")]
+        workspace_name: String,
+        /// The email of an existing account that will own the workspace
+        #[arg(long, value_name = "EMAIL")]
+        owner: String,
+        /// Read and check the export, report what it holds, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The ZIP file from Slack's "Export data"
+        file: PathBuf,
+    },
     /// Administer accounts from the command line.
     Admin {
         #[command(flatten)]

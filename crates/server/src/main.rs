@@ -1,8 +1,9 @@
-//! `ocomms`: serve, migrate, backup, restore, export, import, admin.
+//! `ocomms`: serve, migrate, backup, restore, export, import, import-slack, admin.
 
 use clap::Parser as _;
 use ocomms_app::export::{self, ExportScope, ImportOptions, ImportOutcome, ImportReport};
 use ocomms_app::mail::Mailer;
+use ocomms_app::slack::{SlackOptions, SlackOutcome, SlackReport};
 use ocomms_app::{Database, backup};
 use ocomms_server::config::{self, AdminCommand, Cli, Command, LogFormat, ServeConfig};
 use ocomms_server::{App, server};
@@ -114,6 +115,24 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", import_report(&report, &server::redact(&url)));
             Ok(())
         }
+        Command::ImportSlack {
+            database,
+            workspace_name,
+            owner,
+            dry_run,
+            file,
+        } => {
+            let url = config::database_url(&database, config_file)?;
+            let app = App::offline(Database::open(&url).await?, Mailer::Log);
+            let options = SlackOptions {
+                workspace_name,
+                owner_email: owner,
+                dry_run,
+            };
+            let report = app.import_slack(&file, &options).await?;
+            print!("{}", slack_report(&report));
+            Ok(())
+        }
         Command::Admin { database, action } => {
             let url = config::database_url(&database, config_file)?;
             let app = App::offline(Database::open(&url).await?, Mailer::Log);
@@ -155,6 +174,42 @@ fn import_report(report: &ImportReport, target: &str) -> String {
         ImportOutcome::AlreadyImported => {
             format!("this file was already imported into {target}; nothing written\n")
         }
+    });
+    text
+}
+
+/// What `ocomms import-slack` tells: who and what the export holds, what was left out, and
+/// what was done.
+fn slack_report(report: &SlackReport) -> String {
+    let people = report.matched_accounts + report.new_accounts;
+    let mut text = format!(
+        "{people} people ({} matched to accounts here, {} new, {} of them without an email), \
+         {} channels, {} messages ({} thread replies), {} reactions\n",
+        report.matched_accounts,
+        report.new_accounts,
+        report.without_email,
+        report.channels.len(),
+        report.messages,
+        report.replies,
+        report.reactions,
+    );
+    for (name, private, messages) in &report.channels {
+        let private = if *private { " (private)" } else { "" };
+        text.push_str(&format!("  #{name}{private}: {messages} messages\n"));
+    }
+    for (what, count) in &report.skipped {
+        text.push_str(&format!("  not imported: {count} {what}\n"));
+    }
+    text.push_str(&match (report.outcome, &report.workspace) {
+        (Some(SlackOutcome::Imported), Some(slug)) => format!(
+            "imported as workspace {slug}. New accounts have no password yet: they use \
+             \"Forgot password\" on the sign-in page, or an administrator runs \
+             `ocomms admin reset-password`.\n"
+        ),
+        (Some(SlackOutcome::AlreadyImported), _) => {
+            "this export was already imported; nothing written\n".to_owned()
+        }
+        _ => "dry run: the export is readable; nothing written\n".to_owned(),
     });
     text
 }

@@ -34,6 +34,7 @@ mod api {
     mod search;
     mod signin_limits;
     mod signup;
+    mod slack;
     mod sockets;
     mod thread_pages;
     mod threads;

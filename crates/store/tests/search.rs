@@ -62,6 +62,9 @@ async fn history_is_searched_in_pages_the_same_every_way(db: TestDb) {
                 html: String::new(),
                 body,
                 created_at: 10 + n,
+                thread_root: None,
+                also_in_channel: false,
+                edited_at: None,
             }
         })
         .collect();

@@ -430,6 +430,9 @@ async fn jumping_to_a_date_opens_the_timeline_at_that_day(db: TestDb) {
             body: format!("day {day}"),
             html: format!("<p>day {day}</p>"),
             created_at: first_day + day * 86_400_000 + 3_600_000,
+            thread_root: None,
+            also_in_channel: false,
+            edited_at: None,
         })
         .collect();
     store.append_history(&history).await.unwrap();

@@ -212,6 +212,9 @@ async fn messages(
                 html: ocomms_domain::markdown::render(&body),
                 body,
                 created_at: start + (n as f64 * step) as i64,
+                thread_root: None,
+                also_in_channel: false,
+                edited_at: None,
             });
         }
         store.append_history(&batch).await?;

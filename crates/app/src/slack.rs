@@ -1,0 +1,493 @@
+//! `ocomms import-slack`: a Slack export ZIP becomes a new workspace on a running server:
+//! people (matched to existing accounts by email, else new accounts), public and private
+//! channels with their members, topics and purposes, every message with its author, time,
+//! edits and threads, and reactions (docs/operations.md, "Importing from Slack").
+//!
+//! Messages arrive as history (`Store::append_history`): no notifications, no unread counts
+//! for what happened before. The whole archive is read and checked before anything is
+//! written; if writing fails halfway, the new workspace is removed again. `--dry-run` reports
+//! what would be imported and writes nothing; the same ZIP twice imports once.
+
+mod archive;
+mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use ocomms_proto::conversation::{ConversationKind, ConversationRole};
+use ocomms_proto::workspace::Role;
+use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
+use ocomms_store::{
+    ConversationChange, HistoryMessage, ImportRecord, NewConversation, NewUser, StoreError,
+};
+
+use crate::{App, AppError};
+use archive::{Archive, Channel, Message, millis};
+
+/// Messages of these kinds are Slack's own notes about the channel, not what people wrote.
+const SKIPPED_SUBTYPES: &[&str] = &[
+    "channel_join",
+    "channel_leave",
+    "group_join",
+    "group_leave",
+    "channel_topic",
+    "channel_purpose",
+    "channel_name",
+    "group_topic",
+    "group_purpose",
+    "group_name",
+    "channel_archive",
+    "channel_unarchive",
+    "pinned_item",
+    "unpinned_item",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{0} is not a Slack export: {1}")]
+    NotAnExport(PathBuf, String),
+    #[error("there is no account with the email address {0:?} to own the workspace")]
+    NoOwner(String),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone)]
+pub struct SlackOptions {
+    /// The new workspace's name.
+    pub workspace_name: String,
+    /// The account that owns it (an existing one).
+    pub owner_email: String,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlackOutcome {
+    Imported,
+    WouldImport,
+    AlreadyImported,
+}
+
+/// What the archive holds and what became of it.
+#[derive(Debug, Clone, Default)]
+pub struct SlackReport {
+    /// The new workspace's address, once imported.
+    pub workspace: Option<String>,
+    /// People matched to accounts that already exist here.
+    pub matched_accounts: usize,
+    /// New accounts (they set a password through "Forgot password" or an administrator).
+    pub new_accounts: usize,
+    /// New accounts without an email in the export (an `…@slack-import.invalid` address).
+    pub without_email: usize,
+    /// Channels and their message counts (replies included), private ones marked.
+    pub channels: Vec<(String, bool, usize)>,
+    pub messages: usize,
+    pub replies: usize,
+    pub reactions: usize,
+    /// Why something was left out, and how often.
+    pub skipped: BTreeMap<&'static str, usize>,
+    pub outcome: Option<SlackOutcome>,
+}
+
+/// Who a Slack user id is here, and whether the account is to be made.
+struct Person {
+    user: Option<UserId>,
+    email: String,
+    display_name: String,
+    handle: Option<String>,
+    role: Role,
+}
+
+impl App {
+    /// Imports the Slack export at `path` as a new workspace (see the module comment).
+    pub async fn import_slack(
+        &self,
+        path: &Path,
+        options: &SlackOptions,
+    ) -> Result<SlackReport, SlackError> {
+        let archive = {
+            let path = path.to_owned();
+            tokio::task::spawn_blocking(move || archive::read(&path))
+                .await
+                .map_err(|e| SlackError::Io(PathBuf::from("import"), std::io::Error::other(e)))??
+        };
+        let mut report = SlackReport::default();
+        let owner = self
+            .store()
+            .user_by_email(&options.owner_email)
+            .await?
+            .ok_or_else(|| SlackError::NoOwner(options.owner_email.clone()))?;
+        let mut people = self.match_people(&archive, &mut report).await?;
+        count(&archive, &people, &mut report);
+        if self.store().find_import(&archive.sha256).await?.is_some() {
+            report.outcome = Some(SlackOutcome::AlreadyImported);
+            return Ok(report);
+        }
+        if options.dry_run {
+            report.outcome = Some(SlackOutcome::WouldImport);
+            return Ok(report);
+        }
+        self.create_accounts(&mut people).await?;
+        let name = ocomms_domain::validation::workspace_name(&options.workspace_name)
+            .map_err(|e| AppError::Invalid(e.into()))?;
+        let workspace = self
+            .store()
+            .create_workspace(
+                &name,
+                &ocomms_domain::slug::base(&name),
+                owner.id,
+                crate::now(),
+            )
+            .await?;
+        let written = self
+            .write_workspace(workspace.id, owner.id, &archive, &people, &mut report)
+            .await;
+        if let Err(e) = written {
+            // All or nothing for the workspace: what was written of it goes again.
+            if let Err(cleanup) = self.store().delete_workspace(workspace.id).await {
+                tracing::error!(error = %cleanup, "could not remove a half-imported workspace");
+            }
+            return Err(e);
+        }
+        self.store()
+            .record_import(&ImportRecord {
+                sha256: archive.sha256.clone(),
+                scope: format!("slack:{}", workspace.slug),
+                source_backend: "slack".into(),
+                exported_at: String::new(),
+                imported_at: crate::now(),
+            })
+            .await?;
+        self.store().refresh_statistics().await?;
+        self.publisher().reconnect_user(owner.id);
+        report.workspace = Some(workspace.slug);
+        report.outcome = Some(SlackOutcome::Imported);
+        Ok(report)
+    }
+
+    /// Each Slack person: an existing account with their email, or one to make.
+    async fn match_people(
+        &self,
+        archive: &Archive,
+        report: &mut SlackReport,
+    ) -> Result<HashMap<String, Person>, SlackError> {
+        let mut people = HashMap::new();
+        for user in &archive.users {
+            if user.is_bot || user.id == "USLACKBOT" {
+                *report.skipped.entry("bot accounts").or_default() += 1;
+                continue;
+            }
+            let given = user.profile.email.as_deref().map(str::trim).unwrap_or("");
+            let email = if given.is_empty() {
+                report.without_email += 1;
+                format!("{}@slack-import.invalid", user.id.to_lowercase())
+            } else {
+                given.to_lowercase()
+            };
+            let existing = self.store().user_by_email(&email).await?;
+            let display_name = [
+                user.profile.real_name.as_deref(),
+                user.real_name.as_deref(),
+                user.profile.display_name.as_deref(),
+                Some(user.name.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .find(|n| !n.is_empty())
+            .unwrap_or(&user.id)
+            .to_owned();
+            match &existing {
+                Some(_) => report.matched_accounts += 1,
+                None => report.new_accounts += 1,
+            }
+            people.insert(
+                user.id.clone(),
+                Person {
+                    handle: existing.as_ref().map(|u| u.handle.clone()),
+                    user: existing.map(|u| u.id),
+                    email,
+                    display_name,
+                    role: if user.is_admin || user.is_owner {
+                        Role::Admin
+                    } else {
+                        Role::Member
+                    },
+                },
+            );
+        }
+        Ok(people)
+    }
+
+    /// Accounts for the people who have none: verified (the workspace's owner vouches), with
+    /// a random password nobody knows until they reset it.
+    async fn create_accounts(
+        &self,
+        people: &mut HashMap<String, Person>,
+    ) -> Result<(), SlackError> {
+        for person in people.values_mut().filter(|p| p.user.is_none()) {
+            let secret = crate::token::generate();
+            let password_hash = ocomms_domain::password::hash(&secret)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let display_name = ocomms_domain::validation::display_name(&person.display_name)
+                .unwrap_or_else(|_| person.email.clone());
+            let user = self
+                .store()
+                .create_user(&NewUser {
+                    email: person.email.clone(),
+                    password_hash,
+                    display_name,
+                    email_verified: true,
+                    created_at: crate::now(),
+                })
+                .await?;
+            person.handle = Some(user.handle.clone());
+            person.user = Some(user.id);
+        }
+        Ok(())
+    }
+
+    async fn write_workspace(
+        &self,
+        workspace: WorkspaceId,
+        owner: UserId,
+        archive: &Archive,
+        people: &HashMap<String, Person>,
+        report: &mut SlackReport,
+    ) -> Result<(), SlackError> {
+        let now = crate::now();
+        for person in people.values() {
+            if let Some(user) = person.user.filter(|u| *u != owner) {
+                self.store()
+                    .add_member(workspace, user, person.role, now)
+                    .await?;
+            }
+        }
+        let general = self
+            .store()
+            .general_conversation(workspace)
+            .await?
+            .ok_or(StoreError::Invariant("a new workspace has a #general"))?;
+        let mut taken: Vec<String> = vec!["general".into()];
+        for (channel, private) in &archive.channels {
+            let id = if channel.is_general {
+                general
+            } else {
+                self.create_channel_from(workspace, owner, channel, *private, people, &mut taken)
+                    .await?
+            };
+            let messages = archive
+                .messages
+                .get(&channel.name)
+                .map_or(&[][..], Vec::as_slice);
+            self.write_messages(id, messages, people, report).await?;
+            if channel.is_archived && !channel.is_general {
+                self.store()
+                    .update_conversation(id, &ConversationChange::Archive(true), owner, now)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn create_channel_from(
+        &self,
+        workspace: WorkspaceId,
+        owner: UserId,
+        channel: &Channel,
+        private: bool,
+        people: &HashMap<String, Person>,
+        taken: &mut Vec<String>,
+    ) -> Result<ConversationId, SlackError> {
+        let base = ocomms_domain::channel::name(&channel.name).unwrap_or_else(|_| "channel".into());
+        let name = ocomms_domain::slug::unique(&base, taken);
+        taken.push(name.clone());
+        let creator = channel
+            .creator
+            .as_ref()
+            .and_then(|id| people.get(id))
+            .and_then(|p| p.user)
+            .unwrap_or(owner);
+        let mut members: Vec<(UserId, ConversationRole)> = channel
+            .members
+            .iter()
+            .filter_map(|id| people.get(id).and_then(|p| p.user))
+            .map(|user| (user, ConversationRole::Member))
+            .collect();
+        members.sort_by_key(|(u, _)| u.0);
+        members.dedup_by_key(|(u, _)| u.0);
+        // The creator manages it and is in it, as in Slack.
+        members.retain(|(u, _)| *u != creator);
+        members.push((creator, ConversationRole::Manager));
+        let text = |d: &Option<archive::Described>| {
+            d.as_ref().map(|d| d.value.clone()).unwrap_or_default()
+        };
+        let created = self
+            .store()
+            .create_conversation(&NewConversation {
+                workspace_id: workspace,
+                kind: if private {
+                    ConversationKind::Private
+                } else {
+                    ConversationKind::Public
+                },
+                name: Some(name),
+                topic: ocomms_domain::channel::topic(&text(&channel.topic)).unwrap_or_default(),
+                description: ocomms_domain::channel::description(&text(&channel.purpose))
+                    .unwrap_or_default(),
+                direct_key: None,
+                created_by: creator,
+                members,
+                now: if channel.created > 0 {
+                    channel.created * 1000
+                } else {
+                    crate::now()
+                },
+            })
+            .await?;
+        Ok(created.id)
+    }
+
+    /// One channel's messages, replies after their roots, then their reactions.
+    async fn write_messages(
+        &self,
+        conversation: ConversationId,
+        messages: &[Message],
+        people: &HashMap<String, Person>,
+        report: &mut SlackReport,
+    ) -> Result<(), SlackError> {
+        let handle = |id: &str| people.get(id).and_then(|p| p.handle.clone());
+        let mut history: Vec<HistoryMessage> = Vec::new();
+        let mut reactions: Vec<(usize, UserId, String, Timestamp)> = Vec::new();
+        let mut by_ts: HashMap<&str, usize> = HashMap::new();
+        for message in messages {
+            let Some(author) = author(message, people) else {
+                continue;
+            };
+            let created_at = millis(&message.ts);
+            let mut body = text::to_markdown(&message.text, &handle);
+            for file in &message.files {
+                let name = file.name.as_deref().unwrap_or("a file");
+                body.push_str(&format!("\n\n_(file “{name}” was not imported)_"));
+            }
+            if body.trim().is_empty() {
+                continue;
+            }
+            let thread_root = message
+                .thread_ts
+                .as_deref()
+                .filter(|root| *root != message.ts)
+                .and_then(|root| by_ts.get(root).copied())
+                .filter(|root| history[*root].thread_root.is_none());
+            let index = history.len();
+            for reaction in &message.reactions {
+                let base = reaction.name.split("::").next().unwrap_or_default();
+                let Ok(emoji) = ocomms_domain::reaction::emoji(base) else {
+                    continue;
+                };
+                for user in reaction.users.iter().filter_map(|id| people.get(id)?.user) {
+                    reactions.push((index, user, emoji.clone(), created_at));
+                }
+            }
+            by_ts.insert(message.ts.as_str(), index);
+            history.push(HistoryMessage {
+                conversation,
+                author,
+                html: ocomms_domain::markdown::render(&body),
+                body,
+                created_at,
+                also_in_channel: thread_root.is_some()
+                    && message.subtype.as_deref() == Some("thread_broadcast"),
+                thread_root,
+                edited_at: message.edited.as_ref().map(|e| millis(&e.ts)),
+            });
+        }
+        if history.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<MessageId> = self.store().append_history(&history).await?;
+        let reactions: Vec<(MessageId, UserId, String, Timestamp)> = reactions
+            .into_iter()
+            .filter_map(|(index, user, emoji, at)| Some((*ids.get(index)?, user, emoji, at)))
+            .collect();
+        report.reactions += reactions.len();
+        self.store().append_reactions(&reactions).await?;
+        Ok(())
+    }
+}
+
+/// The account a message is by, if it is one people wrote.
+fn author(message: &Message, people: &HashMap<String, Person>) -> Option<UserId> {
+    if message
+        .subtype
+        .as_deref()
+        .is_some_and(|s| SKIPPED_SUBTYPES.contains(&s) || s == "bot_message")
+    {
+        return None;
+    }
+    people.get(message.user.as_deref()?)?.user
+}
+
+/// Fills in what the report says before anything is written.
+fn count(archive: &Archive, people: &HashMap<String, Person>, report: &mut SlackReport) {
+    for (channel, private) in &archive.channels {
+        let messages = archive
+            .messages
+            .get(&channel.name)
+            .map_or(&[][..], Vec::as_slice);
+        let mut kept = 0;
+        for message in messages {
+            let subtype = message.subtype.as_deref().unwrap_or("");
+            if SKIPPED_SUBTYPES.contains(&subtype) {
+                *report
+                    .skipped
+                    .entry("channel notices (joins, topic changes, …)")
+                    .or_default() += 1;
+            } else if subtype == "bot_message"
+                || message
+                    .user
+                    .as_deref()
+                    .is_none_or(|u| !people.contains_key(u))
+            {
+                *report
+                    .skipped
+                    .entry("messages by bots or unknown people")
+                    .or_default() += 1;
+            } else {
+                kept += 1;
+                let is_reply = message
+                    .thread_ts
+                    .as_deref()
+                    .is_some_and(|t| t != message.ts);
+                if is_reply {
+                    report.replies += 1;
+                }
+                for reaction in &message.reactions {
+                    let base = reaction.name.split("::").next().unwrap_or_default();
+                    if ocomms_domain::reaction::emoji(base).is_err() {
+                        *report.skipped.entry("custom emoji reactions").or_default() +=
+                            reaction.users.len();
+                    }
+                }
+                if !message.files.is_empty() {
+                    *report
+                        .skipped
+                        .entry("files (named in their message)")
+                        .or_default() += message.files.len();
+                }
+            }
+        }
+        report.messages += kept;
+        report.channels.push((channel.name.clone(), *private, kept));
+    }
+    if archive.directs > 0 {
+        *report
+            .skipped
+            .entry("direct and group conversations")
+            .or_default() += archive.directs;
+    }
+}
