@@ -120,16 +120,18 @@ async fn a_slack_export_becomes_a_workspace_once(db: TestDb) {
     assert_eq!(workspaces.len(), 1);
     let slug = workspaces[0].slug.clone();
     let channels = ada.channels(&slug, &Default::default()).await.unwrap();
-    let by_name = |name: &str| {
-        channels
-            .iter()
-            .find(|c| c.name == name)
-            .cloned()
-    };
+    let by_name = |name: &str| channels.iter().find(|c| c.name == name).cloned();
     let general = by_name("general").unwrap();
     let random = by_name("random").unwrap();
     assert_eq!(random.topic, "Anything goes");
     assert!(by_name("secret").is_some(), "ada is in the private channel");
+    let archived = ocomms_proto::conversation::ChannelQuery {
+        archived: Some(true),
+        ..Default::default()
+    };
+    let old = ada.channels(&slug, &archived).await.unwrap();
+    assert_eq!(old.len(), 1);
+    assert!(old[0].name == "old-news" && old[0].archived);
 
     let page = ada
         .history(general.id, &HistoryQuery::default())
