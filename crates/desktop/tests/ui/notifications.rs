@@ -204,6 +204,7 @@ fn emoji_are_pictures_between_runs_of_text() {
         (1, "Ship **it** 🚀 now"),
         (2, "🎉🎉"),
         (3, "👩\u{200D}💻 in 🇫🇷 👍🏽"),
+        (4, "Hi 🇯🇵, yes"),
     ] {
         update(
             &mut state,
@@ -254,4 +255,21 @@ fn emoji_are_pictures_between_runs_of_text() {
     if openchat::emoji::find().is_some() {
         assert!(pieces[0].emoji && pieces[2].emoji && pieces[3].emoji);
     }
+    // A gap stands for each space the text lost at its edges, and only for those.
+    let gaps: Vec<bool> = pieces.iter().map(|p| p.gap).collect();
+    assert_eq!(gaps, [false, true, true, true]);
+    let row = rows.row_data(4).expect("the flag and comma row");
+    let block = row.blocks.row_data(0).expect("block");
+    let pieces: Vec<_> = (0..block.pieces.row_count())
+        .filter_map(|i| block.pieces.row_data(i))
+        .map(|p| (p.plain.to_string(), p.gap))
+        .collect();
+    assert_eq!(
+        pieces,
+        [
+            ("Hi ".to_owned(), false),
+            ("🇯🇵".to_owned(), true),
+            (", yes".to_owned(), false),
+        ]
+    );
 }
