@@ -2,18 +2,16 @@
 //! their accessible labels.
 
 use i_slint_backend_testing::ElementHandle;
-use ocomms_client::Update;
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::WorkspaceId;
 use ocomms_proto::notification::{
     ActivityItem, ActivityKind, ActivityPage, ConversationNotifications, DoNotDisturb,
     EmailFrequency, EmailNotifications, Level,
 };
-use ocomms_proto::{UserId, WorkspaceId};
 use openchat::{Msg, State, update};
 use slint::Model as _;
 
-use super::fixture::{GENERAL, message};
-use super::{RECEIVED_AT, one, signed_in_state, window_for};
+use super::fixture::{GENERAL, message, post};
+use super::{one, signed_in_state, window_for};
 
 fn muted(state: &mut State) {
     let account = state.viewed_account().expect("signed in");
@@ -206,25 +204,7 @@ fn emoji_are_pictures_between_runs_of_text() {
         (3, "👩\u{200D}💻 in 🇫🇷 👍🏽"),
         (4, "Hi 🇯🇵, yes"),
     ] {
-        update(
-            &mut state,
-            Msg::Realtime {
-                account,
-                received_at: RECEIVED_AT,
-                update: Update::Event(Box::new(Event {
-                    workspace_id: WorkspaceId(1),
-                    position: seq,
-                    conversation_id: GENERAL,
-                    seq,
-                    actor: UserId(1),
-                    at: 0,
-                    payload: EventPayload::MessagePosted {
-                        message: message(seq, body),
-                        thread: None,
-                    },
-                })),
-            },
-        );
+        post(&mut state, account, message(seq, body));
     }
     let (window, _) = window_for(&state);
     // Read as text, emoji included.
