@@ -180,3 +180,33 @@ fn only_an_emoji_already_under_a_message_on_screen_is_toggled() {
     }
     assert_eq!(shown(&state), [reaction("👍", 1, false, "👍 1")]);
 }
+
+#[test]
+fn a_click_while_shown_from_the_offline_cache_says_why_nothing_happens() {
+    let mut state = State::new("c");
+    let (_, account) = join(&mut state, "https://a.example", "me@a");
+    update(&mut state, to(account, posted(GENERAL, 1, OTHER, None)));
+    update(&mut state, toggled(account, OTHER, "👍", true));
+    // As `cached::cache_read` leaves an account read from the cache: no session yet.
+    let (_, kept) = state.account_mut(account).expect("account");
+    kept.cached = true;
+    kept.notice = Some("Offline: showing what this computer kept.".into());
+
+    assert!(update(&mut state, click()).is_empty(), "nothing is sent");
+    assert_eq!(
+        shown(&state),
+        [reaction("👍", 1, false, "👍 1")],
+        "nor shown"
+    );
+    assert_eq!(view(&state).notice, crate::update::reactions::OFFLINE);
+
+    // Not under the message: nothing to say either.
+    let (_, kept) = state.account_mut(account).expect("account");
+    kept.notice = None;
+    let other = Msg::ToggleReaction {
+        message: FIRST,
+        emoji: "🎉".into(),
+    };
+    assert!(update(&mut state, other).is_empty());
+    assert_eq!(view(&state).notice, "");
+}
