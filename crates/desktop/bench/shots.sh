@@ -3,7 +3,7 @@
 # emoji (bench/seed.py), a muted #random with a mention of me in it, emoji sequences last in
 # #general with reactions under them, then the window in light and dark — the timeline,
 # Activity, the notification settings — and once more with the servers down (the offline
-# cache).
+# cache), before and after a click on a reaction.
 #
 #   cargo build -p ocomms-server && cargo build --release -p openchat
 #   bash crates/desktop/bench/shots.sh            # SHOTS=dir (default /tmp/openchat-shots)
@@ -78,9 +78,10 @@ start() {
     window=$(xdotool search --name OpenChat | tail -1)
 }
 stop() { kill "$app"; wait "$app" 2>/dev/null || true; }
-# Where the sidebar's "Notification settings…" and "Activity" are (a 1100×700 window).
-settings=(184 145)
-activity=(150 219)
+# Where the sidebar's "Notification settings…" and "Activity" are (a 1100×700 window, below
+# the search field, the account and its buttons, the notifications checkbox and the filter).
+settings=(184 183)
+activity=(150 257)
 for scheme in light dark; do
     start "$scheme"
     shoot "timeline-$scheme" 4
@@ -98,4 +99,8 @@ kill "${servers[@]}"
 OPENCHAT_DATA_DIR="$work/data" "$openchat" >"$work/openchat-offline.log" 2>&1 &
 pids+=($!)
 until xdotool search --onlyvisible --name OpenChat >/dev/null 2>&1; do sleep 0.05; done
+window=$(xdotool search --name OpenChat | tail -1)
 shoot offline 3
+# A click on the newest message's 👍 while offline: refused, and the sidebar says why.
+click 340 607
+shoot offline-reaction

@@ -68,12 +68,14 @@ fn emoji_piece(emoji: &str, picture: Option<slint::Image>) -> PieceItem {
             picture: image,
             text: slint::StyledText::default(),
             plain: emoji.into(),
+            gap: true,
         },
         None => PieceItem {
             emoji: false,
             picture: slint::Image::default(),
             text: slint::StyledText::from_plain_text(emoji),
             plain: emoji.into(),
+            gap: true,
         },
     }
 }
@@ -108,13 +110,16 @@ fn pieces(
         return ModelRc::default();
     }
     let mut items: Vec<PieceItem> = Vec::with_capacity(list.len());
+    let mut before: Option<&Piece> = None;
     for piece in list {
+        let first = items.len();
         match piece {
             Piece::Text { plain, markup } => items.push(PieceItem {
                 emoji: false,
                 picture: slint::Image::default(),
                 text: styled_text(markup.as_ref(), plain, styled),
                 plain: plain.as_str().into(),
+                gap: true,
             }),
             Piece::Emoji(emoji) => match pictures.picture(emoji) {
                 Some(image) => items.push(emoji_piece(emoji, Some(image))),
@@ -129,8 +134,25 @@ fn pieces(
                 None => items.push(emoji_piece(emoji, None)),
             },
         }
+        if let Some(item) = items.get_mut(first) {
+            item.gap = gap(before, piece);
+        }
+        before = Some(piece);
     }
     ModelRc::new(VecModel::from(items))
+}
+
+/// Whether a space is drawn before `piece`: the text around emoji is drawn without the
+/// spaces at its edges (see `markdown::emoji::pieces`), so where the message had one the
+/// row puts a gap, and none where it had none ("🇯🇵, 👍" keeps its comma by the flag).
+/// Between two emoji there is always one.
+fn gap(before: Option<&Piece>, piece: &Piece) -> bool {
+    match (before, piece) {
+        (None, _) => false,
+        (Some(_), Piece::Text { plain, .. }) => plain.starts_with(char::is_whitespace),
+        (Some(Piece::Text { plain, .. }), Piece::Emoji(_)) => plain.ends_with(char::is_whitespace),
+        (Some(Piece::Emoji(_)), Piece::Emoji(_)) => true,
+    }
 }
 
 /// A message body's blocks for Slint.

@@ -172,7 +172,14 @@ pub(super) fn probed_again(
             vec![]
         }
         Err(e) => {
-            let notice = format!("Offline ({e}): showing what this computer kept.");
+            // Not reached is the usual case: said in words, without the transport's error
+            // chain (the window's sidebar is narrow); anything else says what it was.
+            let notice = match e {
+                ProbeError::Unreachable(_) => {
+                    "Offline: the server does not answer. Showing what this computer kept.".into()
+                }
+                e => format!("Offline ({e}): showing what this computer kept."),
+            };
             for account in server.accounts.iter_mut().filter(|a| a.cached) {
                 account.notice = Some(notice.clone());
             }

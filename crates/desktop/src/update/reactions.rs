@@ -9,6 +9,10 @@ use crate::error::CallError;
 use crate::msg::Effect;
 use crate::state::{AccountKey, State};
 
+/// What a click on a reaction says while the account is shown from the offline cache.
+pub(super) const OFFLINE: &str =
+    "Offline: a reaction needs the server, which has not answered yet.";
+
 /// A reaction under a message on screen was clicked. Only an emoji already under the
 /// message is toggled: the window could be handed anything, and it has no picker to add
 /// a new one.
@@ -16,11 +20,6 @@ pub(super) fn toggle(state: &mut State, message: MessageId, emoji: String) -> Ve
     let Some(account) = viewed_mut(state) else {
         return vec![];
     };
-    // Shown from the offline cache, without a session: nothing could be sent, so nothing
-    // changes.
-    if account.cached {
-        return vec![];
-    }
     let Some(conversation) = account.context.conversation else {
         return vec![];
     };
@@ -31,6 +30,13 @@ pub(super) fn toggle(state: &mut State, message: MessageId, emoji: String) -> Ve
     let Some(reacted) = timeline.reacted(message, &emoji, me) else {
         return vec![];
     };
+    // Shown from the offline cache, without a session: nothing could be sent, so nothing
+    // changes, and the user is told why where the window says it is offline (as a refused
+    // toggle's reason is).
+    if account.cached {
+        account.notice = Some(OFFLINE.into());
+        return vec![];
+    }
     let add = !reacted;
     // Shown at once, as the web UI does; the event of it that follows changes nothing more.
     timeline.react(message, &emoji, me, add);

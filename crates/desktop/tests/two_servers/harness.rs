@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ocomms_proto::instance::PROTOCOL_VERSION;
+use ocomms_proto::message::Message;
+use openchat::cache::{Cache, path_for};
 use openchat::runner::Runner;
 use openchat::state::{Connection, ServerKey};
 use openchat::vault::Vault;
@@ -12,6 +14,32 @@ use tokio::sync::mpsc;
 
 use super::account_on;
 use super::site::{ME, PASSWORD, Site};
+
+/// Polls the offline cache of `url` in `dir` until one of its messages is `found` (the cache
+/// is written by its own task, which sends no answer); fails after 10 s, saying `what`.
+pub async fn until_cached(
+    dir: &std::path::Path,
+    url: &str,
+    what: &str,
+    found: impl Fn(&Message) -> bool,
+) {
+    let path = path_for(dir, url);
+    for _ in 0..200 {
+        if let Ok(mut cache) = Cache::open(&path).await
+            && let Ok(Some(cached)) = cache.read().await
+            && cached
+                .accounts
+                .iter()
+                .flat_map(|a| &a.messages)
+                .flat_map(|(_, list)| list)
+                .any(&found)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the cache never held {what}");
+}
 
 /// The client without its window: state, update, runner; answers come back on a channel.
 pub struct Harness {
@@ -47,6 +75,15 @@ impl Harness {
             .with_cache(dir.to_owned())
             .with_vault(move || Vault::file_only(vault_dir));
         harness
+    }
+
+    /// A run that keeps its data in a new directory (see `keeping`), joined to `site`: the
+    /// directory (removed when dropped), the run, and the server's key.
+    pub async fn keeping_joined(site: &Site) -> (tempfile::TempDir, Self, ServerKey) {
+        let data = tempfile::tempdir().expect("data dir");
+        let mut harness = Self::keeping(data.path());
+        let key = harness.join(site).await;
+        (data, harness, key)
     }
 
     pub fn act(&mut self, msg: Msg) {

@@ -1,34 +1,11 @@
 //! The offline cache end to end (docs/adr/0021): a remembered server opens with its last
 //! known channels and timeline while it is down, and signs back in when it returns.
 
-use std::time::Duration;
-
-use openchat::cache::{Cache, path_for};
 use openchat::state::Connection;
 use openchat::{Msg, State};
 
+use super::harness::until_cached;
 use super::{Harness, Site, has};
-
-/// Polls the cache file until it holds `body` (the cache is written by its own task, which
-/// sends no answer).
-async fn until_cached(dir: &std::path::Path, url: &str, body: &str) {
-    let path = path_for(dir, url);
-    for _ in 0..200 {
-        if let Ok(mut cache) = Cache::open(&path).await
-            && let Ok(Some(cached)) = cache.read().await
-            && cached
-                .accounts
-                .iter()
-                .flat_map(|a| &a.messages)
-                .flat_map(|(_, list)| list)
-                .any(|m| m.body == body)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{body:?} never reached the cache");
-}
 
 fn shown_from_cache(state: &State, body: &str) -> bool {
     state.active().and_then(|s| s.active()).is_some_and(|a| {
@@ -44,11 +21,9 @@ fn shown_from_cache(state: &State, body: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remembered_server_opens_from_the_cache_while_it_is_down() {
     let mut site = Site::start("Cached").await;
-    let data = tempfile::tempdir().expect("data dir");
     let general = site.general;
 
-    let mut first = Harness::keeping(data.path());
-    let key = first.join(&site).await;
+    let (data, mut first, key) = Harness::keeping_joined(&site).await;
     site.peer()
         .post_message(general, "kept for the train", None)
         .await
@@ -58,7 +33,10 @@ async fn a_remembered_server_opens_from_the_cache_while_it_is_down() {
             has(s, key, general, "kept for the train")
         })
         .await;
-    until_cached(data.path(), &site.url, "kept for the train").await;
+    until_cached(data.path(), &site.url, "the message", |m| {
+        m.body == "kept for the train"
+    })
+    .await;
     drop(first);
     site.stop().await;
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use ocomms_proto::MessageId;
 use openchat::Msg;
-use openchat::cache::{Cache, path_for};
 use openchat::view::view;
 
+use super::harness::until_cached;
 use super::{Harness, Site, account_on};
 
 /// The labels of the reactions under a message, as the window shows them.
@@ -21,36 +21,24 @@ fn labels(state: &openchat::State, message: MessageId) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Polls the cache file until the message's reactions have `count` people in all (the cache
-/// is written by its own task, which sends no answer).
-async fn until_cached(dir: &std::path::Path, url: &str, message: MessageId, count: usize) {
-    let path = path_for(dir, url);
-    for _ in 0..200 {
-        if let Ok(mut cache) = Cache::open(&path).await
-            && let Ok(Some(cached)) = cache.read().await
-            && cached
-                .accounts
-                .iter()
-                .flat_map(|a| &a.messages)
-                .flat_map(|(_, list)| list)
-                .any(|m| {
-                    m.id == message
-                        && m.reactions.iter().map(|r| r.user_ids.len()).sum::<usize>() == count
-                })
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the cache never held {count} reactions to {message}");
+/// Until the message's reactions in the offline cache have `count` people in all.
+async fn until_reactions_cached(
+    dir: &std::path::Path,
+    url: &str,
+    message: MessageId,
+    count: usize,
+) {
+    let what = format!("{count} reactions to {message}");
+    until_cached(dir, url, &what, |m| {
+        m.id == message && m.reactions.iter().map(|r| r.user_ids.len()).sum::<usize>() == count
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reactions_arrive_live_go_out_on_click_and_are_kept() {
     let site = Site::start("React").await;
-    let data = tempfile::tempdir().expect("data dir");
-    let mut client = Harness::keeping(data.path());
-    let key = client.join(&site).await;
+    let (data, mut client, key) = Harness::keeping_joined(&site).await;
     let peer = site.peer();
     let posted = peer
         .post_message(site.general, "ship it?", None)
@@ -97,7 +85,7 @@ async fn reactions_arrive_live_go_out_on_click_and_are_kept() {
     }
     assert_eq!(on_server.len(), 1, "{on_server:?}");
     assert_eq!(on_server[0].user_ids, expected);
-    until_cached(data.path(), &site.url, id, 2).await;
+    until_reactions_cached(data.path(), &site.url, id, 2).await;
 
     // The peer takes theirs back: gone on screen, and in the cache.
     peer.unreact(id, "👍").await.expect("peer unreacts");
@@ -106,7 +94,7 @@ async fn reactions_arrive_live_go_out_on_click_and_are_kept() {
             labels(s, id) == ["👍 1, you reacted"]
         })
         .await;
-    until_cached(data.path(), &site.url, id, 1).await;
+    until_reactions_cached(data.path(), &site.url, id, 1).await;
     // Nothing went wrong on the way: a refused toggle would have left its reason here.
     assert!(account_on(&client.state, key).is_some_and(|a| a.notice.is_none()));
 }

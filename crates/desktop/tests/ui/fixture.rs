@@ -3,6 +3,7 @@
 use ocomms_client::Update;
 use ocomms_proto::account::{CurrentUser, Profile, SessionToken};
 use ocomms_proto::conversation::{Conversation, ConversationKind};
+use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::instance::{InstanceInfo, PROTOCOL_VERSION};
 use ocomms_proto::message::Message;
 use ocomms_proto::workspace::{Role, Workspace};
@@ -26,6 +27,31 @@ pub fn message(seq: i64, body: &str) -> Message {
         created_at: 1_796_256_000_000 + 9 * 3_600_000,
         ..openchat::testing::message(GENERAL, seq)
     }
+}
+
+/// `message` arrives for `account` as the realtime event of its posting (at its `seq`), as
+/// the tests that need messages on screen have them.
+pub fn post(state: &mut State, account: AccountKey, message: Message) {
+    let seq = message.seq;
+    update(
+        state,
+        Msg::Realtime {
+            account,
+            received_at: RECEIVED_AT,
+            update: Update::Event(Box::new(Event {
+                workspace_id: WorkspaceId(1),
+                position: seq,
+                conversation_id: message.conversation_id,
+                seq,
+                actor: message.author_id,
+                at: 0,
+                payload: EventPayload::MessagePosted {
+                    message,
+                    thread: None,
+                },
+            })),
+        },
+    );
 }
 
 pub fn signed_in_state() -> State {

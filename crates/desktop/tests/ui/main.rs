@@ -5,8 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use i_slint_backend_testing::ElementHandle;
-use ocomms_client::Update;
-use ocomms_proto::{ConversationId, WorkspaceId};
+use ocomms_proto::ConversationId;
 use openchat::ui::{AppWindow, Bridge, render, wire};
 use openchat::view::view;
 use openchat::{Msg, State, update};
@@ -19,7 +18,7 @@ mod reactions;
 mod search;
 mod switching;
 
-use fixture::{RECEIVED_AT, signed_in_state};
+use fixture::signed_in_state;
 
 fn one(window: &AppWindow, label: &str) -> ElementHandle {
     let mut found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
@@ -133,9 +132,6 @@ fn enter_sends_and_shift_enter_does_not() {
 
 #[test]
 fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
-    use ocomms_proto::UserId;
-    use ocomms_proto::event::{Event, EventPayload};
-
     i_slint_backend_testing::init_no_event_loop();
     let mut state = signed_in_state();
     let account = state.viewed_account().expect("signed in");
@@ -143,25 +139,7 @@ fn a_markdown_message_is_drawn_styled_and_read_as_its_plain_text() {
         1,
         "**Ship** it, see [the log](https://ci.example.com/1)\n\n- one\n- `two`",
     );
-    update(
-        &mut state,
-        Msg::Realtime {
-            account,
-            received_at: RECEIVED_AT,
-            update: Update::Event(Box::new(Event {
-                workspace_id: WorkspaceId(1),
-                position: 1,
-                conversation_id: ConversationId(5),
-                seq: 1,
-                actor: UserId(1),
-                at: 0,
-                payload: EventPayload::MessagePosted {
-                    message,
-                    thread: None,
-                },
-            })),
-        },
-    );
+    fixture::post(&mut state, account, message);
     let (window, _) = window_for(&state);
     // The screen reader hears the text, not the asterisks and brackets.
     one(&window, "Ada, 09:00: Ship it, see the log\n• one\n• two");

@@ -2,18 +2,16 @@
 //! their accessible labels.
 
 use i_slint_backend_testing::ElementHandle;
-use ocomms_client::Update;
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::WorkspaceId;
 use ocomms_proto::notification::{
     ActivityItem, ActivityKind, ActivityPage, ConversationNotifications, DoNotDisturb,
     EmailFrequency, EmailNotifications, Level,
 };
-use ocomms_proto::{UserId, WorkspaceId};
 use openchat::{Msg, State, update};
 use slint::Model as _;
 
-use super::fixture::{GENERAL, message};
-use super::{RECEIVED_AT, one, signed_in_state, window_for};
+use super::fixture::{GENERAL, message, post};
+use super::{one, signed_in_state, window_for};
 
 fn muted(state: &mut State) {
     let account = state.viewed_account().expect("signed in");
@@ -204,26 +202,9 @@ fn emoji_are_pictures_between_runs_of_text() {
         (1, "Ship **it** 🚀 now"),
         (2, "🎉🎉"),
         (3, "👩\u{200D}💻 in 🇫🇷 👍🏽"),
+        (4, "Hi 🇯🇵, yes"),
     ] {
-        update(
-            &mut state,
-            Msg::Realtime {
-                account,
-                received_at: RECEIVED_AT,
-                update: Update::Event(Box::new(Event {
-                    workspace_id: WorkspaceId(1),
-                    position: seq,
-                    conversation_id: GENERAL,
-                    seq,
-                    actor: UserId(1),
-                    at: 0,
-                    payload: EventPayload::MessagePosted {
-                        message: message(seq, body),
-                        thread: None,
-                    },
-                })),
-            },
-        );
+        post(&mut state, account, message(seq, body));
     }
     let (window, _) = window_for(&state);
     // Read as text, emoji included.
@@ -254,4 +235,21 @@ fn emoji_are_pictures_between_runs_of_text() {
     if openchat::emoji::find().is_some() {
         assert!(pieces[0].emoji && pieces[2].emoji && pieces[3].emoji);
     }
+    // A gap stands for each space the text lost at its edges, and only for those.
+    let gaps: Vec<bool> = pieces.iter().map(|p| p.gap).collect();
+    assert_eq!(gaps, [false, true, true, true]);
+    let row = rows.row_data(4).expect("the flag and comma row");
+    let block = row.blocks.row_data(0).expect("block");
+    let pieces: Vec<_> = (0..block.pieces.row_count())
+        .filter_map(|i| block.pieces.row_data(i))
+        .map(|p| (p.plain.to_string(), p.gap))
+        .collect();
+    assert_eq!(
+        pieces,
+        [
+            ("Hi ".to_owned(), false),
+            ("🇯🇵".to_owned(), true),
+            (", yes".to_owned(), false),
+        ]
+    );
 }

@@ -1,13 +1,11 @@
 //! Reactions under a message, found by their accessible labels ("👍 3, you reacted"): mine
 //! marked checked, and a click on one asks to toggle it.
 
-use ocomms_client::Update;
-use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::message::{Message, Reaction};
-use ocomms_proto::{MessageId, UserId, WorkspaceId};
-use openchat::{Msg, update};
+use ocomms_proto::{MessageId, UserId};
+use openchat::Msg;
 
-use super::fixture::{GENERAL, RECEIVED_AT, message};
+use super::fixture::{message, post};
 use super::{one, signed_in_state, window_for};
 
 #[test]
@@ -30,25 +28,7 @@ fn reactions_are_labelled_with_their_count_and_mine_and_toggle_on_click() {
         ],
         ..message(1, "Shipped")
     };
-    update(
-        &mut state,
-        Msg::Realtime {
-            account,
-            received_at: RECEIVED_AT,
-            update: Update::Event(Box::new(Event {
-                workspace_id: WorkspaceId(1),
-                position: 1,
-                conversation_id: GENERAL,
-                seq: 1,
-                actor: UserId(2),
-                at: 0,
-                payload: EventPayload::MessagePosted {
-                    message: reacted,
-                    thread: None,
-                },
-            })),
-        },
-    );
+    post(&mut state, account, reacted);
     let (window, sent) = window_for(&state);
     let mine = one(&window, "👍 3, you reacted");
     assert_eq!(mine.accessible_checked(), Some(true));

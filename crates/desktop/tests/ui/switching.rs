@@ -4,16 +4,14 @@
 use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
-use ocomms_client::Update;
-use ocomms_proto::event::{Event, EventPayload};
+use ocomms_proto::UserId;
 use ocomms_proto::message::Message;
-use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use openchat::state::{AccountKey, ServerKey};
 use openchat::ui::{AppWindow, Bridge, TimelineRows, render};
 use openchat::view::view;
 use openchat::{Msg, State, update};
 
-use super::fixture::{self, RECEIVED_AT, signed_in_state};
+use super::fixture::{self, signed_in_state};
 use super::one;
 
 /// `count` servers signed in, with `messages` messages in each one's #general.
@@ -39,25 +37,7 @@ fn servers(count: u32, messages: i64) -> (State, Vec<ServerKey>) {
                     &format!("server {n}, message {seq}, with some ordinary text in it"),
                 )
             };
-            update(
-                &mut state,
-                Msg::Realtime {
-                    account,
-                    received_at: RECEIVED_AT,
-                    update: Update::Event(Box::new(Event {
-                        workspace_id: WorkspaceId(1),
-                        position: seq,
-                        conversation_id: ConversationId(5),
-                        seq,
-                        actor: UserId(2),
-                        at: 0,
-                        payload: EventPayload::MessagePosted {
-                            message,
-                            thread: None,
-                        },
-                    })),
-                },
-            );
+            fixture::post(&mut state, account, message);
         }
     }
     (state, keys)
@@ -118,24 +98,10 @@ fn going_back_to_a_server_shows_its_timeline_model_again() {
     assert_eq!(made(&window), made_on_a, "and no row of it is made again");
 
     // A new message on A is a new model (models never change once made).
-    update(
+    fixture::post(
         &mut state,
-        Msg::Realtime {
-            account: AccountKey(200),
-            received_at: RECEIVED_AT,
-            update: Update::Event(Box::new(Event {
-                workspace_id: WorkspaceId(1),
-                position: 301,
-                conversation_id: ConversationId(5),
-                seq: 301,
-                actor: UserId(2),
-                at: 0,
-                payload: EventPayload::MessagePosted {
-                    message: fixture::message(301, "one more"),
-                    thread: None,
-                },
-            })),
-        },
+        AccountKey(200),
+        fixture::message(301, "one more"),
     );
     render(&window, &mut bridge, view(&state));
     assert!(window.get_rows() != on_a);
