@@ -376,6 +376,22 @@ impl TestServer {
     }
 }
 
+impl Team {
+    /// The workspace's #general.
+    pub async fn general(&self) -> ocomms_proto::ConversationId {
+        let channels = self
+            .owner
+            .channels(&self.slug, &Default::default())
+            .await
+            .expect("channels");
+        channels
+            .iter()
+            .find(|c| c.is_general)
+            .expect("a #general")
+            .id
+    }
+}
+
 /// A Redis of the test's own on a free port, so stopping it disturbs nobody else.
 pub struct Redis {
     port: u16,

@@ -210,15 +210,16 @@ impl Store {
         &self,
         user: UserId,
     ) -> StoreResult<Option<PersonalExportRecord>> {
-        let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM personal_exports WHERE user_id = $1 \
-             ORDER BY id DESC LIMIT 1"
-        );
-        let found: Option<RecordRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(user.0)
-            .fetch_optional(pool)
-            .await?);
-        Ok(found.map(record))
+        let newest: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT MAX(id) FROM personal_exports WHERE user_id = $1"
+        )
+        .bind(user.0)
+        .fetch_one(pool)
+        .await?);
+        match newest {
+            Some(id) => self.personal_export(user, id).await,
+            None => Ok(None),
+        }
     }
 
     /// The document of `user`'s ready download `id`.

@@ -84,12 +84,7 @@ fn png() -> Vec<u8> {
 async fn a_whole_server_moves_to_the_other_backend_row_for_row(db: TestDb) {
     let s = TestServer::start(db).await;
     let team = s.team().await;
-    let general = team
-        .owner
-        .channels(&team.slug, &Default::default())
-        .await
-        .unwrap()[0]
-        .id;
+    let general = team.general().await;
     let root = team
         .owner
         .post_message(general, "Welcome **all** 🎉 @member", None)
@@ -217,12 +212,7 @@ async fn a_whole_server_moves_to_the_other_backend_row_for_row(db: TestDb) {
 async fn one_workspace_moves_alone_and_a_target_with_data_is_refused(db: TestDb) {
     let s = TestServer::start(db).await;
     let team = s.team().await;
-    let general = team
-        .owner
-        .channels(&team.slug, &Default::default())
-        .await
-        .unwrap()[0]
-        .id;
+    let general = team.general().await;
     team.member
         .post_message(general, "hello from acme", None)
         .await

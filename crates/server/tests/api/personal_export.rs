@@ -32,12 +32,7 @@ async fn until_done(client: &Client, started: &PersonalExport) -> PersonalExport
 async fn a_person_downloads_their_own_data_and_nobody_elses(db: TestDb) {
     let s = TestServer::start(db).await;
     let team = s.team().await;
-    let general = team
-        .owner
-        .channels(&team.slug, &Default::default())
-        .await
-        .unwrap()[0]
-        .id;
+    let general = team.general().await;
     let owners = team
         .owner
         .post_message(general, "the owner's own words", None)
@@ -154,6 +149,11 @@ async fn the_account_page_prepares_the_download_and_the_cli_writes_it(db: TestDb
     let (status, html) = page(&http, &format!("{url}/account"), &cookie).await;
     assert_eq!(status, 200);
     assert!(html.contains("Prepare a download of my data"), "{html}");
+    assert!(
+        html.contains("<title>Password & sessions · OComms</title>"),
+        "the title is only the title"
+    );
+    assert_eq!(html.matches("id=\"your-data\"").count(), 1);
     let started = http
         .post(format!("{url}/account/export"))
         .header("cookie", &cookie)
