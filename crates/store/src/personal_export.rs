@@ -16,6 +16,8 @@ pub struct PersonalExportRecord {
     pub done: i64,
     pub total: i64,
     pub created_at: Timestamp,
+    /// The job's last progress report (or its end).
+    pub updated_at: Timestamp,
     pub finished_at: Option<Timestamp>,
     /// Size of the document, once ready.
     pub bytes: Option<i64>,
@@ -66,12 +68,13 @@ pub struct OwnReaction {
     pub created_at: Timestamp,
 }
 
-const RECORD_COLUMNS: &str = "id, state, done, total, created_at, finished_at, \
+const RECORD_COLUMNS: &str = "id, state, done, total, created_at, updated_at, finished_at, \
     CAST(LENGTH(data) AS BIGINT), error";
 
 type RecordRow = (
     i64,
     String,
+    i64,
     i64,
     i64,
     i64,
@@ -81,7 +84,7 @@ type RecordRow = (
 );
 
 fn record(
-    (id, state, done, total, created_at, finished_at, bytes, error): RecordRow,
+    (id, state, done, total, created_at, updated_at, finished_at, bytes, error): RecordRow,
 ) -> PersonalExportRecord {
     PersonalExportRecord {
         id,
@@ -89,6 +92,7 @@ fn record(
         done,
         total,
         created_at,
+        updated_at,
         finished_at,
         bytes,
         error,
@@ -97,7 +101,7 @@ fn record(
 
 impl Store {
     /// Starts a new download for `user`, replacing their older ones; `None` while another is
-    /// still running. One started before `stale_before` and still running was on a node that
+    /// still running. One still running but silent since before `stale_before` was on a node that
     /// stopped: it is marked failed, not waited for.
     pub async fn start_personal_export(
         &self,
@@ -108,8 +112,8 @@ impl Store {
         in_transaction!(self, |tx| {
             sqlx::query(
                 "UPDATE personal_exports SET state = 'failed', finished_at = $2, \
-                 error = 'interrupted: the server stopped while preparing it' \
-                 WHERE user_id = $1 AND state = 'running' AND created_at < $3",
+                 error = 'the server stopped while preparing it; prepare a new one' \
+                 WHERE user_id = $1 AND state = 'running' AND updated_at < $3",
             )
             .bind(user.0)
             .bind(now)
@@ -126,8 +130,8 @@ impl Store {
                 return Ok(None);
             }
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO personal_exports (user_id, state, created_at) \
-                 VALUES ($1, 'running', $2) RETURNING id",
+                "INSERT INTO personal_exports (user_id, state, created_at, updated_at) \
+                 VALUES ($1, 'running', $2, $2) RETURNING id",
             )
             .bind(user.0)
             .bind(now)
@@ -149,14 +153,18 @@ impl Store {
         id: i64,
         done: i64,
         total: i64,
+        now: Timestamp,
     ) -> StoreResult<()> {
         on_pool!(self, |pool| {
-            sqlx::query("UPDATE personal_exports SET done = $2, total = $3 WHERE id = $1")
-                .bind(id)
-                .bind(done)
-                .bind(total)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "UPDATE personal_exports SET done = $2, total = $3, updated_at = $4 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(done)
+            .bind(total)
+            .bind(now)
+            .execute(pool)
+            .await?;
         });
         Ok(())
     }
@@ -175,7 +183,7 @@ impl Store {
         on_pool!(self, |pool| {
             sqlx::query(
                 "UPDATE personal_exports SET state = $2, data = $3, error = $4, \
-                 finished_at = $5, done = CASE WHEN $2 = 'ready' THEN total ELSE done END \
+                 finished_at = $5, updated_at = $5, done = CASE WHEN $2 = 'ready' THEN total ELSE done END \
                  WHERE id = $1",
             )
             .bind(id)

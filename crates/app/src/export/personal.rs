@@ -27,8 +27,11 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Messages read per query, and per progress report.
 const PAGE: i64 = 500;
 
-/// A download still running after this long was on a node that stopped.
-const STALE_AFTER_MS: i64 = 60 * 60 * 1000;
+/// A download whose job has not reported progress for this long was on a node that stopped
+/// (a job reports after every page of messages, many times a second).
+const STALE_AFTER_MS: i64 = 2 * 60 * 1000;
+
+const INTERRUPTED: &str = "the server stopped while preparing it; prepare a new one";
 
 #[derive(Serialize)]
 struct Document {
@@ -193,7 +196,7 @@ impl AsyncProgress for Stored {
     async fn report(&mut self, done: i64, total: i64) {
         if let Err(e) = self
             .store
-            .set_personal_export_progress(self.id, done, total)
+            .set_personal_export_progress(self.id, done, total, crate::now())
             .await
         {
             tracing::warn!(error = %e, "could not record the progress of a data download");
@@ -370,10 +373,18 @@ fn file_name(user: UserId, created_at: Timestamp) -> String {
     format!("ocomms-data-{}-{day}.json", user.0)
 }
 
-fn view(record: PersonalExportRecord) -> PersonalExport {
+/// The wire view of a download; one whose job fell silent is shown as failed, so that the
+/// person can start another (and is not left watching a bar that never moves).
+fn view(mut record: PersonalExportRecord) -> PersonalExport {
     let state = match record.state.as_str() {
         "ready" => PersonalExportState::Ready,
-        "running" => PersonalExportState::Running,
+        "running" if record.updated_at >= crate::now() - STALE_AFTER_MS => {
+            PersonalExportState::Running
+        }
+        "running" => {
+            record.error = Some(INTERRUPTED.to_owned());
+            PersonalExportState::Failed
+        }
         _ => PersonalExportState::Failed,
     };
     PersonalExport {

@@ -3,7 +3,7 @@
 //! of day files, `general/2024-01-31.json`, each an array of messages).
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -123,10 +123,15 @@ pub struct Archive {
 
 /// Reads and parses the whole export; a file that is not one says what is wrong with it.
 pub fn read(path: &Path) -> Result<Archive, SlackError> {
-    let bytes = std::fs::read(path).map_err(|e| SlackError::Io(path.to_owned(), e))?;
-    let sha256 = crate::export::file::hex(&Sha256::digest(&bytes));
+    let io = |e| SlackError::Io(path.to_owned(), e);
+    // Hashed as it streams, then read as a ZIP from the start: never all in memory at once.
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hash = Sha256::new();
+    std::io::copy(&mut file, &mut hash).map_err(io)?;
+    let sha256 = crate::export::file::hex(&hash.finalize());
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
     let not_slack = |why: String| SlackError::NotAnExport(path.to_owned(), why);
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
         .map_err(|e| not_slack(format!("not a ZIP file ({e})")))?;
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for i in 0..zip.len() {

@@ -8,6 +8,8 @@ CREATE TABLE personal_exports (
     done BIGINT NOT NULL DEFAULT 0,
     total BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
+    -- Last sign of life of the job preparing it: one silent for long ran on a node that stopped.
+    updated_at BIGINT NOT NULL,
     finished_at BIGINT,
     -- The JSON document, once ready: kept in the database so any node can serve it.
     data BLOB,
