@@ -55,6 +55,13 @@ pub async fn signed_up(base_url: &str, email: &str, name: &str) -> Client {
     client
 }
 
+/// A client signed in as `email` (with [`PASSWORD`]) on the server at `base_url`.
+pub async fn signed_in(base_url: &str, email: &str) -> Client {
+    let mut client = Client::new(base_url);
+    client.sign_in(email, PASSWORD).await.expect("sign in");
+    client
+}
+
 pub fn sign_up_request(email: &str, name: &str) -> SignUpRequest {
     SignUpRequest {
         email: email.into(),

@@ -12,7 +12,7 @@ use ocomms_server::server;
 use ocomms_store::testing::TestDb;
 use ocomms_store::{Cell, PortableScope, Store, portable_tables};
 
-use crate::support::{PASSWORD, TestServer, args, ocomms};
+use crate::support::{PASSWORD, TestServer, args, ocomms, signed_in};
 
 ocomms_store::backend_tests!(
     a_whole_server_moves_to_the_other_backend_row_for_row,
@@ -172,8 +172,7 @@ async fn a_whole_server_moves_to_the_other_backend_row_for_row(db: TestDb) {
     let moved = server::start(ServeConfig::for_database(&url_of(&target)))
         .await
         .unwrap();
-    let mut member = Client::new(&moved.url());
-    member.sign_in("member@acme.test", PASSWORD).await.unwrap();
+    let member = signed_in(&moved.url(), "member@acme.test").await;
     assert_eq!(member.read_states(&team.slug).await.unwrap(), read_before);
     let history = member.history(general, &Default::default()).await.unwrap();
     assert!(
@@ -197,8 +196,7 @@ async fn a_whole_server_moves_to_the_other_backend_row_for_row(db: TestDb) {
         next.id.0 > root.id.0 + 1,
         "ids continue after the imported ones"
     );
-    let mut admin = Client::new(&moved.url());
-    admin.sign_in("admin@acme.test", PASSWORD).await.unwrap();
+    let admin = signed_in(&moved.url(), "admin@acme.test").await;
     let secret_history = admin.history(secret.id, &Default::default()).await.unwrap();
     assert!(
         secret_history
@@ -262,8 +260,7 @@ async fn one_workspace_moves_alone_and_a_target_with_data_is_refused(db: TestDb)
     let moved = server::start(ServeConfig::for_database(&url_of(&target)))
         .await
         .unwrap();
-    let mut member = Client::new(&moved.url());
-    member.sign_in("member@acme.test", PASSWORD).await.unwrap();
+    let member = signed_in(&moved.url(), "member@acme.test").await;
     let workspaces = member.workspaces().await.unwrap();
     assert_eq!(workspaces.len(), 1);
     let history = member.history(general, &Default::default()).await.unwrap();

@@ -5,12 +5,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use ocomms_client::Client;
 use ocomms_proto::message::HistoryQuery;
 use ocomms_store::testing::TestDb;
 use serde_json::json;
 
-use crate::support::{PASSWORD, TestServer, args, ocomms};
+use crate::support::{PASSWORD, TestServer, args, ocomms, signed_in};
 
 ocomms_store::backend_tests!(a_slack_export_becomes_a_workspace_once);
 
@@ -185,8 +184,7 @@ async fn a_slack_export_becomes_a_workspace_once(db: TestDb) {
     ]))
     .await;
     assert!(ok, "{out}");
-    let mut grace = Client::new(&s.url());
-    grace.sign_in("grace@navy.test", PASSWORD).await.unwrap();
+    let grace = signed_in(&s.url(), "grace@navy.test").await;
     let theirs = grace
         .history(random.id, &HistoryQuery::default())
         .await
