@@ -1,27 +1,14 @@
 //! The `ocomms` binary's admin commands, run as a real process against the test database.
 
-use std::process::Command;
-
 use ocomms_store::testing::TestDb;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, args, ocomms};
 
 ocomms_store::backend_tests!(admin_commands_manage_accounts);
 
-fn ocomms(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ocomms"))
-        .args(args)
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("run ocomms");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
-}
-
 async fn admin_commands_manage_accounts(db: TestDb) {
     let url = db.url.clone();
-    let (ok, out) = ocomms(&["migrate", "--database-url", &url]);
+    let (ok, out) = ocomms(args(&["migrate", "--database-url", &url])).await;
     assert!(ok, "{out}");
     let create = [
         "admin",
@@ -36,9 +23,9 @@ async fn admin_commands_manage_accounts(db: TestDb) {
         "Root",
         "--admin",
     ];
-    let (ok, out) = ocomms(&create);
+    let (ok, out) = ocomms(args(&create)).await;
     assert!(ok && out.contains("server administrator"), "{out}");
-    let (ok, out) = ocomms(&create);
+    let (ok, out) = ocomms(args(&create)).await;
     assert!(
         !ok && out.contains("already exists"),
         "duplicate refused: {out}"
@@ -55,17 +42,18 @@ async fn admin_commands_manage_accounts(db: TestDb) {
         "--name",
         "Pat",
     ];
-    assert!(ocomms(&plain).0);
-    let (ok, out) = ocomms(&[
+    assert!(ocomms(args(&plain)).await.0);
+    let (ok, out) = ocomms(args(&[
         "admin",
         "--database-url",
         &url,
         "make-admin",
         "--email",
         "pat@example.com",
-    ]);
+    ]))
+    .await;
     assert!(ok, "{out}");
-    let (ok, out) = ocomms(&[
+    let (ok, out) = ocomms(args(&[
         "admin",
         "--database-url",
         &url,
@@ -74,12 +62,13 @@ async fn admin_commands_manage_accounts(db: TestDb) {
         "pat@example.com",
         "--password",
         "password1234",
-    ]);
+    ]))
+    .await;
     assert!(
         !ok && out.contains("too easy"),
         "weak passwords refused here too: {out}"
     );
-    let (ok, _) = ocomms(&[
+    let (ok, _) = ocomms(args(&[
         "admin",
         "--database-url",
         &url,
@@ -88,16 +77,18 @@ async fn admin_commands_manage_accounts(db: TestDb) {
         "pat@example.com",
         "--password",
         "a fresh passphrase",
-    ]);
+    ]))
+    .await;
     assert!(ok);
-    let (ok, out) = ocomms(&[
+    let (ok, out) = ocomms(args(&[
         "admin",
         "--database-url",
         &url,
         "make-admin",
         "--email",
         "nobody@example.com",
-    ]);
+    ]))
+    .await;
     assert!(!ok && out.contains("not found"), "{out}");
 
     let s = TestServer::start(db).await;
