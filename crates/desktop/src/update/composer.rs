@@ -5,6 +5,10 @@ use super::viewed_mut;
 use crate::msg::Effect;
 use crate::state::{Account, Connection, State};
 
+/// What "Load older messages" says while the account is shown from the offline cache.
+pub(super) const OFFLINE_OLDER: &str =
+    "Offline: older messages need the server; this computer keeps only the newest.";
+
 pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
     let Some(account) = viewed_mut(state) else {
         return vec![];
@@ -16,6 +20,12 @@ pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
         return vec![];
     };
     match timeline.messages().first() {
+        // Shown from the offline cache, without a session: nothing could be fetched, so the
+        // user is told why where the window says it is offline (as a reaction's click is).
+        Some(_) if timeline.more_before && account.cached => {
+            account.notice = Some(OFFLINE_OLDER.into());
+            vec![]
+        }
         Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
             account: account.key,
             conversation,

@@ -12,6 +12,7 @@ use openchat::{Msg, State, update};
 use slint::ComponentHandle as _;
 use slint::platform::{Key, WindowEvent};
 
+mod emoji;
 mod fixture;
 mod notifications;
 mod reactions;

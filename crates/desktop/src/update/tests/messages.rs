@@ -237,6 +237,39 @@ fn older_history_is_fetched_before_the_oldest_message() {
 }
 
 #[test]
+fn older_history_while_shown_from_the_offline_cache_says_why_nothing_comes() {
+    let mut state = State::new("c");
+    let (_, account) = join(&mut state, "https://a.example", "me@a");
+    update(&mut state, to(account, posted(GENERAL, 1, OTHER, None)));
+    // As `cached::cache_read` leaves an account read from the cache: no session yet, and
+    // its kept messages may have older ones before them on the server.
+    let (_, kept) = state.account_mut(account).expect("account");
+    kept.cached = true;
+    kept.notice = Some("Offline: showing what this computer kept.".into());
+    kept.timelines
+        .get_mut(&GENERAL)
+        .expect("timeline")
+        .more_before = true;
+    assert!(view(&state).more_before, "the button is shown");
+
+    assert!(
+        update(&mut state, Msg::LoadOlder).is_empty(),
+        "nothing is asked"
+    );
+    assert_eq!(view(&state).notice, crate::update::composer::OFFLINE_OLDER);
+
+    // Nothing older to load: nothing to say either.
+    let (_, kept) = state.account_mut(account).expect("account");
+    kept.notice = None;
+    kept.timelines
+        .get_mut(&GENERAL)
+        .expect("timeline")
+        .more_before = false;
+    assert!(update(&mut state, Msg::LoadOlder).is_empty());
+    assert_eq!(view(&state).notice, "");
+}
+
+#[test]
 fn up_edits_my_last_message_and_escape_gives_up() {
     let mut state = State::new("c");
     let (_, account) = join(&mut state, "https://a.example", "me@a");
