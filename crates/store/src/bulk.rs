@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};
 
 use crate::backend::{Backend, in_transaction, on_pool};
-use crate::message::row_placeholders;
+use crate::message::bulk_row_placeholders;
 use crate::{Store, StoreError, StoreResult};
 
 /// One message of written history.
@@ -64,7 +64,7 @@ impl Store {
                 let sql = format!(
                     "INSERT INTO messages (conversation_id, seq, author_id, body, html, \
                      created_at, also_in_channel, edited_at) VALUES {}",
-                    row_placeholders(chunk.len(), COLUMNS_PER_ROW)
+                    bulk_row_placeholders(self.backend(), chunk.len(), COLUMNS_PER_ROW)
                 );
                 let mut insert = sqlx::query(&sql);
                 for message in chunk {
@@ -146,7 +146,7 @@ impl Store {
                 let sql = format!(
                     "INSERT INTO message_reactions (message_id, user_id, emoji, created_at) \
                      VALUES {} ON CONFLICT DO NOTHING",
-                    row_placeholders(chunk.len(), 4)
+                    bulk_row_placeholders(self.backend(), chunk.len(), 4)
                 );
                 let mut insert = sqlx::query(&sql);
                 for (message, user, emoji, at) in chunk {

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use batch::BatchSteps as _;
 use group::Numbering;
-pub(crate) use group::{placeholders, row_placeholders};
+pub(crate) use group::{bulk_row_placeholders, placeholders, row_placeholders};
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{Mentions, Message, Pin, ThreadSummary};
 use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId};

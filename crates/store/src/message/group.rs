@@ -32,6 +32,19 @@ pub(crate) fn row_placeholders(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
+/// [`row_placeholders`] for statements with many rows: on SQLite plain `?`, since sqlx looks
+/// every `$N` up by name and SQLite finds a name by walking the list of names, which costs
+/// the square of the parameter count (a 30,000-value insert spent 83 % of an import there).
+pub(crate) fn bulk_row_placeholders(backend: crate::Backend, rows: usize, width: usize) -> String {
+    match backend {
+        crate::Backend::Postgres => row_placeholders(rows, width),
+        crate::Backend::Sqlite => {
+            let row = format!("({})", vec!["?"; width].join(", "));
+            vec![row; rows].join(", ")
+        }
+    }
+}
+
 /// How one item of a group is answered.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Answer {
@@ -223,6 +236,9 @@ mod tests {
     fn placeholders_number_rows_consecutively() {
         assert_eq!(placeholders(3, 2), "$3, $4");
         assert_eq!(row_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        use crate::Backend::{Postgres, Sqlite};
+        assert_eq!(bulk_row_placeholders(Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(bulk_row_placeholders(Postgres, 2, 2), "($1, $2), ($3, $4)");
     }
 
     #[test]

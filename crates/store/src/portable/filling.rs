@@ -54,24 +54,20 @@ impl Filling {
         };
         let per_statement = (MAX_VALUES_PER_INSERT / columns.len()).max(1);
         for batch in rows.chunks(per_statement) {
-            let mut sql = format!(
-                "INSERT INTO {} ({}){overriding} VALUES ",
+            let sql = format!(
+                "INSERT INTO {} ({}){overriding} VALUES {}",
                 table.name,
-                names.join(", ")
+                names.join(", "),
+                crate::message::bulk_row_placeholders(
+                    self.tx.backend(),
+                    batch.len(),
+                    columns.len()
+                )
             );
-            let mut n = 0;
-            for (r, row) in batch.iter().enumerate() {
-                if row.len() != columns.len() {
-                    return Err(StoreError::Invariant(
-                        "a row has the wrong number of values",
-                    ));
-                }
-                sql.push_str(if r == 0 { "(" } else { ", (" });
-                for c in 0..columns.len() {
-                    n += 1;
-                    sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
-                }
-                sql.push(')');
+            if batch.iter().any(|row| row.len() != columns.len()) {
+                return Err(StoreError::Invariant(
+                    "a row has the wrong number of values",
+                ));
             }
             on_tx!(&mut self.tx, |conn| {
                 let mut query = sqlx::query(&sql);
