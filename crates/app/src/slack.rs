@@ -41,13 +41,30 @@ const SKIPPED_SUBTYPES: &[&str] = &[
     "unpinned_item",
 ];
 
+/// The person who wrote `message`, if it is a message people wrote (not one of Slack's
+/// notices or a bot's) by someone the export names: what the report counts and the import
+/// writes.
+fn written_by<'p>(
+    message: &archive::Message,
+    people: &'p HashMap<String, Person>,
+) -> Option<&'p Person> {
+    let subtype = message.subtype.as_deref().unwrap_or("");
+    if SKIPPED_SUBTYPES.contains(&subtype) || subtype == "bot_message" {
+        return None;
+    }
+    people.get(message.user.as_deref()?)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SlackError {
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
     #[error("{0} is not a Slack export: {1}")]
     NotAnExport(PathBuf, String),
-    #[error("there is no account with the email address {0:?} to own the workspace")]
+    #[error(
+        "there is no account with the email address {0:?} to own the workspace: sign up first, \
+         or create it with `ocomms admin create-user`"
+    )]
     NoOwner(String),
     #[error(transparent)]
     App(#[from] AppError),
@@ -143,7 +160,7 @@ impl App {
             )
             .await?;
         let written = self
-            .write_workspace(workspace.id, owner.id, &archive, &people, &mut report)
+            .write_workspace(workspace.id, owner.id, &archive, &people)
             .await;
         if let Err(e) = written {
             // All or nothing for the workspace: what was written of it goes again.

@@ -101,6 +101,15 @@ pub struct Reaction {
     pub users: Vec<String>,
 }
 
+impl Reaction {
+    /// The Unicode emoji of a standard Slack reaction name (`thumbsup`, `+1::skin-tone-2` as
+    /// its base); `None` for a custom emoji, which OComms does not have.
+    pub fn emoji(&self) -> Option<String> {
+        let base = self.name.split("::").next().unwrap_or_default();
+        ocomms_domain::reaction::emoji(base).ok()
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct File {
     #[serde(default)]

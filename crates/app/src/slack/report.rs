@@ -20,28 +20,25 @@ pub(super) fn count(archive: &Archive, people: &HashMap<String, Person>, report:
                     .skipped
                     .entry("channel notices (joins, topic changes, …)")
                     .or_default() += 1;
-            } else if subtype == "bot_message"
-                || message
-                    .user
-                    .as_deref()
-                    .is_none_or(|u| !people.contains_key(u))
-            {
+            } else if super::written_by(message, people).is_none() {
                 *report
                     .skipped
                     .entry("messages by bots or unknown people")
                     .or_default() += 1;
             } else {
                 kept += 1;
-                let is_reply = message
+                if message
                     .thread_ts
                     .as_deref()
-                    .is_some_and(|t| t != message.ts);
-                if is_reply {
+                    .is_some_and(|t| t != message.ts)
+                {
                     report.replies += 1;
                 }
                 for reaction in &message.reactions {
-                    let base = reaction.name.split("::").next().unwrap_or_default();
-                    if ocomms_domain::reaction::emoji(base).is_err() {
+                    let by_people = reaction.users.iter().filter(|u| people.contains_key(*u));
+                    if reaction.emoji().is_some() {
+                        report.reactions += by_people.count();
+                    } else {
                         *report.skipped.entry("custom emoji reactions").or_default() +=
                             reaction.users.len();
                     }

@@ -7,7 +7,7 @@ use ocomms_proto::{ConversationId, MessageId, Timestamp, UserId, WorkspaceId};
 use ocomms_store::{ConversationChange, HistoryMessage, NewConversation, StoreError};
 
 use super::archive::{self, Archive, Channel, Message, millis};
-use super::{Person, SKIPPED_SUBTYPES, SlackError, SlackReport, text};
+use super::{Person, SlackError, text};
 use crate::App;
 
 impl App {
@@ -17,7 +17,6 @@ impl App {
         owner: UserId,
         archive: &Archive,
         people: &HashMap<String, Person>,
-        report: &mut SlackReport,
     ) -> Result<(), SlackError> {
         let now = crate::now();
         for person in people.values() {
@@ -44,7 +43,7 @@ impl App {
                 .messages
                 .get(&channel.name)
                 .map_or(&[][..], Vec::as_slice);
-            self.write_messages(id, messages, people, report).await?;
+            self.write_messages(id, messages, people).await?;
             if channel.is_archived && !channel.is_general {
                 self.store()
                     .update_conversation(id, &ConversationChange::Archive(true), owner, now)
@@ -118,14 +117,13 @@ impl App {
         conversation: ConversationId,
         messages: &[Message],
         people: &HashMap<String, Person>,
-        report: &mut SlackReport,
     ) -> Result<(), SlackError> {
         let handle = |id: &str| people.get(id).and_then(|p| p.handle.clone());
         let mut history: Vec<HistoryMessage> = Vec::new();
         let mut reactions: Vec<(usize, UserId, String, Timestamp)> = Vec::new();
         let mut by_ts: HashMap<&str, usize> = HashMap::new();
         for message in messages {
-            let Some(author) = author(message, people) else {
+            let Some(author) = super::written_by(message, people).and_then(|p| p.user) else {
                 continue;
             };
             let created_at = millis(&message.ts);
@@ -145,8 +143,7 @@ impl App {
                 .filter(|root| history[*root].thread_root.is_none());
             let index = history.len();
             for reaction in &message.reactions {
-                let base = reaction.name.split("::").next().unwrap_or_default();
-                let Ok(emoji) = ocomms_domain::reaction::emoji(base) else {
+                let Some(emoji) = reaction.emoji() else {
                     continue;
                 };
                 for user in reaction.users.iter().filter_map(|id| people.get(id)?.user) {
@@ -174,20 +171,7 @@ impl App {
             .into_iter()
             .filter_map(|(index, user, emoji, at)| Some((*ids.get(index)?, user, emoji, at)))
             .collect();
-        report.reactions += reactions.len();
         self.store().append_reactions(&reactions).await?;
         Ok(())
     }
-}
-
-/// The account a message is by, if it is one people wrote.
-fn author(message: &Message, people: &HashMap<String, Person>) -> Option<UserId> {
-    if message
-        .subtype
-        .as_deref()
-        .is_some_and(|s| SKIPPED_SUBTYPES.contains(&s) || s == "bot_message")
-    {
-        return None;
-    }
-    people.get(message.user.as_deref()?)?.user
 }

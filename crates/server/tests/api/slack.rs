@@ -105,6 +105,7 @@ async fn a_slack_export_becomes_a_workspace_once(db: TestDb) {
         out.contains("1 custom emoji reactions") && out.contains("1 channel notices"),
         "{out}"
     );
+    assert!(out.contains("(2 thread replies), 2 reactions"), "{out}");
     assert!(
         ada.workspaces().await.unwrap().is_empty(),
         "a dry run writes nothing"
