@@ -130,13 +130,24 @@ async fn open_existing(database_url: &str) -> ExportResult<Store> {
 /// replaces one.
 fn write_new_file(file: &Path, bytes: &[u8]) -> ExportResult<()> {
     use std::io::Write as _;
+    let mut partial = partial_beside(file)?;
+    partial.write_all(bytes).map_err(io(file))?;
+    keep_as(partial, file)
+}
+
+/// A temporary file (mode 0600: exports hold password hashes and messages) in `file`'s
+/// folder, so that [`keep_as`] is a rename on one file system.
+fn partial_beside(file: &Path) -> ExportResult<tempfile::NamedTempFile> {
     let folder = crate::backup::parent_of(file);
     std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-    let mut partial = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".ocomms-export-")
         .tempfile_in(&folder)
-        .map_err(io(&folder))?;
-    partial.write_all(bytes).map_err(io(file))?;
+        .map_err(io(&folder))
+}
+
+/// Makes a complete temporary file `file`: on disk first, then renamed, never over one.
+fn keep_as(partial: tempfile::NamedTempFile, file: &Path) -> ExportResult<()> {
     partial.as_file().sync_all().map_err(io(file))?;
     partial
         .persist_noclobber(file)
@@ -172,12 +183,7 @@ async fn write(store: &Store, scope: &ExportScope, file: &Path) -> ExportResult<
         backend: backend_name(store.backend()).to_owned(),
         schema_version,
     };
-    let folder = crate::backup::parent_of(file);
-    std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-    let partial = tempfile::Builder::new()
-        .prefix(".ocomms-export-")
-        .tempfile_in(&folder)
-        .map_err(io(&folder))?;
+    let partial = partial_beside(file)?;
     let mut writer = file::Writer::new(BufWriter::new(partial), &header).map_err(io(file))?;
     let mut snapshot = store.snapshot().await?;
     for table in ocomms_store::portable_tables(portable) {
@@ -195,10 +201,7 @@ async fn write(store: &Store, scope: &ExportScope, file: &Path) -> ExportResult<
     snapshot.finish().await?;
     let (out, end) = writer.finish().map_err(io(file))?;
     let partial = out.into_inner().map_err(|e| io(file)(e.into_error()))?;
-    partial.as_file().sync_all().map_err(io(file))?;
-    partial
-        .persist_noclobber(file)
-        .map_err(|e| io(file)(e.error))?;
+    keep_as(partial, file)?;
     Ok(ExportReport { header, end })
 }
 
