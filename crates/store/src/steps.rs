@@ -80,6 +80,20 @@ macro_rules! for_both_backends {
 
 pub(crate) use for_both_backends;
 
+/// Which backend a connection type speaks, for SQL text that differs between them (see
+/// `bulk_row_placeholders`).
+pub(crate) trait OnBackend {
+    const BACKEND: crate::Backend;
+}
+
+impl OnBackend for sqlx::SqliteConnection {
+    const BACKEND: crate::Backend = crate::Backend::Sqlite;
+}
+
+impl OnBackend for sqlx::PgConnection {
+    const BACKEND: crate::Backend = crate::Backend::Postgres;
+}
+
 for_both_backends! { impl Steps {
     async fn next_position(&mut self, conversation: i64) -> StoreResult<Slot> {
         let (workspace, position): (i64, i64) = sqlx::query_as(

@@ -8,10 +8,10 @@ use ocomms_proto::UserId;
 use ocomms_proto::event::EventPayload;
 use ocomms_proto::message::{Message, ThreadSummary};
 
-use super::group::{self, ROWS_PER_INSERT, placeholders, row_placeholders};
+use super::group::{self, ROWS_PER_INSERT, bulk_placeholders, bulk_row_placeholders};
 use super::{COLUMNS, NewMessage, message_from_row};
 use crate::event::EVENT_INSERT;
-use crate::steps::for_both_backends;
+use crate::steps::{OnBackend, for_both_backends};
 use crate::{StoreError, StoreResult};
 
 /// A message the group writes: its index in the batch, its workspace, position and seq.
@@ -55,7 +55,7 @@ for_both_backends! { impl BatchSteps {
     ) -> StoreResult<HashMap<i64, i64>> {
         let sql = format!(
             "SELECT id, workspace_id FROM conversations WHERE id IN ({})",
-            placeholders(1, conversations.len())
+            bulk_placeholders(Self::BACKEND, 1, conversations.len())
         );
         let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
         for id in conversations {
@@ -80,8 +80,8 @@ for_both_backends! { impl BatchSteps {
             .collect();
         let sql = format!(
             "SELECT {COLUMNS} FROM messages m WHERE m.author_id IN ({}) AND m.client_id IN ({})",
-            placeholders(1, authors.len()),
-            placeholders(authors.len() + 1, client_ids.len())
+            bulk_placeholders(Self::BACKEND, 1, authors.len()),
+            bulk_placeholders(Self::BACKEND, authors.len() + 1, client_ids.len())
         );
         let mut query = sqlx::query(&sql);
         for author in &authors {
@@ -110,7 +110,7 @@ for_both_backends! { impl BatchSteps {
                 "INSERT INTO messages (conversation_id, seq, author_id, client_id, body, html, \
                  created_at, thread_root_id, also_in_channel, mentioned_users, mentions_channel, \
                  mentions_here) VALUES {} RETURNING id, conversation_id, seq",
-                row_placeholders(chunk.len(), 12)
+                bulk_row_placeholders(Self::BACKEND, chunk.len(), 12)
             );
             let mut insert = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
             for (i, _, _, seq) in chunk {
@@ -145,7 +145,10 @@ for_both_backends! { impl BatchSteps {
     ) -> StoreResult<HashMap<usize, Message>> {
         let mut posted = HashMap::with_capacity(fresh.len());
         for chunk in fresh.chunks(ROWS_PER_INSERT) {
-            let sql = format!("{EVENT_INSERT}{}", row_placeholders(chunk.len(), 7));
+            let sql = format!(
+                "{EVENT_INSERT}{}",
+                bulk_row_placeholders(Self::BACKEND, chunk.len(), 7)
+            );
             let mut insert = sqlx::query(&sql);
             for (i, workspace, position, seq) in chunk {
                 let new = &batch[*i];

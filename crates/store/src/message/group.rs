@@ -45,6 +45,14 @@ pub(crate) fn bulk_row_placeholders(backend: crate::Backend, rows: usize, width:
     }
 }
 
+/// [`placeholders`] the way [`bulk_row_placeholders`] writes them: `?` on SQLite.
+pub(crate) fn bulk_placeholders(backend: crate::Backend, start: usize, count: usize) -> String {
+    match backend {
+        crate::Backend::Postgres => placeholders(start, count),
+        crate::Backend::Sqlite => vec!["?"; count].join(", "),
+    }
+}
+
 /// How one item of a group is answered.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Answer {
@@ -239,6 +247,8 @@ mod tests {
         use crate::Backend::{Postgres, Sqlite};
         assert_eq!(bulk_row_placeholders(Sqlite, 2, 2), "(?, ?), (?, ?)");
         assert_eq!(bulk_row_placeholders(Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(bulk_placeholders(Sqlite, 3, 2), "?, ?");
+        assert_eq!(bulk_placeholders(Postgres, 3, 2), "$3, $4");
     }
 
     #[test]
