@@ -16,6 +16,11 @@ pub enum ClientError {
     /// The trust settings could not be used (a CA file without certificates, say).
     #[error("TLS trust: {0}")]
     Trust(String),
+    /// A post sent over the realtime connection got no answer: the connection dropped, or
+    /// the session was closed. It may have been committed; send it again with the same
+    /// client id (over either path) to learn which, without posting twice.
+    #[error("the realtime connection dropped before the server answered")]
+    Disconnected,
 }
 
 impl ClientError {
@@ -93,7 +98,7 @@ impl ClientError {
         match self {
             Self::Unexpected { .. } => true,
             Self::Transport(e) => e.is_decode(),
-            Self::Api { .. } | Self::Trust(_) => false,
+            Self::Api { .. } | Self::Trust(_) | Self::Disconnected => false,
         }
     }
 
@@ -101,7 +106,7 @@ impl ClientError {
         match self {
             Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
-            Self::Trust(_) => None,
+            Self::Trust(_) | Self::Disconnected => None,
         }
     }
 }

@@ -24,7 +24,7 @@ use serde::de::DeserializeOwned;
 
 pub use account::SignedUp;
 pub use error::ClientError;
-pub use realtime::{Realtime, Update};
+pub use realtime::{Poster, Realtime, Update};
 pub use tls::{Fingerprint, Trust};
 
 pub type Result<T> = std::result::Result<T, ClientError>;

@@ -2,12 +2,13 @@
 //! position it saw after every disconnect (exponential backoff with jitter), so the updates
 //! it yields are every event, once, in order per workspace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::event::Event;
+use ocomms_proto::message::{Message as ChatMessage, PostMessage};
 use ocomms_proto::realtime::{ClientFrame, PresenceEntry, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use rand::Rng as _;
@@ -16,6 +17,15 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::Connector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+use crate::ClientError;
+
+/// What a post over the socket comes to: the message and whether it is new (`false`: its
+/// client id had been used, and this is the first message).
+pub type Posted = Result<(ChatMessage, bool), ClientError>;
+
+/// Posts waiting for their answer, by client id.
+type Waiting = Arc<Mutex<HashMap<String, oneshot::Sender<Posted>>>>;
 
 /// What the session yields.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +67,7 @@ pub struct Realtime {
     updates: mpsc::Receiver<Update>,
     positions: Arc<Mutex<BTreeMap<WorkspaceId, i64>>>,
     commands: mpsc::UnboundedSender<ClientFrame>,
+    waiting: Waiting,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -82,12 +93,14 @@ impl Realtime {
         let (updates_tx, updates) = mpsc::channel(4096);
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let (stop, stop_rx) = oneshot::channel();
+        let waiting = Waiting::default();
         let worker = Worker {
             url,
             token: token.to_owned(),
             positions: positions.clone(),
             updates: updates_tx,
             commands: commands_rx,
+            waiting: waiting.clone(),
             tls,
         };
         let task = tokio::spawn(worker.run(stop_rx));
@@ -95,8 +108,23 @@ impl Realtime {
             updates,
             positions,
             commands,
+            waiting,
             stop: Some(stop),
             task,
+        }
+    }
+
+    /// Posts a message over the socket: see [`Poster::post`].
+    pub async fn post(&self, conversation_id: ConversationId, request: PostMessage) -> Posted {
+        self.poster().post(conversation_id, request).await
+    }
+
+    /// A handle that posts over this session's socket from anywhere (cloneable), while the
+    /// updates are read elsewhere.
+    pub fn poster(&self) -> Poster {
+        Poster {
+            commands: self.commands.clone(),
+            waiting: self.waiting.clone(),
         }
     }
 
@@ -136,6 +164,43 @@ impl Drop for Realtime {
     }
 }
 
+/// Posts over a realtime session's socket (see [`Realtime::poster`]).
+#[derive(Clone)]
+pub struct Poster {
+    commands: mpsc::UnboundedSender<ClientFrame>,
+    waiting: Waiting,
+}
+
+impl Poster {
+    /// Posts a message over the socket (a `post` frame), without an HTTP request: answered
+    /// once committed, like `Client::post_message`. `request.client_id` is required (one is
+    /// made when missing) and makes sending again safe. While disconnected the post waits and
+    /// goes out once the session is live again; if the connection drops after it went out,
+    /// the answer is `ClientError::Disconnected`: send it again with the same client id.
+    pub async fn post(&self, conversation_id: ConversationId, request: PostMessage) -> Posted {
+        let client_id = request
+            .client_id
+            .unwrap_or_else(|| format!("sdk-{:032x}", rand::random::<u128>()));
+        let (answer, answered) = oneshot::channel();
+        waiting(&self.waiting).insert(client_id.clone(), answer);
+        let frame = ClientFrame::Post {
+            conversation_id,
+            client_id,
+            body: request.body,
+            thread_root_id: request.thread_root_id,
+            also_in_channel: request.also_in_channel,
+        };
+        if self.commands.send(frame).is_err() {
+            return Err(ClientError::Disconnected);
+        }
+        answered.await.unwrap_or(Err(ClientError::Disconnected))
+    }
+}
+
+fn waiting(w: &Waiting) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<Posted>>> {
+    w.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn lock(
     m: &Mutex<BTreeMap<WorkspaceId, i64>>,
 ) -> std::sync::MutexGuard<'_, BTreeMap<WorkspaceId, i64>> {
@@ -148,6 +213,7 @@ struct Worker {
     positions: Arc<Mutex<BTreeMap<WorkspaceId, i64>>>,
     updates: mpsc::Sender<Update>,
     commands: mpsc::UnboundedReceiver<ClientFrame>,
+    waiting: Waiting,
     tls: Option<Arc<rustls::ClientConfig>>,
 }
 
@@ -166,6 +232,12 @@ impl Worker {
                 ended = self.session(&mut attempt) => ended,
                 _ = &mut stop => Ended::Stopped,
             };
+            // Posts that went out on that connection will not be answered on the next one:
+            // their callers are told to send again (the client id keeps that safe; one that
+            // had not gone out yet still goes out, and its late answer is dropped).
+            for (_, answer) in waiting(&self.waiting).drain() {
+                let _ = answer.send(Err(ClientError::Disconnected));
+            }
             if matches!(ended, Ended::Stopped) || self.updates.is_closed() {
                 return;
             }
@@ -208,8 +280,10 @@ impl Worker {
             }
             None => None,
         };
+        // Nagle off (`true`): frames are small and must leave at once, not wait for the
+        // acknowledgement of the previous one.
         let connecting =
-            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector);
+            tokio_tungstenite::connect_async_tls_with_config(request, None, true, connector);
         let socket = match connecting.await {
             Ok((socket, _)) => socket,
             Err(tokio_tungstenite::tungstenite::Error::Http(response))
@@ -226,6 +300,9 @@ impl Worker {
         };
         let mut ping = tokio::time::interval(heartbeat / 2);
         let mut resumed = false;
+        // Commands (typing, presence, posts) go out only after `ready`: before `resume` the
+        // server would refuse them, and posts sent meanwhile are answered on this connection.
+        let mut live = false;
         loop {
             tokio::select! {
                 incoming = stream.next() => {
@@ -245,6 +322,7 @@ impl Worker {
                         }
                         ServerFrame::Ready { positions } => {
                             *attempt = 0;
+                            live = true;
                             {
                                 let mut mine = lock(&self.positions);
                                 for (workspace, head) in &positions {
@@ -299,11 +377,28 @@ impl Worker {
                                 }
                             }
                         }
+                        ServerFrame::Position { workspace_id, position } => {
+                            // Events up to here that were not ours were filtered out: resume
+                            // after them.
+                            let mut mine = lock(&self.positions);
+                            let at = mine.entry(workspace_id).or_insert(position);
+                            *at = (*at).max(position);
+                        }
+                        ServerFrame::Posted { client_id, created, message } => {
+                            if let Some(answer) = waiting(&self.waiting).remove(&client_id) {
+                                let _ = answer.send(Ok((*message, created)));
+                            }
+                        }
+                        ServerFrame::PostFailed { client_id, status, error } => {
+                            if let Some(answer) = waiting(&self.waiting).remove(&client_id) {
+                                let _ = answer.send(Err(ClientError::Api { status, body: error }));
+                            }
+                        }
                         ServerFrame::Pong => {}
                         ServerFrame::Error { message } => tracing::warn!(%message, "server refused a frame"),
                     }
                 }
-                command = self.commands.recv() => {
+                command = self.commands.recv(), if live => {
                     let Some(frame) = command else { continue };
                     if send(&mut sink, &frame).await.is_err() {
                         return Ended::Dropped;

@@ -202,6 +202,11 @@ pub struct FrameHead<'a> {
     /// On `ready`.
     #[serde(default)]
     pub positions: Option<BTreeMap<WorkspaceId, i64>>,
+    /// On `position`.
+    #[serde(default)]
+    pub workspace_id: Option<WorkspaceId>,
+    #[serde(default)]
+    pub position: Option<i64>,
 }
 
 #[derive(Deserialize)]

@@ -61,6 +61,9 @@ enum Scenario {
         senders: usize,
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
+        /// How messages are posted: `post` frames over each user's WebSocket, or REST
+        #[arg(long, value_enum, default_value_t = ingest::Over::Socket)]
+        over: ingest::Over,
     },
     /// N connections drop at once, messages are posted, all resume at once: time until all
     /// caught up, and nothing missed
@@ -218,10 +221,15 @@ async fn main() -> anyhow::Result<()> {
             print(&cli, &report)?;
             report.is_correct()
         }
-        Scenario::Ingest { senders, seconds } => {
+        Scenario::Ingest {
+            senders,
+            seconds,
+            over,
+        } => {
             let options = ingest::IngestOptions {
                 senders: *senders,
                 seconds: *seconds,
+                over: *over,
             };
             print(&cli, &ingest::run(connector, &options, server).await?)?;
             true

@@ -74,6 +74,15 @@ impl Tracker {
                 Seen::Ready
             }
             "resync_required" => Seen::ResyncRequired,
+            // Events not for this connection moved the workspace on; resume after them. An
+            // event at or before it arriving later would count as out of order.
+            "position" => {
+                if let (Some(workspace), Some(position)) = (frame.workspace_id, frame.position) {
+                    let at = self.positions.entry(workspace).or_insert(position);
+                    *at = (*at).max(position);
+                }
+                Seen::Other
+            }
             "event" => {
                 let Some(event) = frame.event else {
                     return Seen::Other;
@@ -179,6 +188,10 @@ mod tests {
         assert_eq!(tracker.duplicates, 1);
         assert_eq!(tracker.out_of_order, 1);
         assert_eq!(tracker.positions[&WorkspaceId(1)], 13);
+        tracker.on_text(r#"{"type":"position","workspace_id":1,"position":20}"#);
+        assert_eq!(tracker.positions[&WorkspaceId(1)], 20);
+        assert_eq!(tracker.on_text(&event(19, "other-2")), Seen::Other);
+        assert_eq!(tracker.out_of_order, 2);
         // Expected: 0 and 1. Got 0 and 2.
         assert_eq!(tracker.audit(3, |n| Some(n < 2)), (1, 1));
     }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
-use crate::{ConversationId, UserId, WorkspaceId};
+use crate::message::Message;
+use crate::{ConversationId, ErrorBody, MessageId, UserId, WorkspaceId};
 
 /// What the server sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,28 @@ pub enum ServerFrame {
     Notify {
         notification: crate::notification::Notification,
     },
+    /// Everything of this workspace up to `position` that concerns the user has been sent:
+    /// a client stores it as where to resume. Sent (to every connection of the workspace)
+    /// when events the user does not receive, such as other people's private conversations,
+    /// moved the workspace on, so that a later replay does not read them again.
+    Position {
+        workspace_id: WorkspaceId,
+        position: i64,
+    },
+    /// A `post` was committed: `created` is false when its client id had been used already,
+    /// and `message` is then the first message (nothing was posted twice).
+    Posted {
+        client_id: String,
+        created: bool,
+        message: Box<Message>,
+    },
+    /// A `post` was refused: `status` and `error` are what `POST
+    /// /api/v1/conversations/{id}/messages` would have answered.
+    PostFailed {
+        client_id: String,
+        status: u16,
+        error: ErrorBody,
+    },
     /// Answer to `ping`.
     Pong,
     /// The client sent something we could not use; the connection stays open.
@@ -78,6 +101,22 @@ pub enum ClientFrame {
     Typing { conversation_id: ConversationId },
     /// The user is at the keyboard (`online`) or idle (`away`); `offline` is not accepted.
     Presence { status: PresenceStatus },
+    /// Posts a message as `POST /api/v1/conversations/{id}/messages` does, without an HTTP
+    /// request per message; answered with `posted` or `post_failed` naming the same
+    /// `client_id` (required here: it matches the answer, and makes sending again safe).
+    Post {
+        conversation_id: ConversationId,
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::client_id))]
+        client_id: String,
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::message_body))]
+        body: String,
+        /// Posts a reply in this top-level message's thread.
+        #[serde(default)]
+        thread_root_id: Option<MessageId>,
+        /// With `thread_root_id`: show the reply in the conversation's timeline too.
+        #[serde(default)]
+        also_in_channel: bool,
+    },
 }
 
 /// Most workspaces a `resume` is sized for. Nobody belongs to a thousand workspaces on one
@@ -91,13 +130,22 @@ const RESUME_ENVELOPE: usize = r#"{"type":"resume","positions":{}}"#.len();
 /// `"<workspace id>":<position>,`, both as long as they can be.
 const RESUME_ENTRY: usize = 1 + LONGEST_I64 + 1 + 1 + LONGEST_I64 + 1;
 
-/// The longest legal client frame, in bytes: a `resume` (compact JSON, as every client
-/// library writes it) naming [`MAX_RESUME_POSITIONS`] workspaces with the longest ids and
-/// positions. Every other client frame carries at most one id and is far shorter. The
-/// server reads no WebSocket frame or message longer than this (about 43 KiB), so a client
-/// cannot make it buffer megabytes, and the answer to a longer one is close code
-/// [`CLOSE_TOO_BIG`].
-pub const MAX_CLIENT_FRAME_BYTES: usize = RESUME_ENVELOPE + MAX_RESUME_POSITIONS * RESUME_ENTRY;
+/// The longest legal `resume`, in bytes (compact JSON, as every client library writes it):
+/// naming [`MAX_RESUME_POSITIONS`] workspaces with the longest ids and positions.
+pub const MAX_RESUME_FRAME_BYTES: usize = RESUME_ENVELOPE + MAX_RESUME_POSITIONS * RESUME_ENTRY;
+
+/// The longest legal client frame, in bytes: a `post` of the longest message, which fits in
+/// what a REST post may send ([`crate::message::MAX_REQUEST_BYTES`], about 496 KiB, room for
+/// the other fields included), or a full `resume`. Every other client frame carries at most
+/// one id and is far shorter. The server reads no WebSocket frame or message longer than
+/// this, so a client cannot make it buffer megabytes, and the answer to a longer one is
+/// close code [`CLOSE_TOO_BIG`].
+pub const MAX_CLIENT_FRAME_BYTES: usize =
+    if crate::message::MAX_REQUEST_BYTES > MAX_RESUME_FRAME_BYTES {
+        crate::message::MAX_REQUEST_BYTES
+    } else {
+        MAX_RESUME_FRAME_BYTES
+    };
 
 /// Close code: the first frame could not be read (binary, or text that is not a frame).
 pub const CLOSE_UNREADABLE: u16 = 1003;
@@ -150,15 +198,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_longest_client_frame_is_a_full_resume() {
+    fn the_longest_frames_are_a_full_resume_and_the_longest_post() {
         let longest = ClientFrame::Resume {
             positions: (0..MAX_RESUME_POSITIONS)
                 .map(|n| (WorkspaceId(i64::MIN + n as i64), i64::MIN))
                 .collect(),
         };
         let json = serde_json::to_string(&longest).unwrap();
+        assert!(json.len() <= MAX_RESUME_FRAME_BYTES, "{}", json.len());
+        assert!(json.len() + 40 > MAX_RESUME_FRAME_BYTES, "a tight bound");
+        // The longest body, every character escaped as a surrogate pair.
+        let post = ClientFrame::Post {
+            conversation_id: ConversationId(i64::MIN),
+            client_id: "x".repeat(crate::message::MAX_CLIENT_ID_LEN),
+            body: "\u{1}".repeat(crate::message::MAX_BODY_CHARS),
+            thread_root_id: Some(MessageId(i64::MIN)),
+            also_in_channel: true,
+        };
+        let json = serde_json::to_string(&post).unwrap();
         assert!(json.len() <= MAX_CLIENT_FRAME_BYTES, "{}", json.len());
-        assert!(json.len() + 40 > MAX_CLIENT_FRAME_BYTES, "a tight bound");
         for other in [
             ClientFrame::Ping,
             ClientFrame::Typing {

@@ -53,6 +53,9 @@ export function wireLiveSidebar() {
         notifier.show(frame.notification);
       } else if (frame.type === "read") {
         counts.elsewhere(frame.state);
+      } else if (frame.type === "position" && frame.workspace_id === workspace) {
+        // Events that were not ours moved the workspace on: resume after them.
+        position = Math.max(position, frame.position);
       }
     },
   });

@@ -200,16 +200,30 @@ export class Pane {
     li.classList.add("pending");
     li.querySelector(".send-failure")?.remove();
     try {
-      const response = await fetch(`/api/v1/conversations/${this.ctx.conversation}/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-csrf-token": this.ctx.csrf },
-        body: JSON.stringify(request),
-      });
-      if (!response.ok) throw new Error((await response.json()).message);
-      this.upsert(await response.json());
+      this.upsert(await this.post(request));
     } catch (error) {
       this.failed(li, request, error.message);
     }
+  }
+
+  /** Sends over the live socket when there is one, else (or when it drops first) over REST;
+   * the client id makes the second try safe. */
+  async post(request) {
+    const overSocket = this.ctx.post?.(request);
+    if (overSocket) {
+      try {
+        return await overSocket;
+      } catch (error) {
+        if (!error.lost) throw error;
+      }
+    }
+    const response = await fetch(`/api/v1/conversations/${this.ctx.conversation}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrf-token": this.ctx.csrf },
+      body: JSON.stringify(request),
+    });
+    if (!response.ok) throw new Error((await response.json()).message);
+    return response.json();
   }
 
   /** A message that was not sent: shown folded, with Retry, Edit and Discard. */

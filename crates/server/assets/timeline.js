@@ -77,6 +77,8 @@ function start(root) {
   const timeline = new Pane(list, ctx, { onScrolledAway: (away) => { jump.hidden = !away; } });
   const threads = new Threads(ctx);
   const socket = connect();
+  // Messages go out over the socket while it is live (no HTTP request each), else by REST.
+  ctx.post = (request) => socket.post(ctx.conversation, request);
   if (composer) {
     let lastTyping = 0;
     timeline.wireComposer(composer, {
@@ -112,6 +114,9 @@ function start(root) {
           notifier.show(frame.notification);
         } else if (frame.type === "read") {
           unread.elsewhere(frame.state);
+        } else if (frame.type === "position" && frame.workspace_id === state.workspace) {
+          // Events that were not ours moved the workspace on: resume after them.
+          state.position = Math.max(state.position, frame.position);
         } else if (frame.type === "typing" && frame.conversation_id === ctx.conversation) {
           showTyping(frame.user_id);
         } else if (frame.type === "presence") {

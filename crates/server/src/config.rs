@@ -149,6 +149,9 @@ pub struct ServeConfig {
     pub redis_url: Option<String>,
     /// How often realtime feeds poll the database without a notification.
     pub realtime_poll: std::time::Duration,
+    /// How often, at most, a feed tells its connections how far it has got (a `position`
+    /// frame, when events they did not receive moved it on).
+    pub realtime_position_every: std::time::Duration,
     /// Rate limits on sign-in, sign-up and password reset (on unless turned off).
     pub auth_rate_limits: bool,
     /// Serve HTTPS with these files instead of plain HTTP.
@@ -290,6 +293,7 @@ impl ServeConfig {
                 || file.trust_forwarded_for.unwrap_or(false),
             redis_url: args.redis_url.clone().or(file.redis_url),
             realtime_poll: std::time::Duration::from_secs(1),
+            realtime_position_every: crate::realtime::POSITION_EVERY,
             auth_rate_limits: !args.no_auth_rate_limits && file.auth_rate_limits.unwrap_or(true),
             tls: match (
                 args.tls_cert.clone().or(file.tls_cert),
@@ -315,6 +319,7 @@ impl ServeConfig {
             trust_forwarded_for: false,
             redis_url: None,
             realtime_poll: std::time::Duration::from_secs(1),
+            realtime_position_every: crate::realtime::POSITION_EVERY,
             auth_rate_limits: true,
             tls: None,
             backup: None,

@@ -42,14 +42,26 @@ pub type Frame = axum::extract::ws::Utf8Bytes;
 /// reconnects and resumes from its position, so nothing is lost.
 pub const CONNECTION_QUEUE: usize = 1024;
 
+/// A feed sends a `position` frame at most this often (see [`FeedTiming`]).
+pub const POSITION_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How the workspace feeds keep time.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedTiming {
+    /// How often feeds look for new events without being told (a safety net).
+    pub poll: std::time::Duration,
+    /// A feed whose position moved tells its connections at most this often, and also
+    /// whenever it moved by `feed::POSITION_AFTER_EVENTS` (protocol.md, `position`).
+    pub position_every: std::time::Duration,
+}
+
 /// All workspace feeds of this process.
 pub struct Hub {
     events: EventLog,
     feeds: Mutex<HashMap<WorkspaceId, Arc<Feed>>>,
     /// Other nodes, when several share the database (`--redis-url`).
     bus: std::sync::OnceLock<bus::RedisBus>,
-    /// How often feeds look for new events without being told (a safety net).
-    poll: std::time::Duration,
+    timing: FeedTiming,
     presence: presence::Presence,
     next_connection: std::sync::atomic::AtomicU64,
     /// Open sockets by person and session, so access changes reach them.
@@ -83,7 +95,7 @@ impl Hub {
 
     pub fn new(
         events: EventLog,
-        poll: std::time::Duration,
+        timing: FeedTiming,
         sessions: Arc<SessionCache>,
         metrics: Arc<ocomms_app::metrics::Metrics>,
     ) -> Arc<Self> {
@@ -91,7 +103,7 @@ impl Hub {
             events,
             feeds: Mutex::new(HashMap::new()),
             bus: std::sync::OnceLock::new(),
-            poll,
+            timing,
             presence: presence::Presence::default(),
             next_connection: std::sync::atomic::AtomicU64::new(0),
             sockets: sockets::Sockets::default(),
@@ -346,7 +358,7 @@ impl Hub {
         if let Some(feed) = self.lock().get(&workspace) {
             return Ok(feed.clone());
         }
-        let started = Feed::start(self.events.clone(), workspace, self.poll).await?;
+        let started = Feed::start(self.events.clone(), workspace, self.timing).await?;
         let feed = self
             .lock()
             .entry(workspace)

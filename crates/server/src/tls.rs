@@ -78,7 +78,10 @@ impl TlsListener {
                     () = tx.closed() => break,
                 };
                 let (stream, peer) = match accepted {
-                    Ok(pair) => pair,
+                    Ok(pair) => {
+                        crate::server::no_delay(&pair.0);
+                        pair
+                    }
                     Err(e) => {
                         // Out of file descriptors, say: as axum does, wait and go on.
                         tracing::warn!("accepting a connection failed: {e}");

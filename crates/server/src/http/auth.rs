@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use axum_extra::extract::CookieJar;
 use ocomms_app::{Actor, AppError, ClientContext};
 
@@ -24,15 +24,15 @@ pub enum Via {
 }
 
 /// The session token presented with a request, and how.
-pub fn presented_token(parts: &Parts) -> Option<(String, Via)> {
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+pub fn presented_token(headers: &HeaderMap) -> Option<(String, Via)> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
         let value = value.to_str().ok()?;
         let token = value
             .strip_prefix("Bearer ")
             .or_else(|| value.strip_prefix("bearer "))?;
         return Some((token.trim().to_owned(), Via::Bearer));
     }
-    let jar = CookieJar::from_headers(&parts.headers);
+    let jar = CookieJar::from_headers(headers);
     jar.get(SESSION_COOKIE)
         .map(|c| (c.value().to_owned(), Via::Cookie))
 }
@@ -44,7 +44,7 @@ impl FromRequestParts<App> for ApiActor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let (token, via) = presented_token(parts).ok_or(AppError::Unauthenticated)?;
+        let (token, via) = presented_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let actor = app
             .authenticate(&token)
             .await?

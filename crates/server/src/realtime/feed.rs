@@ -21,12 +21,16 @@ mod recent;
 
 /// Events read from the database per round.
 const BATCH: i64 = 500;
+/// A `position` frame goes out, whatever the time, once the feed moved this far past the
+/// last one: a replay after a disconnect then re-reads at most about this many events
+/// that were not the user's (the replay limit is 10,000).
+pub const POSITION_AFTER_EVENTS: i64 = 1_000;
 
 pub struct Feed {
     workspace: WorkspaceId,
-    /// Even without a notification, look for new events this often: a safety net for
-    /// writes whose notification was lost (another node, Redis away).
-    poll: Duration,
+    /// `poll`: even without a notification, look for new events this often (a safety net
+    /// for writes whose notification was lost: another node, Redis away).
+    timing: super::FeedTiming,
     events: EventLog,
     wake: Notify,
     state: Mutex<State>,
@@ -46,6 +50,8 @@ struct State {
     /// The frames of the newest events, oldest first, ending at `cursor`.
     recent: Recent,
     next_id: u64,
+    /// The position last told to every connection (`position` frame), and when.
+    announced: (i64, tokio::time::Instant),
     /// Set when the feed stops (no subscribers left); no one may join it then.
     closed: bool,
     /// The notification settings of the people connected (see `notify`).
@@ -107,7 +113,7 @@ impl Feed {
     pub async fn start(
         events: EventLog,
         workspace: WorkspaceId,
-        poll: Duration,
+        timing: super::FeedTiming,
     ) -> Result<Arc<Self>, AppError> {
         let cursor = events.head(workspace).await?;
         let mut audiences: HashMap<ConversationId, HashSet<UserId>> = HashMap::new();
@@ -116,7 +122,7 @@ impl Feed {
         }
         Ok(Arc::new(Self {
             workspace,
-            poll,
+            timing,
             events,
             wake: Notify::new(),
             state: Mutex::new(State {
@@ -125,6 +131,7 @@ impl Feed {
                 subscribers: HashMap::new(),
                 recent: Recent::default(),
                 next_id: 0,
+                announced: (cursor, tokio::time::Instant::now()),
                 closed: false,
                 notifying: HashMap::new(),
                 created_direct: HashSet::new(),
@@ -168,11 +175,12 @@ impl Feed {
     pub fn spawn(self: Arc<Self>, finished: impl FnOnce(Arc<Feed>) + Send + 'static) {
         tokio::spawn(async move {
             loop {
-                let _ = tokio::time::timeout(self.poll, self.wake.notified()).await;
+                let _ = tokio::time::timeout(self.timing.poll, self.wake.notified()).await;
                 if let Err(e) = self.pump().await {
                     tracing::warn!(workspace = %self.workspace, error = %e, "realtime feed could not read events");
                 }
                 let mut state = self.lock();
+                state.announce_position(self.workspace, self.timing.position_every);
                 if state.subscribers.is_empty() {
                     state.closed = true;
                     break;
@@ -267,10 +275,7 @@ impl Feed {
 
     /// Sends a frame to every connection of this workspace (presence).
     pub fn broadcast(&self, frame: &Frame) {
-        let state = self.lock();
-        for registered in state.subscribers.values().flatten() {
-            let _ = registered.connection.outbox.push(frame.clone());
-        }
+        self.lock().broadcast(frame);
     }
 
     /// Everyone with a connection to this feed.
@@ -329,6 +334,36 @@ impl Feed {
 }
 
 impl State {
+    /// Tells every connection how far the feed has got, when that moved since the last time
+    /// and either `every` has passed or the feed moved `POSITION_AFTER_EVENTS`: events
+    /// filtered out for a person do not reach them, so without this their stored position
+    /// would stay behind and each replay would read those events again (protocol.md §10).
+    /// Queued behind everything delivered up to the cursor, so it never overtakes an event.
+    fn announce_position(&mut self, workspace: WorkspaceId, every: Duration) {
+        let (position, at) = self.announced;
+        let moved = self.cursor - position;
+        if moved <= 0 || (moved < POSITION_AFTER_EVENTS && at.elapsed() < every) {
+            return;
+        }
+        self.announced = (self.cursor, tokio::time::Instant::now());
+        let frame = ServerFrame::Position {
+            workspace_id: workspace,
+            position: self.cursor,
+        };
+        let Ok(json) = serde_json::to_string(&frame) else {
+            return;
+        };
+        self.broadcast(&json.into());
+    }
+
+    /// Queues a frame for every connection, best effort: a full queue misses it (presence
+    /// changes, positions: a later frame says the same and more).
+    fn broadcast(&self, frame: &Frame) {
+        for registered in self.subscribers.values().flatten() {
+            let _ = registered.connection.outbox.push(frame.clone());
+        }
+    }
+
     fn deliver(&mut self, event: &Event, followers: &HashMap<MessageId, HashSet<UserId>>) {
         let members = self.audiences.entry(event.conversation_id).or_default();
         match &event.payload {

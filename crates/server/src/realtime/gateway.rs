@@ -62,6 +62,12 @@ pub async fn connect(
         );
     }
     app.require_verified(&actor)?;
+    // Kept to act as this session later (`post` frames), checked again each time, so a
+    // revoked session cannot post through a socket that has not closed yet.
+    let token: Arc<str> = crate::http::auth::presented_token(&headers)
+        .ok_or(AppError::Unauthenticated)?
+        .0
+        .into();
     // Counted from before the upgrade, so a burst of connects cannot all pass the cap. Over
     // it, the upgrade still happens: a close code is the only refusal a browser's
     // WebSocket can read (a failed handshake shows no status).
@@ -80,6 +86,7 @@ pub async fn connect(
                 app,
                 hub,
                 actor,
+                token,
                 socket,
             });
             async move {
@@ -99,6 +106,7 @@ struct Start {
     app: App,
     hub: Arc<Hub>,
     actor: Box<Actor>,
+    token: Arc<str>,
     socket: WebSocket,
 }
 
@@ -126,6 +134,7 @@ async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), axum::Error> 
         app,
         hub,
         actor,
+        token,
         socket,
     } = *start;
     let _counted = Counted::open(&hub);
@@ -138,6 +147,8 @@ async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), axum::Error> 
         return Ok(());
     };
     let connection = Live {
+        app: &app,
+        token: &token,
         hub: &hub,
         user: opened.user,
         subscriptions: &opened.subscriptions,

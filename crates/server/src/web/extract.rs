@@ -21,7 +21,7 @@ impl FromRequestParts<App> for MaybeViewer {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        match presented_token(parts) {
+        match presented_token(&parts.headers) {
             Some((token, Via::Cookie)) => Ok(Self(app.authenticate(&token).await?)),
             _ => Ok(Self(None)),
         }

@@ -121,14 +121,17 @@ async fn loadgen_reconnect_storm_misses_nothing(db: TestDb) {
 async fn loadgen_ingest_idle_and_threads_run(db: TestDb) {
     let server = load_server(&db, None).await;
     let connector = Arc::new(Connector::new(&[server.url()], 1).await.unwrap());
-    let options = ingest::IngestOptions {
-        senders: 4,
-        seconds: 1.0,
-    };
-    let report = ingest::run(connector.clone(), &options, None)
-        .await
-        .unwrap();
-    assert!(report.acknowledged > 0 && report.failed == 0, "{report}");
+    for over in [ingest::Over::Socket, ingest::Over::Rest] {
+        let options = ingest::IngestOptions {
+            senders: 4,
+            seconds: 1.0,
+            over,
+        };
+        let report = ingest::run(connector.clone(), &options, None)
+            .await
+            .unwrap();
+        assert!(report.acknowledged > 0 && report.failed == 0, "{report}");
+    }
 
     // 35 sockets a user: more than one session may hold, so each user signs in twice.
     let options = idle::IdleOptions {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ocomms_client::{Realtime, Update};
 use ocomms_proto::event::{Event, EventPayload};
-use ocomms_proto::message::HistoryQuery;
+use ocomms_proto::message::{HistoryQuery, PostMessage};
 use ocomms_proto::realtime::PresenceStatus;
 use ocomms_proto::{ConversationId, ErrorCode};
 use ocomms_store::testing::TestDb;
@@ -21,6 +21,8 @@ ocomms_store::backend_tests!(
     signing_out_closes_the_session_sockets,
     concurrent_posts_are_each_acknowledged_and_delivered_once,
     a_socket_follows_the_workspaces_its_person_belongs_to,
+    filtered_events_move_the_resume_position,
+    messages_posted_over_the_socket_are_answered_once_committed,
 );
 
 /// The next `n` events of `conversation` (others are skipped), failing after 10 s.
@@ -672,4 +674,153 @@ async fn a_socket_follows_the_workspaces_its_person_belongs_to(db: TestDb) {
         .await
         .unwrap();
     quiet(&mut otto, dm).await;
+}
+
+/// Events a person does not receive (a private channel they are not in) still move where
+/// they resume from, by a `position` frame, so that the next replay does not read them again.
+async fn filtered_events_move_the_resume_position(db: TestDb) {
+    let s = TestServer::start_with(db, |config| {
+        config.realtime_position_every = Duration::ZERO;
+    })
+    .await;
+    let t = s.team().await;
+    let vault = t
+        .member
+        .create_channel(&t.slug, &channel("vault", true, vec![]))
+        .await
+        .unwrap()
+        .id;
+    let mut member = t.member.realtime(BTreeMap::new());
+    let mut admin = t.admin.realtime(BTreeMap::new());
+    ready(&mut member).await;
+    ready(&mut admin).await;
+
+    t.member.post_message(vault, "secret", None).await.unwrap();
+    let posted = events_in(&mut member, vault, 1).await.remove(0);
+    let workspace = posted.workspace_id;
+    let moved = async {
+        while admin.positions().get(&workspace) != Some(&posted.position) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), moved)
+        .await
+        .unwrap_or_else(|_| panic!("the admin's position stayed at {:?}", admin.positions()));
+    quiet(&mut admin, vault).await;
+
+    // Resumed from there, the replay holds nothing, and the position is the head.
+    let positions = admin.close().await;
+    let mut admin = t.admin.realtime(positions);
+    match tokio::time::timeout(Duration::from_secs(10), admin.next()).await {
+        Ok(Some(Update::Ready { positions })) => {
+            assert_eq!(positions.get(&workspace), Some(&posted.position));
+        }
+        other => panic!("expected ready before anything else: {other:?}"),
+    }
+}
+
+fn post(body: &str, client_id: &str) -> PostMessage {
+    PostMessage {
+        body: body.into(),
+        client_id: Some(client_id.into()),
+        thread_root_id: None,
+        also_in_channel: false,
+    }
+}
+
+/// A `post` frame does what `POST …/messages` does: answered once committed, delivered to
+/// the members, the same message again for a client id already used (by either path), and
+/// the REST route's status and code when refused.
+async fn messages_posted_over_the_socket_are_answered_once_committed(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let mut t = s.team().await;
+    let general = t.general().await;
+    let vault = t
+        .member
+        .create_channel(&t.slug, &channel("vault", true, vec![]))
+        .await
+        .unwrap()
+        .id;
+    let mut member = t.member.realtime(BTreeMap::new());
+    let mut admin = t.admin.realtime(BTreeMap::new());
+    let guest = t.guest.realtime(BTreeMap::new());
+    ready(&mut member).await;
+    ready(&mut admin).await;
+
+    // Several in flight at once, each answered with its own message.
+    let (first, second) = tokio::join!(
+        member.post(general, post("over the socket", "ws-1")),
+        member.post(general, post("and another", "ws-2")),
+    );
+    let (first, created) = first.unwrap();
+    assert!(created);
+    assert_eq!(first.body, "over the socket");
+    assert_eq!(first.client_id.as_deref(), Some("ws-1"));
+    assert_eq!(second.unwrap().0.body, "and another");
+    let delivered = events_in(&mut admin, general, 2).await;
+    let ids: Vec<_> = delivered
+        .iter()
+        .filter_map(|e| match &e.payload {
+            EventPayload::MessagePosted { message, .. } => Some(message.body.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&"over the socket".to_owned()));
+
+    // Sent again, over the socket or REST: the first message, nothing new.
+    let (again, created) = member
+        .post(general, post("changed text", "ws-1"))
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(
+        (again.id, again.body.as_str()),
+        (first.id, "over the socket")
+    );
+    let by_rest = t
+        .member
+        .post_message(general, "by rest", Some("ws-1"))
+        .await
+        .unwrap();
+    assert_eq!(by_rest.id, first.id);
+    quiet(&mut admin, general).await;
+
+    // Refusals carry the REST answer.
+    let empty = member.post(general, post("  ", "ws-3")).await.unwrap_err();
+    assert_eq!(
+        (empty.status(), empty.code()),
+        (Some(422), Some(ErrorCode::ValidationFailed))
+    );
+    let hidden = guest
+        .post(vault, post("let me in", "ws-4"))
+        .await
+        .unwrap_err();
+    assert_eq!(hidden.status(), Some(404), "{hidden}");
+    let page = t
+        .member
+        .history(general, &HistoryQuery::default())
+        .await
+        .unwrap();
+    let mine: Vec<_> = page
+        .messages
+        .iter()
+        .filter(|m| m.client_id.as_deref().is_some_and(|c| c.starts_with("ws-")))
+        .collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+
+    // Signed out: the socket closes, and a post waiting on it is told to send again.
+    t.member.sign_out().await.unwrap();
+    match tokio::time::timeout(
+        Duration::from_secs(10),
+        member.post(general, post("after sign-out", "ws-5")),
+    )
+    .await
+    {
+        Ok(Err(e)) => assert!(
+            matches!(e, ocomms_client::ClientError::Disconnected) || e.status() == Some(401),
+            "{e}"
+        ),
+        other => panic!("a post after sign-out: {other:?}"),
+    }
 }

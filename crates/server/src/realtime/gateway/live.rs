@@ -2,24 +2,31 @@
 //! in, until either side stops, the heartbeat lapses or a feed finds the queue full.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{CLOSE_TOO_BIG, ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
 use super::frame::{TOO_BIG, close, too_big};
 use super::{HEARTBEAT, Sink, TYPING_EVERY, text};
+use crate::App;
 use crate::realtime::{Hub, Outbox, PresenceChange, Subscription};
+
+mod post;
 
 /// A connection after its replay: frames out, client frames in, until either side stops.
 pub(super) struct Live<'a> {
+    pub(super) app: &'a App,
+    /// The session's token, to act as it for `post` frames.
+    pub(super) token: &'a Arc<str>,
     pub(super) hub: &'a Hub,
     pub(super) user: UserId,
     pub(super) subscriptions: &'a [Subscription],
-    pub(super) kick: &'a Notify,
+    pub(super) kick: &'a Arc<Notify>,
     pub(super) presence_id: u64,
     pub(super) workspace_ids: &'a [WorkspaceId],
 }
@@ -29,11 +36,15 @@ impl Live<'_> {
         &self,
         sink: &mut Sink,
         stream: &mut futures_util::stream::SplitStream<WebSocket>,
-        outbox: &Outbox,
+        outbox: &Arc<Outbox>,
     ) -> Result<(), axum::Error> {
         let kick = self.kick;
         let mut deadline = Instant::now() + HEARTBEAT * 2;
-        let mut last_typing: HashMap<ConversationId, Instant> = HashMap::new();
+        let mut local = Local {
+            outbox,
+            last_typing: HashMap::new(),
+            posting: None,
+        };
         loop {
             tokio::select! {
                 frames = outbox.take() => {
@@ -54,7 +65,7 @@ impl Live<'_> {
                         _ => break,
                     };
                     deadline = Instant::now() + HEARTBEAT * 2;
-                    if self.on_message(message, sink, &mut last_typing).await? == Next::Stop {
+                    if self.on_message(message, sink, &mut local).await? == Next::Stop {
                         break;
                     }
                 }
@@ -72,11 +83,11 @@ impl Live<'_> {
         &self,
         message: Message,
         sink: &mut Sink,
-        last_typing: &mut HashMap<ConversationId, Instant>,
+        local: &mut Local<'_>,
     ) -> Result<Next, axum::Error> {
         match message {
             Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
-                Ok(frame) => self.on_frame(frame, sink, last_typing).await?,
+                Ok(frame) => self.on_frame(frame, sink, local).await?,
                 Err(e) => {
                     let message = format!("Unreadable frame: {e}");
                     sink.send(text(&ServerFrame::Error { message })).await?;
@@ -97,18 +108,19 @@ impl Live<'_> {
         &self,
         frame: ClientFrame,
         sink: &mut Sink,
-        last_typing: &mut HashMap<ConversationId, Instant>,
+        local: &mut Local<'_>,
     ) -> Result<(), axum::Error> {
         match frame {
             ClientFrame::Ping => sink.send(text(&ServerFrame::Pong)).await?,
             ClientFrame::Typing { conversation_id } => {
                 // Typing notices go out at most every TYPING_EVERY per conversation.
                 let now = Instant::now();
-                let recent = last_typing
+                let recent = local
+                    .last_typing
                     .get(&conversation_id)
                     .is_some_and(|t| now - *t < TYPING_EVERY);
                 if !recent {
-                    last_typing.insert(conversation_id, now);
+                    local.last_typing.insert(conversation_id, now);
                     for s in self.subscriptions {
                         self.hub.typing(s.workspace, conversation_id, self.user);
                     }
@@ -127,6 +139,21 @@ impl Live<'_> {
                     self.workspace_ids,
                 );
             }
+            ClientFrame::Post {
+                conversation_id,
+                client_id,
+                body,
+                thread_root_id,
+                also_in_channel,
+            } => {
+                let request = ocomms_proto::message::PostMessage {
+                    body,
+                    client_id: Some(client_id),
+                    thread_root_id,
+                    also_in_channel,
+                };
+                self.post(conversation_id, request, local).await;
+            }
             ClientFrame::Resume { .. } => {
                 let message = "Already resumed; reconnect to resume again.".into();
                 sink.send(text(&ServerFrame::Error { message })).await?;
@@ -134,6 +161,15 @@ impl Live<'_> {
         }
         Ok(())
     }
+}
+
+/// What one connection keeps while live, besides its subscriptions.
+struct Local<'a> {
+    outbox: &'a Arc<Outbox>,
+    /// When typing was last forwarded, per conversation.
+    last_typing: HashMap<ConversationId, Instant>,
+    /// Posts being committed (made at the first `post`: most connections never post).
+    posting: Option<Arc<Semaphore>>,
 }
 
 /// Whether the connection goes on after a client's message.
