@@ -49,8 +49,8 @@ impl Store {
             let mut next: BTreeMap<i64, i64> = BTreeMap::new();
             for (&conversation, &count) in &counts {
                 let last: Option<i64> = sqlx::query_scalar(
-                    "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
-                     RETURNING last_seq",
+                    "UPDATE conversations SET last_seq = last_seq + $2, \
+                     last_message_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq",
                 )
                 .bind(conversation)
                 .bind(count)

@@ -171,8 +171,9 @@ impl Store {
                 .await?;
             let conversation_last = tx
                 .advance_counters(
-                    "UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 \
-                     RETURNING last_seq",
+                    // Every new seq of the group is a message's: the newest is the new head.
+                    "UPDATE conversations SET last_seq = last_seq + $2, \
+                     last_message_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq",
                     &numbering.conversation_counts,
                 )
                 .await?;

@@ -31,6 +31,7 @@ embedded![
     "0011_search",
     "0012_imports",
     "0013_personal_exports",
+    "0014_last_message_seq",
 ];
 
 /// The SQL texts of a backend's migrations, in order.

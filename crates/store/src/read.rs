@@ -139,10 +139,11 @@ impl Store {
         workspace: WorkspaceId,
     ) -> StoreResult<Vec<ReadState>> {
         let sql = format!(
-            // A conversation with nothing after the marker is not probed at all.
+            // A conversation with no message after the marker is not probed at all (later
+            // events that are not messages, such as reactions and joins, count nothing).
             "SELECT cm.conversation_id, cm.last_read_seq, \
-             CASE WHEN c.last_seq > cm.last_read_seq THEN ({UNREAD}) ELSE 0 END, \
-             CASE WHEN c.last_seq > cm.last_read_seq THEN {MENTIONS} ELSE 0 END \
+             CASE WHEN c.last_message_seq > cm.last_read_seq THEN ({UNREAD}) ELSE 0 END, \
+             CASE WHEN c.last_message_seq > cm.last_read_seq THEN {MENTIONS} ELSE 0 END \
              FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
              WHERE cm.user_id = $1 AND c.workspace_id = $2 ORDER BY cm.conversation_id"
         );
