@@ -174,9 +174,11 @@ pub struct Poster {
 impl Poster {
     /// Posts a message over the socket (a `post` frame), without an HTTP request: answered
     /// once committed, like `Client::post_message`. `request.client_id` is required (one is
-    /// made when missing) and makes sending again safe. While disconnected the post waits and
-    /// goes out once the session is live again; if the connection drops after it went out,
-    /// the answer is `ClientError::Disconnected`: send it again with the same client id.
+    /// made when missing) and makes sending again safe. A post waits for the session to be
+    /// live and goes out then. When a connection ends before the answer, every post waiting
+    /// is answered `ClientError::Disconnected`, whether it had gone out or not (one that had
+    /// not still goes out on the next connection): send it again with the same client id,
+    /// over either path, and the answer says whether it was new.
     pub async fn post(&self, conversation_id: ConversationId, request: PostMessage) -> Posted {
         let client_id = request
             .client_id

@@ -676,6 +676,22 @@ async fn a_socket_follows_the_workspaces_its_person_belongs_to(db: TestDb) {
     quiet(&mut otto, dm).await;
 }
 
+/// A private channel of the team's member alone.
+async fn members_only(t: &crate::support::Team) -> ConversationId {
+    t.member
+        .create_channel(&t.slug, &channel("vault", true, vec![]))
+        .await
+        .unwrap()
+        .id
+}
+
+/// A realtime session of `client` that is ready (caught up, live).
+async fn live(client: &ocomms_client::Client) -> Realtime {
+    let mut session = client.realtime(BTreeMap::new());
+    ready(&mut session).await;
+    session
+}
+
 /// Events a person does not receive (a private channel they are not in) still move where
 /// they resume from, by a `position` frame, so that the next replay does not read them again.
 async fn filtered_events_move_the_resume_position(db: TestDb) {
@@ -684,16 +700,9 @@ async fn filtered_events_move_the_resume_position(db: TestDb) {
     })
     .await;
     let t = s.team().await;
-    let vault = t
-        .member
-        .create_channel(&t.slug, &channel("vault", true, vec![]))
-        .await
-        .unwrap()
-        .id;
-    let mut member = t.member.realtime(BTreeMap::new());
-    let mut admin = t.admin.realtime(BTreeMap::new());
-    ready(&mut member).await;
-    ready(&mut admin).await;
+    let vault = members_only(&t).await;
+    let mut member = live(&t.member).await;
+    let mut admin = live(&t.admin).await;
 
     t.member.post_message(vault, "secret", None).await.unwrap();
     let posted = events_in(&mut member, vault, 1).await.remove(0);
@@ -735,17 +744,10 @@ async fn messages_posted_over_the_socket_are_answered_once_committed(db: TestDb)
     let s = TestServer::start(db).await;
     let mut t = s.team().await;
     let general = t.general().await;
-    let vault = t
-        .member
-        .create_channel(&t.slug, &channel("vault", true, vec![]))
-        .await
-        .unwrap()
-        .id;
-    let mut member = t.member.realtime(BTreeMap::new());
-    let mut admin = t.admin.realtime(BTreeMap::new());
+    let vault = members_only(&t).await;
+    let member = live(&t.member).await;
+    let mut admin = live(&t.admin).await;
     let guest = t.guest.realtime(BTreeMap::new());
-    ready(&mut member).await;
-    ready(&mut admin).await;
 
     // Several in flight at once, each answered with its own message.
     let (first, second) = tokio::join!(
