@@ -49,6 +49,11 @@ enum Scenario {
         /// Seconds to hold the connections before measuring
         #[arg(long, default_value_t = 2.0)]
         hold: f64,
+        /// Then post one message of the longest length (40,000 characters) to a channel of
+        /// every load user and measure again: the server's RSS should come back to within
+        /// 10 % of before (issue 18: a connection kept a write buffer of its largest frame)
+        #[arg(long)]
+        large_message: bool,
     },
     /// C channels × M members, messages at a fixed rate: deliveries/s, send→deliver latency,
     /// and every member gets every message exactly once
@@ -196,6 +201,7 @@ async fn main() -> anyhow::Result<()> {
             connections,
             users,
             hold,
+            large_message,
         } => {
             let Some(server) = server else {
                 bail!("idle measures the server's memory: give --server-pid");
@@ -204,9 +210,14 @@ async fn main() -> anyhow::Result<()> {
                 connections: *connections,
                 users: *users,
                 hold_seconds: *hold,
+                large_message: *large_message,
             };
-            print(&cli, &idle::run(connector, &options, server).await?)?;
-            true
+            let report = idle::run(connector, &options, server).await?;
+            print(&cli, &report)?;
+            report
+                .large_message
+                .as_ref()
+                .is_none_or(|l| l.within_ten_percent)
         }
         Scenario::Fanout(args) => {
             let report = fanout::run(connector, &args.options(), server).await?;

@@ -1,9 +1,14 @@
 //! `idle`: N authenticated connections resumed and then quiet; the server's resident memory
-//! per connection (from /proc/PID/status) and its CPU while they sit there.
+//! per connection (from /proc/PID/status) and its CPU while they sit there. With
+//! `large_message`, one message of the longest length then goes to every connection, and the
+//! memory is read again once it has been delivered: what a connection keeps of a large frame
+//! shows there.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::connection::{Connector, check_descriptors};
@@ -19,6 +24,20 @@ pub struct IdleOptions {
     pub users: usize,
     /// Seconds to hold the connections before the second reading.
     pub hold_seconds: f64,
+    /// Then send one longest message to every connection and read the memory again.
+    pub large_message: bool,
+}
+
+/// The server's memory around one longest message delivered to every connection.
+#[derive(Debug, Serialize)]
+pub struct LargeMessage {
+    pub bytes: usize,
+    pub delivered: usize,
+    pub rss_after_kib: u64,
+    /// Growth per connection that stayed after delivery.
+    pub kib_per_connection_kept: f64,
+    /// Whether the RSS came back to within 10 % of the idle reading.
+    pub within_ten_percent: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,6 +50,7 @@ pub struct IdleReport {
     /// CPU and memory while the connections are held (after all were ready).
     pub server: ServerUsage,
     pub rss_before_connections_kib: u64,
+    pub large_message: Option<LargeMessage>,
 }
 
 impl std::fmt::Display for IdleReport {
@@ -46,7 +66,23 @@ impl std::fmt::Display for IdleReport {
             self.server.rss_after_kib as f64 / 1024.0,
             self.kib_per_connection,
             self.server.cpu_cores
-        )
+        )?;
+        if let Some(large) = &self.large_message {
+            write!(
+                f,
+                "\n  one {}-byte message delivered to {} connections: RSS {:.1} MiB, {:.2} KiB per connection kept ({})",
+                large.bytes,
+                large.delivered,
+                large.rss_after_kib as f64 / 1024.0,
+                large.kib_per_connection_kept,
+                if large.within_ten_percent {
+                    "within 10 % of idle"
+                } else {
+                    "MORE than 10 % over idle"
+                }
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -59,12 +95,54 @@ pub async fn run(
     let users = options.users.max(1);
     let population = Population::prepare(&connector, users, options.connections).await?;
     let before_connections = server.sample()?;
-    let quiet: Arc<Progress> = Arc::new(|_: usize, _: &Seen, _: &Tracker| {});
+    // The large message's channel exists before the connections, so each one hears it live.
+    let large_channel = if options.large_message {
+        let everyone: Vec<usize> = (0..users).collect();
+        Some(population.channel("large", &everyone).await?)
+    } else {
+        None
+    };
+    let delivered = Arc::new(AtomicUsize::new(0));
+    let counting = delivered.clone();
+    let progress: Arc<Progress> = Arc::new(move |_: usize, seen: &Seen, _: &Tracker| {
+        if matches!(seen, Seen::Message(_)) {
+            counting.fetch_add(1, Ordering::Relaxed);
+        }
+    });
     let (fleet, connect) =
-        Fleet::connect_all(connector, &population, options.connections, quiet).await?;
+        Fleet::connect_all(connector, &population, options.connections, progress).await?;
     let held = server.sample()?;
     tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
     let after = server.sample()?;
+    let large_message = match large_channel {
+        Some(channel) => {
+            let body = "x".repeat(ocomms_proto::message::MAX_BODY_CHARS);
+            let client_id = format!("{}0", population.message_prefix());
+            population.users[0]
+                .client(0)
+                .post_message(channel, &body, Some(&client_id))
+                .await
+                .context("posting the large message")?;
+            // Every connection has it, then the frames are gone from the queues.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+            while delivered.load(Ordering::Relaxed) < options.connections
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
+            let rss_after_kib = server.sample()?.rss_kib;
+            Some(LargeMessage {
+                bytes: body.len(),
+                delivered: delivered.load(Ordering::Relaxed),
+                rss_after_kib,
+                kib_per_connection_kept: rss_after_kib.saturating_sub(after.rss_kib) as f64
+                    / options.connections.max(1) as f64,
+                within_ten_percent: rss_after_kib as f64 <= after.rss_kib as f64 * 1.1,
+            })
+        }
+        None => None,
+    };
     let retries = fleet
         .counters
         .retries
@@ -79,5 +157,6 @@ pub async fn run(
             / options.connections.max(1) as f64,
         server: ServerUsage::between(held, after),
         rss_before_connections_kib: before_connections.rss_kib,
+        large_message,
     })
 }

@@ -138,11 +138,16 @@ async fn loadgen_ingest_idle_and_threads_run(db: TestDb) {
         connections: 70,
         users: 2,
         hold_seconds: 0.2,
+        large_message: true,
     };
     let report = idle::run(connector.clone(), &options, this_process())
         .await
         .unwrap();
     assert_eq!(report.connections, 70, "{report}");
+    // The longest message reached every connection (what memory it leaves is measured on a
+    // server of its own, docs/benchmarks.md: this one shares the test's process).
+    let large = report.large_message.as_ref().expect("measured");
+    assert_eq!(large.delivered, 70, "{report}");
 
     // All threads for someone following 30 threads (the scenario checks the first page).
     let options = threads::ThreadsOptions {
