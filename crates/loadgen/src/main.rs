@@ -214,10 +214,15 @@ async fn main() -> anyhow::Result<()> {
             };
             let report = idle::run(connector, &options, server).await?;
             print(&cli, &report)?;
-            report
+            if report
                 .large_message
                 .as_ref()
-                .is_none_or(|l| l.within_ten_percent)
+                .is_some_and(|l| !l.within_ten_percent)
+            {
+                eprintln!("FAILED: the server kept the large message's memory");
+                std::process::exit(2);
+            }
+            true
         }
         Scenario::Fanout(args) => {
             let report = fanout::run(connector, &args.options(), server).await?;
