@@ -115,32 +115,17 @@ pub async fn run(
     tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
     let after = server.sample()?;
     let large_message = match large_channel {
-        Some(channel) => {
-            let body = "x".repeat(ocomms_proto::message::MAX_BODY_CHARS);
-            let client_id = format!("{}0", population.message_prefix());
-            population.users[0]
-                .client(0)
-                .post_message(channel, &body, Some(&client_id))
-                .await
-                .context("posting the large message")?;
-            // Every connection has it, then the frames are gone from the queues.
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-            while delivered.load(Ordering::Relaxed) < options.connections
-                && tokio::time::Instant::now() < deadline
-            {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
-            let rss_after_kib = server.sample()?.rss_kib;
-            Some(LargeMessage {
-                bytes: body.len(),
-                delivered: delivered.load(Ordering::Relaxed),
-                rss_after_kib,
-                kib_per_connection_kept: rss_after_kib.saturating_sub(after.rss_kib) as f64
-                    / options.connections.max(1) as f64,
-                within_ten_percent: rss_after_kib as f64 <= after.rss_kib as f64 * 1.1,
-            })
-        }
+        Some(channel) => Some(
+            send_large_message(
+                &population,
+                channel,
+                &delivered,
+                options,
+                &server,
+                after.rss_kib,
+            )
+            .await?,
+        ),
         None => None,
     };
     let retries = fleet
@@ -158,5 +143,41 @@ pub async fn run(
         server: ServerUsage::between(held, after),
         rss_before_connections_kib: before_connections.rss_kib,
         large_message,
+    })
+}
+
+/// Posts one longest message to `channel`, waits until every connection counted it in
+/// `delivered` (and its frames have left the queues), and reads the server's memory against
+/// `idle_kib`.
+async fn send_large_message(
+    population: &Population,
+    channel: ocomms_proto::ConversationId,
+    delivered: &AtomicUsize,
+    options: &IdleOptions,
+    server: &ServerProcess,
+    idle_kib: u64,
+) -> anyhow::Result<LargeMessage> {
+    let body = "x".repeat(ocomms_proto::message::MAX_BODY_CHARS);
+    let client_id = format!("{}0", population.message_prefix());
+    population.users[0]
+        .client(0)
+        .post_message(channel, &body, Some(&client_id))
+        .await
+        .context("posting the large message")?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while delivered.load(Ordering::Relaxed) < options.connections
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
+    let rss_after_kib = server.sample()?.rss_kib;
+    Ok(LargeMessage {
+        bytes: body.len(),
+        delivered: delivered.load(Ordering::Relaxed),
+        rss_after_kib,
+        kib_per_connection_kept: rss_after_kib.saturating_sub(idle_kib) as f64
+            / options.connections.max(1) as f64,
+        within_ten_percent: rss_after_kib as f64 <= idle_kib as f64 * 1.1,
     })
 }
