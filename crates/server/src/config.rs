@@ -11,13 +11,15 @@ mod command;
 
 pub use command::{AdminCommand, Cli, Command, LogFormat};
 
+/// Global, so that `ocomms admin make-admin --database-url …` works as well as
+/// `ocomms admin --database-url … make-admin` (people put flags last).
 #[derive(Debug, Clone, Default, Args)]
 pub struct DatabaseArgs {
     /// Folder for the SQLite database and other data [default: ./data]
-    #[arg(long, env = "OCOMMS_DATA_DIR")]
+    #[arg(long, env = "OCOMMS_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// `postgres://…` to use PostgreSQL; default is SQLite at DATA_DIR/ocomms.db
-    #[arg(long, env = "OCOMMS_DATABASE_URL")]
+    #[arg(long, env = "OCOMMS_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 }
 

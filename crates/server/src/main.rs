@@ -27,8 +27,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let config = ServeConfig::resolve(&args, config_file)?;
             let running = server::start(config).await?;
-            tracing::info!("OComms is ready at {}", running.app.public_url());
-            println!("OComms is running at {}", running.url());
+            tracing::info!(listen = %running.url(), "OComms is ready at {}", running.app.public_url());
+            // A line for people; with JSON logs every line of the output must be JSON, and
+            // the log line above says the same.
+            if cli.log_format == LogFormat::Text {
+                println!("OComms is running at {}", running.url());
+            }
             running.run_until_signal().await
         }
         Command::Migrate(args) => {

@@ -40,5 +40,6 @@ mod api {
     mod threads;
     mod tls;
     mod unread;
+    mod walkthrough;
     mod workspaces;
 }

@@ -36,6 +36,39 @@ impl TestDb {
 
     /// `None` (after saying so on stderr) when no PostgreSQL is configured.
     pub async fn postgres() -> Option<Self> {
+        let mut empty = EmptyPostgres::create().await?;
+        // The database now belongs to this TestDb, which drops it.
+        let (url, pg) = (std::mem::take(&mut empty.url), empty.pg.take());
+        let store = Store::open(&url)
+            .await
+            .expect("open PostgreSQL test database");
+        Some(Self {
+            store,
+            url,
+            _dir: None,
+            pg,
+        })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg.take() {
+            drop_database(admin_url, name);
+        }
+    }
+}
+
+/// A new PostgreSQL database with no tables at all, as `createdb` makes it (a `TestDb` is
+/// migrated): for what a newcomer points `ocomms` at. Dropped at the end.
+pub struct EmptyPostgres {
+    pub url: String,
+    pg: Option<(String, String)>,
+}
+
+impl EmptyPostgres {
+    /// `None` (after saying so on stderr) when no PostgreSQL is configured.
+    pub async fn create() -> Option<Self> {
         let Some(admin_url) = std::env::var("OCOMMS_TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())
@@ -56,44 +89,41 @@ impl TestDb {
             .await
             .expect("create test database");
         admin.close().await;
-        let url = with_database(&admin_url, &name);
-        let store = Store::open(&url)
-            .await
-            .expect("open PostgreSQL test database");
         Some(Self {
-            store,
-            url,
-            _dir: None,
+            url: with_database(&admin_url, &name),
             pg: Some((admin_url, name)),
         })
     }
 }
 
-impl Drop for TestDb {
+impl Drop for EmptyPostgres {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.pg.take() else {
+        if let Some((admin_url, name)) = self.pg.take() {
+            drop_database(admin_url, name);
+        }
+    }
+}
+
+fn drop_database(admin_url: String, name: String) {
+    // Drop runs inside the test's runtime, which cannot be blocked on; a short-lived thread
+    // with its own runtime removes the database (FORCE ends our own pool too).
+    let _ = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
             return;
         };
-        // Drop runs inside the test's runtime, which cannot be blocked on; a short-lived
-        // thread with its own runtime removes the database (FORCE ends our own pool too).
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async {
-                if let Ok(admin) = Store::connect(&admin_url).await {
-                    let _ = admin
-                        .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    admin.close().await;
-                }
-            });
-        })
-        .join();
-    }
+        rt.block_on(async {
+            if let Ok(admin) = Store::connect(&admin_url).await {
+                let _ = admin
+                    .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                admin.close().await;
+            }
+        });
+    })
+    .join();
 }
 
 /// Says, past the test harness's output capture (which hides `eprintln!` of passing tests),

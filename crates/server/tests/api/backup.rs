@@ -13,7 +13,7 @@ use ocomms_proto::ConversationId;
 use ocomms_proto::message::HistoryQuery;
 use ocomms_server::config::ServeConfig;
 use ocomms_server::server;
-use ocomms_store::testing::TestDb;
+use ocomms_store::testing::{EmptyPostgres, TestDb};
 
 use crate::support::{PASSWORD, TestServer, args, ocomms};
 
@@ -287,6 +287,38 @@ async fn damaged_foreign_and_newer_backups_are_refused_before_anything_changes(d
     .await;
     assert!(!ok && out.contains("no database at"), "{out}");
     assert!(!nowhere.join("ocomms.db").exists());
+
+    // Into the other kind of database: refused before anything is written there.
+    let postgres_target = if s.db.url.starts_with("sqlite:") {
+        EmptyPostgres::create().await
+    } else {
+        None
+    };
+    let other = match &postgres_target {
+        Some(database) => args(&["--database-url", &database.url]),
+        None => args(&[
+            "--data-dir",
+            dir.path().join("sqlite-data").to_str().unwrap(),
+        ]),
+    };
+    let mut list = args(&["restore"]);
+    list.extend(other);
+    list.push(file.to_str().unwrap().to_owned());
+    let (ok, out) = ocomms(list).await;
+    assert!(
+        !ok && out.contains("restore it into the same kind of database"),
+        "{out}"
+    );
+    assert!(!dir.path().join("sqlite-data").join("ocomms.db").exists());
+    if let Some(database) = &postgres_target {
+        let store = ocomms_store::Store::connect(&database.url).await.unwrap();
+        assert_eq!(
+            store.schema_version().await.unwrap(),
+            None,
+            "nothing written"
+        );
+        store.close().await;
+    }
 
     // The good one still restores.
     let (ok, out) = ocomms(restore_from(&file)).await;
