@@ -92,31 +92,41 @@ async fn a_backup_taken_while_messages_arrive_restores_every_acknowledged_one(db
         .avatar_url;
     let (_, avatar) = ada.avatar(&avatar_url).await.unwrap();
 
-    // One writer posts m0, m1, … one after another; `acked` counts the acknowledged ones.
-    let acked = Arc::new(AtomicUsize::new(0));
+    // WRITERS writers post w{j}-m0, w{j}-m1, … each one after another, all at once, as the
+    // load generator's senders do: the server commits several writers' messages together,
+    // so group commits are in flight while the copy is taken. `acked[j]` counts writer j's
+    // acknowledged messages.
+    const WRITERS: usize = 8;
+    let acked: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..WRITERS).map(|_| AtomicUsize::new(0)).collect());
     let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (acked, stop) = (acked.clone(), stop.clone());
-        let client = Client::new(&s.url()).with_token(ada.token().unwrap());
-        tokio::spawn(async move {
-            let mut i = 0;
-            while !stop.load(Ordering::SeqCst) {
-                client
-                    .post_message(general, &format!("m{i}"), None)
-                    .await
-                    .unwrap();
-                i += 1;
-                acked.store(i, Ordering::SeqCst);
-            }
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|j| {
+            let (acked, stop) = (acked.clone(), stop.clone());
+            let client = Client::new(&s.url()).with_token(ada.token().unwrap());
+            tokio::spawn(async move {
+                let mut i = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    client
+                        .post_message(general, &format!("w{j}-m{i}"), None)
+                        .await
+                        .unwrap();
+                    i += 1;
+                    acked[j].store(i, Ordering::SeqCst);
+                }
+            })
         })
+        .collect();
+    let counts = |acked: &[AtomicUsize]| -> Vec<usize> {
+        acked.iter().map(|a| a.load(Ordering::SeqCst)).collect()
     };
-    while acked.load(Ordering::SeqCst) < 20 {
+    while counts(&acked).iter().any(|&n| n < 5) {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("acme.ocbackup");
-    let before = acked.load(Ordering::SeqCst);
+    let before = counts(&acked);
     let (ok, out) = ocomms(args(&[
         "backup",
         "--database-url",
@@ -124,14 +134,16 @@ async fn a_backup_taken_while_messages_arrive_restores_every_acknowledged_one(db
         file.to_str().unwrap(),
     ]))
     .await;
-    let after = acked.load(Ordering::SeqCst);
+    let after = counts(&acked);
     stop.store(true, Ordering::SeqCst);
-    writer.await.unwrap();
+    for writer in writers {
+        writer.await.unwrap();
+    }
     assert!(ok, "backup failed: {out}");
     assert!(out.contains("sha256"), "{out}");
     assert!(
-        after > before,
-        "messages kept arriving during the backup ({before} before, {after} after)"
+        after.iter().sum::<usize>() > before.iter().sum::<usize>(),
+        "messages kept arriving during the backup ({before:?} before, {after:?} after)"
     );
     // A backup never overwrites a file.
     let (ok, out) = ocomms(args(&[
@@ -156,8 +168,8 @@ async fn a_backup_taken_while_messages_arrive_restores_every_acknowledged_one(db
     let (ok, out) = ocomms(restore).await;
     assert!(ok, "restore failed: {out}");
 
-    // A server on the restored database: m0 … m(k-1), with every message acknowledged
-    // before the backup began, none after a gap, none twice.
+    // A server on the restored database: of each writer, w{j}-m0 … w{j}-m(k-1), with every
+    // message acknowledged before the backup began, none after a gap, none twice.
     let restored = server::start(ServeConfig::for_database(&url_of(&target)))
         .await
         .unwrap();
@@ -165,14 +177,29 @@ async fn a_backup_taken_while_messages_arrive_restores_every_acknowledged_one(db
     reader.sign_in("ada@example.com", PASSWORD).await.unwrap();
     let bodies = all_bodies(&reader, general).await;
     let k = bodies.len();
-    let expected: Vec<String> = (0..k).map(|i| format!("m{i}")).collect();
+    for j in 0..WRITERS {
+        let prefix = format!("w{j}-");
+        let of_writer: Vec<&str> = bodies
+            .iter()
+            .filter_map(|b| b.strip_prefix(&prefix))
+            .collect();
+        let expected: Vec<String> = (0..of_writer.len()).map(|i| format!("m{i}")).collect();
+        assert_eq!(
+            of_writer, expected,
+            "writer {j}: the restored history is a prefix of what was posted"
+        );
+        assert!(
+            (before[j]..=after[j]).contains(&of_writer.len()),
+            "writer {j}: restored {}; {} were acknowledged before the backup, {} by its end",
+            of_writer.len(),
+            before[j],
+            after[j]
+        );
+    }
     assert_eq!(
-        bodies, expected,
-        "the restored history is a prefix of what was posted"
-    );
-    assert!(
-        (before..=after).contains(&k),
-        "restored {k} messages; {before} were acknowledged before the backup, {after} by its end"
+        k,
+        bodies.iter().filter(|b| b.starts_with('w')).count(),
+        "nothing else, nothing half-written"
     );
     assert_eq!(reader.avatar(&avatar_url).await.unwrap().1, avatar);
     // The restored server goes on where the copy ends.
