@@ -45,7 +45,22 @@ pub struct ReconnectReport {
     pub out_of_order: u64,
     pub unexpected: u64,
     pub server: Option<ServerUsage>,
+    /// The server's memory with every connection live, before the storm and once the storm
+    /// is over and has settled (issue 18: what a storm leaves behind).
+    pub memory: Option<StormMemory>,
 }
+
+/// The server's resident memory with the same connections live, before and after a storm.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StormMemory {
+    pub before_storm_kib: u64,
+    /// Read `SETTLE` after every connection had caught up.
+    pub after_storm_kib: u64,
+}
+
+/// How long after the storm the memory is read again: frames in flight have been written and
+/// freed, and an allocator that returns memory over time has had a moment to.
+const SETTLE: Duration = Duration::from_secs(5);
 
 impl ReconnectReport {
     pub fn is_correct(&self) -> bool {
@@ -81,6 +96,16 @@ impl std::fmt::Display for ReconnectReport {
         if let Some(server) = &self.server {
             write!(f, "\n  {server}")?;
         }
+        if let Some(memory) = &self.memory {
+            write!(
+                f,
+                "\n  server RSS with all {} connections live: {:.1} MiB before the storm, {:.1} MiB {} s after it",
+                self.connections,
+                memory.before_storm_kib as f64 / 1024.0,
+                memory.after_storm_kib as f64 / 1024.0,
+                SETTLE.as_secs()
+            )?;
+        }
         Ok(())
     }
 }
@@ -108,6 +133,7 @@ pub async fn run(
     // Everyone live and caught up.
     let quiet: Arc<Progress> = Arc::new(|_: usize, _: &Seen, _: &Tracker| {});
     let (fleet, _) = Fleet::connect_all(connector.clone(), &population, connections, quiet).await?;
+    let before_storm = server.map(|s| s.sample()).transpose()?;
 
     // All drop at once; messages arrive while they are away.
     let trackers = fleet.stop().await;
@@ -151,8 +177,9 @@ pub async fn run(
     }
     let all_caught_up = storm.elapsed();
     let after = server.map(|s| s.sample()).transpose()?;
-    // A moment more for any duplicate still on its way.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A moment more for any duplicate still on its way, and for the memory to settle.
+    tokio::time::sleep(SETTLE).await;
+    let settled = server.map(|s| s.sample()).transpose()?;
     let retries = fleet.counters.retries.load(Ordering::Relaxed);
     let failed_connections = fleet.counters.failed.load(Ordering::Relaxed);
     let trackers = fleet.stop().await;
@@ -180,5 +207,9 @@ pub async fn run(
         out_of_order,
         unexpected,
         server: before.zip(after).map(|(b, a)| ServerUsage::between(b, a)),
+        memory: before_storm.zip(settled).map(|(b, a)| StormMemory {
+            before_storm_kib: b.rss_kib,
+            after_storm_kib: a.rss_kib,
+        }),
     })
 }
