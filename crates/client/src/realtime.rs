@@ -25,7 +25,14 @@ use crate::ClientError;
 pub type Posted = Result<(ChatMessage, bool), ClientError>;
 
 /// Posts waiting for their answer, by client id.
-type Waiting = Arc<Mutex<HashMap<String, oneshot::Sender<Posted>>>>;
+type Waiting = Arc<Mutex<HashMap<String, Pending>>>;
+
+/// A post waiting for its answer.
+struct Pending {
+    answer: oneshot::Sender<Posted>,
+    /// Written to the current connection: when it ends, the answer will not come.
+    sent: bool,
+}
 
 /// What the session yields.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,16 +182,23 @@ impl Poster {
     /// Posts a message over the socket (a `post` frame), without an HTTP request: answered
     /// once committed, like `Client::post_message`. `request.client_id` is required (one is
     /// made when missing) and makes sending again safe. A post waits for the session to be
-    /// live and goes out then. When a connection ends before the answer, every post waiting
-    /// is answered `ClientError::Disconnected`, whether it had gone out or not (one that had
-    /// not still goes out on the next connection): send it again with the same client id,
-    /// over either path, and the answer says whether it was new.
+    /// live and goes out then, and one not sent yet when a connection drops waits for the
+    /// next. When a connection ends after the post went out and before its answer, it is
+    /// answered `ClientError::Disconnected`: send it again with the same client id, over
+    /// either path, and the answer says whether it was new. When the session stops, every
+    /// post still waiting is answered `Disconnected`.
     pub async fn post(&self, conversation_id: ConversationId, request: PostMessage) -> Posted {
         let client_id = request
             .client_id
             .unwrap_or_else(|| format!("sdk-{:032x}", rand::random::<u128>()));
         let (answer, answered) = oneshot::channel();
-        waiting(&self.waiting).insert(client_id.clone(), answer);
+        waiting(&self.waiting).insert(
+            client_id.clone(),
+            Pending {
+                answer,
+                sent: false,
+            },
+        );
         let frame = ClientFrame::Post {
             conversation_id,
             client_id,
@@ -199,7 +213,7 @@ impl Poster {
     }
 }
 
-fn waiting(w: &Waiting) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<Posted>>> {
+fn waiting(w: &Waiting) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
     w.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -235,10 +249,15 @@ impl Worker {
                 _ = &mut stop => Ended::Stopped,
             };
             // Posts that went out on that connection will not be answered on the next one:
-            // their callers are told to send again (the client id keeps that safe; one that
-            // had not gone out yet still goes out, and its late answer is dropped).
-            for (_, answer) in waiting(&self.waiting).drain() {
-                let _ = answer.send(Err(ClientError::Disconnected));
+            // their callers are told to send again (the client id keeps that safe). Those
+            // still queued go out on the next connection and wait for it.
+            let over = matches!(ended, Ended::Stopped | Ended::Refused) || self.updates.is_closed();
+            let unanswered: Vec<Pending> = waiting(&self.waiting)
+                .extract_if(|_, pending| over || pending.sent)
+                .map(|(_, pending)| pending)
+                .collect();
+            for pending in unanswered {
+                let _ = pending.answer.send(Err(ClientError::Disconnected));
             }
             if matches!(ended, Ended::Stopped) || self.updates.is_closed() {
                 return;
@@ -387,13 +406,13 @@ impl Worker {
                             *at = (*at).max(position);
                         }
                         ServerFrame::Posted { client_id, created, message } => {
-                            if let Some(answer) = waiting(&self.waiting).remove(&client_id) {
-                                let _ = answer.send(Ok((*message, created)));
+                            if let Some(pending) = waiting(&self.waiting).remove(&client_id) {
+                                let _ = pending.answer.send(Ok((*message, created)));
                             }
                         }
                         ServerFrame::PostFailed { client_id, status, error } => {
-                            if let Some(answer) = waiting(&self.waiting).remove(&client_id) {
-                                let _ = answer.send(Err(ClientError::Api { status, body: error }));
+                            if let Some(pending) = waiting(&self.waiting).remove(&client_id) {
+                                let _ = pending.answer.send(Err(ClientError::Api { status, body: error }));
                             }
                         }
                         ServerFrame::Pong => {}
@@ -402,6 +421,12 @@ impl Worker {
                 }
                 command = self.commands.recv(), if live => {
                     let Some(frame) = command else { continue };
+                    if let ClientFrame::Post { client_id, .. } = &frame
+                        && let Some(pending) = waiting(&self.waiting).get_mut(client_id)
+                    {
+                        // Marked before writing: a write that fails half-way may have gone out.
+                        pending.sent = true;
+                    }
                     if send(&mut sink, &frame).await.is_err() {
                         return Ended::Dropped;
                     }

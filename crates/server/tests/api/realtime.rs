@@ -23,6 +23,7 @@ ocomms_store::backend_tests!(
     a_socket_follows_the_workspaces_its_person_belongs_to,
     filtered_events_move_the_resume_position,
     messages_posted_over_the_socket_are_answered_once_committed,
+    a_post_made_while_the_server_is_away_goes_out_when_it_is_back,
 );
 
 /// The next `n` events of `conversation` (others are skipped), failing after 10 s.
@@ -825,4 +826,54 @@ async fn messages_posted_over_the_socket_are_answered_once_committed(db: TestDb)
         ),
         other => panic!("a post after sign-out: {other:?}"),
     }
+}
+
+/// A post made while the session cannot connect is not answered "disconnected" at the next
+/// failed attempt (it never went out): it waits, goes out once the server is there, and is
+/// answered then.
+async fn a_post_made_while_the_server_is_away_goes_out_when_it_is_back(db: TestDb) {
+    use ocomms_server::config::ServeConfig;
+
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let general = t.general().await;
+    let token = t.member.token().unwrap().to_owned();
+    let TestServer { server, db, .. } = s;
+    server.stop().await.unwrap();
+    // Where the server will be: nothing listens there yet.
+    let address = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap();
+    let client = ocomms_client::Client::new(&format!("http://{address}")).with_token(token);
+    let mut session = client.realtime(BTreeMap::new());
+    let poster = session.poster();
+    let post =
+        tokio::spawn(async move { poster.post(general, post("while away", "ws-away")).await });
+    // Several failed attempts to connect (the first retries come within a second or two).
+    let mut attempts = 0;
+    while attempts < 3 {
+        match tokio::time::timeout(Duration::from_secs(10), session.next()).await {
+            Ok(Some(Update::Reconnecting { .. })) => attempts += 1,
+            Ok(Some(_)) => {}
+            other => panic!("while the server is away: {other:?}"),
+        }
+    }
+    assert!(
+        !post.is_finished(),
+        "the post still waits: {:?}",
+        post.await
+    );
+
+    let mut config = ServeConfig::for_database(&db.url);
+    config.listen = address;
+    let back = ocomms_server::server::start(config).await.unwrap();
+    let (message, created) = tokio::time::timeout(Duration::from_secs(30), post)
+        .await
+        .expect("answered once the server is there")
+        .unwrap()
+        .unwrap();
+    assert!(created);
+    assert_eq!(message.body, "while away");
+    drop(session);
+    back.stop().await.unwrap();
 }
