@@ -36,7 +36,7 @@ pub enum PresenceChange {
 
 /// A serialised server frame, shared by every connection it goes to: cloning it counts a
 /// reference, and the socket writes those very bytes (no copy per recipient).
-pub type Frame = axum::extract::ws::Utf8Bytes;
+pub type Frame = tungstenite::Utf8Bytes;
 
 /// The per-connection queue. A connection that falls this far behind is dropped; it
 /// reconnects and resumes from its position, so nothing is lost.

@@ -753,6 +753,15 @@ async fn live_chat_browser_journey(db: TestDb) {
     wait_for_text(&max, "#messages .message-body pre", "cargo run --release").await;
     wait_for_text(&max, "#messages .message-body pre .copy-code", "Copy").await;
 
+    // A long message arrives whole: its event (about 20 KB) goes out in pieces (ADR 0027).
+    let long = format!("{}the end of a long one", "Déjà vu 🎉 ".repeat(400));
+    t.admin
+        .post_message(town, &long, None)
+        .await
+        .expect("long message");
+    let shown = wait_for_text(&max, "#messages .message-body", "the end of a long one").await;
+    assert_eq!(shown.trim(), long.trim(), "the whole text, every character");
+
     // Near the limit the composer counts down; past it, nothing is sent.
     max.execute(
         "const i = document.querySelector('#composer-body'); i.value = 'a'.repeat(40001); \

@@ -3,12 +3,12 @@
 
 mod frame;
 mod live;
+pub mod socket;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -27,6 +27,7 @@ use ocomms_app::{Actor, AppError};
 
 use self::frame::{First, TOO_BIG, close, first_frame};
 use self::live::Live;
+use self::socket::{Sink, Stream, Upgrade, WebSocket};
 use super::sockets::SocketSlot;
 use super::{Backlog, Connection, Frame, Hub, Outbox, PresenceChange, Subscription};
 use crate::App;
@@ -43,16 +44,13 @@ const TYPING_EVERY: Duration = Duration::from_secs(3);
 /// typing, presence) fits; a larger frame grows the buffer as needed. axum's default is
 /// 128 KiB each.
 const READ_BUFFER: usize = 512;
-/// Frames are gathered up to this much before a write, so a busy connection's frames go out
-/// in few system calls.
-const WRITE_BUFFER: usize = 4 * 1024;
 
 pub async fn connect(
     State(app): State<App>,
     hub: Arc<Hub>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: Upgrade,
 ) -> Result<Response, ApiError> {
     // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may
     // connect with them (cross-site WebSocket hijacking).
@@ -76,12 +74,8 @@ pub async fn connect(
     // arguments for as long as it lives, and these (the account records, the socket before
     // it is split) are needed only while opening.
     let actor = Box::new(actor);
-    Ok(upgrade
-        .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(WRITE_BUFFER)
-        .max_frame_size(MAX_CLIENT_FRAME_BYTES)
-        .max_message_size(MAX_CLIENT_FRAME_BYTES)
-        .on_upgrade(move |socket| {
+    Ok(
+        upgrade.on_upgrade(READ_BUFFER, MAX_CLIENT_FRAME_BYTES, move |socket| {
             let start = Box::new(Start {
                 app,
                 hub,
@@ -98,7 +92,8 @@ pub async fn connect(
                     tracing::debug!(error = %e, "websocket closed");
                 }
             }
-        }))
+        }),
+    )
 }
 
 /// What a connection starts with.
@@ -129,7 +124,7 @@ struct Opened {
 }
 
 /// `_slot` counts the socket against its session until the connection ends.
-async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), axum::Error> {
+async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), socket::Error> {
     let Start {
         app,
         hub,
@@ -190,20 +185,23 @@ async fn open(
     hub: &Arc<Hub>,
     actor: Box<Actor>,
     sink: &mut Sink,
-    stream: &mut futures_util::stream::SplitStream<WebSocket>,
-) -> Result<Option<Opened>, axum::Error> {
+    stream: &mut Stream,
+) -> Result<Option<Opened>, socket::Error> {
     let hello = ServerFrame::Hello {
         heartbeat_interval_ms: u64::try_from(HEARTBEAT.as_millis()).unwrap_or(30_000),
     };
-    sink.send(text(&hello)).await?;
+    socket::send(sink, text(&hello)).await?;
     // The first frame says where to start.
     let positions = match tokio::time::timeout(HEARTBEAT * 2, first_frame(stream)).await {
         Ok(First::Frame(ClientFrame::Resume { positions })) => positions,
         Ok(First::Frame(_)) => {
             let message = "Send resume first.";
-            sink.send(text(&ServerFrame::Error {
-                message: message.into(),
-            }))
+            socket::send(
+                sink,
+                text(&ServerFrame::Error {
+                    message: message.into(),
+                }),
+            )
             .await?;
             sink.send(close(CLOSE_RESUME_FIRST, message)).await?;
             return Ok(None);
@@ -233,8 +231,7 @@ async fn open(
     };
     let user = actor.user.id;
     let workspace_ids: Vec<WorkspaceId> = heads.keys().copied().collect();
-    sink.send(text(&ServerFrame::Ready { positions: heads }))
-        .await?;
+    socket::send(sink, text(&ServerFrame::Ready { positions: heads })).await?;
     // Only now, so that every connection counted online is also counted out (`serve`).
     let presence_id = hub.connection_id();
     hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
@@ -248,8 +245,6 @@ async fn open(
     }))
 }
 
-type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
-
 /// Subscribes to each of the person's workspaces and replays what they missed there.
 /// `None` when that cannot be done: the socket then closes and the client retries with
 /// backoff, instead of sitting silent.
@@ -260,7 +255,7 @@ async fn subscribe_and_replay(
     positions: &BTreeMap<WorkspaceId, i64>,
     connection: Connection,
     sink: &mut Sink,
-) -> Result<Option<(Vec<Subscription>, BTreeMap<WorkspaceId, i64>)>, axum::Error> {
+) -> Result<Option<(Vec<Subscription>, BTreeMap<WorkspaceId, i64>)>, socket::Error> {
     let workspaces = match app.realtime_workspaces(actor).await {
         Ok(workspaces) => workspaces,
         Err(e) => {
@@ -297,13 +292,13 @@ async fn replay(
     backlog: Backlog,
     after: Option<i64>,
     sink: &mut Sink,
-) -> Result<(), axum::Error> {
+) -> Result<(), socket::Error> {
     let Some(mut after) = after else {
         return Ok(());
     };
     if let Some(frames) = backlog.frames {
         for frame in frames {
-            sink.feed(Message::Text(frame)).await?;
+            socket::feed(sink, frame).await?;
         }
         return sink.flush().await;
     }
@@ -313,7 +308,7 @@ async fn replay(
             workspace_id: workspace,
             position: subscription.cursor,
         };
-        return sink.send(text(&frame)).await;
+        return socket::send(sink, text(&frame)).await;
     }
     while after < subscription.cursor {
         let events = match app.event_log().after(workspace, after, 500).await {
@@ -324,7 +319,7 @@ async fn replay(
                     workspace_id: workspace,
                     position: subscription.cursor,
                 };
-                return sink.send(text(&frame)).await;
+                return socket::send(sink, text(&frame)).await;
             }
         };
         if events.is_empty() {
@@ -337,12 +332,12 @@ async fn replay(
             after = event.position;
             if Audience::of(&event).includes(user, &backlog.conversations) {
                 let notice = replayed_notice(app, subscription, &event).await;
-                sink.feed(text(&ServerFrame::Event {
+                let frame = text(&ServerFrame::Event {
                     event: Box::new(event),
-                }))
-                .await?;
+                });
+                socket::feed(sink, frame).await?;
                 if let Some(notice) = notice {
-                    sink.feed(Message::Text(notice)).await?;
+                    socket::feed(sink, notice).await?;
                 }
             }
         }
@@ -365,6 +360,6 @@ async fn replayed_notice(app: &App, subscription: &Subscription, event: &Event) 
     subscription.notice(event, &followers)
 }
 
-fn text(frame: &ServerFrame) -> Message {
-    Message::Text(serde_json::to_string(frame).unwrap_or_default().into())
+fn text(frame: &ServerFrame) -> Frame {
+    serde_json::to_string(frame).unwrap_or_default().into()
 }

@@ -24,6 +24,7 @@ ocomms_store::backend_tests!(
     filtered_events_move_the_resume_position,
     messages_posted_over_the_socket_are_answered_once_committed,
     a_post_made_while_the_server_is_away_goes_out_when_it_is_back,
+    a_longest_message_arrives_whole,
 );
 
 /// The next `n` events of `conversation` (others are skipped), failing after 10 s.
@@ -876,4 +877,26 @@ async fn a_post_made_while_the_server_is_away_goes_out_when_it_is_back(db: TestD
     assert_eq!(message.body, "while away");
     drop(session);
     back.stop().await.unwrap();
+}
+
+/// A message near the longest allowed, of characters two and four bytes long, reaches a live
+/// socket whole: its event frame (body and HTML, ~180 KB) goes out in pieces (ADR 0027).
+async fn a_longest_message_arrives_whole(db: TestDb) {
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let general = t.general().await;
+    let mut member = live(&t.member).await;
+    let body = "é🎉a".repeat(13_000);
+    t.admin.post_message(general, &body, None).await.unwrap();
+    let event = events_in(&mut member, general, 1).await.remove(0);
+    let EventPayload::MessagePosted { message, .. } = event.payload else {
+        panic!("{event:?}");
+    };
+    assert_eq!(message.body, body);
+    // The connection goes on as before.
+    t.admin.post_message(general, "short", None).await.unwrap();
+    let next = events_in(&mut member, general, 1).await.remove(0);
+    assert!(
+        matches!(next.payload, EventPayload::MessagePosted { message, .. } if message.body == "short")
+    );
 }

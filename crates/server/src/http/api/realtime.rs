@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use axum::Extension;
 use axum::extract::State;
-use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use ocomms_proto::ErrorBody;
@@ -16,6 +15,7 @@ use crate::App;
 use crate::http::auth::ApiActor;
 use crate::http::error::ApiError;
 use crate::realtime::Hub;
+use crate::realtime::gateway::socket::{NotAnUpgrade, Upgrade};
 
 /// Open the realtime connection: a WebSocket handshake (RFC 6455: `Upgrade: websocket`,
 /// `Connection: Upgrade`, `Sec-WebSocket-Version: 13`, `Sec-WebSocket-Key`). Frames are
@@ -30,7 +30,7 @@ pub async fn connect(
     Extension(hub): Extension<Arc<Hub>>,
     actor: ApiActor,
     headers: HeaderMap,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    upgrade: Result<Upgrade, NotAnUpgrade>,
 ) -> Result<Response, ApiError> {
     let upgrade = upgrade.map_err(|_| {
         AppError::Malformed("this route opens a WebSocket: send a WebSocket handshake".into())

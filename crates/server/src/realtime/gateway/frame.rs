@@ -1,7 +1,7 @@
 //! Reading what a client sends before trusting it, and the close frames that end a
 //! connection with a reason (docs/protocol.md §3).
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use super::socket::{CloseFrame, Error, Message, Stream};
 use futures_util::StreamExt as _;
 use ocomms_proto::realtime::ClientFrame;
 
@@ -18,9 +18,7 @@ pub(super) enum First {
 
 pub(super) const TOO_BIG: &str = "Frame too large: no client frame is that long.";
 
-pub(super) async fn first_frame(
-    stream: &mut futures_util::stream::SplitStream<WebSocket>,
-) -> First {
+pub(super) async fn first_frame(stream: &mut Stream) -> First {
     while let Some(message) = stream.next().await {
         match message {
             Ok(Message::Text(body)) => {
@@ -45,16 +43,8 @@ pub(super) async fn first_frame(
 }
 
 /// Whether reading failed because the peer sent more than `MAX_CLIENT_FRAME_BYTES`.
-pub(super) fn too_big(error: &axum::Error) -> bool {
-    use std::error::Error as _;
-    let mut source = error.source();
-    while let Some(e) = source {
-        if let Some(tungstenite) = e.downcast_ref::<tungstenite::Error>() {
-            return matches!(tungstenite, tungstenite::Error::Capacity(_));
-        }
-        source = e.source();
-    }
-    false
+pub(super) fn too_big(error: &Error) -> bool {
+    matches!(error, Error::Capacity(_))
 }
 
 fn truncated(mut reason: String) -> String {
@@ -71,7 +61,7 @@ fn truncated(mut reason: String) -> String {
 
 pub(super) fn close(code: u16, reason: &str) -> Message {
     Message::Close(Some(CloseFrame {
-        code,
+        code: code.into(),
         reason: reason.into(),
     }))
 }

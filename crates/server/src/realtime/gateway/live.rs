@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{CLOSE_TOO_BIG, ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
@@ -12,7 +11,8 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
 use super::frame::{TOO_BIG, close, too_big};
-use super::{HEARTBEAT, Sink, TYPING_EVERY, text};
+use super::socket::{self, Message, Sink, Stream};
+use super::{HEARTBEAT, TYPING_EVERY, text};
 use crate::App;
 use crate::realtime::{Hub, Outbox, PresenceChange, Subscription};
 
@@ -35,9 +35,9 @@ impl Live<'_> {
     pub(super) async fn run(
         &self,
         sink: &mut Sink,
-        stream: &mut futures_util::stream::SplitStream<WebSocket>,
+        stream: &mut Stream,
         outbox: &Arc<Outbox>,
-    ) -> Result<(), axum::Error> {
+    ) -> Result<(), socket::Error> {
         let kick = self.kick;
         let mut deadline = Instant::now() + HEARTBEAT * 2;
         let mut local = Local {
@@ -51,7 +51,7 @@ impl Live<'_> {
                     // Everything waiting goes out in one flush: fewer writes when busy.
                     self.hub.metrics().frames_sent.inc_by(frames.len() as u64);
                     for frame in frames {
-                        sink.feed(Message::Text(frame)).await?;
+                        socket::feed(sink, frame).await?;
                     }
                     sink.flush().await?;
                 }
@@ -84,18 +84,18 @@ impl Live<'_> {
         message: Message,
         sink: &mut Sink,
         local: &mut Local<'_>,
-    ) -> Result<Next, axum::Error> {
+    ) -> Result<Next, socket::Error> {
         match message {
             Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
                 Ok(frame) => self.on_frame(frame, sink, local).await?,
                 Err(e) => {
                     let message = format!("Unreadable frame: {e}");
-                    sink.send(text(&ServerFrame::Error { message })).await?;
+                    socket::send(sink, text(&ServerFrame::Error { message })).await?;
                 }
             },
             Message::Binary(_) => {
                 let message = "Frames are JSON text; binary frames are not read.".into();
-                sink.send(text(&ServerFrame::Error { message })).await?;
+                socket::send(sink, text(&ServerFrame::Error { message })).await?;
             }
             Message::Close(_) => return Ok(Next::Stop),
             _ => {}
@@ -109,9 +109,9 @@ impl Live<'_> {
         frame: ClientFrame,
         sink: &mut Sink,
         local: &mut Local<'_>,
-    ) -> Result<(), axum::Error> {
+    ) -> Result<(), socket::Error> {
         match frame {
-            ClientFrame::Ping => sink.send(text(&ServerFrame::Pong)).await?,
+            ClientFrame::Ping => socket::send(sink, text(&ServerFrame::Pong)).await?,
             ClientFrame::Typing { conversation_id } => {
                 // Typing notices go out at most every TYPING_EVERY per conversation.
                 let now = Instant::now();
@@ -156,7 +156,7 @@ impl Live<'_> {
             }
             ClientFrame::Resume { .. } => {
                 let message = "Already resumed; reconnect to resume again.".into();
-                sink.send(text(&ServerFrame::Error { message })).await?;
+                socket::send(sink, text(&ServerFrame::Error { message })).await?;
             }
         }
         Ok(())
