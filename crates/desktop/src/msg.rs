@@ -74,6 +74,9 @@ pub enum Msg {
     Send,
     /// Fetch the page of messages before the oldest one on screen.
     LoadOlder,
+    /// The user scrolled the timeline on screen: this row of the view's rows is at the top,
+    /// this many pixels of it above the view; `None`: at the newest message.
+    Scrolled(Option<(usize, f32)>),
     /// Up in an empty composer: edit my last message in this conversation.
     EditLast,
     /// Escape while editing: back to an empty composer.

@@ -81,6 +81,18 @@ pub struct Context {
     pub settings: bool,
     /// A search result was opened: this message is highlighted in its conversation.
     pub highlight: Option<ocomms_proto::MessageId>,
+    /// Where each conversation's timeline was scrolled to; none: at the newest message
+    /// (followed as messages arrive).
+    pub scroll: HashMap<ConversationId, Anchor>,
+}
+
+/// A timeline scrolled up from the newest message: the message at the top of the view, and
+/// how far (logical pixels) the view starts below its top. Shown again, the timeline puts
+/// that message back at the top, whatever arrived or was loaded meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    pub message: ocomms_proto::MessageId,
+    pub into: f32,
 }
 
 impl Context {

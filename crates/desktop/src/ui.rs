@@ -162,6 +162,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, mut next: View) {
             rows: std::mem::take(&mut next.rows),
             highlight: (next.highlight, last.highlight),
             places: (&from, &to),
+            scroll: next.scroll,
         },
         &bridge.makers,
     );
@@ -231,7 +232,13 @@ fn dispatch(msg: Msg) {
             return;
         };
         let Some(app) = slot.as_mut() else { return };
+        // Where the user scrolled to is kept, not shown again: the list is already there,
+        // and a scroll should not derive the whole view at every step.
+        let quiet = matches!(msg, Msg::Scrolled(_));
         let effects = crate::update(&mut app.state, msg);
+        if quiet && effects.is_empty() {
+            return;
+        }
         app.runner.run(effects);
         render(&app.window, &mut app.bridge, view(&app.state));
     });

@@ -49,6 +49,9 @@ pub struct View {
     pub more_after: bool,
     /// The message a search result opened, highlighted and scrolled to.
     pub highlight: Option<i64>,
+    /// Where the timeline is scrolled to: the row at the top of the view and how many
+    /// pixels of it are above; `None`: at the newest message.
+    pub scroll: Option<(usize, f32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -341,6 +344,10 @@ fn account_view(account: &Account, view: &mut View) {
         view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
         view.more_after = account.timelines.get(&id).is_some_and(|t| t.more_after);
         view.highlight = context.highlight.map(|m| m.0);
+        view.scroll = context.scroll.get(&id).and_then(|anchor| {
+            let row = account.timelines.get(&id)?.row_of(anchor.message)?;
+            Some((row, anchor.into))
+        });
     }
     view.search = search::search(account);
     if context.searching {

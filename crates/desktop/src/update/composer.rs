@@ -3,7 +3,7 @@
 
 use super::viewed_mut;
 use crate::msg::Effect;
-use crate::state::{Account, Connection, State};
+use crate::state::{Account, Anchor, Connection, State};
 
 /// What "Load older messages" says while the account is shown from the offline cache.
 pub(super) const OFFLINE_OLDER: &str =
@@ -88,6 +88,8 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
     if body.is_empty() {
         return vec![];
     }
+    // What one sends is seen arrive: the timeline goes back to the newest message.
+    account.context.scroll.remove(&conversation);
     account
         .outbox
         .push(client_id, conversation, body.to_owned());
@@ -97,6 +99,29 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
     } else {
         vec![]
     }
+}
+
+/// The user scrolled the timeline on screen: `row` (of the view's rows) is at the top of
+/// the view, `into` pixels of it above; `None`: at the newest message.
+pub(super) fn scrolled(state: &mut State, top: Option<(usize, f32)>) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let anchor = top.and_then(|(row, into)| {
+        let message = account.timelines.get(&conversation)?.message_at_row(row)?;
+        Some(Anchor {
+            message,
+            into: if into.is_finite() { into.max(0.0) } else { 0.0 },
+        })
+    });
+    match anchor {
+        Some(anchor) => account.context.scroll.insert(conversation, anchor),
+        None => account.context.scroll.remove(&conversation),
+    };
+    vec![]
 }
 
 /// Everything in the outbox not yet on its way.

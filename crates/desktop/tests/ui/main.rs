@@ -16,6 +16,7 @@ mod emoji;
 mod fixture;
 mod notifications;
 mod reactions;
+mod scroll;
 mod search;
 mod switching;
 

@@ -1,0 +1,169 @@
+//! The timeline keeps its place, as the user scrolls it with the wheel: scrolled up on one
+//! server, it is there again after a look at another server and after another
+//! conversation, and a message arriving meanwhile does not move it.
+
+use std::cell::RefCell;
+use std::ops::ControlFlow;
+use std::rc::Rc;
+
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use openchat::state::AccountKey;
+use openchat::ui::{AppWindow, Bridge, render, wire};
+use openchat::view::view;
+use openchat::{Msg, State, update};
+use slint::ComponentHandle as _;
+use slint::platform::WindowEvent;
+use slint::{LogicalPosition, LogicalSize};
+
+use super::fixture;
+use super::one;
+use super::switching::servers;
+
+/// The window as the application runs it: what its callbacks send goes through `update`
+/// and the window is rendered again (not after a scroll, as in `ui::dispatch`).
+struct App {
+    state: State,
+    window: AppWindow,
+    bridge: Bridge,
+    sent: Rc<RefCell<Vec<Msg>>>,
+}
+
+impl App {
+    fn new(state: State) -> Self {
+        let window = AppWindow::new().expect("window");
+        window.window().set_size(LogicalSize::new(1100.0, 700.0));
+        let sent = Rc::new(RefCell::new(Vec::new()));
+        let log = sent.clone();
+        wire(&window, Rc::new(move |msg| log.borrow_mut().push(msg)));
+        let mut app = Self {
+            state,
+            window,
+            bridge: Bridge::default(),
+            sent,
+        };
+        app.render();
+        app
+    }
+
+    fn render(&mut self) {
+        render(&self.window, &mut self.bridge, view(&self.state));
+        settle(&self.window);
+    }
+
+    fn act(&mut self, msg: Msg) {
+        update(&mut self.state, msg);
+        self.render();
+    }
+
+    /// Handles what the window sent.
+    fn pump(&mut self) {
+        let sent: Vec<Msg> = self.sent.borrow_mut().drain(..).collect();
+        for msg in sent {
+            let quiet = matches!(msg, Msg::Scrolled(_));
+            update(&mut self.state, msg);
+            if !quiet {
+                self.render();
+            }
+        }
+    }
+
+    /// Turns the mouse wheel over the timeline: positive `dy` scrolls up, to older messages.
+    fn wheel(&mut self, dy: f32) {
+        let list = one(&self.window, "Messages");
+        let (at, size) = (list.absolute_position(), list.size());
+        let position = LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+        let window = self.window.window();
+        window.dispatch_event(WindowEvent::PointerMoved { position });
+        window.dispatch_event(WindowEvent::PointerScrolled {
+            position,
+            delta_x: 0.0,
+            delta_y: dy,
+        });
+        settle(&self.window);
+        self.pump();
+    }
+}
+
+/// What the event loop does between frames, a few times over: the `changed` handlers run
+/// and what is on screen is laid out (the list measures the rows it shows).
+fn settle(window: &AppWindow) {
+    for _ in 0..4 {
+        slint::platform::update_timers_and_animations();
+        top_message(window);
+    }
+}
+
+/// The accessible label of the message at the top of the timeline's view.
+fn top_message(window: &AppWindow) -> String {
+    let list = one(window, "Messages");
+    let top = list.absolute_position().y;
+    let mut found: Option<(f32, String)> = None;
+    list.visit_descendants(|e: ElementHandle| {
+        if e.accessible_role() == Some(AccessibleRole::ListItem) {
+            let y = e.absolute_position().y;
+            if y + e.size().height > top + 1.0 && found.as_ref().is_none_or(|(at, _)| y < *at) {
+                let label = e.accessible_label().unwrap_or_default().to_string();
+                found = Some((y, label));
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    found.map(|(_, label)| label).unwrap_or_default()
+}
+
+/// The `seq` in "…, message {seq}, …" of a row's label.
+fn seq(label: &str) -> i64 {
+    label
+        .split("message ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no message in {label:?}"))
+}
+
+#[test]
+fn the_timeline_keeps_its_place_across_switches_and_new_messages() {
+    i_slint_backend_testing::init_no_event_loop();
+    let (state, keys) = servers(2, 300);
+    let (a, b) = (keys[0], keys[1]);
+    let mut app = App::new(state);
+    app.act(Msg::SelectServer(a));
+    let newest = top_message(&app.window);
+    assert!(seq(&newest) > 280, "opens at the newest: {newest}");
+
+    for _ in 0..10 {
+        app.wheel(300.0);
+    }
+    let reading = top_message(&app.window);
+    assert!(seq(&reading) < 250, "scrolled up: {reading}");
+    assert!(app.state.viewed_account().is_some());
+    assert!(view(&app.state).scroll.is_some(), "kept in the state");
+
+    // Another server, which opens at its newest message, and back.
+    app.act(Msg::SelectServer(b));
+    assert!(seq(&top_message(&app.window)) > 280);
+    app.act(Msg::SelectServer(a));
+    assert_eq!(top_message(&app.window), reading, "back where it was");
+
+    // A message arriving below does not move the view.
+    fixture::post(
+        &mut app.state,
+        AccountKey(200),
+        fixture::message(301, "a new one"),
+    );
+    app.render();
+    assert_eq!(top_message(&app.window), reading, "not yanked to the end");
+
+    // Scrolled back down to the end, it follows new messages again.
+    for _ in 0..20 {
+        app.wheel(-600.0);
+    }
+    assert_eq!(view(&app.state).scroll, None);
+    fixture::post(
+        &mut app.state,
+        AccountKey(200),
+        fixture::message(302, "and another"),
+    );
+    app.render();
+    assert!(seq(&top_message(&app.window)) > 280);
+}
