@@ -23,6 +23,9 @@ pub struct Timeline {
     /// result, not the conversation's end. Live messages are not added to it (they would
     /// sit after a gap); "Jump to the newest" loads the end again.
     pub more_after: bool,
+    /// Older messages were asked for and have not come yet: one request at a time, however
+    /// often the user scrolls to the top meanwhile.
+    pub loading_older: bool,
 }
 
 /// What the timeline pane shows, top to bottom.

@@ -48,10 +48,18 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     }
                     let timeline = a.timelines.entry(conversation).or_default();
                     timeline.merge_history(page);
+                    timeline.loading_older = false;
                 }
                 vec![]
             }
-            Err(e) => failed(state, account, e),
+            Err(e) => {
+                if let Some((_, a)) = state.account_mut(account)
+                    && let Some(timeline) = a.timelines.get_mut(&conversation)
+                {
+                    timeline.loading_older = false;
+                }
+                failed(state, account, e)
+            }
         },
         Msg::Posted {
             account,

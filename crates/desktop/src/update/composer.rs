@@ -16,9 +16,13 @@ pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
     let Some(conversation) = account.context.conversation else {
         return vec![];
     };
-    let Some(timeline) = account.timelines.get(&conversation) else {
+    let Some(timeline) = account.timelines.get_mut(&conversation) else {
         return vec![];
     };
+    // Scrolling to the top asks again while the page is on its way: one request at a time.
+    if timeline.loading_older {
+        return vec![];
+    }
     match timeline.messages().first() {
         // Shown from the offline cache, without a session: nothing could be fetched, so the
         // user is told why where the window says it is offline (as a reaction's click is).
@@ -26,11 +30,15 @@ pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
             account.notice = Some(OFFLINE_OLDER.into());
             vec![]
         }
-        Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
-            account: account.key,
-            conversation,
-            before: Some(oldest.seq),
-        }],
+        Some(oldest) if timeline.more_before => {
+            let before = Some(oldest.seq);
+            timeline.loading_older = true;
+            vec![Effect::LoadHistory {
+                account: account.key,
+                conversation,
+                before,
+            }]
+        }
         _ => vec![],
     }
 }

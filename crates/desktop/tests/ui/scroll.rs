@@ -1,12 +1,14 @@
 //! The timeline keeps its place, as the user scrolls it with the wheel: scrolled up on one
 //! server, it is there again after a look at another server and after another
-//! conversation, and a message arriving meanwhile does not move it.
+//! conversation, a message arriving meanwhile does not move it, and scrolling to the top
+//! asks for older messages, which arrive above the message being read.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use ocomms_proto::message::{Message, MessagePage};
 use openchat::state::AccountKey;
 use openchat::ui::{AppWindow, Bridge, render, wire};
 use openchat::view::view;
@@ -15,7 +17,7 @@ use slint::ComponentHandle as _;
 use slint::platform::WindowEvent;
 use slint::{LogicalPosition, LogicalSize};
 
-use super::fixture;
+use super::fixture::{self, GENERAL};
 use super::one;
 use super::switching::servers;
 
@@ -26,6 +28,8 @@ struct App {
     window: AppWindow,
     bridge: Bridge,
     sent: Rc<RefCell<Vec<Msg>>>,
+    /// How many times older messages were asked for.
+    older: usize,
 }
 
 impl App {
@@ -40,6 +44,7 @@ impl App {
             window,
             bridge: Bridge::default(),
             sent,
+            older: 0,
         };
         app.render();
         app
@@ -60,7 +65,19 @@ impl App {
         let sent: Vec<Msg> = self.sent.borrow_mut().drain(..).collect();
         for msg in sent {
             let quiet = matches!(msg, Msg::Scrolled(_));
-            update(&mut self.state, msg);
+            let effects = update(&mut self.state, msg);
+            self.older += effects
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e,
+                        openchat::Effect::LoadHistory {
+                            before: Some(_),
+                            ..
+                        }
+                    )
+                })
+                .count();
             if !quiet {
                 self.render();
             }
@@ -166,4 +183,72 @@ fn the_timeline_keeps_its_place_across_switches_and_new_messages() {
     );
     app.render();
     assert!(seq(&top_message(&app.window)) > 280);
+}
+
+#[test]
+fn scrolling_to_the_top_loads_older_messages_above_the_one_being_read() {
+    i_slint_backend_testing::init_no_event_loop();
+    let (mut state, keys) = servers(1, 0);
+    update(&mut state, Msg::SelectServer(keys[0]));
+    let account = AccountKey(200);
+    let page = |from: i64, to: i64| MessagePage {
+        messages: (from..to)
+            .map(|seq| Message {
+                created_at: 1_796_256_000_000 + seq * 60_000,
+                ..fixture::message(seq, &format!("message {seq}, of the history"))
+            })
+            .collect(),
+        more_before: true,
+        more_after: false,
+    };
+    update(
+        &mut state,
+        Msg::HistoryLoaded {
+            account,
+            conversation: GENERAL,
+            result: Ok(page(101, 161)),
+        },
+    );
+    let mut app = App::new(state);
+    // The button stays for the keyboard and screen readers.
+    one(&app.window, "Load older messages");
+
+    for _ in 0..30 {
+        app.wheel(300.0);
+    }
+    let reading = top_message(&app.window);
+    assert_eq!(seq(&reading), 101, "at the top: {reading}");
+    assert_eq!(app.older, 1, "asked for once, however long the wheel turns");
+
+    app.act(Msg::HistoryLoaded {
+        account,
+        conversation: GENERAL,
+        result: Ok(page(41, 101)),
+    });
+    assert_eq!(
+        top_message(&app.window),
+        reading,
+        "the older messages arrived above it"
+    );
+    // Further up: the next page, once.
+    for _ in 0..30 {
+        app.wheel(300.0);
+    }
+    assert_eq!(app.older, 2);
+    app.act(Msg::HistoryLoaded {
+        account,
+        conversation: GENERAL,
+        result: Ok(MessagePage {
+            more_before: false,
+            ..page(1, 41)
+        }),
+    });
+    for _ in 0..40 {
+        app.wheel(300.0);
+    }
+    assert_eq!(seq(&top_message(&app.window)), 1);
+    assert_eq!(
+        app.older, 2,
+        "nothing more is asked once the server said so"
+    );
 }

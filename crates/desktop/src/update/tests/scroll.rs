@@ -1,9 +1,11 @@
-//! Where each timeline was scrolled to is kept per place (server, account, conversation).
+//! Where each timeline was scrolled to is kept per place (server, account, conversation),
+//! and scrolling to the top loads older history one page at a time.
 
 use ocomms_proto::message::{Message, MessagePage};
 
 use super::fixture::*;
-use crate::msg::Msg;
+use crate::error::CallError;
+use crate::msg::{Effect, Msg};
 use crate::state::State;
 use crate::update;
 use crate::view::view;
@@ -81,4 +83,52 @@ fn each_place_keeps_where_its_timeline_was_scrolled() {
         "past the end: the newest"
     );
     assert!(view(&state).scroll.is_some_and(|(_, into)| into == 0.0));
+}
+
+#[test]
+fn scrolling_to_the_top_loads_older_history_one_request_at_a_time() {
+    let mut state = State::new("c");
+    let (_, account) = join(&mut state, "https://a.example", "me@a");
+    history(&mut state, account, page(51, 101, true));
+    // At the top: the message under the day separator.
+    update(&mut state, Msg::Scrolled(Some((0, 0.0))));
+    let older = Effect::LoadHistory {
+        account,
+        conversation: GENERAL,
+        before: Some(51),
+    };
+    assert_eq!(update(&mut state, Msg::LoadOlder), [older]);
+    assert!(
+        update(&mut state, Msg::LoadOlder).is_empty(),
+        "one request at a time"
+    );
+    // The page arrives above: the message the user was reading is still at the top.
+    history(&mut state, account, page(1, 51, true));
+    assert_eq!(top_message(&state).map(|m| m.seq), Some(51));
+    assert_eq!(view(&state).scroll, Some((51, 0.0)), "50 rows above it now");
+
+    // A failed request can be asked again.
+    let effects = update(&mut state, Msg::LoadOlder);
+    assert_eq!(effects.len(), 1);
+    update(
+        &mut state,
+        Msg::HistoryLoaded {
+            account,
+            conversation: GENERAL,
+            result: Err(CallError::Offline("down".into())),
+        },
+    );
+    assert_eq!(update(&mut state, Msg::LoadOlder).len(), 1);
+    // The server says there is no more: nothing is asked.
+    history(
+        &mut state,
+        account,
+        MessagePage {
+            messages: vec![],
+            more_before: false,
+            more_after: false,
+        },
+    );
+    assert!(!view(&state).more_before);
+    assert!(update(&mut state, Msg::LoadOlder).is_empty());
 }
