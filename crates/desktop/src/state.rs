@@ -21,7 +21,7 @@ use crate::vault::TokenStore;
 pub use notifications::Notifications;
 pub use outbox::Outbox;
 pub use search::Search;
-pub use server::{AddServer, AuthForm, Server};
+pub use server::{AddServer, AuthForm, Server, TrustMark};
 pub use timeline::Timeline;
 
 /// A server in the registry (local to this client, never sent anywhere).

@@ -140,6 +140,8 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, mut next: View) {
                 connection: r.connection.as_str().into(),
                 level: r.level,
                 active: r.active,
+                trust: r.trust,
+                trust_label: r.trust_label.as_str().into(),
             })
             .collect();
         window.set_rail(ModelRc::new(VecModel::from(rail)));

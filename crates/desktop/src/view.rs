@@ -66,6 +66,10 @@ pub struct RailItem {
     /// 0 online, 1 connecting, 2 reconnecting, 3 offline, 4 session expired, 5 signed out.
     pub level: i32,
     pub active: bool,
+    /// How the connection is protected: the lock drawn (`TrustMark`'s number) and what a
+    /// screen reader says ("pinned certificate").
+    pub trust: i32,
+    pub trust_label: String,
 }
 
 /// A row of a simple list (accounts, workspaces, conversations).
@@ -203,6 +207,8 @@ pub fn view(state: &State) -> View {
                 .to_owned(),
             level: level(s.connection()),
             active: state.active_server == Some(s.key),
+            trust: s.trust_mark().0 as i32,
+            trust_label: s.trust_mark().1.to_owned(),
         })
         .collect();
     let add_server = AddServerView {
