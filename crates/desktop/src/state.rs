@@ -21,7 +21,7 @@ use crate::vault::TokenStore;
 pub use notifications::Notifications;
 pub use outbox::Outbox;
 pub use search::Search;
-pub use server::{AddServer, AuthForm, Server, TrustMark};
+pub use server::{AddServer, AuthForm, Server, TrustMark, initials_of};
 pub use timeline::Timeline;
 
 /// A server in the registry (local to this client, never sent anywhere).
@@ -215,9 +215,21 @@ impl Account {
     }
 }
 
+/// A server stopped because its pinned certificate changed (docs/adr/0014): not connected
+/// to, but kept on the rail with a warning and the reason until it is added again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stopped {
+    pub key: ServerKey,
+    pub url: String,
+    /// What the add-server dialog says about it (both fingerprints).
+    pub error: crate::error::ProbeError,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub servers: Vec<Server>,
+    /// Servers whose certificate changed, after `servers` on the rail.
+    pub stopped: Vec<Stopped>,
     pub active_server: Option<ServerKey>,
     pub add_server: AddServer,
     /// Where session tokens are kept; `None` until the runner says (or when it keeps none).
@@ -241,6 +253,7 @@ impl State {
     pub fn new(client_prefix: impl Into<String>) -> Self {
         Self {
             servers: Vec::new(),
+            stopped: Vec::new(),
             active_server: None,
             add_server: AddServer {
                 open: true,

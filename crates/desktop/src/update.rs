@@ -86,7 +86,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::RemoveServer(key) => remove_server(state, key),
         Msg::SelectServer(key) => {
-            if state.server(key).is_none() {
+            if trust::show_stopped(state, key) || state.server(key).is_none() {
                 return vec![];
             }
             state.active_server = Some(key);

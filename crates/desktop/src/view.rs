@@ -8,7 +8,9 @@ use ocomms_proto::conversation::ConversationKind;
 
 use crate::markdown::{self, Block};
 use crate::state::timeline::{Row, time_label};
-use crate::state::{Account, Connection, Server, State, authority_of};
+use crate::state::{
+    Account, Connection, Server, State, TrustMark, authority_of, host_of, initials_of,
+};
 use crate::vault::TokenStore;
 pub use notifications::{ActivityRow, SettingsView};
 pub use search::{ResultRow, SearchView};
@@ -192,7 +194,7 @@ fn level(connection: Option<Connection>) -> i32 {
 }
 
 pub fn view(state: &State) -> View {
-    let rail = state
+    let mut rail: Vec<RailItem> = state
         .servers
         .iter()
         .map(|s| RailItem {
@@ -211,6 +213,17 @@ pub fn view(state: &State) -> View {
             trust_label: s.trust_mark().1.to_owned(),
         })
         .collect();
+    // Stopped by a changed certificate: marked, and a click says why (docs/adr/0014).
+    rail.extend(state.stopped.iter().map(|s| RailItem {
+        key: s.key.0,
+        initials: initials_of(host_of(&s.url)),
+        name: authority_of(&s.url).to_owned(),
+        connection: "Not connected".into(),
+        level: level(None),
+        trust: TrustMark::Changed as i32,
+        trust_label: "certificate changed".into(),
+        ..RailItem::default()
+    }));
     let add_server = AddServerView {
         open: state.add_server.open || state.servers.is_empty(),
         probing: !state.add_server.probing.is_empty(),

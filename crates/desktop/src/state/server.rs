@@ -64,20 +64,7 @@ impl Server {
         } else {
             self.title()
         };
-        let words: Vec<&str> = name.split_whitespace().collect();
-        let letters: String = if words.len() >= 2 {
-            words
-                .iter()
-                .filter_map(|w| w.chars().next())
-                .take(2)
-                .collect()
-        } else {
-            name.chars()
-                .filter(|c| c.is_alphanumeric())
-                .take(2)
-                .collect()
-        };
-        letters.to_uppercase()
+        initials_of(name)
     }
 
     pub fn unread_total(&self) -> u32 {
@@ -126,6 +113,24 @@ impl Server {
     }
 }
 
+/// Two letters of a name for the rail: "Acme Chat" → "AC", "ocomms" → "OC".
+pub fn initials_of(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let letters: String = if words.len() >= 2 {
+        words
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .collect()
+    } else {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(2)
+            .collect()
+    };
+    letters.to_uppercase()
+}
+
 /// The rail's lock on a server (its number is what the window draws by).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrustMark {
@@ -137,6 +142,8 @@ pub enum TrustMark {
     Pinned = 2,
     /// Plain http on this computer: an open lock.
     NotEncrypted = 3,
+    /// The pinned certificate changed: a red warning, and the server is not connected to.
+    Changed = 4,
 }
 
 /// The "add a server" dialog.

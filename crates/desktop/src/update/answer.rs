@@ -160,6 +160,8 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
     }
     match result {
         Ok(info) => {
+            // Added again after its certificate changed (the new one compared and trusted).
+            state.stopped.retain(|s| s.url != url);
             let key = ServerKey(state.next_key());
             let remember = Effect::RememberServer {
                 saved: saved.clone(),
@@ -203,6 +205,7 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
             if let ProbeError::Untrusted { fingerprint } = e {
                 state.add_server.untrusted = Some((url, fingerprint));
             }
+            super::trust::keep_stopped(state, &e);
             // A remembered server that failed at start-up is said out loud.
             state.add_server.open = true;
             state.add_server.error = Some(e);

@@ -225,3 +225,53 @@ fn the_rail_says_how_each_server_is_protected() {
         .collect();
     assert_eq!(marks, [2, 3], "a pinned lock and an open one");
 }
+
+#[test]
+fn a_server_whose_certificate_changed_is_marked_on_the_rail_and_says_why() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = State::new("ui");
+    let (old, new) = (
+        ocomms_client::Fingerprint::of(b"old"),
+        ocomms_client::Fingerprint::of(b"new"),
+    );
+    let url = "https://lan.example:8443".to_owned();
+    update(
+        &mut state,
+        Msg::RestoreServer(openchat::registry::Saved {
+            url: url.clone(),
+            trust: SavedTrust::Pinned(old),
+            muted: false,
+        }),
+    );
+    update(
+        &mut state,
+        Msg::CacheRead {
+            url: url.clone(),
+            cached: None,
+        },
+    );
+    update(
+        &mut state,
+        Msg::Probed {
+            url: url.clone(),
+            result: Err(openchat::error::ProbeError::CertificateChanged {
+                server: url,
+                pinned: old,
+                presented: new,
+            }),
+        },
+    );
+    update(&mut state, Msg::CloseAddServer);
+    let (window, sent) = window_for(&state);
+    one(
+        &window,
+        "lan.example:8443, Not connected, certificate changed",
+    )
+    .invoke_accessible_default_action();
+    let key = match sent.borrow()[..] {
+        [Msg::SelectServer(key)] => key,
+        ref other => panic!("{other:?}"),
+    };
+    update(&mut state, Msg::SelectServer(key));
+    assert!(view(&state).add_server.error.contains(&new.to_string()));
+}

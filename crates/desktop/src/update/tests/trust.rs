@@ -106,6 +106,13 @@ fn a_pinned_certificate_that_changes_mid_run_is_a_hard_stop() {
         })
     );
     assert!(v.add_server.error.contains(&presented.to_string()));
+    // Still on the rail, marked, not connected.
+    let labels: Vec<(&str, &str)> = v
+        .rail
+        .iter()
+        .map(|r| (r.connection.as_str(), r.trust_label.as_str()))
+        .collect();
+    assert_eq!(labels, [("Not connected", "certificate changed")]);
 }
 
 #[test]
