@@ -153,6 +153,9 @@ pub(super) struct Timelines {
     centre: i32,
     /// Bumped to bring the row the user had scrolled to back to the top of the view.
     restore: i32,
+    /// Bumped with each new list of rows: a scroll still settling on the last one is not
+    /// reported for it.
+    shown_count: i32,
 }
 
 /// What a render changes in the timeline.
@@ -192,6 +195,8 @@ impl Timelines {
             }
         };
         window.set_rows(ModelRc::from(model.clone()));
+        self.shown_count = self.shown_count.wrapping_add(1);
+        window.set_shown(self.shown_count);
         let last = std::mem::replace(&mut self.shown, model);
         let (rows, was) = (&self.shown.rows, &last.rows);
         let (highlight, last_highlight) = next.highlight;

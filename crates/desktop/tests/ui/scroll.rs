@@ -104,7 +104,9 @@ impl App {
 /// What the event loop does between frames, a few times over: the `changed` handlers run
 /// and what is on screen is laid out (the list measures the rows it shows).
 fn settle(window: &AppWindow) {
-    for _ in 0..4 {
+    for _ in 0..8 {
+        // Time passes: the wheel's smooth scrolling runs to its end.
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(50));
         slint::platform::update_timers_and_animations();
         top_message(window);
     }
