@@ -9,7 +9,8 @@
 #   bash crates/desktop/bench/shots.sh            # SHOTS=dir (default /tmp/openchat-shots)
 #
 # Needs Xvfb, xdotool, ImageMagick and python3. Servers listen on 127.0.0.1:4731-4733, the
-# X display is :79; everything it starts is stopped at the end.
+# X display is :79; everything it starts is stopped at the end. MESSAGES (default 120, more than
+# a history page) are seeded in each #general.
 set -euo pipefail
 
 target=${CARGO_TARGET_DIR:-target}
@@ -39,7 +40,7 @@ done
 for url in "${urls[@]}"; do
     until curl -sf "$url/healthz" >/dev/null; do sleep 0.1; done
 done
-python3 "$here/seed.py" "$work/data" 40 "${urls[@]}"
+python3 "$here/seed.py" "$work/data" "${MESSAGES:-120}" "${urls[@]}"
 # On the first server: #random, muted by me, where Grace mentions me.
 python3 - "$here" "${urls[0]}" <<'PY'
 import sys
@@ -94,6 +95,24 @@ for scheme in light dark; do
     shoot "activity-$scheme"
     stop
 done
+# Scrolled up on the first server, a look at the second and back: the same messages are on
+# screen (where each timeline was scrolled to is kept); then up to the top, where older
+# messages load above the one being read.
+wheel() {
+    xdotool mousemove --window "$window" 640 360
+    for _ in $(seq "$2"); do xdotool click "$1"; sleep 0.05; done
+}
+start light
+sleep 4
+wheel 4 8
+shoot scrolled-up
+click 32 90
+shoot scrolled-other
+click 32 32
+shoot scrolled-back
+wheel 4 40
+shoot scrolled-top 2
+stop
 # The servers go away: the window opens from the cache.
 kill "${servers[@]}"
 OPENCHAT_DATA_DIR="$work/data" "$openchat" >"$work/openchat-offline.log" 2>&1 &

@@ -72,8 +72,12 @@ pub enum Msg {
     DraftChanged(String),
     /// Send the draft of the conversation on screen.
     Send,
-    /// Fetch the page of messages before the oldest one on screen.
+    /// Fetch the page of messages before the oldest one on screen (the button, or the user
+    /// scrolled to the top).
     LoadOlder,
+    /// The user scrolled the timeline on screen: this row of the view's rows is at the top,
+    /// this many pixels of it above the view; `None`: at the newest message.
+    Scrolled(Option<(usize, f32)>),
     /// Up in an empty composer: edit my last message in this conversation.
     EditLast,
     /// Escape while editing: back to an empty composer.

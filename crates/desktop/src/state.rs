@@ -21,7 +21,7 @@ use crate::vault::TokenStore;
 pub use notifications::Notifications;
 pub use outbox::Outbox;
 pub use search::Search;
-pub use server::{AddServer, AuthForm, Server};
+pub use server::{AddServer, AuthForm, Server, TrustMark, initials_of};
 pub use timeline::Timeline;
 
 /// A server in the registry (local to this client, never sent anywhere).
@@ -81,6 +81,18 @@ pub struct Context {
     pub settings: bool,
     /// A search result was opened: this message is highlighted in its conversation.
     pub highlight: Option<ocomms_proto::MessageId>,
+    /// Where each conversation's timeline was scrolled to; none: at the newest message
+    /// (followed as messages arrive).
+    pub scroll: HashMap<ConversationId, Anchor>,
+}
+
+/// A timeline scrolled up from the newest message: the message at the top of the view, and
+/// how far (logical pixels) the view starts below its top. Shown again, the timeline puts
+/// that message back at the top, whatever arrived or was loaded meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    pub message: ocomms_proto::MessageId,
+    pub into: f32,
 }
 
 impl Context {
@@ -203,9 +215,21 @@ impl Account {
     }
 }
 
+/// A server stopped because its pinned certificate changed (docs/adr/0014): not connected
+/// to, but kept on the rail with a warning and the reason until it is added again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stopped {
+    pub key: ServerKey,
+    pub url: String,
+    /// What the add-server dialog says about it (both fingerprints).
+    pub error: crate::error::ProbeError,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub servers: Vec<Server>,
+    /// Servers whose certificate changed, after `servers` on the rail.
+    pub stopped: Vec<Stopped>,
     pub active_server: Option<ServerKey>,
     pub add_server: AddServer,
     /// Where session tokens are kept; `None` until the runner says (or when it keeps none).
@@ -229,6 +253,7 @@ impl State {
     pub fn new(client_prefix: impl Into<String>) -> Self {
         Self {
             servers: Vec::new(),
+            stopped: Vec::new(),
             active_server: None,
             add_server: AddServer {
                 open: true,

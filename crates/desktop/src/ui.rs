@@ -140,6 +140,8 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, mut next: View) {
                 connection: r.connection.as_str().into(),
                 level: r.level,
                 active: r.active,
+                trust: r.trust,
+                trust_label: r.trust_label.as_str().into(),
             })
             .collect();
         window.set_rail(ModelRc::new(VecModel::from(rail)));
@@ -162,6 +164,7 @@ pub fn render(window: &AppWindow, bridge: &mut Bridge, mut next: View) {
             rows: std::mem::take(&mut next.rows),
             highlight: (next.highlight, last.highlight),
             places: (&from, &to),
+            scroll: next.scroll,
         },
         &bridge.makers,
     );
@@ -231,7 +234,13 @@ fn dispatch(msg: Msg) {
             return;
         };
         let Some(app) = slot.as_mut() else { return };
+        // Where the user scrolled to is kept, not shown again: the list is already there,
+        // and a scroll should not derive the whole view at every step.
+        let quiet = matches!(msg, Msg::Scrolled(_));
         let effects = crate::update(&mut app.state, msg);
+        if quiet && effects.is_empty() {
+            return;
+        }
         app.runner.run(effects);
         render(&app.window, &mut app.bridge, view(&app.state));
     });

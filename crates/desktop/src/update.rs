@@ -25,7 +25,7 @@ use crate::msg::{Effect, Msg};
 use crate::registry::SavedTrust;
 use crate::state::{Account, AddServer, State};
 use composer::flush;
-use composer::{edit_last, load_older, send};
+use composer::{edit_last, load_older, scrolled, send};
 use servers::{add_server, remove_server, toggle_mute};
 use sign_in::{set_auth_open, sign_out, start_auth};
 
@@ -86,7 +86,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::RemoveServer(key) => remove_server(state, key),
         Msg::SelectServer(key) => {
-            if state.server(key).is_none() {
+            if trust::show_stopped(state, key) || state.server(key).is_none() {
                 return vec![];
             }
             state.active_server = Some(key);
@@ -133,6 +133,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Send => send(state),
         Msg::LoadOlder => load_older(state),
+        Msg::Scrolled(top) => scrolled(state, top),
         Msg::EditLast => edit_last(state),
         Msg::CancelEdit => {
             if let Some(account) = viewed_mut(state)

@@ -8,7 +8,9 @@ use ocomms_proto::conversation::ConversationKind;
 
 use crate::markdown::{self, Block};
 use crate::state::timeline::{Row, time_label};
-use crate::state::{Account, Connection, Server, State, authority_of};
+use crate::state::{
+    Account, Connection, Server, State, TrustMark, authority_of, host_of, initials_of,
+};
 use crate::vault::TokenStore;
 pub use notifications::{ActivityRow, SettingsView};
 pub use search::{ResultRow, SearchView};
@@ -49,6 +51,9 @@ pub struct View {
     pub more_after: bool,
     /// The message a search result opened, highlighted and scrolled to.
     pub highlight: Option<i64>,
+    /// Where the timeline is scrolled to: the row at the top of the view and how many
+    /// pixels of it are above; `None`: at the newest message.
+    pub scroll: Option<(usize, f32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +68,10 @@ pub struct RailItem {
     /// 0 online, 1 connecting, 2 reconnecting, 3 offline, 4 session expired, 5 signed out.
     pub level: i32,
     pub active: bool,
+    /// How the connection is protected: the lock drawn (`TrustMark`'s number) and what a
+    /// screen reader says ("pinned certificate").
+    pub trust: i32,
+    pub trust_label: String,
 }
 
 /// A row of a simple list (accounts, workspaces, conversations).
@@ -185,7 +194,7 @@ fn level(connection: Option<Connection>) -> i32 {
 }
 
 pub fn view(state: &State) -> View {
-    let rail = state
+    let mut rail: Vec<RailItem> = state
         .servers
         .iter()
         .map(|s| RailItem {
@@ -200,8 +209,21 @@ pub fn view(state: &State) -> View {
                 .to_owned(),
             level: level(s.connection()),
             active: state.active_server == Some(s.key),
+            trust: s.trust_mark().0 as i32,
+            trust_label: s.trust_mark().1.to_owned(),
         })
         .collect();
+    // Stopped by a changed certificate: marked, and a click says why (docs/adr/0014).
+    rail.extend(state.stopped.iter().map(|s| RailItem {
+        key: s.key.0,
+        initials: initials_of(host_of(&s.url)),
+        name: authority_of(&s.url).to_owned(),
+        connection: "Not connected".into(),
+        level: level(None),
+        trust: TrustMark::Changed as i32,
+        trust_label: "certificate changed".into(),
+        ..RailItem::default()
+    }));
     let add_server = AddServerView {
         open: state.add_server.open || state.servers.is_empty(),
         probing: !state.add_server.probing.is_empty(),
@@ -341,6 +363,10 @@ fn account_view(account: &Account, view: &mut View) {
         view.more_before = account.timelines.get(&id).is_some_and(|t| t.more_before);
         view.more_after = account.timelines.get(&id).is_some_and(|t| t.more_after);
         view.highlight = context.highlight.map(|m| m.0);
+        view.scroll = context.scroll.get(&id).and_then(|anchor| {
+            let row = account.timelines.get(&id)?.row_of(anchor.message)?;
+            Some((row, anchor.into))
+        });
     }
     view.search = search::search(account);
     if context.searching {

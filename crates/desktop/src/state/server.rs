@@ -64,20 +64,7 @@ impl Server {
         } else {
             self.title()
         };
-        let words: Vec<&str> = name.split_whitespace().collect();
-        let letters: String = if words.len() >= 2 {
-            words
-                .iter()
-                .filter_map(|w| w.chars().next())
-                .take(2)
-                .collect()
-        } else {
-            name.chars()
-                .filter(|c| c.is_alphanumeric())
-                .take(2)
-                .collect()
-        };
-        letters.to_uppercase()
+        initials_of(name)
     }
 
     pub fn unread_total(&self) -> u32 {
@@ -100,6 +87,19 @@ impl Server {
         }
     }
 
+    /// How the connection is protected, as the rail marks it: its lock, and the words a
+    /// screen reader says.
+    pub fn trust_mark(&self) -> (TrustMark, &'static str) {
+        if self.url.starts_with("http://") {
+            return (TrustMark::NotEncrypted, "not encrypted");
+        }
+        match &self.trust {
+            SavedTrust::PublicCa => (TrustMark::PublicCa, "certificate verified"),
+            SavedTrust::CaFile(_) => (TrustMark::PrivateCa, "private CA certificate"),
+            SavedTrust::Pinned(_) => (TrustMark::Pinned, "pinned certificate"),
+        }
+    }
+
     /// How the connection is protected, in the toolbar's words.
     pub fn security(&self) -> String {
         if self.url.starts_with("http://") {
@@ -111,6 +111,39 @@ impl Server {
             SavedTrust::Pinned(fp) => format!("encrypted · certificate you trusted (SHA-256 {fp})"),
         }
     }
+}
+
+/// Two letters of a name for the rail: "Acme Chat" → "AC", "ocomms" → "OC".
+pub fn initials_of(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let letters: String = if words.len() >= 2 {
+        words
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .collect()
+    } else {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(2)
+            .collect()
+    };
+    letters.to_uppercase()
+}
+
+/// The rail's lock on a server (its number is what the window draws by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustMark {
+    /// A public CA vouches for the certificate: a closed lock.
+    PublicCa = 0,
+    /// The company CA the user chose: a closed lock.
+    PrivateCa = 1,
+    /// A self-signed certificate the user compared and trusted: a closed lock with a pin.
+    Pinned = 2,
+    /// Plain http on this computer: an open lock.
+    NotEncrypted = 3,
+    /// The pinned certificate changed: a red warning, and the server is not connected to.
+    Changed = 4,
 }
 
 /// The "add a server" dialog.

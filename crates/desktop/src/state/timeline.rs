@@ -23,6 +23,9 @@ pub struct Timeline {
     /// result, not the conversation's end. Live messages are not added to it (they would
     /// sit after a gap); "Jump to the newest" loads the end again.
     pub more_after: bool,
+    /// Older messages were asked for and have not come yet: one request at a time, however
+    /// often the user scrolls to the top meanwhile.
+    pub loading_older: bool,
 }
 
 /// What the timeline pane shows, top to bottom.
@@ -148,6 +151,44 @@ impl Timeline {
         self.messages.last().map(|m| m.seq)
     }
 
+    /// Which message row `row` of `rows()` is: a day separator stands for the message after
+    /// it, and a row past the end (an unsent message) for the newest message.
+    pub fn message_at_row(&self, row: usize) -> Option<MessageId> {
+        let mut at = 0;
+        let mut day = None;
+        for m in &self.messages {
+            let this_day = m.created_at.div_euclid(MS_PER_DAY);
+            if day != Some(this_day) {
+                day = Some(this_day);
+                at += 1;
+            }
+            // `at` is this message's row; the day separator above it, if any, is `at - 1`.
+            if at >= row {
+                return Some(m.id);
+            }
+            at += 1;
+        }
+        self.messages.last().map(|m| m.id)
+    }
+
+    /// The row of `rows()` that shows a message.
+    pub fn row_of(&self, id: MessageId) -> Option<usize> {
+        let mut at = 0;
+        let mut day = None;
+        for m in &self.messages {
+            let this_day = m.created_at.div_euclid(MS_PER_DAY);
+            if day != Some(this_day) {
+                day = Some(this_day);
+                at += 1;
+            }
+            if m.id == id {
+                return Some(at);
+            }
+            at += 1;
+        }
+        None
+    }
+
     /// Rows to draw: each message, with a day separator before the first of each day.
     pub fn rows(&self) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.messages.len() + 4);
@@ -271,5 +312,14 @@ mod tests {
             .collect();
         assert_eq!(days, ["2026-12-02", "2026-12-03"]);
         assert_eq!(t.rows().len(), 5);
+        // Rows and messages: a day separator stands for the message under it.
+        let at = |row| t.message_at_row(row).map(|m| m.0);
+        assert_eq!(
+            [at(0), at(1), at(2), at(3), at(4)],
+            [1001, 1001, 1002, 1002, 1003].map(Some)
+        );
+        assert_eq!(at(9), Some(1003), "an unsent message's row: the newest");
+        assert_eq!(t.row_of(MessageId(1002)), Some(3));
+        assert_eq!(t.row_of(MessageId(9)), None);
     }
 }

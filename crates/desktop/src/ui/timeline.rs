@@ -151,6 +151,11 @@ pub(super) struct Timelines {
     rows_version: i32,
     /// Bumped when a search result opens, to bring it to the middle of the timeline.
     centre: i32,
+    /// Bumped to bring the row the user had scrolled to back to the top of the view.
+    restore: i32,
+    /// Bumped with each new list of rows: a scroll still settling on the last one is not
+    /// reported for it.
+    shown_count: i32,
 }
 
 /// What a render changes in the timeline.
@@ -160,6 +165,8 @@ pub(super) struct Next<'a> {
     pub(super) highlight: (Option<i64>, Option<i64>),
     /// Which timeline was shown, and which is now (`ui::place`).
     pub(super) places: (&'a str, &'a str),
+    /// Where the user scrolled this timeline to (`View::scroll`).
+    pub(super) scroll: Option<(usize, f32)>,
 }
 
 impl Timelines {
@@ -188,6 +195,8 @@ impl Timelines {
             }
         };
         window.set_rows(ModelRc::from(model.clone()));
+        self.shown_count = self.shown_count.wrapping_add(1);
+        window.set_shown(self.shown_count);
         let last = std::mem::replace(&mut self.shown, model);
         let (rows, was) = (&self.shown.rows, &last.rows);
         let (highlight, last_highlight) = next.highlight;
@@ -198,9 +207,17 @@ impl Timelines {
                 self.centre = self.centre.wrapping_add(1);
                 window.set_centre(self.centre);
             }
-        } else if rows.last() != was.last() {
-            // Follow the newest message only when one arrived at the end (not when older
-            // history was added above what the user is reading).
+        } else if let Some((row, into)) = next.scroll {
+            // Scrolled up, here before or just now: a new list of rows is placed from its
+            // top again, so the row the user was reading is put back at the top, whatever
+            // arrived below it or was loaded above.
+            self.restore = self.restore.wrapping_add(1);
+            window.set_restore_row(i32::try_from(row).unwrap_or(i32::MAX));
+            window.set_restore_into(into);
+            window.set_restore(self.restore);
+        } else if rows.last() != was.last() || next.places.0 != next.places.1 {
+            // At the newest message: follow it when one arrived at the end or another place
+            // is shown (not when older history was added above).
             self.rows_version = self.rows_version.wrapping_add(1);
             window.set_rows_version(self.rows_version);
         }

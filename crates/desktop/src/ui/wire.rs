@@ -86,6 +86,11 @@ pub fn wire(window: &AppWindow, dispatch: Rc<dyn Fn(Msg)>) {
     let d = dispatch.clone();
     window.on_load_older(move || d(Msg::LoadOlder));
     let d = dispatch.clone();
+    window.on_scrolled_to(move |row, into, newest| {
+        let top = usize::try_from(row).ok().filter(|_| !newest);
+        d(Msg::Scrolled(top.map(|row| (row, into))));
+    });
+    let d = dispatch.clone();
     window.on_toggle_mute(move || d(Msg::ToggleMute));
     let d = dispatch.clone();
     window.on_open_link(move |url| d(Msg::OpenLink(url.into())));

@@ -48,10 +48,18 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     }
                     let timeline = a.timelines.entry(conversation).or_default();
                     timeline.merge_history(page);
+                    timeline.loading_older = false;
                 }
                 vec![]
             }
-            Err(e) => failed(state, account, e),
+            Err(e) => {
+                if let Some((_, a)) = state.account_mut(account)
+                    && let Some(timeline) = a.timelines.get_mut(&conversation)
+                {
+                    timeline.loading_older = false;
+                }
+                failed(state, account, e)
+            }
         },
         Msg::Posted {
             account,
@@ -152,6 +160,8 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
     }
     match result {
         Ok(info) => {
+            // Added again after its certificate changed (the new one compared and trusted).
+            state.stopped.retain(|s| s.url != url);
             let key = ServerKey(state.next_key());
             let remember = Effect::RememberServer {
                 saved: saved.clone(),
@@ -195,6 +205,7 @@ fn probed(state: &mut State, url: String, result: Result<InstanceInfo, ProbeErro
             if let ProbeError::Untrusted { fingerprint } = e {
                 state.add_server.untrusted = Some((url, fingerprint));
             }
+            super::trust::keep_stopped(state, &e);
             // A remembered server that failed at start-up is said out loud.
             state.add_server.open = true;
             state.add_server.error = Some(e);

@@ -168,6 +168,7 @@ pub(super) fn probed_again(
                 state.active_server = state.servers.first().map(|s| s.key);
             }
             state.add_server.open = true;
+            super::trust::keep_stopped(state, &e);
             state.add_server.error = Some(e);
             vec![]
         }

@@ -3,7 +3,7 @@
 
 use super::viewed_mut;
 use crate::msg::Effect;
-use crate::state::{Account, Connection, State};
+use crate::state::{Account, Anchor, Connection, State};
 
 /// What "Load older messages" says while the account is shown from the offline cache.
 pub(super) const OFFLINE_OLDER: &str =
@@ -16,9 +16,13 @@ pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
     let Some(conversation) = account.context.conversation else {
         return vec![];
     };
-    let Some(timeline) = account.timelines.get(&conversation) else {
+    let Some(timeline) = account.timelines.get_mut(&conversation) else {
         return vec![];
     };
+    // Scrolling to the top asks again while the page is on its way: one request at a time.
+    if timeline.loading_older {
+        return vec![];
+    }
     match timeline.messages().first() {
         // Shown from the offline cache, without a session: nothing could be fetched, so the
         // user is told why where the window says it is offline (as a reaction's click is).
@@ -26,11 +30,15 @@ pub(super) fn load_older(state: &mut State) -> Vec<Effect> {
             account.notice = Some(OFFLINE_OLDER.into());
             vec![]
         }
-        Some(oldest) if timeline.more_before => vec![Effect::LoadHistory {
-            account: account.key,
-            conversation,
-            before: Some(oldest.seq),
-        }],
+        Some(oldest) if timeline.more_before => {
+            let before = Some(oldest.seq);
+            timeline.loading_older = true;
+            vec![Effect::LoadHistory {
+                account: account.key,
+                conversation,
+                before,
+            }]
+        }
         _ => vec![],
     }
 }
@@ -88,6 +96,8 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
     if body.is_empty() {
         return vec![];
     }
+    // What one sends is seen arrive: the timeline goes back to the newest message.
+    account.context.scroll.remove(&conversation);
     account
         .outbox
         .push(client_id, conversation, body.to_owned());
@@ -97,6 +107,29 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
     } else {
         vec![]
     }
+}
+
+/// The user scrolled the timeline on screen: `row` (of the view's rows) is at the top of
+/// the view, `into` pixels of it above; `None`: at the newest message.
+pub(super) fn scrolled(state: &mut State, top: Option<(usize, f32)>) -> Vec<Effect> {
+    let Some(account) = viewed_mut(state) else {
+        return vec![];
+    };
+    let Some(conversation) = account.context.conversation else {
+        return vec![];
+    };
+    let anchor = top.and_then(|(row, into)| {
+        let message = account.timelines.get(&conversation)?.message_at_row(row)?;
+        Some(Anchor {
+            message,
+            into: if into.is_finite() { into.max(0.0) } else { 0.0 },
+        })
+    });
+    match anchor {
+        Some(anchor) => account.context.scroll.insert(conversation, anchor),
+        None => account.context.scroll.remove(&conversation),
+    };
+    vec![]
 }
 
 /// Everything in the outbox not yet on its way.

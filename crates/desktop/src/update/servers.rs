@@ -42,6 +42,11 @@ pub(super) fn add_server(
 }
 
 pub(super) fn remove_server(state: &mut State, key: ServerKey) -> Vec<Effect> {
+    if let Some(at) = state.stopped.iter().position(|s| s.key == key) {
+        let stopped = state.stopped.remove(at);
+        state.requested.retain(|u| *u != stopped.url);
+        return vec![Effect::ForgetServer { url: stopped.url }];
+    }
     let Some(at) = state.servers.iter().position(|s| s.key == key) else {
         return vec![];
     };

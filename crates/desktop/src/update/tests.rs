@@ -8,6 +8,7 @@ mod fixture;
 mod messages;
 mod notify;
 mod reactions;
+mod scroll;
 mod search;
 mod sessions;
 mod settings;

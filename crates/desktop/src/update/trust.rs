@@ -10,7 +10,35 @@ use ocomms_client::Fingerprint;
 use crate::error::ProbeError;
 use crate::msg::Effect;
 use crate::registry::SavedTrust;
-use crate::state::{AccountKey, AddServer, State};
+use crate::state::{AccountKey, AddServer, ServerKey, State, Stopped};
+
+/// A server stopped by a changed certificate stays on the rail, marked, with the reason a
+/// click on it shows again. Other errors leave nothing there.
+pub(super) fn keep_stopped(state: &mut State, error: &ProbeError) {
+    if let ProbeError::CertificateChanged { server, .. } = error {
+        let url = server.clone();
+        state.stopped.retain(|s| s.url != url);
+        let key = ServerKey(state.next_key());
+        state.stopped.push(Stopped {
+            key,
+            url,
+            error: error.clone(),
+        });
+    }
+}
+
+/// The user clicked a stopped server on the rail: the add-server dialog says why again.
+pub(super) fn show_stopped(state: &mut State, key: ServerKey) -> bool {
+    let Some(stopped) = state.stopped.iter().find(|s| s.key == key) else {
+        return false;
+    };
+    state.add_server = AddServer {
+        open: true,
+        error: Some(stopped.error.clone()),
+        ..AddServer::default()
+    };
+    true
+}
 
 pub(super) fn certificate_changed(
     state: &mut State,
@@ -34,13 +62,15 @@ pub(super) fn certificate_changed(
     if state.active_server == Some(server.key) {
         state.active_server = state.servers.first().map(|s| s.key);
     }
+    let error = ProbeError::CertificateChanged {
+        server: server.url.clone(),
+        pinned,
+        presented,
+    };
+    keep_stopped(state, &error);
     state.add_server = AddServer {
         open: true,
-        error: Some(ProbeError::CertificateChanged {
-            server: server.url,
-            pinned,
-            presented,
-        }),
+        error: Some(error),
         ..AddServer::default()
     };
     server

@@ -22,6 +22,7 @@ mod pinned;
 mod reactions;
 mod search;
 mod sessions;
+mod sign_up;
 mod site;
 
 fn account_on(state: &State, server: ServerKey) -> Option<&Account> {

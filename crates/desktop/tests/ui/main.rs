@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use i_slint_backend_testing::ElementHandle;
 use ocomms_proto::ConversationId;
+use openchat::registry::SavedTrust;
 use openchat::ui::{AppWindow, Bridge, render, wire};
 use openchat::view::view;
 use openchat::{Msg, State, update};
@@ -16,6 +17,7 @@ mod emoji;
 mod fixture;
 mod notifications;
 mod reactions;
+mod scroll;
 mod search;
 mod switching;
 
@@ -57,7 +59,11 @@ fn the_window_is_navigable_by_accessible_labels() {
     // Signed in: rail, channel list, toolbar state and composer are all labelled.
     let state = signed_in_state();
     let (window, sent) = window_for(&state);
-    one(&window, "Acme (chat.example.com), Online").invoke_accessible_default_action();
+    one(
+        &window,
+        "Acme (chat.example.com), Online, certificate verified",
+    )
+    .invoke_accessible_default_action();
     one(&window, "Conversation # general").invoke_accessible_default_action();
     one(&window, "Connection: Online");
     one(&window, "Filter channels");
@@ -192,4 +198,80 @@ fn an_unknown_certificate_is_shown_with_its_fingerprint_and_can_be_trusted() {
         "{:?}",
         sent.borrow()
     );
+}
+
+#[test]
+fn the_rail_says_how_each_server_is_protected() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = signed_in_state();
+    let mut local = state.servers[0].clone();
+    local.key = openchat::state::ServerKey(99);
+    local.url = "http://127.0.0.1:3000".into();
+    let pinned = &mut state.servers[0];
+    pinned.trust = SavedTrust::Pinned(ocomms_client::Fingerprint::of(b"self-signed"));
+    let account = &mut pinned.accounts[0];
+    account.unread.insert(fixture::GENERAL, 3);
+    account.mentions.insert(fixture::GENERAL, 1);
+    state.servers.push(local);
+    let (window, _) = window_for(&state);
+    one(
+        &window,
+        "Acme (chat.example.com), Online, 3 unread, 1 mention, pinned certificate",
+    );
+    one(&window, "Acme (127.0.0.1:3000), Online, not encrypted");
+    let marks: Vec<i32> = (0..2)
+        .filter_map(|i| slint::Model::row_data(&window.get_rail(), i))
+        .map(|item| item.trust)
+        .collect();
+    assert_eq!(marks, [2, 3], "a pinned lock and an open one");
+}
+
+#[test]
+fn a_server_whose_certificate_changed_is_marked_on_the_rail_and_says_why() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut state = State::new("ui");
+    let (old, new) = (
+        ocomms_client::Fingerprint::of(b"old"),
+        ocomms_client::Fingerprint::of(b"new"),
+    );
+    let url = "https://lan.example:8443".to_owned();
+    update(
+        &mut state,
+        Msg::RestoreServer(openchat::registry::Saved {
+            url: url.clone(),
+            trust: SavedTrust::Pinned(old),
+            muted: false,
+        }),
+    );
+    update(
+        &mut state,
+        Msg::CacheRead {
+            url: url.clone(),
+            cached: None,
+        },
+    );
+    update(
+        &mut state,
+        Msg::Probed {
+            url: url.clone(),
+            result: Err(openchat::error::ProbeError::CertificateChanged {
+                server: url,
+                pinned: old,
+                presented: new,
+            }),
+        },
+    );
+    update(&mut state, Msg::CloseAddServer);
+    let (window, sent) = window_for(&state);
+    one(
+        &window,
+        "lan.example:8443, Not connected, certificate changed",
+    )
+    .invoke_accessible_default_action();
+    let key = match sent.borrow()[..] {
+        [Msg::SelectServer(key)] => key,
+        ref other => panic!("{other:?}"),
+    };
+    update(&mut state, Msg::SelectServer(key));
+    assert!(view(&state).add_server.error.contains(&new.to_string()));
 }

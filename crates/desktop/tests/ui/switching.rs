@@ -15,7 +15,7 @@ use super::fixture::{self, signed_in_state};
 use super::one;
 
 /// `count` servers signed in, with `messages` messages in each one's #general.
-fn servers(count: u32, messages: i64) -> (State, Vec<ServerKey>) {
+pub(super) fn servers(count: u32, messages: i64) -> (State, Vec<ServerKey>) {
     let mut state = State::new("switching");
     let mut keys = Vec::new();
     for n in 0..count {

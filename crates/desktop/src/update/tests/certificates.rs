@@ -122,7 +122,45 @@ fn a_changed_certificate_stops_with_both_fingerprints_and_nothing_to_accept() {
         "no button that trusts a changed certificate"
     );
     assert!(update(&mut state, Msg::TrustCertificate).is_empty());
-    assert!(state.servers.is_empty());
+    assert!(state.servers.is_empty(), "not connected to");
+
+    // The rail keeps it, marked, and a click says why again.
+    let rail = view(&state).rail;
+    assert_eq!(rail.len(), 1);
+    assert_eq!(
+        (
+            rail[0].trust,
+            rail[0].trust_label.as_str(),
+            rail[0].name.as_str()
+        ),
+        (4, "certificate changed", "lan.example")
+    );
+    update(&mut state, Msg::CloseAddServer);
+    let stopped = crate::state::ServerKey(rail[0].key);
+    assert!(update(&mut state, Msg::SelectServer(stopped)).is_empty());
+    assert_eq!(view(&state).add_server.error, dialog.error);
+
+    // Added again, the new certificate compared and trusted: an ordinary pinned server.
+    update(&mut state, Msg::AddServer("lan.example".into()));
+    update(
+        &mut state,
+        Msg::Probed {
+            url: saved.url.clone(),
+            result: Err(ProbeError::Untrusted { fingerprint: new }),
+        },
+    );
+    update(&mut state, Msg::TrustCertificate);
+    update(
+        &mut state,
+        Msg::Probed {
+            url: saved.url.clone(),
+            result: Ok(info("LAN")),
+        },
+    );
+    let rail = view(&state).rail;
+    assert_eq!(rail.len(), 1);
+    assert_eq!(rail[0].trust_label, "pinned certificate");
+    assert_eq!(state.servers[0].trust, SavedTrust::Pinned(new));
 }
 
 #[test]

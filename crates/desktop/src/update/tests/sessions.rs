@@ -224,3 +224,93 @@ fn tokens_kept_in_a_file_are_said_in_the_toolbar() {
         "{said}"
     );
 }
+
+#[test]
+fn signing_up_creates_the_account_signs_it_in_and_keeps_the_session() {
+    let mut state = State::new("c");
+    let server = probed(&mut state);
+    assert!(view(&state).auth.open_signup, "the form offers sign-up");
+    let effects = update(
+        &mut state,
+        Msg::SignUp {
+            email: "new@example.com".into(),
+            password: "pw".into(),
+            display_name: "Newt".into(),
+        },
+    );
+    let [
+        Effect::SignUp {
+            server: to,
+            account,
+            url,
+            email,
+            display_name,
+            ..
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (*to, url.as_str(), email.as_str(), display_name.as_str()),
+        (server, URL, "new@example.com", "Newt")
+    );
+    let account = *account;
+    assert!(view(&state).auth.busy);
+    assert!(
+        update(
+            &mut state,
+            Msg::SignUp {
+                email: "new@example.com".into(),
+                password: "pw".into(),
+                display_name: "Newt".into(),
+            },
+        )
+        .is_empty(),
+        "once, while the first is on its way"
+    );
+
+    // A server that confirms addresses by email: the form says so and stays.
+    update(
+        &mut state,
+        Msg::SignedIn {
+            server,
+            account,
+            result: Err(AuthError::ConfirmEmail("new@example.com".into())),
+        },
+    );
+    let auth = view(&state).auth;
+    assert!(auth.open && !auth.busy, "{auth:?}");
+    assert!(auth.error.contains("open the link sent to new@example.com"));
+
+    // One that signs new accounts in at once: the account is on screen and kept.
+    let effects = update(
+        &mut state,
+        Msg::SignUp {
+            email: "new@example.com".into(),
+            password: "pw".into(),
+            display_name: "Newt".into(),
+        },
+    );
+    let Some(Effect::SignUp { account, .. }) = effects.first().cloned() else {
+        panic!("{effects:?}")
+    };
+    let effects = update(
+        &mut state,
+        Msg::SignedIn {
+            server,
+            account,
+            result: Ok(token(ME, "new@example.com")),
+        },
+    );
+    assert!(
+        effects.contains(&Effect::Connect { account }),
+        "{effects:?}"
+    );
+    assert!(effects.contains(&Effect::SaveSession {
+        account,
+        saved: saved(ME, "new@example.com"),
+    }));
+    assert_eq!(state.viewed_account(), Some(account));
+    assert!(!view(&state).auth.open);
+}

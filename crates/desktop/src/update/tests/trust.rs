@@ -106,4 +106,43 @@ fn a_pinned_certificate_that_changes_mid_run_is_a_hard_stop() {
         })
     );
     assert!(v.add_server.error.contains(&presented.to_string()));
+    // Still on the rail, marked, not connected.
+    let labels: Vec<(&str, &str)> = v
+        .rail
+        .iter()
+        .map(|r| (r.connection.as_str(), r.trust_label.as_str()))
+        .collect();
+    assert_eq!(labels, [("Not connected", "certificate changed")]);
+}
+
+#[test]
+fn the_rail_marks_how_each_server_is_protected() {
+    let mut state = State::new("c");
+    let pinned = SavedTrust::Pinned(Fingerprint::of(b"self-signed"));
+    for (url, trust) in [
+        ("https://a.example", SavedTrust::PublicCa),
+        (
+            "https://b.example",
+            SavedTrust::CaFile("/etc/ssl/corp.pem".into()),
+        ),
+        ("https://c.example", pinned),
+        ("http://127.0.0.1:3000", SavedTrust::PublicCa),
+    ] {
+        restore(&mut state, url, trust);
+        answer(&mut state, url, "Acme");
+    }
+    let marks: Vec<(i32, String)> = view(&state)
+        .rail
+        .into_iter()
+        .map(|r| (r.trust, r.trust_label))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            (0, "certificate verified".to_owned()),
+            (1, "private CA certificate".to_owned()),
+            (2, "pinned certificate".to_owned()),
+            (3, "not encrypted".to_owned()),
+        ]
+    );
 }
