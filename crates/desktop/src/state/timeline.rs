@@ -151,42 +151,37 @@ impl Timeline {
         self.messages.last().map(|m| m.seq)
     }
 
-    /// Which message row `row` of `rows()` is: a day separator stands for the message after
-    /// it, and a row past the end (an unsent message) for the newest message.
-    pub fn message_at_row(&self, row: usize) -> Option<MessageId> {
+    /// Each message with its row in `rows()`: a day separator takes the row above the first
+    /// message of each day.
+    fn message_rows(&self) -> impl Iterator<Item = (usize, &Message)> + '_ {
         let mut at = 0;
         let mut day = None;
-        for m in &self.messages {
+        self.messages.iter().map(move |m| {
             let this_day = m.created_at.div_euclid(MS_PER_DAY);
             if day != Some(this_day) {
                 day = Some(this_day);
                 at += 1;
             }
-            // `at` is this message's row; the day separator above it, if any, is `at - 1`.
-            if at >= row {
-                return Some(m.id);
-            }
+            let row = at;
             at += 1;
-        }
-        self.messages.last().map(|m| m.id)
+            (row, m)
+        })
+    }
+
+    /// Which message row `row` of `rows()` is: a day separator stands for the message after
+    /// it, and a row past the end (an unsent message) for the newest message.
+    pub fn message_at_row(&self, row: usize) -> Option<MessageId> {
+        self.message_rows()
+            .find(|(at, _)| *at >= row)
+            .map(|(_, m)| m.id)
+            .or_else(|| self.messages.last().map(|m| m.id))
     }
 
     /// The row of `rows()` that shows a message.
     pub fn row_of(&self, id: MessageId) -> Option<usize> {
-        let mut at = 0;
-        let mut day = None;
-        for m in &self.messages {
-            let this_day = m.created_at.div_euclid(MS_PER_DAY);
-            if day != Some(this_day) {
-                day = Some(this_day);
-                at += 1;
-            }
-            if m.id == id {
-                return Some(at);
-            }
-            at += 1;
-        }
-        None
+        self.message_rows()
+            .find(|(_, m)| m.id == id)
+            .map(|(at, _)| at)
     }
 
     /// Rows to draw: each message, with a day separator before the first of each day.
