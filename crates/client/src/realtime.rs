@@ -2,13 +2,13 @@
 //! position it saw after every disconnect (exponential backoff with jitter), so the updates
 //! it yields are every event, once, in order per workspace.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::event::Event;
-use ocomms_proto::message::{Message as ChatMessage, PostMessage};
+use ocomms_proto::message::PostMessage;
 use ocomms_proto::realtime::{ClientFrame, PresenceEntry, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use rand::Rng as _;
@@ -18,21 +18,12 @@ use tokio_tungstenite::Connector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
+mod poster;
+
+use self::poster::Waiting;
+pub use self::poster::{Posted, Poster};
+
 use crate::ClientError;
-
-/// What a post over the socket comes to: the message and whether it is new (`false`: its
-/// client id had been used, and this is the first message).
-pub type Posted = Result<(ChatMessage, bool), ClientError>;
-
-/// Posts waiting for their answer, by client id.
-type Waiting = Arc<Mutex<HashMap<String, Pending>>>;
-
-/// A post waiting for its answer.
-struct Pending {
-    answer: oneshot::Sender<Posted>,
-    /// Written to the current connection: when it ends, the answer will not come.
-    sent: bool,
-}
 
 /// What the session yields.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,52 +162,6 @@ impl Drop for Realtime {
     }
 }
 
-/// Posts over a realtime session's socket (see [`Realtime::poster`]).
-#[derive(Clone)]
-pub struct Poster {
-    commands: mpsc::UnboundedSender<ClientFrame>,
-    waiting: Waiting,
-}
-
-impl Poster {
-    /// Posts a message over the socket (a `post` frame), without an HTTP request: answered
-    /// once committed, like `Client::post_message`. `request.client_id` is required (one is
-    /// made when missing) and makes sending again safe. A post waits for the session to be
-    /// live and goes out then, and one not sent yet when a connection drops waits for the
-    /// next. When a connection ends after the post went out and before its answer, it is
-    /// answered `ClientError::Disconnected`: send it again with the same client id, over
-    /// either path, and the answer says whether it was new. When the session stops, every
-    /// post still waiting is answered `Disconnected`.
-    pub async fn post(&self, conversation_id: ConversationId, request: PostMessage) -> Posted {
-        let client_id = request
-            .client_id
-            .unwrap_or_else(|| format!("sdk-{:032x}", rand::random::<u128>()));
-        let (answer, answered) = oneshot::channel();
-        waiting(&self.waiting).insert(
-            client_id.clone(),
-            Pending {
-                answer,
-                sent: false,
-            },
-        );
-        let frame = ClientFrame::Post {
-            conversation_id,
-            client_id,
-            body: request.body,
-            thread_root_id: request.thread_root_id,
-            also_in_channel: request.also_in_channel,
-        };
-        if self.commands.send(frame).is_err() {
-            return Err(ClientError::Disconnected);
-        }
-        answered.await.unwrap_or(Err(ClientError::Disconnected))
-    }
-}
-
-fn waiting(w: &Waiting) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
-    w.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 fn lock(
     m: &Mutex<BTreeMap<WorkspaceId, i64>>,
 ) -> std::sync::MutexGuard<'_, BTreeMap<WorkspaceId, i64>> {
@@ -248,17 +193,8 @@ impl Worker {
                 ended = self.session(&mut attempt) => ended,
                 _ = &mut stop => Ended::Stopped,
             };
-            // Posts that went out on that connection will not be answered on the next one:
-            // their callers are told to send again (the client id keeps that safe). Those
-            // still queued go out on the next connection and wait for it.
             let over = matches!(ended, Ended::Stopped | Ended::Refused) || self.updates.is_closed();
-            let unanswered: Vec<Pending> = waiting(&self.waiting)
-                .extract_if(|_, pending| over || pending.sent)
-                .map(|(_, pending)| pending)
-                .collect();
-            for pending in unanswered {
-                let _ = pending.answer.send(Err(ClientError::Disconnected));
-            }
+            self.waiting.connection_ended(over);
             if matches!(ended, Ended::Stopped) || self.updates.is_closed() {
                 return;
             }
@@ -406,14 +342,10 @@ impl Worker {
                             *at = (*at).max(position);
                         }
                         ServerFrame::Posted { client_id, created, message } => {
-                            if let Some(pending) = waiting(&self.waiting).remove(&client_id) {
-                                let _ = pending.answer.send(Ok((*message, created)));
-                            }
+                            self.waiting.answer(&client_id, Ok((*message, created)));
                         }
                         ServerFrame::PostFailed { client_id, status, error } => {
-                            if let Some(pending) = waiting(&self.waiting).remove(&client_id) {
-                                let _ = pending.answer.send(Err(ClientError::Api { status, body: error }));
-                            }
+                            self.waiting.answer(&client_id, Err(ClientError::Api { status, body: error }));
                         }
                         ServerFrame::Pong => {}
                         ServerFrame::Error { message } => tracing::warn!(%message, "server refused a frame"),
@@ -421,12 +353,7 @@ impl Worker {
                 }
                 command = self.commands.recv(), if live => {
                     let Some(frame) = command else { continue };
-                    if let ClientFrame::Post { client_id, .. } = &frame
-                        && let Some(pending) = waiting(&self.waiting).get_mut(client_id)
-                    {
-                        // Marked before writing: a write that fails half-way may have gone out.
-                        pending.sent = true;
-                    }
+                    self.waiting.going_out(&frame);
                     if send(&mut sink, &frame).await.is_err() {
                         return Ended::Dropped;
                     }

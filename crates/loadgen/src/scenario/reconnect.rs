@@ -177,8 +177,14 @@ pub async fn run(
     }
     let all_caught_up = storm.elapsed();
     let after = server.map(|s| s.sample()).transpose()?;
-    // A moment more for any duplicate still on its way, and for the memory to settle.
-    tokio::time::sleep(SETTLE).await;
+    // A moment more for any duplicate still on its way, and for the memory to settle when
+    // it is read.
+    let moment = if server.is_some() {
+        SETTLE
+    } else {
+        Duration::from_millis(200)
+    };
+    tokio::time::sleep(moment).await;
     let settled = server.map(|s| s.sample()).transpose()?;
     let retries = fleet.counters.retries.load(Ordering::Relaxed);
     let failed_connections = fleet.counters.failed.load(Ordering::Relaxed);
