@@ -753,7 +753,7 @@ async fn live_chat_browser_journey(db: TestDb) {
     wait_for_text(&max, "#messages .message-body pre", "cargo run --release").await;
     wait_for_text(&max, "#messages .message-body pre .copy-code", "Copy").await;
 
-    // A long message arrives whole: its event (about 20 KB) goes out in pieces (ADR 0027).
+    // A long message arrives whole: its event (about 20 KB) is one frame (ADR 0028).
     let long = format!("{}the end of a long one", "Déjà vu 🎉 ".repeat(400));
     t.admin
         .post_message(town, &long, None)

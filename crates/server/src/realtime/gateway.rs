@@ -11,7 +11,6 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::event::{Event, EventPayload};
 use ocomms_proto::realtime::{
     CLOSE_RESUME_FIRST, CLOSE_TOO_BIG, CLOSE_TOO_MANY_SOCKETS, CLOSE_UNREADABLE, ClientFrame,
@@ -25,9 +24,9 @@ use tokio::sync::Notify;
 use ocomms_app::visibility::Audience;
 use ocomms_app::{Actor, AppError};
 
-use self::frame::{First, TOO_BIG, close, first_frame};
+use self::frame::{First, TOO_BIG, first_frame};
 use self::live::Live;
-use self::socket::{Sink, Stream, Upgrade, WebSocket};
+use self::socket::{Socket, Upgrade};
 use super::sockets::SocketSlot;
 use super::{Backlog, Connection, Frame, Hub, Outbox, PresenceChange, Subscription};
 use crate::App;
@@ -43,7 +42,7 @@ const TYPING_EVERY: Duration = Duration::from_secs(3);
 /// Read buffers stay small: most connections are idle, and what clients send (resume, ping,
 /// typing, presence) fits; a larger frame grows the buffer as needed. axum's default is
 /// 128 KiB each.
-const READ_BUFFER: usize = 512;
+const READ_BUFFER: usize = 256;
 
 pub async fn connect(
     State(app): State<App>,
@@ -70,16 +69,16 @@ pub async fn connect(
     // it, the upgrade still happens: a close code is the only refusal a browser's
     // WebSocket can read (a failed handshake shows no status).
     let slot = hub.claim_socket(actor.session.id);
-    // Everything the connection starts with travels boxed: a future keeps room for its
-    // arguments for as long as it lives, and these (the account records, the socket before
-    // it is split) are needed only while opening.
+    // Everything the connection starts with travels boxed (`Start`), and the connection
+    // uses it there: a future keeps room for its arguments, and for each value moved out of
+    // them, for as long as it lives. The account records are dropped once open.
     let actor = Box::new(actor);
     Ok(
         upgrade.on_upgrade(READ_BUFFER, MAX_CLIENT_FRAME_BYTES, move |socket| {
             let start = Box::new(Start {
                 app,
                 hub,
-                actor,
+                actor: Some(actor),
                 token,
                 socket,
             });
@@ -100,9 +99,10 @@ pub async fn connect(
 struct Start {
     app: App,
     hub: Arc<Hub>,
-    actor: Box<Actor>,
+    /// Taken when opening: only needed until then.
+    actor: Option<Box<Actor>>,
     token: Arc<str>,
-    socket: WebSocket,
+    socket: Socket,
 }
 
 /// Closes a socket its session has no room for.
@@ -110,7 +110,7 @@ async fn refuse(start: Box<Start>) {
     let mut socket = start.socket;
     let reason =
         format!("Too many connections for this session (at most {MAX_SOCKETS_PER_SESSION}).");
-    let _ = socket.send(close(CLOSE_TOO_MANY_SOCKETS, &reason)).await;
+    let _ = socket.close(CLOSE_TOO_MANY_SOCKETS, &reason).await;
 }
 
 /// What a connection keeps once it is ready: ids and handles, no records.
@@ -124,34 +124,38 @@ struct Opened {
 }
 
 /// `_slot` counts the socket against its session until the connection ends.
-async fn serve(start: Box<Start>, _slot: SocketSlot) -> Result<(), socket::Error> {
+async fn serve(mut start: Box<Start>, _slot: SocketSlot) -> Result<(), socket::Error> {
+    // Used in place, through references: a future keeps room for each value it moves into a
+    // local beside the room of the value it came from, for as long as it lives.
     let Start {
         app,
         hub,
         actor,
         token,
         socket,
-    } = *start;
-    let _counted = Counted::open(&hub);
-    let (mut sink, mut stream) = socket.split();
+    } = &mut *start;
+    let _counted = Counted::open(hub);
+    let Some(actor) = actor.take() else {
+        return Ok(());
+    };
     // Boxed, and over before the connection goes live: opening awaits large futures (the
     // database, the account records) that would otherwise be laid out in every idle
     // connection's task for its whole life.
-    let opened = Box::pin(open(&app, &hub, actor, &mut sink, &mut stream)).await?;
+    let opened = Box::pin(open(app, hub, actor, socket)).await?;
     let Some(opened) = opened else {
         return Ok(());
     };
     let connection = Live {
-        app: &app,
-        token: &token,
-        hub: &hub,
+        app,
+        token,
+        hub,
         user: opened.user,
         subscriptions: &opened.subscriptions,
         kick: &opened.kick,
         presence_id: opened.presence_id,
         workspace_ids: &opened.workspace_ids,
     };
-    let outcome = connection.run(&mut sink, &mut stream, &opened.outbox).await;
+    let outcome = connection.run(socket, &opened.outbox).await;
     hub.presence_changed(
         opened.user,
         opened.presence_id,
@@ -184,34 +188,31 @@ async fn open(
     app: &App,
     hub: &Arc<Hub>,
     actor: Box<Actor>,
-    sink: &mut Sink,
-    stream: &mut Stream,
+    socket: &mut Socket,
 ) -> Result<Option<Opened>, socket::Error> {
     let hello = ServerFrame::Hello {
         heartbeat_interval_ms: u64::try_from(HEARTBEAT.as_millis()).unwrap_or(30_000),
     };
-    socket::send(sink, text(&hello)).await?;
+    socket.send(text(&hello)).await?;
     // The first frame says where to start.
-    let positions = match tokio::time::timeout(HEARTBEAT * 2, first_frame(stream)).await {
+    let positions = match tokio::time::timeout(HEARTBEAT * 2, first_frame(socket)).await {
         Ok(First::Frame(ClientFrame::Resume { positions })) => positions,
         Ok(First::Frame(_)) => {
             let message = "Send resume first.";
-            socket::send(
-                sink,
-                text(&ServerFrame::Error {
+            socket
+                .send(text(&ServerFrame::Error {
                     message: message.into(),
-                }),
-            )
-            .await?;
-            sink.send(close(CLOSE_RESUME_FIRST, message)).await?;
+                }))
+                .await?;
+            socket.close(CLOSE_RESUME_FIRST, message).await?;
             return Ok(None);
         }
         Ok(First::Unreadable(reason)) => {
-            sink.send(close(CLOSE_UNREADABLE, &reason)).await?;
+            socket.close(CLOSE_UNREADABLE, &reason).await?;
             return Ok(None);
         }
         Ok(First::TooBig) => {
-            let _ = sink.send(close(CLOSE_TOO_BIG, TOO_BIG)).await;
+            let _ = socket.close(CLOSE_TOO_BIG, TOO_BIG).await;
             return Ok(None);
         }
         Ok(First::Gone) | Err(_) => return Ok(None),
@@ -225,13 +226,15 @@ async fn open(
         kick: kick.clone(),
     };
     let Some((subscriptions, heads)) =
-        subscribe_and_replay(app, hub, &actor, &positions, connection, sink).await?
+        subscribe_and_replay(app, hub, &actor, &positions, connection, socket).await?
     else {
         return Ok(None);
     };
     let user = actor.user.id;
     let workspace_ids: Vec<WorkspaceId> = heads.keys().copied().collect();
-    socket::send(sink, text(&ServerFrame::Ready { positions: heads })).await?;
+    socket
+        .send(text(&ServerFrame::Ready { positions: heads }))
+        .await?;
     // Only now, so that every connection counted online is also counted out (`serve`).
     let presence_id = hub.connection_id();
     hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
@@ -254,7 +257,7 @@ async fn subscribe_and_replay(
     actor: &Actor,
     positions: &BTreeMap<WorkspaceId, i64>,
     connection: Connection,
-    sink: &mut Sink,
+    socket: &mut Socket,
 ) -> Result<Option<(Vec<Subscription>, BTreeMap<WorkspaceId, i64>)>, socket::Error> {
     let workspaces = match app.realtime_workspaces(actor).await {
         Ok(workspaces) => workspaces,
@@ -277,7 +280,7 @@ async fn subscribe_and_replay(
                 return Ok(None);
             }
         };
-        replay(app, actor.user.id, &subscription, backlog, after, sink).await?;
+        replay(app, actor.user.id, &subscription, backlog, after, socket).await?;
         heads.insert(workspace, subscription.cursor);
         subscriptions.push(subscription);
     }
@@ -291,16 +294,13 @@ async fn replay(
     subscription: &Subscription,
     backlog: Backlog,
     after: Option<i64>,
-    sink: &mut Sink,
+    socket: &mut Socket,
 ) -> Result<(), socket::Error> {
     let Some(mut after) = after else {
         return Ok(());
     };
     if let Some(frames) = backlog.frames {
-        for frame in frames {
-            socket::feed(sink, frame).await?;
-        }
-        return sink.flush().await;
+        return socket.send_all(&frames).await;
     }
     let workspace: WorkspaceId = subscription.workspace;
     if after < 0 || after > subscription.cursor || subscription.cursor - after > MAX_REPLAY {
@@ -308,7 +308,7 @@ async fn replay(
             workspace_id: workspace,
             position: subscription.cursor,
         };
-        return socket::send(sink, text(&frame)).await;
+        return socket.send(text(&frame)).await;
     }
     while after < subscription.cursor {
         let events = match app.event_log().after(workspace, after, 500).await {
@@ -319,12 +319,13 @@ async fn replay(
                     workspace_id: workspace,
                     position: subscription.cursor,
                 };
-                return socket::send(sink, text(&frame)).await;
+                return socket.send(text(&frame)).await;
             }
         };
         if events.is_empty() {
             break;
         }
+        let mut frames = Vec::with_capacity(events.len());
         for event in events {
             if event.position > subscription.cursor {
                 break;
@@ -335,13 +336,11 @@ async fn replay(
                 let frame = text(&ServerFrame::Event {
                     event: Box::new(event),
                 });
-                socket::feed(sink, frame).await?;
-                if let Some(notice) = notice {
-                    socket::feed(sink, notice).await?;
-                }
+                frames.push(frame);
+                frames.extend(notice);
             }
         }
-        sink.flush().await?;
+        socket.send_all(&frames).await?;
     }
     Ok(())
 }

@@ -880,7 +880,8 @@ async fn a_post_made_while_the_server_is_away_goes_out_when_it_is_back(db: TestD
 }
 
 /// A message near the longest allowed, of characters two and four bytes long, reaches a live
-/// socket whole: its event frame (body and HTML, ~180 KB) goes out in pieces (ADR 0027).
+/// socket whole: its event frame (body and HTML, ~180 KB) is written straight from the copy
+/// all recipients share (ADR 0028).
 async fn a_longest_message_arrives_whole(db: TestDb) {
     let s = TestServer::start(db).await;
     let t = s.team().await;

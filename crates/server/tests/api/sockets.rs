@@ -20,6 +20,7 @@ ocomms_store::backend_tests!(
     an_unreadable_first_frame_closes_with_a_reason,
     a_session_holds_a_bounded_number_of_sockets,
     frames_are_read_up_to_the_longest_client_frame,
+    a_long_server_message_is_one_whole_frame,
 );
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -196,4 +197,129 @@ async fn frames_are_read_up_to_the_longest_client_frame(db: TestDb) {
         .unwrap();
     let (code, reason) = expect_close(&mut socket).await;
     assert_eq!(code, CLOSE_TOO_BIG, "{reason}");
+}
+
+/// The wire itself, below any WebSocket library: a client that reads raw frames gets each
+/// server message as one final text frame, however long (ADR 0028), and the control frames
+/// the library answers with (pong) never land inside one.
+async fn a_long_server_message_is_one_whole_frame(db: TestDb) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Control, Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader};
+
+    /// One frame off the wire: its header and payload (server frames are not masked).
+    async fn read_frame(tcp: &mut TcpStream, buffer: &mut Vec<u8>) -> (FrameHeader, Vec<u8>) {
+        loop {
+            let mut cursor = std::io::Cursor::new(&buffer[..]);
+            if let Some((header, len)) = FrameHeader::parse(&mut cursor).unwrap() {
+                let start = usize::try_from(cursor.position()).unwrap();
+                let end = start + usize::try_from(len).unwrap();
+                if buffer.len() >= end {
+                    let payload = buffer[start..end].to_vec();
+                    buffer.drain(..end);
+                    assert!(header.mask.is_none(), "server frames are not masked");
+                    return (header, payload);
+                }
+            }
+            let mut chunk = [0; 16 * 1024];
+            let read = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut chunk))
+                .await
+                .expect("a frame within 10 s")
+                .unwrap();
+            assert!(read > 0, "the server closed the connection");
+            buffer.extend_from_slice(&chunk[..read]);
+        }
+    }
+    /// A client frame, masked as RFC 6455 requires.
+    fn masked(opcode: OpCode, payload: &[u8]) -> Vec<u8> {
+        let header = FrameHeader {
+            opcode,
+            mask: Some([7, 1, 9, 3]),
+            ..FrameHeader::default()
+        };
+        let frame = Frame::from_payload(header, payload.to_vec().into());
+        let mut wire = Vec::new();
+        frame.format(&mut wire).unwrap();
+        wire
+    }
+
+    let s = TestServer::start(db).await;
+    let t = s.team().await;
+    let general = t.general().await;
+    let address = s.url().trim_start_matches("http://").to_owned();
+    let mut tcp = TcpStream::connect(&address).await.unwrap();
+    let request = format!(
+        "GET /api/v1/ws HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {}\r\n\r\n",
+        t.member.token().unwrap()
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut buffer = Vec::new();
+    let head_end = loop {
+        let mut chunk = [0; 1024];
+        let read = tcp.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "no answer to the handshake");
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    buffer.drain(..head_end);
+
+    let text_frame = |(header, payload): (FrameHeader, Vec<u8>)| -> serde_json::Value {
+        assert!(header.is_final, "a whole message in one frame");
+        assert_eq!(header.opcode, OpCode::Data(Data::Text));
+        serde_json::from_slice(&payload).unwrap()
+    };
+    let hello = text_frame(read_frame(&mut tcp, &mut buffer).await);
+    assert_eq!(hello["type"], "hello");
+    tcp.write_all(&masked(OpCode::Data(Data::Text), br#"{"type":"resume"}"#))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_frame(read_frame(&mut tcp, &mut buffer).await)["type"],
+        "ready"
+    );
+
+    // About 80 KB of event: body and HTML, two- and four-byte characters.
+    let body = "é🎉a".repeat(10_000);
+    t.admin.post_message(general, &body, None).await.unwrap();
+    let event = loop {
+        let frame = text_frame(read_frame(&mut tcp, &mut buffer).await);
+        if frame["type"] == "event" && frame["event"]["payload"]["type"] == "message_posted" {
+            break frame;
+        }
+    };
+    assert_eq!(event["event"]["payload"]["message"]["body"], body.as_str());
+
+    // A WebSocket ping (answered by the library) and a protocol ping (answered by us) come
+    // back as whole frames of their own, whatever else is being written.
+    t.admin.post_message(general, &body, None).await.unwrap();
+    tcp.write_all(&masked(OpCode::Control(Control::Ping), b"are you there"))
+        .await
+        .unwrap();
+    tcp.write_all(&masked(OpCode::Data(Data::Text), br#"{"type":"ping"}"#))
+        .await
+        .unwrap();
+    let (mut pong, mut protocol_pong, mut second) = (false, false, false);
+    while !(pong && protocol_pong && second) {
+        let (header, payload) = read_frame(&mut tcp, &mut buffer).await;
+        if header.opcode == OpCode::Control(Control::Pong) {
+            assert_eq!(payload, b"are you there");
+            pong = true;
+            continue;
+        }
+        let frame = text_frame((header, payload));
+        match frame["type"].as_str() {
+            Some("pong") => protocol_pong = true,
+            Some("event") if frame["event"]["payload"]["type"] == "message_posted" => {
+                assert_eq!(frame["event"]["payload"]["message"]["body"], body.as_str());
+                second = true;
+            }
+            _ => {}
+        }
+    }
 }

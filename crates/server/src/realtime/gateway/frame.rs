@@ -1,8 +1,7 @@
 //! Reading what a client sends before trusting it, and the close frames that end a
 //! connection with a reason (docs/protocol.md §3).
 
-use super::socket::{CloseFrame, Error, Message, Stream};
-use futures_util::StreamExt as _;
+use super::socket::{Error, Message, Socket};
 use ocomms_proto::realtime::ClientFrame;
 
 /// What a connection opened with.
@@ -18,8 +17,8 @@ pub(super) enum First {
 
 pub(super) const TOO_BIG: &str = "Frame too large: no client frame is that long.";
 
-pub(super) async fn first_frame(stream: &mut Stream) -> First {
-    while let Some(message) = stream.next().await {
+pub(super) async fn first_frame(socket: &mut Socket) -> First {
+    while let Some(message) = socket.next().await {
         match message {
             Ok(Message::Text(body)) => {
                 return match serde_json::from_str(body.as_str()) {
@@ -57,11 +56,4 @@ fn truncated(mut reason: String) -> String {
         reason.push_str("...");
     }
     reason
-}
-
-pub(super) fn close(code: u16, reason: &str) -> Message {
-    Message::Close(Some(CloseFrame {
-        code: code.into(),
-        reason: reason.into(),
-    }))
 }

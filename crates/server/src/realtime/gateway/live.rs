@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use futures_util::{SinkExt as _, StreamExt as _};
 use ocomms_proto::realtime::{CLOSE_TOO_BIG, ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
-use super::frame::{TOO_BIG, close, too_big};
-use super::socket::{self, Message, Sink, Stream};
+use super::frame::{TOO_BIG, too_big};
+use super::socket::{self, Message, Socket};
 use super::{HEARTBEAT, TYPING_EVERY, text};
 use crate::App;
 use crate::realtime::{Hub, Outbox, PresenceChange, Subscription};
@@ -34,8 +33,7 @@ pub(super) struct Live<'a> {
 impl Live<'_> {
     pub(super) async fn run(
         &self,
-        sink: &mut Sink,
-        stream: &mut Stream,
+        socket: &mut Socket,
         outbox: &Arc<Outbox>,
     ) -> Result<(), socket::Error> {
         let kick = self.kick;
@@ -48,24 +46,23 @@ impl Live<'_> {
         loop {
             tokio::select! {
                 frames = outbox.take() => {
-                    // Everything waiting goes out in one flush: fewer writes when busy.
+                    // Everything waiting goes out together: fewer writes when busy. Boxed,
+                    // like handling a client's message below: a connection spends its life
+                    // waiting, and its task keeps room for its largest state.
                     self.hub.metrics().frames_sent.inc_by(frames.len() as u64);
-                    for frame in frames {
-                        socket::feed(sink, frame).await?;
-                    }
-                    sink.flush().await?;
+                    Box::pin(socket.send_all(&frames)).await?;
                 }
-                incoming = stream.next() => {
+                incoming = socket.next() => {
                     let message = match incoming {
                         Some(Ok(message)) => message,
                         Some(Err(e)) if too_big(&e) => {
-                            let _ = sink.send(close(CLOSE_TOO_BIG, TOO_BIG)).await;
+                            let _ = socket.close(CLOSE_TOO_BIG, TOO_BIG).await;
                             break;
                         }
                         _ => break,
                     };
                     deadline = Instant::now() + HEARTBEAT * 2;
-                    if self.on_message(message, sink, &mut local).await? == Next::Stop {
+                    if Box::pin(self.on_message(message, socket, &mut local)).await? == Next::Stop {
                         break;
                     }
                 }
@@ -82,20 +79,20 @@ impl Live<'_> {
     async fn on_message(
         &self,
         message: Message,
-        sink: &mut Sink,
+        socket: &mut Socket,
         local: &mut Local<'_>,
     ) -> Result<Next, socket::Error> {
         match message {
             Message::Text(body) => match serde_json::from_str::<ClientFrame>(body.as_str()) {
-                Ok(frame) => self.on_frame(frame, sink, local).await?,
+                Ok(frame) => self.on_frame(frame, socket, local).await?,
                 Err(e) => {
                     let message = format!("Unreadable frame: {e}");
-                    socket::send(sink, text(&ServerFrame::Error { message })).await?;
+                    socket.send(text(&ServerFrame::Error { message })).await?;
                 }
             },
             Message::Binary(_) => {
                 let message = "Frames are JSON text; binary frames are not read.".into();
-                socket::send(sink, text(&ServerFrame::Error { message })).await?;
+                socket.send(text(&ServerFrame::Error { message })).await?;
             }
             Message::Close(_) => return Ok(Next::Stop),
             _ => {}
@@ -107,11 +104,11 @@ impl Live<'_> {
     async fn on_frame(
         &self,
         frame: ClientFrame,
-        sink: &mut Sink,
+        socket: &mut Socket,
         local: &mut Local<'_>,
     ) -> Result<(), socket::Error> {
         match frame {
-            ClientFrame::Ping => socket::send(sink, text(&ServerFrame::Pong)).await?,
+            ClientFrame::Ping => socket.send(text(&ServerFrame::Pong)).await?,
             ClientFrame::Typing { conversation_id } => {
                 // Typing notices go out at most every TYPING_EVERY per conversation.
                 let now = Instant::now();
@@ -156,7 +153,7 @@ impl Live<'_> {
             }
             ClientFrame::Resume { .. } => {
                 let message = "Already resumed; reconnect to resume again.".into();
-                socket::send(sink, text(&ServerFrame::Error { message })).await?;
+                socket.send(text(&ServerFrame::Error { message })).await?;
             }
         }
         Ok(())

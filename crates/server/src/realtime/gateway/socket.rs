@@ -1,25 +1,29 @@
 //! The WebSocket under a realtime connection: tungstenite, driven directly on the upgraded
-//! HTTP connection rather than through axum's `WebSocket`, which cannot write a frame in
-//! pieces (ADR 0027).
+//! HTTP connection rather than through axum's `WebSocket`, and writing server frames itself
+//! (ADR 0027).
 //!
-//! Why pieces: tungstenite copies every frame it writes into a buffer of the connection's,
-//! and that buffer keeps the largest size it ever held for as long as the connection lives.
-//! One 40,000-character message to 5,000 people left each of their connections holding 78 KiB;
-//! a reconnect storm's bursts of presence frames left 8 KiB each. Written unbuffered, with any
-//! frame longer than [`PIECE`] sent as a fragmented message (RFC 6455 §5.4, which every
-//! browser and client library reassembles), no connection keeps more than a piece.
+//! Why write them itself: tungstenite copies every frame it writes into a buffer of the
+//! connection's, and that buffer keeps the largest size it ever held for as long as the
+//! connection lives. One 40,000-character message to 5,000 people left each of their
+//! connections holding 78 KiB; a reconnect storm's bursts of presence frames left 8 KiB
+//! each. Here a server frame goes to the socket as its header (formatted by tungstenite,
+//! on the stack) and the payload shared by every recipient, in one vectored write: no
+//! connection keeps any of it once written. tungstenite still reads the client's frames and
+//! writes the control frames (pong, close), which are small.
 
 use std::future::Future;
+use std::io::IoSlice;
 
 use axum::body::Body;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::SinkExt as _;
+use futures_util::{SinkExt as _, StreamExt as _};
 use hyper_util::rt::TokioIo;
+use tokio::io::AsyncWriteExt as _;
 use tokio_tungstenite::WebSocketStream;
-use tungstenite::protocol::frame::Frame as WireFrame;
+use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Data, OpCode};
 use tungstenite::protocol::{Role, WebSocketConfig};
 
@@ -29,15 +33,148 @@ pub use tungstenite::{Error, Message};
 use crate::realtime::Frame;
 
 /// A realtime connection's socket once upgraded.
-pub type WebSocket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
-/// Its writing half.
-pub type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
-/// Its reading half.
-pub type Stream = futures_util::stream::SplitStream<WebSocket>;
+pub struct Socket {
+    ws: WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>,
+}
 
-/// The longest piece of a frame written at once: what a connection keeps of a long frame.
-/// Most frames (events of ordinary messages, presence, typing) are shorter and go whole.
-pub const PIECE: usize = 1024;
+/// Frames written in one vectored write at most (two parts each: header, payload).
+const FRAMES_PER_WRITE: usize = 32;
+
+impl Socket {
+    /// The client's next message; `None` once the connection is closed.
+    pub async fn next(&mut self) -> Option<Result<Message, Error>> {
+        self.ws.next().await
+    }
+
+    /// Writes one server frame (see [`Socket::send_all`]).
+    pub async fn send(&mut self, frame: Frame) -> Result<(), Error> {
+        self.send_all(std::slice::from_ref(&frame)).await
+    }
+
+    /// Writes these server frames, in order, each a whole text message, straight from their
+    /// shared bytes: nothing of them stays with the connection once this returns.
+    pub async fn send_all(&mut self, frames: &[Frame]) -> Result<(), Error> {
+        // What tungstenite has waiting (an answer to a ping) goes out whole first, so that
+        // frames never interleave on the wire.
+        self.ws.flush().await?;
+        for batch in frames.chunks(FRAMES_PER_WRITE) {
+            let headers: Vec<Header> = batch.iter().map(|f| Header::text(f.len())).collect();
+            let mut parts = Outgoing::new(
+                headers
+                    .iter()
+                    .zip(batch)
+                    .flat_map(|(h, f)| [h.as_bytes(), f.as_bytes()]),
+            );
+            self.ws.get_mut().write_all_buf(&mut parts).await?;
+        }
+        Ok(())
+    }
+
+    /// Closes the connection with a code and reason the client can read (docs/protocol.md §3).
+    pub async fn close(&mut self, code: u16, reason: &str) -> Result<(), Error> {
+        self.ws.flush().await?;
+        self.ws
+            .send(Message::Close(Some(CloseFrame {
+                code: code.into(),
+                reason: reason.into(),
+            })))
+            .await
+    }
+}
+
+/// The header of an unmasked, final text frame (RFC 6455 §5.2): at most 10 bytes from a
+/// server.
+struct Header {
+    bytes: [u8; 10],
+    len: usize,
+}
+
+impl Header {
+    fn text(payload: usize) -> Self {
+        let header = FrameHeader {
+            opcode: OpCode::Data(Data::Text),
+            ..FrameHeader::default()
+        };
+        let mut bytes = [0; 10];
+        let mut out = &mut bytes[..];
+        // Cannot fail: 10 bytes hold any unmasked header.
+        let _ = header.format(payload as u64, &mut out);
+        let len = 10 - out.len();
+        Self { bytes, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Byte slices written one after another, handed to the socket as a vectored write.
+struct Outgoing<'a> {
+    parts: Vec<&'a [u8]>,
+    /// The first part not yet written, and how much of it is.
+    at: usize,
+    offset: usize,
+    remaining: usize,
+}
+
+impl<'a> Outgoing<'a> {
+    fn new(parts: impl Iterator<Item = &'a [u8]>) -> Self {
+        let parts: Vec<&[u8]> = parts.collect();
+        let remaining = parts.iter().map(|p| p.len()).sum();
+        Self {
+            parts,
+            at: 0,
+            offset: 0,
+            remaining,
+        }
+    }
+}
+
+impl bytes::Buf for Outgoing<'_> {
+    fn remaining(&self) -> usize {
+        self.remaining
+    }
+
+    fn chunk(&self) -> &[u8] {
+        self.parts.get(self.at).map_or(&[], |p| &p[self.offset..])
+    }
+
+    fn chunks_vectored<'b>(&'b self, dst: &mut [IoSlice<'b>]) -> usize {
+        let mut filled = 0;
+        for (i, part) in self.parts.iter().enumerate().skip(self.at) {
+            if filled == dst.len() {
+                break;
+            }
+            let part = if i == self.at {
+                &part[self.offset..]
+            } else {
+                part
+            };
+            if !part.is_empty() {
+                dst[filled] = IoSlice::new(part);
+                filled += 1;
+            }
+        }
+        filled
+    }
+
+    fn advance(&mut self, mut count: usize) {
+        self.remaining -= count.min(self.remaining);
+        while count > 0 {
+            let Some(part) = self.parts.get(self.at) else {
+                return;
+            };
+            let left = part.len() - self.offset;
+            if count < left {
+                self.offset += count;
+                return;
+            }
+            count -= left;
+            self.at += 1;
+            self.offset = 0;
+        }
+    }
+}
 
 /// A checked WebSocket handshake (RFC 6455 §4.2.1) and the connection to take over.
 pub struct Upgrade {
@@ -92,10 +229,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
 
 impl Upgrade {
     /// Answers the handshake (101) and runs `serve` with the socket once the connection has
-    /// switched protocols. Frames are written unbuffered (see the module's comment).
+    /// switched protocols.
     pub fn on_upgrade<F, Fut>(self, read_buffer: usize, max_frame: usize, serve: F) -> Response
     where
-        F: FnOnce(WebSocket) -> Fut + Send + 'static,
+        F: FnOnce(Socket) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let Self { key, on_upgrade } = self;
@@ -104,17 +241,20 @@ impl Upgrade {
             .write_buffer_size(0)
             .max_frame_size(Some(max_frame))
             .max_message_size(Some(max_frame));
+        // Two tasks: this one waits for the switch and ends; the connection's own task holds
+        // only `serve`'s future. One task doing both would keep room for the waiting (and
+        // for `serve` before it was called) beside `serve`'s state for the connection's life.
         tokio::spawn(async move {
             let Ok(upgraded) = on_upgrade.await else {
                 return;
             };
-            let socket = WebSocketStream::from_raw_socket(
+            let ws = WebSocketStream::from_raw_socket(
                 TokioIo::new(upgraded),
                 Role::Server,
                 Some(config),
             )
             .await;
-            serve(socket).await;
+            tokio::spawn(serve(Socket { ws }));
         });
         let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
         Response::builder()
@@ -127,65 +267,48 @@ impl Upgrade {
     }
 }
 
-/// Writes `frame` (a serialised server frame), in pieces of [`PIECE`] bytes when longer.
-/// Nothing is buffered: each piece goes to the socket as it is fed.
-pub async fn feed(sink: &mut Sink, frame: Frame) -> Result<(), Error> {
-    if frame.len() <= PIECE {
-        return sink.feed(Message::Text(frame)).await;
-    }
-    let ends = piece_ends(frame.as_str());
-    let bytes = tungstenite::Bytes::from(frame);
-    let mut at = 0;
-    for end in ends {
-        let opcode = if at == 0 {
-            OpCode::Data(Data::Text)
-        } else {
-            OpCode::Data(Data::Continue)
-        };
-        let piece = WireFrame::message(bytes.slice(at..end), opcode, end == bytes.len());
-        sink.feed(Message::Frame(piece)).await?;
-        at = end;
-    }
-    Ok(())
-}
-
-/// [`feed`], then flush.
-pub async fn send(sink: &mut Sink, frame: Frame) -> Result<(), Error> {
-    feed(sink, frame).await?;
-    sink.flush().await
-}
-
-/// Where each piece of `text` ends: at most [`PIECE`] bytes on, and on a character boundary
-/// (RFC 6455 lets a piece end inside a character, but a client that checks each piece on
-/// its own would refuse it).
-fn piece_ends(text: &str) -> Vec<usize> {
-    let mut ends = Vec::with_capacity(text.len() / PIECE + 1);
-    let mut at = 0;
-    while at < text.len() {
-        let mut end = (at + PIECE).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        ends.push(end);
-        at = end;
-    }
-    ends
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{PIECE, piece_ends};
+    use bytes::Buf as _;
+    use tungstenite::protocol::frame::Frame as WireFrame;
+    use tungstenite::protocol::frame::coding::{Data, OpCode};
+
+    use super::{Header, Outgoing};
 
     #[test]
-    fn pieces_end_on_characters_and_cover_the_text() {
-        let text = "é🎉a".repeat(1_000);
-        let ends = piece_ends(&text);
-        assert_eq!(ends.last(), Some(&text.len()));
-        let mut at = 0;
-        for end in ends {
-            assert!(end > at && end - at <= PIECE);
-            assert!(text.is_char_boundary(end));
-            at = end;
+    fn headers_are_tungstenite_s_for_every_length_class() {
+        for len in [0, 1, 125, 126, 65_535, 65_536, 200_000] {
+            let payload = vec![b'a'; len];
+            let mut wire = Vec::new();
+            let frame = WireFrame::message(payload.clone(), OpCode::Data(Data::Text), true);
+            frame.format(&mut wire).unwrap();
+            let mut ours = Header::text(len).as_bytes().to_vec();
+            ours.extend_from_slice(&payload);
+            assert_eq!(ours, wire, "payload of {len} bytes");
         }
+    }
+
+    #[test]
+    fn parts_advance_across_and_within_parts() {
+        /// What a vectored write of `parts` would write now.
+        fn gathered(parts: &Outgoing<'_>) -> (usize, Vec<u8>) {
+            let mut slices = [std::io::IoSlice::new(&[]); 8];
+            let n = parts.chunks_vectored(&mut slices);
+            (n, slices[..n].iter().flat_map(|s| s.to_vec()).collect())
+        }
+        let mut parts = Outgoing::new([&b"ab"[..], b"", b"cde", b"f"].into_iter());
+        assert_eq!(parts.remaining(), 6);
+        assert_eq!(
+            gathered(&parts),
+            (3, b"abcdef".to_vec()),
+            "empty parts skipped"
+        );
+        parts.advance(3);
+        assert_eq!(parts.chunk(), b"de");
+        assert_eq!(parts.remaining(), 3);
+        assert_eq!(gathered(&parts), (2, b"def".to_vec()));
+        parts.advance(3);
+        assert_eq!(parts.remaining(), 0);
+        assert_eq!(parts.chunk(), b"");
     }
 }
