@@ -82,6 +82,9 @@ enum Scenario {
         missed: u64,
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
+        /// Seconds to keep the connections open after measuring (to inspect the server)
+        #[arg(long, default_value_t = 0.0)]
+        hold: f64,
     },
     /// A user following many threads asks for All threads again and again: its latency
     Threads {
@@ -255,12 +258,14 @@ async fn main() -> anyhow::Result<()> {
             users,
             missed,
             timeout,
+            hold,
         } => {
             let options = reconnect::ReconnectOptions {
                 users: *users,
                 connections: *connections,
                 missed: *missed,
                 timeout_seconds: *timeout,
+                hold_seconds: *hold,
             };
             let report = reconnect::run(connector, &options, server).await?;
             print(&cli, &report)?;

@@ -24,6 +24,9 @@ pub struct ReconnectOptions {
     pub missed: u64,
     /// Seconds to wait for everyone to catch up.
     pub timeout_seconds: f64,
+    /// Seconds to keep the connections open once measured, to look at the server (heap
+    /// profiler, debugger) while they are.
+    pub hold_seconds: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -186,6 +189,13 @@ pub async fn run(
     };
     tokio::time::sleep(moment).await;
     let settled = server.map(|s| s.sample()).transpose()?;
+    if options.hold_seconds > 0.0 {
+        eprintln!(
+            "measured; holding the connections {} s",
+            options.hold_seconds
+        );
+        tokio::time::sleep(Duration::from_secs_f64(options.hold_seconds)).await;
+    }
     let retries = fleet.counters.retries.load(Ordering::Relaxed);
     let failed_connections = fleet.counters.failed.load(Ordering::Relaxed);
     let trackers = fleet.stop().await;

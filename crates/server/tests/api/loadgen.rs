@@ -110,6 +110,7 @@ async fn loadgen_reconnect_storm_misses_nothing(db: TestDb) {
         connections: 40,
         missed: 25,
         timeout_seconds: 30.0,
+        hold_seconds: 0.0,
     };
     let report = reconnect::run(connector, &options, Some(this_process()))
         .await
