@@ -25,6 +25,7 @@ use ocomms_proto::{ConversationId, SessionId, UserId, WorkspaceId};
 use feed::Feed;
 pub use feed::{Backlog, Connection, Subscription};
 pub use outbox::Outbox;
+pub use sockets::Kick;
 
 /// What happened to one connection's presence.
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +122,17 @@ impl Hub {
                 hub.flush_presence();
             }
         });
+        // One sweep closes every connection silent for twice the heartbeat (within a third
+        // of it), instead of a timer in each connection.
+        let weak = Arc::downgrade(&hub);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(gateway::HEARTBEAT / 3);
+            loop {
+                every.tick().await;
+                let Some(hub) = weak.upgrade() else { return };
+                hub.sockets.close_silent(gateway::HEARTBEAT * 2);
+            }
+        });
         hub
     }
 
@@ -187,9 +199,15 @@ impl Hub {
         self.sockets.claim(session)
     }
 
-    /// Registers a connection's way to be closed when its access changes.
-    pub fn track_socket(&self, user: UserId, session: SessionId, kick: &Arc<tokio::sync::Notify>) {
+    /// Registers a connection's way to be closed when its access changes or its client
+    /// falls silent.
+    pub fn track_socket(&self, user: UserId, session: SessionId, kick: &Arc<Kick>) {
         self.sockets.track(user, session, kick);
+    }
+
+    /// The client of a tracked connection has just sent something.
+    pub fn heard(&self, kick: &Kick) {
+        self.sockets.heard(kick);
     }
 
     /// New events exist in `workspace`: wake its feed, if anyone listens here.

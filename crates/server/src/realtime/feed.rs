@@ -65,7 +65,7 @@ struct State {
 #[derive(Clone)]
 pub struct Connection {
     pub outbox: Arc<super::Outbox>,
-    pub kick: Arc<Notify>,
+    pub kick: Arc<super::Kick>,
 }
 
 /// A connection's place in a feed, for as long as the connection lives.
@@ -408,7 +408,7 @@ impl State {
             connections.retain(|registered| {
                 let delivered = registered.connection.outbox.push(frame.clone());
                 if !delivered {
-                    registered.connection.kick.notify_one();
+                    registered.connection.kick.kick();
                 } else if let Some(notice) = notice {
                     // Right behind the event, so a client has the message when it is told
                     // of it, and both usually leave in one write. Best effort, like typing

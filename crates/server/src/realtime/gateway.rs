@@ -19,8 +19,6 @@ use ocomms_proto::realtime::{
 use ocomms_proto::{UserId, WorkspaceId};
 use std::sync::Arc;
 
-use tokio::sync::Notify;
-
 use ocomms_app::visibility::Audience;
 use ocomms_app::{Actor, AppError};
 
@@ -28,7 +26,7 @@ use self::frame::{First, TOO_BIG, first_frame};
 use self::live::Live;
 use self::socket::{Socket, Upgrade};
 use super::sockets::SocketSlot;
-use super::{Backlog, Connection, Frame, Hub, Outbox, PresenceChange, Subscription};
+use super::{Backlog, Connection, Frame, Hub, Kick, Outbox, PresenceChange, Subscription};
 use crate::App;
 use crate::http::auth::ApiActor;
 use crate::http::error::ApiError;
@@ -117,7 +115,7 @@ async fn refuse(start: Box<Start>) {
 struct Opened {
     user: UserId,
     outbox: Arc<Outbox>,
-    kick: Arc<Notify>,
+    kick: Arc<Kick>,
     subscriptions: Vec<Subscription>,
     workspace_ids: Vec<WorkspaceId>,
     presence_id: u64,
@@ -218,7 +216,7 @@ async fn open(
         Ok(First::Gone) | Err(_) => return Ok(None),
     };
     let outbox = Arc::new(Outbox::default());
-    let kick = Arc::new(Notify::new());
+    let kick = Arc::new(Kick::default());
     // Revoking this session, or a change of the person's workspaces, closes this socket.
     hub.track_socket(actor.user.id, actor.session.id, &kick);
     let connection = Connection {

@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use ocomms_proto::realtime::{CLOSE_TOO_BIG, ClientFrame, PresenceStatus, ServerFrame};
 use ocomms_proto::{ConversationId, UserId, WorkspaceId};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::frame::{TOO_BIG, too_big};
 use super::socket::{self, Message, Socket};
-use super::{HEARTBEAT, TYPING_EVERY, text};
+use super::{TYPING_EVERY, text};
 use crate::App;
-use crate::realtime::{Hub, Outbox, PresenceChange, Subscription};
+use crate::realtime::{Hub, Kick, Outbox, PresenceChange, Subscription};
 
 mod post;
 
@@ -25,7 +25,7 @@ pub(super) struct Live<'a> {
     pub(super) hub: &'a Hub,
     pub(super) user: UserId,
     pub(super) subscriptions: &'a [Subscription],
-    pub(super) kick: &'a Arc<Notify>,
+    pub(super) kick: &'a Arc<Kick>,
     pub(super) presence_id: u64,
     pub(super) workspace_ids: &'a [WorkspaceId],
 }
@@ -37,7 +37,6 @@ impl Live<'_> {
         outbox: &Arc<Outbox>,
     ) -> Result<(), socket::Error> {
         let kick = self.kick;
-        let mut deadline = Instant::now() + HEARTBEAT * 2;
         let mut local = Local {
             outbox,
             last_typing: HashMap::new(),
@@ -61,14 +60,15 @@ impl Live<'_> {
                         }
                         _ => break,
                     };
-                    deadline = Instant::now() + HEARTBEAT * 2;
+                    // A client silent for twice the heartbeat is closed by the hub's sweep.
+                    self.hub.heard(kick);
                     if Box::pin(self.on_message(message, socket, &mut local)).await? == Next::Stop {
                         break;
                     }
                 }
-                () = tokio::time::sleep_until(deadline) => break,
-                // A feed found our queue full: end the connection; the client resumes.
-                () = kick.notified() => break,
+                // A feed found our queue full, the session ended, or the client fell
+                // silent: end the connection; the client resumes.
+                () = kick.kicked() => break,
             }
         }
         Ok(())

@@ -65,7 +65,7 @@ impl Live<'_> {
             // A connection too far behind to take its answer is ended; the client resumes
             // and sends again with the same client id, which answers with the message.
             if !outbox.push(Frame::from(json)) {
-                kick.notify_one();
+                kick.kick();
             }
         });
     }
