@@ -217,7 +217,8 @@ async fn open(
     };
     let outbox = Arc::new(Outbox::default());
     let kick = Arc::new(Kick::default());
-    // Revoking this session, or a change of the person's workspaces, closes this socket.
+    // Revoking this session, a change of the person's workspaces, or the client's silence
+    // closes this socket.
     hub.track_socket(actor.user.id, actor.session.id, &kick);
     let connection = Connection {
         outbox: outbox.clone(),

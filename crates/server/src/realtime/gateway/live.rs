@@ -37,6 +37,8 @@ impl Live<'_> {
         outbox: &Arc<Outbox>,
     ) -> Result<(), socket::Error> {
         let kick = self.kick;
+        // Silence is counted from here, as from any frame: the replay may have taken a while.
+        self.hub.heard(kick);
         let mut local = Local {
             outbox,
             last_typing: HashMap::new(),
