@@ -231,12 +231,21 @@ async fn open(
     };
     let user = actor.user.id;
     let workspace_ids: Vec<WorkspaceId> = heads.keys().copied().collect();
-    socket
-        .send(text(&ServerFrame::Ready { positions: heads }))
-        .await?;
-    // Only now, so that every connection counted online is also counted out (`serve`).
+    // Online before `ready` goes out: a client that acts on `ready` (someone's `@here` post
+    // it waited for) must find itself online. Counted out again if `ready` cannot be sent;
+    // after it, `serve` counts it out.
     let presence_id = hub.connection_id();
     hub.presence_changed(user, presence_id, PresenceChange::Connected, &workspace_ids);
+    let ready = text(&ServerFrame::Ready { positions: heads });
+    if let Err(e) = socket.send(ready).await {
+        hub.presence_changed(
+            user,
+            presence_id,
+            PresenceChange::Disconnected,
+            &workspace_ids,
+        );
+        return Err(e);
+    }
     Ok(Some(Opened {
         user,
         outbox,
