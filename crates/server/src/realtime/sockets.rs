@@ -115,11 +115,7 @@ impl Sockets {
     pub fn close_silent(&self, silence: Duration) {
         let now = self.now();
         let silence = u64::try_from(silence.as_millis()).unwrap_or(u64::MAX);
-        self.close(|t| {
-            t.kick.upgrade().is_some_and(|kick| {
-                now.saturating_sub(kick.heard.load(Ordering::Relaxed)) > silence
-            })
-        });
+        self.close(|_, kick| now.saturating_sub(kick.heard.load(Ordering::Relaxed)) > silence);
     }
 
     fn now(&self) -> u64 {
@@ -128,20 +124,21 @@ impl Sockets {
 
     /// Closes the sockets of these sessions.
     pub fn end_sessions(&self, sessions: &[SessionId]) {
-        self.close(|t| sessions.contains(&t.session));
+        self.close(|t, _| sessions.contains(&t.session));
     }
 
     /// Closes every socket of this person (they reconnect with their new workspaces).
     pub fn reconnect_user(&self, user: UserId) {
-        self.close(|t| t.user == user);
+        self.close(|t, _| t.user == user);
     }
 
-    fn close(&self, matches: impl Fn(&Tracked) -> bool) {
+    /// Ends the sockets that `matches` (given each live one's entry and kick) picks.
+    fn close(&self, matches: impl Fn(&Tracked, &Kick) -> bool) {
         self.lock().retain(|t| {
             let Some(kick) = t.kick.upgrade() else {
                 return false; // ended on its own
             };
-            if matches(t) {
+            if matches(t, &kick) {
                 kick.kick();
                 return false;
             }
