@@ -124,31 +124,30 @@ impl Hub {
         });
         // One sweep closes every connection silent for twice the heartbeat (within a third
         // of it), instead of a timer in each connection.
-        let weak = Arc::downgrade(&hub);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(gateway::HEARTBEAT / 3);
-            loop {
-                every.tick().await;
-                let Some(hub) = weak.upgrade() else { return };
-                hub.sockets.close_silent(gateway::HEARTBEAT * 2);
-            }
+        hub.every(gateway::HEARTBEAT / 3, |hub| {
+            hub.sockets.close_silent(gateway::HEARTBEAT * 2);
         });
         hub
+    }
+
+    /// Runs `work` on this hub every `period`, for as long as the hub lives.
+    fn every(self: &Arc<Self>, period: std::time::Duration, work: impl Fn(&Self) + Send + 'static) {
+        let hub = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(period);
+            loop {
+                every.tick().await;
+                let Some(hub) = hub.upgrade() else { return };
+                work(&hub);
+            }
+        });
     }
 
     /// Connects this hub to the other nodes through Redis.
     pub fn connect_redis(self: &Arc<Self>, url: &str) -> Result<(), redis::RedisError> {
         let bus = bus::RedisBus::start(url, Arc::downgrade(self))?;
         let _ = self.bus.set(bus);
-        let hub = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(presence::REFRESH);
-            loop {
-                every.tick().await;
-                let Some(hub) = hub.upgrade() else { return };
-                hub.refresh_presence();
-            }
-        });
+        self.every(presence::REFRESH, Self::refresh_presence);
         Ok(())
     }
 
