@@ -73,24 +73,28 @@ pub async fn connect(
     let actor = Box::new(actor);
     Ok(
         upgrade.on_upgrade(READ_BUFFER, MAX_CLIENT_FRAME_BYTES, move |socket| {
-            let start = Box::new(Start {
+            let start = Start {
                 app,
                 hub,
                 actor: Some(actor),
                 token,
                 socket,
-            });
-            async move {
-                let Some(slot) = slot else {
-                    // Boxed: the refusal's state must not widen every connection's task.
-                    return Box::pin(refuse(start)).await;
-                };
-                if let Err(e) = serve(start, slot).await {
-                    tracing::debug!(error = %e, "websocket closed");
-                }
-            }
+            };
+            switched(Box::new(start), slot)
         }),
     )
+}
+
+/// The connection once switched: closed with a reason when its session had no room left
+/// (`slot` is `None`), served otherwise.
+async fn switched(start: Box<Start>, slot: Option<SocketSlot>) {
+    let Some(slot) = slot else {
+        // Boxed: the refusal's state must not widen every connection's task.
+        return Box::pin(refuse(start)).await;
+    };
+    if let Err(e) = serve(start, slot).await {
+        tracing::debug!(error = %e, "websocket closed");
+    }
 }
 
 /// What a connection starts with.
